@@ -1,0 +1,62 @@
+"""cayley: Cayley and Schreier graphs of permutation groups, fast.
+
+>>> import cayley
+>>> g = cayley.CayleyGraph.from_spec("S_5", "lrx")
+>>> r = cayley.bfs(g)
+>>> r.growth, r.diameter
+((1, 3, 6, 10, 16, 24, 29, 21, 6, 3, 1), 10)
+
+Importing cayley loads neither torch, cupy nor numba; numba is loaded on the first search.
+"""
+
+__version__ = "0.1.0"
+
+from .errors import (  # noqa: E402
+    CayleyError,
+    DegreeMismatchError,
+    InvalidInputError,
+    InvalidStateError,
+    MemoryEstimateError,
+    NotAPermutationError,
+    ParseError,
+    UnknownFamilyError,
+)
+from .groups import (  # noqa: E402
+    GeneratorSet,
+    Permutation,
+    families,
+    generators,
+    get_family,
+    parse_generators,
+    parse_group,
+    parse_permutation,
+    parse_state,
+)
+from .graphs import BfsResult, CayleyGraph, Progress, bfs, diameter, growth  # noqa: E402
+
+__all__ = [
+    "__version__",
+    "CayleyError",
+    "DegreeMismatchError",
+    "InvalidInputError",
+    "InvalidStateError",
+    "MemoryEstimateError",
+    "NotAPermutationError",
+    "ParseError",
+    "UnknownFamilyError",
+    "GeneratorSet",
+    "Permutation",
+    "families",
+    "generators",
+    "get_family",
+    "parse_generators",
+    "parse_group",
+    "parse_permutation",
+    "parse_state",
+    "BfsResult",
+    "CayleyGraph",
+    "Progress",
+    "bfs",
+    "diameter",
+    "growth",
+]

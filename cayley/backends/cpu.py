@@ -1,0 +1,59 @@
+"""CPU backend (numba): the hash engine's primitives.
+
+``encode``/``decode`` pack states into rows of 64-bit words, ``expand`` applies every
+generator to a batch of packed states in one kernel, and ``key_set`` makes an exact set
+of packed states whose ``add_new`` inserts a batch and returns the states it had not
+seen (the dedup and set difference of a BFS step).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .numba_hash import ShardedKeySet, decode as _decode, encode as _encode, expand as _expand
+from .numpy_sets import SortedRowSet
+from .packing import packing
+
+NAME = "cpu"
+
+__all__ = ["NAME", "packing", "encode", "decode", "expand", "key_set"]
+
+
+def encode(states: np.ndarray, bits: int, words: int) -> np.ndarray:
+    """(m, n) states -> (m, words) uint64."""
+    return _encode(np.ascontiguousarray(states, dtype=np.int64), bits, words)
+
+
+def decode(keys: np.ndarray, n: int, bits: int) -> np.ndarray:
+    """(m, words) uint64 -> (m, n) int64 states."""
+    keys = np.ascontiguousarray(keys, dtype=np.uint64)
+    return _decode(keys.reshape(len(keys), -1), n, bits)
+
+
+def expand(keys: np.ndarray, perms: np.ndarray, bits: int) -> np.ndarray:
+    """(m, words) packed states -> (m * k, words): row i*k+g is state i acted on by g."""
+    return _expand(np.ascontiguousarray(keys, dtype=np.uint64), perms, bits)
+
+
+class _OneWordSet:
+    """Adapter: one-word rows (m, 1) over the sharded uint64 key set."""
+
+    def __init__(self, capacity: int):
+        self._set = ShardedKeySet(capacity=capacity)
+
+    def __len__(self) -> int:
+        return len(self._set)
+
+    @property
+    def nbytes(self) -> int:
+        return self._set.nbytes
+
+    def add_new(self, rows: np.ndarray) -> np.ndarray:
+        return self._set.add_new(rows.reshape(-1)).reshape(-1, 1)
+
+
+def key_set(words: int, capacity: int = 0):
+    """An empty exact set of packed states of ``words`` words."""
+    if words == 1:
+        return _OneWordSet(capacity)
+    return SortedRowSet(words, capacity)

@@ -1,0 +1,280 @@
+"""Breadth-first search: growth functions, diameters and last layers.
+
+One driver, written once over backend primitives (pack, expand all generators, exact
+set difference); a backend is a namespace providing them.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+import numpy as np
+
+from .. import __version__
+from ..errors import InvalidInputError, MemoryEstimateError
+from .graph import CayleyGraph
+from ..backends.packing import packing
+from .memory import MemoryEstimate, estimate_memory, peak_rss_bytes
+
+__all__ = ["bfs", "BfsResult", "Progress", "growth", "diameter"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What a progress callback receives after each layer."""
+
+    depth: int
+    layer_size: int
+    states: int
+    seconds: float
+    rss_bytes: int
+    expected_states: Optional[int] = None
+
+
+@dataclass(frozen=True, eq=False)
+class BfsResult:
+    """Result of :func:`bfs`.
+
+    ``growth[d]`` is the number of states at distance ``d`` from the start. ``completed``
+    is True when the search exhausted the graph (then ``diameter`` is the eccentricity of
+    the start, which for a Cayley graph is the diameter). ``last_layer`` holds the states
+    of the last layer found (as an ``(m, n)`` array) when it has at most
+    ``last_layer_limit`` states; ``layers[d]`` holds every layer with at most
+    ``store_layers_up_to`` states.
+    """
+
+    graph: CayleyGraph
+    growth: tuple[int, ...]
+    completed: bool
+    last_layer: Optional[np.ndarray]
+    layers: dict[int, np.ndarray] = field(repr=False)
+    engine: str
+    backend: str
+    version: str
+    seconds: float
+    peak_memory_bytes: int
+    stop_reason: str = "exhausted"
+
+    @property
+    def diameter(self) -> Optional[int]:
+        """Largest distance from the start; None if the search did not complete."""
+        return len(self.growth) - 1 if self.completed else None
+
+    @property
+    def depth(self) -> int:
+        """Depth of the last layer found."""
+        return len(self.growth) - 1
+
+    @property
+    def size(self) -> int:
+        """Number of states found."""
+        return int(sum(self.growth))
+
+    def to_dict(self) -> dict:
+        """JSON-ready summary (no state arrays except a small last layer)."""
+        last = self.last_layer
+        return {
+            "graph": self.graph.name,
+            "degree": self.graph.degree,
+            "generators": list(self.graph.generators.names),
+            "start": self.graph.start.tolist(),
+            "growth": list(self.growth),
+            "diameter": self.diameter,
+            "depth": self.depth,
+            "size": self.size,
+            "completed": self.completed,
+            "stop_reason": self.stop_reason,
+            "last_layer_size": self.growth[-1],
+            "last_layer": last.tolist() if last is not None and len(last) <= 100 else None,
+            "engine": self.engine,
+            "backend": self.backend,
+            "version": self.version,
+            "seconds": round(self.seconds, 6),
+            "peak_memory_bytes": self.peak_memory_bytes,
+        }
+
+
+def bfs(
+    graph: CayleyGraph,
+    *,
+    max_depth: Optional[int] = None,
+    max_states: Optional[int] = None,
+    store_layers_up_to: int = 1000,
+    last_layer_limit: int = 1_000_000,
+    engine: str = "auto",
+    backend: str = "auto",
+    memory_limit: Optional[int] = None,
+    progress: Optional[Callable[[Progress], None]] = None,
+) -> BfsResult:
+    """Breadth-first search from ``graph.start``.
+
+    Parameters
+    ----------
+    graph : CayleyGraph
+    max_depth : stop after this many layers (``growth`` then has ``max_depth + 1`` entries).
+    max_states : stop once this many states have been found (the layer in progress is
+        finished first).
+    store_layers_up_to : keep the states of every layer with at most this many states.
+    last_layer_limit : keep the last layer's states when it has at most this many.
+    engine : ``"auto"`` or ``"hash"``.
+    backend : ``"auto"`` or ``"cpu"`` (numba).
+    memory_limit : bytes; refuse to start (:class:`MemoryEstimateError`) when the estimate
+        exceeds it. Default: the memory available on this machine.
+    progress : called with a :class:`Progress` after each layer.
+
+    Examples
+    --------
+    >>> from cayley import CayleyGraph
+    >>> r = bfs(CayleyGraph.from_spec("S_4", "coxeter"))
+    >>> r.growth, r.diameter, r.last_layer.tolist()
+    ((1, 3, 5, 6, 5, 3, 1), 6, [[3, 2, 1, 0]])
+    """
+    if max_depth is not None and max_depth < 0:
+        raise InvalidInputError(f"max_depth must be >= 0, got {max_depth}")
+    if max_states is not None and max_states < 1:
+        raise InvalidInputError(f"max_states must be >= 1, got {max_states}")
+    if engine not in ("auto", "hash"):
+        raise InvalidInputError(f"unknown engine {engine!r}: expected auto or hash")
+    be = _get_backend(backend)
+
+    est = estimate_memory(graph, max_states=max_states)
+    limit = memory_limit if memory_limit is not None else est.available_bytes
+    if max_depth is None and est.peak_bytes > limit:
+        raise MemoryEstimateError(
+            f"{graph.name}: estimated peak memory {est.describe()} exceeds the limit of "
+            f"{limit / 2**30:.1f} GiB; try --max-depth or --max-states to explore part of the graph, "
+            "or a machine with more memory",
+            estimate_bytes=est.peak_bytes,
+            limit_bytes=limit,
+        )
+    log.info("bfs %s: %s", graph.name, est.describe())
+    return _hash_bfs(graph, be, est, max_depth, max_states, store_layers_up_to, last_layer_limit, progress)
+
+
+def _get_backend(name: str):
+    if name in ("auto", "cpu", "numba"):
+        from ..backends import cpu
+
+        return cpu
+    raise InvalidInputError(f"unknown backend {name!r}: expected auto or cpu")
+
+
+# frontier states expanded per batch: bounds the neighbour buffer (batch * k words)
+_BATCH_NEIGHBOURS = 1 << 23
+
+
+def _hash_bfs(graph, be, est: MemoryEstimate, max_depth, max_states, store_up_to, last_limit, progress):
+    t0 = time.perf_counter()
+    gens = graph.generators
+    perms = np.ascontiguousarray(gens.perms)
+    k = len(gens)
+    bits, words = packing(graph.symbols, graph.degree)
+    undirected = graph.undirected
+    expected = None
+    try:
+        expected = graph.order() if est.order_known else None
+    except Exception:  # order is a nicety for progress; never fail the search on it
+        expected = None
+
+    def decode(keys):
+        return be.decode(keys, graph.degree, bits)
+
+    start = be.encode(graph.start.reshape(1, -1), bits, words)
+    visited = be.key_set(words, capacity=1)
+    visited.add_new(start)
+    growth = [1]
+    layers: dict[int, np.ndarray] = {}
+    if store_up_to >= 1:
+        layers[0] = graph.start.reshape(1, -1).copy()
+    cur = start
+    total = 1
+    stop_reason = "exhausted"
+    batch = max(1, _BATCH_NEIGHBOURS // k)
+    while True:
+        if max_depth is not None and len(growth) - 1 >= max_depth:
+            stop_reason = "max_depth"
+            break
+        if max_states is not None and total >= max_states:
+            stop_reason = "max_states"
+            break
+        parts = []
+        for lo in range(0, len(cur), batch):
+            nb = be.expand(cur[lo : lo + batch], perms, bits)
+            new = visited.add_new(nb)
+            if len(new):
+                parts.append(new)
+        if not parts:
+            break
+        nxt = np.concatenate(parts) if len(parts) > 1 else parts[0]
+        nxt = nxt.reshape(-1, words)
+        if undirected:
+            # two-layer window: neighbours of layer d+1 lie in layers d, d+1, d+2
+            visited = be.key_set(words, capacity=2 * (len(cur) + len(nxt)))
+            visited.add_new(cur)
+            visited.add_new(nxt)
+        growth.append(len(nxt))
+        total += len(nxt)
+        depth = len(growth) - 1
+        if len(nxt) <= store_up_to:
+            layers[depth] = decode(nxt)
+        cur = nxt
+        if progress is not None:
+            progress(Progress(depth, len(nxt), total, time.perf_counter() - t0, peak_rss_bytes(), expected))
+    completed = stop_reason == "exhausted"
+    if not completed:
+        # a limit hit exactly at the end of the graph still counts as exhausted
+        if _frontier_is_closed(be, visited, cur, perms, bits, batch):
+            completed = True
+            stop_reason = "exhausted"
+    last = decode(cur) if len(cur) <= last_limit else None
+    return BfsResult(
+        graph=graph,
+        growth=tuple(int(x) for x in growth),
+        completed=completed,
+        last_layer=last,
+        layers=layers,
+        engine="hash",
+        backend=be.NAME,
+        version=__version__,
+        seconds=time.perf_counter() - t0,
+        peak_memory_bytes=peak_rss_bytes(),
+        stop_reason=stop_reason,
+    )
+
+
+def _frontier_is_closed(be, visited, cur, perms, bits, batch) -> bool:
+    """Whether the last layer has no unseen neighbour (so the search is complete)."""
+    for lo in range(0, len(cur), batch):
+        nb = be.expand(cur[lo : lo + batch], perms, bits)
+        if len(visited.add_new(nb)):
+            return False
+    return True
+
+
+def growth(graph: CayleyGraph, **kwargs) -> tuple[int, ...]:
+    """Growth function (layer sizes) of ``graph`` from its start state.
+
+    >>> from cayley import CayleyGraph
+    >>> growth(CayleyGraph.from_spec("S_3", "lrx"))
+    (1, 3, 2)
+    """
+    return bfs(graph, **kwargs).growth
+
+
+def diameter(graph: CayleyGraph, **kwargs) -> int:
+    """Eccentricity of the start state (the diameter, for a Cayley graph).
+
+    >>> from cayley import CayleyGraph
+    >>> diameter(CayleyGraph.from_spec("S_5", "pancake"))
+    5
+    """
+    r = bfs(graph, **kwargs)
+    if not r.completed:
+        raise InvalidInputError("the search stopped before exhausting the graph; no diameter")
+    return int(r.diameter)
+

@@ -1,0 +1,101 @@
+"""Memory estimates made before a run, and memory readings during it."""
+
+from __future__ import annotations
+
+import os
+import resource
+from dataclasses import dataclass
+from typing import Optional
+
+from ..backends.packing import packing
+from .graph import CayleyGraph
+
+__all__ = ["MemoryEstimate", "estimate_memory", "available_memory_bytes", "peak_rss_bytes", "rss_bytes"]
+
+_BASE_BYTES = 200 * 2**20  # interpreter, numpy, numba and compiled kernels
+_TABLE_SLACK = 1 / 0.35  # worst-case slots per key in the hash table after a doubling
+
+
+@dataclass(frozen=True)
+class MemoryEstimate:
+    """Upper-bound estimate of a hash-engine run's peak memory."""
+
+    order: int
+    order_known: bool
+    states_bound: int
+    words: int
+    bytes_per_state: float
+    peak_bytes: int
+    available_bytes: int
+
+    def describe(self) -> str:
+        return (
+            f"{_gib(self.peak_bytes)} (up to {self.states_bound:,} states at "
+            f"{self.bytes_per_state:.0f} B/state, {self.words} word(s) per packed state)"
+        )
+
+
+def _gib(b: float) -> str:
+    return f"{b / 2**30:.2f} GiB" if b >= 2**28 else f"{b / 2**20:.0f} MiB"
+
+
+def estimate_memory(graph: CayleyGraph, *, max_states: Optional[int] = None) -> MemoryEstimate:
+    """Estimate peak memory of a full BFS of ``graph`` with the hash engine.
+
+    >>> est = estimate_memory(CayleyGraph.from_spec("S_13", "lrx"))
+    >>> est.order, est.peak_bytes > 100 * 2**30
+    (6227020800, True)
+    """
+    try:
+        order, known = graph.order(), True
+    except Exception:  # pragma: no cover - sympy failure: estimate from the degree
+        import math
+
+        order, known = math.factorial(graph.degree), False
+    bound = order if max_states is None else min(order, max_states * len(graph.generators) + 1)
+    _, words = packing(graph.symbols, graph.degree)
+    per_state = 8 * words * (_TABLE_SLACK + 1.5)
+    neighbour_buffer = (1 << 23) * 8 * words * 2
+    peak = int(_BASE_BYTES + neighbour_buffer + bound * per_state)
+    return MemoryEstimate(order, known, bound, words, per_state, peak, available_memory_bytes())
+
+
+def available_memory_bytes() -> int:
+    """Memory this process may still use: MemAvailable, capped by a cgroup limit."""
+    avail = None
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    avail = int(line.split()[1]) * 1024
+                    break
+    except OSError:
+        pass
+    if avail is None:
+        try:
+            avail = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        except (ValueError, OSError, AttributeError):
+            avail = 8 * 2**30
+    for path in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
+        try:
+            with open(path) as f:
+                text = f.read().strip()
+            if text != "max" and int(text) < 2**60:
+                avail = min(avail, int(text) - rss_bytes())
+        except (OSError, ValueError):
+            pass
+    return int(avail)
+
+
+def rss_bytes() -> int:
+    """Current resident memory of this process."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        return peak_rss_bytes()
+
+
+def peak_rss_bytes() -> int:
+    """Peak resident memory of this process so far."""
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) * 1024

@@ -1,0 +1,53 @@
+"""Permutation groups given by generators (depends on numpy only; sympy lazily)."""
+
+from .generators import GeneratorSet
+from .library import Family, families, generators, get_family, register
+from .parse import (
+    GroupSpec,
+    as_generator_set,
+    format_generators,
+    parse_generators,
+    parse_group,
+    parse_permutation,
+    parse_state,
+)
+from .perm import (
+    Permutation,
+    act,
+    check_permutation,
+    compose,
+    cycles,
+    element_order,
+    from_cycles,
+    identity,
+    inverse,
+    is_permutation,
+    parity,
+)
+
+__all__ = [
+    "GeneratorSet",
+    "Family",
+    "families",
+    "generators",
+    "get_family",
+    "register",
+    "GroupSpec",
+    "as_generator_set",
+    "format_generators",
+    "parse_generators",
+    "parse_group",
+    "parse_permutation",
+    "parse_state",
+    "Permutation",
+    "act",
+    "check_permutation",
+    "compose",
+    "cycles",
+    "element_order",
+    "from_cycles",
+    "identity",
+    "inverse",
+    "is_permutation",
+    "parity",
+]

@@ -1,0 +1,201 @@
+"""Named generator sets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping, Sequence
+
+import numpy as np
+
+from ..errors import DegreeMismatchError, InvalidInputError
+from .perm import Permutation, check_permutation, compose, identity, inverse
+
+__all__ = ["GeneratorSet"]
+
+
+def _freeze(a: np.ndarray) -> np.ndarray:
+    a = np.ascontiguousarray(a, dtype=np.int64)
+    a.setflags(write=False)
+    return a
+
+
+@dataclass(frozen=True, eq=False)
+class GeneratorSet:
+    """A frozen, ordered list of named permutations of one degree.
+
+    ``perms`` is an int64 array of shape ``(k, n)``; ``names[i]`` names ``perms[i]``.
+    ``inverse_index[i]`` is the position of the inverse of generator ``i`` in the set, or
+    -1 if it is absent. Equality and hashing use the arrays and names.
+
+    >>> g = GeneratorSet.from_perms([[1, 2, 0], [1, 0, 2]], names=["L", "X"])
+    >>> g.degree, len(g), g.inverse_closed, g.inverse_index.tolist()
+    (3, 2, False, [-1, 1])
+    >>> h = g.with_inverses()
+    >>> h.names, h.inverse_closed
+    (('L', 'X', 'L^-1'), True)
+    """
+
+    perms: np.ndarray
+    names: tuple[str, ...]
+    family: str | None = None
+    params: tuple[tuple[str, object], ...] = ()
+    inverse_index: np.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self):
+        perms = np.asarray(self.perms)
+        if perms.ndim != 2:
+            raise InvalidInputError(f"generators must have shape (k, n), got {perms.shape}")
+        if perms.shape[0] == 0:
+            raise InvalidInputError("a generator set needs at least one generator")
+        names = tuple(str(x) for x in self.names)
+        if len(names) != perms.shape[0]:
+            raise InvalidInputError(f"{len(names)} names for {perms.shape[0]} generators")
+        if len(set(names)) != len(names):
+            dup = sorted({x for x in names if names.count(x) > 1})
+            raise InvalidInputError(f"generator names must be distinct, repeated: {dup}")
+        for name, p in zip(names, perms):
+            check_permutation(p, name=name)
+        object.__setattr__(self, "perms", _freeze(perms))
+        object.__setattr__(self, "names", names)
+        object.__setattr__(self, "params", tuple(self.params))
+        inv = inverse(self.perms)
+        keys = {p.tobytes(): i for i, p in reversed(list(enumerate(self.perms)))}
+        idx = np.array([keys.get(q.tobytes(), -1) for q in inv], dtype=np.int64)
+        object.__setattr__(self, "inverse_index", _freeze(idx))
+
+    # -- construction -------------------------------------------------------------
+    @classmethod
+    def from_perms(
+        cls,
+        perms: Iterable[Sequence[int] | Permutation] | np.ndarray,
+        names: Sequence[str] | None = None,
+        *,
+        family: str | None = None,
+        params: Mapping[str, object] | None = None,
+    ) -> "GeneratorSet":
+        """From one-line permutations of one degree; default names g0, g1, ...
+
+        >>> GeneratorSet.from_perms([[1, 0, 2]]).names
+        ('g0',)
+        """
+        rows = [p.array if isinstance(p, Permutation) else p for p in perms]
+        arrays = []
+        for i, row in enumerate(rows):
+            label = names[i] if names is not None and i < len(names) else f"g{i}"
+            arrays.append(check_permutation(row, name=label))
+        if not arrays:
+            raise InvalidInputError("a generator set needs at least one generator")
+        degrees = {len(a) for a in arrays}
+        if len(degrees) > 1:
+            raise DegreeMismatchError(
+                "generators have different degrees " + str([len(a) for a in arrays]) + "; all must have the same n"
+            )
+        if names is None:
+            names = [f"g{i}" for i in range(len(arrays))]
+        return cls(np.stack(arrays), tuple(names), family, tuple((params or {}).items()))
+
+    @classmethod
+    def from_sympy(cls, group_or_perms, n: int | None = None) -> "GeneratorSet":
+        """From a sympy ``PermutationGroup`` or list of sympy ``Permutation``s."""
+        gens = getattr(group_or_perms, "generators", group_or_perms)
+        gens = list(gens)
+        if n is None:
+            n = max((g.size for g in gens), default=0)
+        return cls.from_perms([Permutation.from_sympy(g, n) for g in gens])
+
+    # -- properties ---------------------------------------------------------------
+    @property
+    def degree(self) -> int:
+        return int(self.perms.shape[1])
+
+    def __len__(self) -> int:
+        return int(self.perms.shape[0])
+
+    def __iter__(self):
+        return (Permutation(p) for p in self.perms)
+
+    def __getitem__(self, key: int | str) -> Permutation:
+        if isinstance(key, str):
+            try:
+                key = self.names.index(key)
+            except ValueError:
+                raise KeyError(f"no generator named {key!r}; names are {list(self.names)}") from None
+        return Permutation(self.perms[key])
+
+    @property
+    def inverse_closed(self) -> bool:
+        """Whether the inverse of every generator is in the set (undirected Cayley graph)."""
+        return bool(np.all(self.inverse_index >= 0))
+
+    @property
+    def involutions(self) -> np.ndarray:
+        """Boolean mask of generators that are their own inverse."""
+        return self.inverse_index == np.arange(len(self))
+
+    @property
+    def has_identity(self) -> bool:
+        return bool(np.any(np.all(self.perms == identity(self.degree), axis=1)))
+
+    def with_inverses(self) -> "GeneratorSet":
+        """This set plus the inverses that are missing, named ``name^-1``."""
+        if self.inverse_closed:
+            return self
+        extra, extra_names = [], []
+        for i in np.flatnonzero(self.inverse_index < 0):
+            extra.append(inverse(self.perms[i]))
+            extra_names.append(self.names[i] + "^-1")
+        return GeneratorSet(
+            np.concatenate([self.perms, np.stack(extra)]),
+            self.names + tuple(extra_names),
+            self.family,
+            self.params,
+        )
+
+    def to_sympy(self):
+        """The sympy ``PermutationGroup`` generated by this set."""
+        from sympy.combinatorics import PermutationGroup
+
+        return PermutationGroup([p.to_sympy() for p in self])
+
+    def order(self) -> int:
+        """Order of the generated group, by Schreier–Sims (sympy).
+
+        >>> GeneratorSet.from_perms([[1, 2, 3, 0], [1, 0, 2, 3]]).order()
+        24
+        """
+        return int(self.to_sympy().order())
+
+    def apply_word(self, word: Sequence[str | int], state=None) -> np.ndarray:
+        """Act on ``state`` (default the identity) by the generators of ``word`` in order."""
+        s = identity(self.degree) if state is None else np.asarray(state)
+        for w in word:
+            p = self[w].array if isinstance(w, str) else self.perms[w]
+            s = s[..., p]
+        return s
+
+    def product(self, word: Sequence[str | int]) -> Permutation:
+        """The group element of a word: ``compose`` of its generators in order."""
+        p = identity(self.degree)
+        for w in word:
+            p = compose(p, self[w].array)
+        return Permutation(p)
+
+    # -- value semantics ----------------------------------------------------------
+    def _key(self):
+        return (self.perms.shape, self.perms.tobytes(), self.names)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, GeneratorSet) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        if self.family:
+            ps = ", ".join(f"{k}={v!r}" for k, v in self.params)
+            return f"<GeneratorSet {self.family}({ps}) degree={self.degree} k={len(self)}>"
+        return f"GeneratorSet.from_perms({self.perms.tolist()}, names={list(self.names)})"
+
+    def describe(self) -> str:
+        """One line per generator: name and cycle notation."""
+        return "\n".join(f"{name}: {Permutation(p).cycle_notation()}" for name, p in zip(self.names, self.perms))

@@ -1,0 +1,329 @@
+"""One parser for generator, group and state specs.
+
+Generator specs (``--gens``), several generators separated by ``;``:
+
+- a named family: ``lrx``, ``lrx:k=2``, ``top_spin:k=4`` (the degree comes from the group);
+- one-line lists: ``[1,0,2,3]``, ``[1,2,3,0];[1,0,2,3]``;
+- 0-based cycle notation with spaces: ``(0 1)(2 3)``;
+- 1-based GAP notation with commas: ``(1,2)(3,4)``, or a GAP list ``[(1,2),(1,2,3)]``;
+- any of these may carry a name: ``L=[1,2,0];X=(0 1)``.
+
+>>> parse_generators("L=[1,2,0];X=(0 1)").names
+('L', 'X')
+>>> parse_generators("(1,2)(3,4)", degree=5).perms.tolist()
+[[1, 0, 3, 2, 4]]
+>>> parse_generators("lrx:k=2", degree=5).perms[2].tolist()
+[2, 1, 0, 3, 4]
+>>> parse_group("S_10").degree, parse_group("S10").degree
+(10, 10)
+>>> parse_state("00001111").tolist()
+[0, 0, 0, 0, 1, 1, 1, 1]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import DegreeMismatchError, InvalidStateError, ParseError
+from .generators import GeneratorSet
+from .perm import check_permutation, from_cycles
+
+__all__ = [
+    "parse_permutation",
+    "parse_generators",
+    "as_generator_set",
+    "parse_group",
+    "parse_state",
+    "format_generators",
+    "GroupSpec",
+]
+
+_NAME = r"[A-Za-z_][A-Za-z0-9_'\-^]*"
+_CYCLE_RE = re.compile(r"\(([^()]*)\)")
+
+
+def _parse_one_line(text: str) -> np.ndarray:
+    body = text.strip()
+    if not (body.startswith("[") and body.endswith("]")):
+        raise ParseError(f"malformed one-line permutation {text!r}: expected a list like [1,0,2]")
+    inner = body[1:-1].strip()
+    if not inner:
+        return np.zeros(0, dtype=np.int64)
+    items = re.split(r"[,\s]+", inner)
+    try:
+        values = [int(x) for x in items if x != ""]
+    except ValueError:
+        raise ParseError(f"malformed one-line permutation {text!r}: entries must be integers") from None
+    return check_permutation(values)
+
+
+def _parse_cycles(text: str, degree: int | None) -> np.ndarray:
+    body = text.strip()
+    if body == "()":
+        if degree is None:
+            raise ParseError("the identity '()' needs a degree: give the group, e.g. S_5")
+        return np.arange(degree, dtype=np.int64)
+    if _CYCLE_RE.sub("", body).strip():
+        raise ParseError(
+            f"malformed cycle notation {text!r}: expected cycles like (0 1)(2 3) (0-based) "
+            "or (1,2)(3,4) (GAP, 1-based)"
+        )
+    cyc_bodies = _CYCLE_RE.findall(body)
+    gap = any("," in c for c in cyc_bodies)
+    spaced = any(re.search(r"\d\s+\d", c) for c in cyc_bodies)
+    if gap and spaced:
+        raise ParseError(f"malformed cycle notation {text!r}: mixes GAP commas and 0-based spaces")
+    cycs = []
+    for c in cyc_bodies:
+        items = [x for x in re.split(r"[,\s]+", c.strip()) if x != ""]
+        if not items:
+            raise ParseError(f"malformed cycle notation {text!r}: empty cycle")
+        try:
+            pts = [int(x) for x in items]
+        except ValueError:
+            raise ParseError(f"malformed cycle notation {text!r}: points must be integers") from None
+        if gap:
+            pts = [x - 1 for x in pts]
+        if any(x < 0 for x in pts):
+            base = "1-based in GAP notation" if gap else "0-based"
+            raise ParseError(f"malformed cycle notation {text!r}: points are {base}")
+        if len(set(pts)) != len(pts):
+            raise ParseError(f"malformed cycle notation {text!r}: a point repeats inside a cycle")
+        cycs.append(pts)
+    # cycles in one generator may overlap: multiply them left to right as written
+    # (GAP and sympy convention: (1,2)(2,3) means first (1,2) then (2,3) on points).
+    top = max(x for c in cycs for x in c) + 1
+    n = degree if degree is not None else top
+    if top > n:
+        raise DegreeMismatchError(
+            f"cycle notation {text!r} moves point {top - 1 + (1 if gap else 0)}, beyond degree {n}"
+        )
+    perm = np.arange(n, dtype=np.int64)  # image map i -> perm[i]
+    for c in cycs:
+        step = from_cycles([c], n)
+        perm = step[perm]  # first perm, then this cycle, on images
+    return perm
+
+
+def parse_permutation(text: str, degree: int | None = None) -> np.ndarray:
+    """Parse one permutation in one-line, 0-based cycle or GAP notation.
+
+    In cycle notation ``(a b c)`` maps a -> b -> c -> a, and the one-line array ``p``
+    satisfies ``p[a] = b``.
+
+    >>> parse_permutation("(0 1 2)", 4).tolist()
+    [1, 2, 0, 3]
+    >>> parse_permutation("(1,2,3)", 4).tolist()
+    [1, 2, 0, 3]
+    """
+    body = text.strip()
+    if not body:
+        raise ParseError("empty permutation spec")
+    if body.startswith("["):
+        p = _parse_one_line(body)
+        if degree is not None and len(p) != degree:
+            raise DegreeMismatchError(
+                f"permutation {body} has degree {len(p)}, but the group has degree {degree}"
+            )
+        return p
+    if body.startswith("("):
+        return _parse_cycles(body, degree)
+    raise ParseError(
+        f"cannot parse permutation {text!r}: expected [1,0,2] (one-line), (0 1) (0-based cycles) "
+        "or (1,2) (GAP cycles)"
+    )
+
+
+def _split_top(spec: str, sep: str) -> list[str]:
+    """Split on ``sep`` outside brackets and parentheses."""
+    parts, depth, cur = [], 0, []
+    for ch in spec:
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        if ch == sep and depth == 0:
+            parts.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    parts.append("".join(cur))
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _parse_family_spec(spec: str, degree: int | None) -> GeneratorSet:
+    from .library import get_family
+
+    name, _, arg = spec.partition(":")
+    fam = get_family(name)
+    params: dict[str, object] = {}
+    for item in _split_top(arg, ",") if arg else []:
+        key, eq, val = item.partition("=")
+        if not eq:
+            raise ParseError(f"malformed family parameter {item!r} in {spec!r}: expected key=value")
+        params[key.strip()] = _parse_value(val.strip())
+    if "n" in params:
+        n = params.pop("n")
+        if degree is not None and n != degree:
+            raise DegreeMismatchError(f"{spec!r} asks for degree {n}, but the group has degree {degree}")
+        degree = n  # type: ignore[assignment]
+    if degree is None:
+        raise ParseError(f"family {fam.name!r} needs a degree: give the group (e.g. S_10) or n=10")
+    return fam(degree, **params)
+
+
+def _parse_value(text: str):
+    if re.fullmatch(r"-?\d+", text):
+        return int(text)
+    if text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    if text.startswith("["):
+        return [int(x) for x in re.split(r"[,\s]+", text.strip("[] ")) if x]
+    return text
+
+
+def parse_generators(spec: str, degree: int | None = None) -> GeneratorSet:
+    """Parse a generator spec (see the module docstring) into a :class:`GeneratorSet`."""
+    if not isinstance(spec, str):
+        raise ParseError(f"generator spec must be a string, got {type(spec).__name__}")
+    text = spec.strip()
+    if not text:
+        raise ParseError("empty generator spec")
+    # GAP list of permutations: [(1,2),(1,2,3)]
+    if text.startswith("[") and text[1:].lstrip().startswith("("):
+        inner = text.strip()[1:-1] if text.endswith("]") else None
+        if inner is None:
+            raise ParseError(f"malformed GAP list {spec!r}: missing ']'")
+        items = _split_top(inner, ",")
+        gap_items = [it if "," in it or it == "()" else it.replace(" ", ",") for it in items]
+        perms = [_parse_cycles(it, degree) for it in gap_items]
+        return _assemble(perms, [None] * len(perms), spec, degree)
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(:.*)?", text) and not re.match(rf"{_NAME}\s*=", text):
+        return _parse_family_spec(text, degree)
+    perms, names = [], []
+    for item in _split_top(text, ";"):
+        m = re.match(rf"^({_NAME})\s*=\s*(.*)$", item, re.S)
+        name, body = (m.group(1), m.group(2)) if m else (None, item)
+        perms.append(parse_permutation(body, degree))
+        names.append(name)
+    return _assemble(perms, names, spec, degree)
+
+
+def _assemble(perms, names, spec, degree) -> GeneratorSet:
+    if degree is None:
+        degree = max(len(p) for p in perms)
+        # cycle-notation generators without a degree: pad to the largest degree
+        perms = [np.concatenate([p, np.arange(len(p), degree)]) if len(p) < degree else p for p in perms]
+    for p in perms:
+        if len(p) != degree:
+            raise DegreeMismatchError(
+                f"generator {list(p)} has degree {len(p)}, but the group has degree {degree}"
+            )
+    final_names = [nm if nm else f"g{i}" for i, nm in enumerate(names)]
+    return GeneratorSet.from_perms(perms, final_names)
+
+
+def as_generator_set(spec, degree: int | None = None) -> GeneratorSet:
+    """Coerce any generator input: a spec string, a GeneratorSet, a sympy group or list of
+    sympy permutations, or a list of one-line arrays.
+
+    >>> as_generator_set([[1, 0, 2]]).perms.tolist()
+    [[1, 0, 2]]
+    """
+    if isinstance(spec, GeneratorSet):
+        gs = spec
+    elif isinstance(spec, str):
+        gs = parse_generators(spec, degree)
+    elif hasattr(spec, "generators") or (
+        isinstance(spec, (list, tuple)) and spec and hasattr(spec[0], "array_form")
+    ):
+        gs = GeneratorSet.from_sympy(spec, degree)
+    else:
+        gs = GeneratorSet.from_perms(spec)
+    if degree is not None and gs.degree != degree:
+        raise DegreeMismatchError(f"generators have degree {gs.degree}, but the group has degree {degree}")
+    return gs
+
+
+def format_generators(gs: GeneratorSet, notation: str = "one-line") -> str:
+    """Format a generator set as a spec that :func:`parse_generators` reads back.
+
+    >>> g = parse_generators("A=[1,2,0];B=[1,0,2]")
+    >>> format_generators(g)
+    'A=[1,2,0];B=[1,0,2]'
+    >>> format_generators(g, "gap")
+    'A=(1,2,3);B=(1,2)'
+    """
+    from .perm import Permutation
+
+    out = []
+    for name, p in zip(gs.names, gs.perms):
+        perm = Permutation(p)
+        if notation == "one-line":
+            body = "[" + ",".join(map(str, p.tolist())) + "]"
+        elif notation == "cycles":
+            body = perm.cycle_notation()
+        elif notation == "gap":
+            body = perm.gap_notation()
+        else:
+            raise ParseError(f"unknown notation {notation!r}: expected one-line, cycles or gap")
+        out.append(f"{name}={body}")
+    return ";".join(out)
+
+
+@dataclass(frozen=True)
+class GroupSpec:
+    """A parsed group spec: the ambient group in which the generators live."""
+
+    name: str
+    degree: int
+
+
+def parse_group(text: str) -> GroupSpec:
+    """Parse ``S_10``, ``S10``, ``Sym(10)`` or a bare degree ``10``.
+
+    >>> parse_group("Sym(7)")
+    GroupSpec(name='S_7', degree=7)
+    """
+    t = str(text).strip()
+    m = re.fullmatch(r"(?:[Ss]_?|Sym\()\s*(\d+)\s*\)?", t) or re.fullmatch(r"(\d+)", t)
+    if not m or (t.startswith("Sym(") and not t.endswith(")")):
+        raise ParseError(f"cannot parse group {text!r}: expected S_n, Sn or Sym(n), e.g. S_10")
+    n = int(m.group(1))
+    if n < 1:
+        raise ParseError(f"group {text!r}: degree must be >= 1")
+    return GroupSpec(f"S_{n}", n)
+
+
+def parse_state(text, degree: int | None = None) -> np.ndarray:
+    """Parse a start state: a digit/letter string ``00001111``, a list ``[0,0,1,1]`` or
+    ``0,0,1,1``. Symbols become integers 0..k-1 in sorted order of the symbols.
+
+    >>> parse_state("abba").tolist(), parse_state("[2,0,2]").tolist()
+    ([0, 1, 1, 0], [1, 0, 1])
+    """
+    if isinstance(text, str):
+        t = text.strip()
+        if not t:
+            raise InvalidStateError("empty start state")
+        if t.startswith("[") or "," in t or " " in t:
+            items = [x for x in re.split(r"[,\s]+", t.strip("[] ")) if x]
+            try:
+                raw = [int(x) for x in items]
+            except ValueError:
+                raw = items  # symbols as strings
+        else:
+            raw = list(t)
+    else:
+        raw = list(np.asarray(text).tolist())
+    symbols = sorted(set(raw), key=lambda x: (isinstance(x, str), x))
+    code = {s: i for i, s in enumerate(symbols)}
+    state = np.array([code[x] for x in raw], dtype=np.int64)
+    if degree is not None and len(state) != degree:
+        raise InvalidStateError(
+            f"start state {text!r} has length {len(state)}, but the generators have degree {degree}"
+        )
+    return state
