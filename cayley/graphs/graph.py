@@ -136,6 +136,8 @@ def _order(graph: CayleyGraph) -> int:
         return multinomial
     if 2 * order == factorial(n):  # the alternating group, the only index-2 subgroup
         return multinomial if counts.max() > 1 else multinomial // 2
+    if order == 1:
+        return 1
     # general case: |orbit| = |G| / |stabiliser of the colouring|
     start = graph.start.tolist()
 
@@ -143,5 +145,24 @@ def _order(graph: CayleyGraph) -> int:
         a = g.array_form
         return all(start[a[i]] == start[i] for i in range(n))
 
-    stab = group.subgroup_search(fixes)
-    return order // int(stab.order())
+    try:
+        stab = group.subgroup_search(fixes)
+        return order // int(stab.order())
+    except Exception:  # sympy's search fails on some small groups: count the orbit directly
+        if multinomial > 5_000_000:
+            raise
+        return _orbit_size_by_search(graph)
+
+
+def _orbit_size_by_search(graph: CayleyGraph) -> int:
+    perms = graph.generators.perms.tolist()
+    seen = {tuple(graph.start.tolist())}
+    todo = list(seen)
+    while todo:
+        s = todo.pop()
+        for p in perms:
+            t = tuple(s[i] for i in p)
+            if t not in seen:
+                seen.add(t)
+                todo.append(t)
+    return len(seen)

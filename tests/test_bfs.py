@@ -1,0 +1,156 @@
+"""BFS driver (hash engine): semantics, limits, Schreier graphs, multi-word states."""
+
+from __future__ import annotations
+
+from collections import deque
+from math import factorial
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import cayley
+from cayley import CayleyGraph, GeneratorSet, MemoryEstimateError, bfs
+
+
+def python_bfs(gens: np.ndarray, start, max_depth=None):
+    """Tiny independent BFS over tuples (test oracle)."""
+    start = tuple(int(x) for x in start)
+    dist = {start: 0}
+    q = deque([start])
+    while q:
+        s = q.popleft()
+        if max_depth is not None and dist[s] >= max_depth:
+            continue
+        for p in gens:
+            t = tuple(s[i] for i in p)
+            if t not in dist:
+                dist[t] = dist[s] + 1
+                q.append(t)
+    growth = [0] * (max(dist.values()) + 1)
+    for d in dist.values():
+        growth[d] += 1
+    return tuple(growth), dist
+
+
+perm_lists = st.integers(3, 7).flatmap(
+    lambda n: st.lists(st.permutations(list(range(n))), min_size=1, max_size=3)
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(perm_lists)
+def test_growth_matches_python_bfs_and_group_order(perms):
+    gs = GeneratorSet.from_perms(perms)
+    graph = CayleyGraph(gs)
+    r = bfs(graph)
+    expected, _ = python_bfs(gs.perms, graph.start)
+    assert r.growth == expected
+    assert r.completed and r.diameter == len(expected) - 1
+    assert r.size == gs.order() == graph.order()
+
+
+@settings(max_examples=30, deadline=None)
+@given(perm_lists, st.data())
+def test_schreier_graph_on_strings(perms, data):
+    n = len(perms[0])
+    start = data.draw(st.lists(st.integers(0, 2), min_size=n, max_size=n))
+    graph = CayleyGraph(GeneratorSet.from_perms(perms), start)
+    r = bfs(graph)
+    expected, _ = python_bfs(graph.generators.perms, graph.start)
+    assert r.growth == expected
+    assert r.size == graph.order()  # orbit size by the stabiliser of the colouring
+
+
+def test_coxeter_last_layer_is_the_reversal():
+    r = bfs(CayleyGraph.from_spec("S_6", "coxeter"))
+    assert r.diameter == 15
+    assert r.last_layer.tolist() == [[5, 4, 3, 2, 1, 0]]
+    assert r.layers[0].tolist() == [list(range(6))]
+    assert sorted(map(tuple, r.layers[1].tolist())) == sorted(
+        tuple(p) for p in cayley.generators("coxeter", 6).perms.tolist()
+    )
+
+
+def test_directed_graph_keeps_all_visited():
+    # L and X only: not inverse-closed, so the two-layer window would be wrong
+    gs = GeneratorSet.from_perms([[1, 2, 3, 4, 5, 0], [1, 0, 2, 3, 4, 5]], names=["L", "X"])
+    graph = CayleyGraph(gs)
+    assert not graph.undirected
+    r = bfs(graph)
+    assert r.growth == python_bfs(gs.perms, graph.start)[0]
+    assert r.size == factorial(6)
+
+
+def test_max_depth_and_max_states():
+    graph = CayleyGraph.from_spec("S_7", "lrx")
+    full = bfs(graph)
+    r = bfs(graph, max_depth=5)
+    assert r.growth == full.growth[:6] and not r.completed and r.diameter is None
+    assert r.stop_reason == "max_depth"
+    r = bfs(graph, max_states=100)
+    assert not r.completed and r.size >= 100 and r.growth == full.growth[: len(r.growth)]
+    # a limit that lands exactly on the end still completes
+    r = bfs(graph, max_depth=full.diameter)
+    assert r.completed and r.growth == full.growth
+    assert bfs(graph, max_depth=0).growth == (1,)
+
+
+def test_multiword_states_agree_with_python_bfs():
+    n = 20  # 20 symbols * 5 bits: two 64-bit words per state
+    rng = np.random.default_rng(0)
+    perms = [rng.permutation(n) for _ in range(3)]
+    graph = CayleyGraph(GeneratorSet.from_perms(perms))
+    r = bfs(graph, max_depth=5)
+    assert r.growth == python_bfs(graph.generators.perms, graph.start, max_depth=5)[0]
+    # and a directed multi-word graph
+    graph = CayleyGraph(GeneratorSet.from_perms(perms[:2]))
+    r = bfs(graph, max_depth=6)
+    assert r.growth == python_bfs(graph.generators.perms, graph.start, max_depth=6)[0]
+
+
+def test_long_binary_strings_pack_in_one_word():
+    start = "0" * 32 + "1" * 32
+    graph = CayleyGraph.from_spec("S_64", "lrx", start=start)
+    r = bfs(graph, max_depth=8)
+    assert r.growth == python_bfs(graph.generators.perms, graph.start, max_depth=8)[0]
+
+
+def test_progress_callback_reports_each_layer():
+    seen = []
+    r = bfs(CayleyGraph.from_spec("S_6", "lrx"), progress=seen.append)
+    assert [p.depth for p in seen] == list(range(1, r.diameter + 1))
+    assert [p.states for p in seen] == list(np.cumsum(r.growth)[1:])
+    assert seen[-1].expected_states == 720 and all(p.rss_bytes > 0 for p in seen)
+
+
+def test_refuses_runs_over_the_memory_limit():
+    with pytest.raises(MemoryEstimateError) as exc:
+        bfs(CayleyGraph.from_spec("S_10", "lrx"), memory_limit=2**20)
+    msg = str(exc.value)
+    assert "estimated peak memory" in msg and "--max-depth" in msg
+    assert exc.value.estimate_bytes > exc.value.limit_bytes == 2**20
+
+
+def test_result_is_frozen_and_has_provenance():
+    r = bfs(CayleyGraph.from_spec("S_4", "lrx"))
+    with pytest.raises(AttributeError):
+        r.growth = (1,)
+    assert r.engine == "hash" and r.backend == "cpu" and r.version == cayley.__version__
+    assert r.seconds > 0 and r.peak_memory_bytes > 0
+    d = r.to_dict()
+    assert d["growth"] == [1, 3, 5, 6, 5, 3, 1] and d["diameter"] == 6
+
+
+def test_bad_engine_and_backend():
+    g = CayleyGraph.from_spec("S_4", "lrx")
+    with pytest.raises(cayley.InvalidInputError, match="engine"):
+        bfs(g, engine="magic")
+    with pytest.raises(cayley.InvalidInputError, match="backend"):
+        bfs(g, backend="tpu")
+
+
+def test_constant_start_is_a_single_state():
+    r = bfs(CayleyGraph.from_spec("S_5", "lrx", start="00000"))
+    assert r.growth == (1,) and r.completed
