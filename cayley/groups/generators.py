@@ -8,7 +8,7 @@ from typing import Iterable, Mapping, Sequence
 import numpy as np
 
 from ..errors import DegreeMismatchError, InvalidInputError
-from .perm import Permutation, check_permutation, compose, identity, inverse
+from .perm import Permutation, _short, check_permutation, compose, identity, inverse
 
 __all__ = ["GeneratorSet"]
 
@@ -42,7 +42,12 @@ class GeneratorSet:
     inverse_index: np.ndarray = field(init=False, repr=False)
 
     def __post_init__(self):
-        perms = np.asarray(self.perms)
+        try:
+            perms = np.asarray(self.perms)
+        except (TypeError, ValueError) as exc:  # ragged: rows of different lengths
+            raise DegreeMismatchError(
+                f"generators must be permutations of one degree n, got {_short(self.perms)}"
+            ) from exc
         if perms.ndim != 2:
             raise InvalidInputError(f"generators must have shape (k, n), got {perms.shape}")
         if perms.shape[0] == 0:

@@ -43,6 +43,7 @@ __all__ = [
 
 _NAME = r"[A-Za-z_][A-Za-z0-9_'\-^]*"
 _CYCLE_RE = re.compile(r"\(([^()]*)\)")
+_CYCLE_FORMS = "expected cycles like (0 1)(2 3) (0-based) or (1,2)(3,4) (GAP, 1-based)"
 
 
 def _parse_one_line(text: str) -> np.ndarray:
@@ -60,38 +61,43 @@ def _parse_one_line(text: str) -> np.ndarray:
     return check_permutation(values)
 
 
-def _parse_cycles(text: str, degree: int | None) -> np.ndarray:
+def _parse_cycles(text: str, degree: int | None, gap: bool | None = None) -> np.ndarray:
+    """Cycle notation; ``gap=None`` tells GAP (commas, 1-based) from 0-based (spaces)."""
     body = text.strip()
     if body == "()":
         if degree is None:
             raise ParseError("the identity '()' needs a degree: give the group, e.g. S_5")
         return np.arange(degree, dtype=np.int64)
     if _CYCLE_RE.sub("", body).strip():
-        raise ParseError(
-            f"malformed cycle notation {text!r}: expected cycles like (0 1)(2 3) (0-based) "
-            "or (1,2)(3,4) (GAP, 1-based)"
-        )
+        raise ParseError(f"malformed cycle notation {text!r}: {_CYCLE_FORMS}")
     cyc_bodies = _CYCLE_RE.findall(body)
-    gap = any("," in c for c in cyc_bodies)
+    if gap is None:
+        gap = any("," in c for c in cyc_bodies)
     spaced = any(re.search(r"\d\s+\d", c) for c in cyc_bodies)
     if gap and spaced:
-        raise ParseError(f"malformed cycle notation {text!r}: mixes GAP commas and 0-based spaces")
+        raise ParseError(
+            f"malformed cycle notation {text!r}: mixes GAP commas and 0-based spaces; {_CYCLE_FORMS}"
+        )
     cycs = []
     for c in cyc_bodies:
         items = [x for x in re.split(r"[,\s]+", c.strip()) if x != ""]
         if not items:
-            raise ParseError(f"malformed cycle notation {text!r}: empty cycle")
+            raise ParseError(f"malformed cycle notation {text!r}: empty cycle; {_CYCLE_FORMS}")
         try:
             pts = [int(x) for x in items]
         except ValueError:
-            raise ParseError(f"malformed cycle notation {text!r}: points must be integers") from None
+            raise ParseError(
+                f"malformed cycle notation {text!r}: points must be integers; {_CYCLE_FORMS}"
+            ) from None
         if gap:
             pts = [x - 1 for x in pts]
         if any(x < 0 for x in pts):
             base = "1-based in GAP notation" if gap else "0-based"
-            raise ParseError(f"malformed cycle notation {text!r}: points are {base}")
+            raise ParseError(f"malformed cycle notation {text!r}: points are {base}; {_CYCLE_FORMS}")
         if len(set(pts)) != len(pts):
-            raise ParseError(f"malformed cycle notation {text!r}: a point repeats inside a cycle")
+            raise ParseError(
+                f"malformed cycle notation {text!r}: a point repeats inside a cycle; {_CYCLE_FORMS}"
+            )
         cycs.append(pts)
     # cycles in one generator may overlap: multiply them left to right as written
     # (GAP and sympy convention: (1,2)(2,3) means first (1,2) then (2,3) on points).
@@ -121,7 +127,7 @@ def parse_permutation(text: str, degree: int | None = None) -> np.ndarray:
     """
     body = text.strip()
     if not body:
-        raise ParseError("empty permutation spec")
+        raise ParseError(f"empty permutation spec {text!r}: expected [1,0,2], (0 1) or (1,2)")
     if body.startswith("["):
         p = _parse_one_line(body)
         if degree is not None and len(p) != degree:
@@ -191,7 +197,7 @@ def parse_generators(spec: str, degree: int | None = None) -> GeneratorSet:
         raise ParseError(f"generator spec must be a string, got {type(spec).__name__}")
     text = spec.strip()
     if not text:
-        raise ParseError("empty generator spec")
+        raise ParseError(f"empty generator spec {spec!r}: expected e.g. lrx, [1,0,2];[1,2,0] or (0 1)")
     # GAP list of permutations: [(1,2),(1,2,3)]
     if text.startswith("[") and text[1:].lstrip().startswith("("):
         inner = text.strip()[1:-1] if text.endswith("]") else None
@@ -199,30 +205,39 @@ def parse_generators(spec: str, degree: int | None = None) -> GeneratorSet:
             raise ParseError(f"malformed GAP list {spec!r}: missing ']'")
         items = _split_top(inner, ",")
         gap_items = [it if "," in it or it == "()" else it.replace(" ", ",") for it in items]
-        perms = [_parse_cycles(it, degree) for it in gap_items]
-        return _assemble(perms, [None] * len(perms), spec, degree)
-    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(:.*)?", text) and not re.match(rf"{_NAME}\s*=", text):
+        # every item of a GAP list is GAP notation, also one-point cycles like (3)
+        perms = [_parse_cycles(it, degree, gap=True) for it in gap_items]
+        return _assemble(perms, [None] * len(perms), [False] * len(perms), spec, degree)
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_\-]*(:.*)?", text) and not re.match(rf"{_NAME}\s*=", text):
         return _parse_family_spec(text, degree)
-    perms, names = [], []
+    perms, names, one_line = [], [], []
     for item in _split_top(text, ";"):
         m = re.match(rf"^({_NAME})\s*=\s*(.*)$", item, re.S)
         name, body = (m.group(1), m.group(2)) if m else (None, item)
         perms.append(parse_permutation(body, degree))
         names.append(name)
-    return _assemble(perms, names, spec, degree)
+        one_line.append(body.strip().startswith("["))
+    return _assemble(perms, names, one_line, spec, degree)
 
 
-def _assemble(perms, names, spec, degree) -> GeneratorSet:
+def _assemble(perms, names, one_line, spec, degree) -> GeneratorSet:
+    final_names = [nm if nm else f"g{i}" for i, nm in enumerate(names)]
     if degree is None:
-        degree = max(len(p) for p in perms)
-        # cycle-notation generators without a degree: pad to the largest degree
+        # a one-line list states its degree; cycle notation only gives a lower bound and is
+        # padded with fixed points. One-line lists of different lengths are an error.
+        explicit = sorted({len(p) for p, ol in zip(perms, one_line) if ol})
+        if len(explicit) > 1:
+            raise DegreeMismatchError(
+                f"generators in {spec!r} have different degrees {explicit}; all must have the same n"
+            )
+        degree = explicit[0] if explicit else max(len(p) for p in perms)
         perms = [np.concatenate([p, np.arange(len(p), degree)]) if len(p) < degree else p for p in perms]
-    for p in perms:
+    for nm, p in zip(final_names, perms):
         if len(p) != degree:
             raise DegreeMismatchError(
-                f"generator {list(p)} has degree {len(p)}, but the group has degree {degree}"
+                f"generator {nm!r} = {p.tolist()} in {spec!r} has degree {len(p)}, "
+                f"but the others have degree {degree}"
             )
-    final_names = [nm if nm else f"g{i}" for i, nm in enumerate(names)]
     return GeneratorSet.from_perms(perms, final_names)
 
 
@@ -289,10 +304,10 @@ def parse_group(text: str) -> GroupSpec:
     GroupSpec(name='S_7', degree=7)
     """
     t = str(text).strip()
-    m = re.fullmatch(r"(?:[Ss]_?|Sym\()\s*(\d+)\s*\)?", t) or re.fullmatch(r"(\d+)", t)
-    if not m or (t.startswith("Sym(") and not t.endswith(")")):
+    m = re.fullmatch(r"[Ss]_?(\d+)|Sym\(\s*(\d+)\s*\)|(\d+)", t)
+    if not m:
         raise ParseError(f"cannot parse group {text!r}: expected S_n, Sn or Sym(n), e.g. S_10")
-    n = int(m.group(1))
+    n = int(next(g for g in m.groups() if g is not None))
     if n < 1:
         raise ParseError(f"group {text!r}: degree must be >= 1")
     return GroupSpec(f"S_{n}", n)
@@ -318,7 +333,12 @@ def parse_state(text, degree: int | None = None) -> np.ndarray:
         else:
             raw = list(t)
     else:
-        raw = list(np.asarray(text).tolist())
+        arr = np.asarray(text)
+        if arr.ndim != 1:
+            raise InvalidStateError(f"start state {text!r} must be a flat list of symbols")
+        raw = arr.tolist()
+    if not raw:
+        raise InvalidStateError(f"empty start state {text!r}: expected e.g. 00001111 or [0,0,1,1]")
     symbols = sorted(set(raw), key=lambda x: (isinstance(x, str), x))
     code = {s: i for i, s in enumerate(symbols)}
     state = np.array([code[x] for x in raw], dtype=np.int64)

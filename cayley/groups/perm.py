@@ -59,8 +59,18 @@ def act(state: np.ndarray, p: np.ndarray) -> np.ndarray:
     """
     state = np.asarray(state)
     p = np.asarray(p)
+    if state.ndim == 0 or p.ndim == 0 or state.shape[-1] != p.shape[-1]:
+        raise DegreeMismatchError(
+            f"cannot act: state shape {state.shape} and permutation shape {p.shape} "
+            "must both be (..., n) with the same n"
+        )
     if p.ndim == 1:
         return state[..., p]
+    # batched permutations: broadcast the leading axes, so one state (n,) can be acted on
+    # by a stack of permutations (k, n) and vice versa
+    lead = np.broadcast_shapes(state.shape[:-1], p.shape[:-1])
+    state = np.broadcast_to(state, lead + state.shape[-1:])
+    p = np.broadcast_to(p, lead + p.shape[-1:])
     return np.take_along_axis(state, p, axis=-1)
 
 
@@ -69,6 +79,8 @@ def compose(p: np.ndarray, q: np.ndarray) -> np.ndarray:
 
     >>> compose(np.array([1, 2, 0]), np.array([1, 0, 2])).tolist()
     [2, 1, 0]
+    >>> compose(np.array([1, 2, 0]), np.array([[1, 0, 2], [0, 1, 2]])).tolist()
+    [[2, 1, 0], [1, 2, 0]]
     """
     return act(p, q)
 
@@ -145,7 +157,8 @@ def cycles(p, *, include_fixed: bool = False) -> list[tuple[int, ...]]:
     >>> cycles([1, 0, 2], include_fixed=True)
     [(0, 1), (2,)]
     """
-    p = np.asarray(p).tolist()
+    # validate first: on a non-permutation the cycle walk below would never terminate
+    p = check_permutation(p).tolist()
     seen = [False] * len(p)
     out = []
     for i in range(len(p)):
@@ -293,6 +306,17 @@ class Permutation:
             b = compose(b, b)
             k >>= 1
         return Permutation(result)
+
+    # numpy interop: np.asarray(p) is the one-line array, so compose(p, q), act(s, p) and
+    # check_permutation(p) accept a Permutation; ufuncs are refused (``arr * p`` would
+    # otherwise silently multiply entries instead of composing).
+    __array_ufunc__ = None
+
+    def __array__(self, dtype=None, copy=None):
+        if copy is False and dtype is not None and np.dtype(dtype) != self._a.dtype:
+            raise ValueError("Permutation: a dtype conversion needs a copy")
+        a = self._a if dtype is None else self._a.astype(dtype)
+        return a.copy() if copy else a
 
     def __call__(self, state) -> np.ndarray:
         return act(np.asarray(state), self._a)
