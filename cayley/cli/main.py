@@ -85,6 +85,12 @@ def _run_options(f):
         help="Refuse runs whose estimated peak exceeds this (e.g. 8G, 512M); default: available memory.",
     )(f)
     f = click.option(
+        "--checkpoint",
+        type=click.Path(file_okay=False),
+        default=None,
+        help="Folder to save each finished layer in; rerunning the same command resumes from it.",
+    )(f)
+    f = click.option(
         "--progress/--no-progress",
         default=None,
         help="Progress bar on stderr (default: when stderr is a terminal).",
@@ -149,7 +155,7 @@ def _progress_bar(enabled: Optional[bool], title: str):
         yield update
 
 
-def _run_bfs(graph, max_depth, max_states, engine, backend, memory_limit, progress):
+def _run_bfs(graph, max_depth, max_states, engine, backend, memory_limit, checkpoint, progress):
     from ..graphs import bfs
 
     with _progress_bar(progress, graph.name) as cb:
@@ -160,6 +166,7 @@ def _run_bfs(graph, max_depth, max_states, engine, backend, memory_limit, progre
             engine=engine,
             backend=backend,
             memory_limit=_parse_bytes(memory_limit),
+            checkpoint=checkpoint,
             progress=cb,
         )
 
@@ -189,7 +196,7 @@ def _order(graph) -> Optional[int]:
 @_run_options
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 @click.option("--plot", type=click.Path(dir_okay=False, writable=True), default=None, help="Write a log-scale growth plot (PNG).")
-def growth(group, gens, start, max_depth, max_states, engine, backend, memory_limit, progress, fmt, plot):
+def growth(group, gens, start, max_depth, max_states, engine, backend, memory_limit, checkpoint, progress, fmt, plot):
     """Growth function (layer sizes) of the Cayley/Schreier graph of GROUP.
 
     \b
@@ -198,7 +205,7 @@ def growth(group, gens, start, max_depth, max_states, engine, backend, memory_li
     """
     t0 = time.perf_counter()
     graph = _make_graph(group, gens, start)
-    result = _run_bfs(graph, max_depth, max_states, engine, backend, memory_limit, progress)
+    result = _run_bfs(graph, max_depth, max_states, engine, backend, memory_limit, checkpoint, progress)
     order = _order(graph)
     wall = time.perf_counter() - t0
     if plot:
@@ -229,11 +236,11 @@ def growth(group, gens, start, max_depth, max_states, engine, backend, memory_li
 @_graph_options
 @_run_options
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-def diameter(group, gens, start, max_depth, max_states, engine, backend, memory_limit, progress, fmt):
+def diameter(group, gens, start, max_depth, max_states, engine, backend, memory_limit, checkpoint, progress, fmt):
     """Diameter of the Cayley graph (eccentricity of the start) and the size of its last layer."""
     t0 = time.perf_counter()
     graph = _make_graph(group, gens, start)
-    result = _run_bfs(graph, max_depth, max_states, engine, backend, memory_limit, progress)
+    result = _run_bfs(graph, max_depth, max_states, engine, backend, memory_limit, checkpoint, progress)
     wall = time.perf_counter() - t0
     if fmt == "json":
         d = {
@@ -254,7 +261,7 @@ def diameter(group, gens, start, max_depth, max_states, engine, backend, memory_
         )
         return
     click.echo(f"diameter {result.diameter}")
-    click.echo(f"last layer {result.growth[-1]:,} states")
+    click.echo(f"last layer size {result.growth[-1]:,}")
 
 
 @main.command()

@@ -15,6 +15,7 @@ import numpy as np
 
 from .. import __version__
 from ..errors import InvalidInputError, MemoryEstimateError
+from .checkpoint import Checkpoint
 from .graph import CayleyGraph
 from ..backends.packing import packing
 from .memory import MemoryEstimate, estimate_memory, peak_rss_bytes
@@ -110,6 +111,7 @@ def bfs(
     backend: str = "auto",
     memory_limit: Optional[int] = None,
     progress: Optional[Callable[[Progress], None]] = None,
+    checkpoint: Optional[str] = None,
 ) -> BfsResult:
     """Breadth-first search from ``graph.start``.
 
@@ -126,6 +128,8 @@ def bfs(
     memory_limit : bytes; refuse to start (:class:`MemoryEstimateError`) when the estimate
         exceeds it. Default: the memory available on this machine.
     progress : called with a :class:`Progress` after each layer.
+    checkpoint : a folder; each finished layer is saved there atomically, and a run with
+        the same graph and folder resumes from it (after a kill) to the identical result.
 
     Examples
     --------
@@ -153,7 +157,9 @@ def bfs(
             limit_bytes=limit,
         )
     log.info("bfs %s: %s", graph.name, est.describe())
-    return _hash_bfs(graph, be, est, max_depth, max_states, store_layers_up_to, last_layer_limit, progress)
+    return _hash_bfs(
+        graph, be, est, max_depth, max_states, store_layers_up_to, last_layer_limit, progress, checkpoint
+    )
 
 
 def _get_backend(name: str):
@@ -168,7 +174,7 @@ def _get_backend(name: str):
 _BATCH_NEIGHBOURS = 1 << 23
 
 
-def _hash_bfs(graph, be, est: MemoryEstimate, max_depth, max_states, store_up_to, last_limit, progress):
+def _hash_bfs(graph, be, est: MemoryEstimate, max_depth, max_states, store_up_to, last_limit, progress, checkpoint):
     t0 = time.perf_counter()
     gens = graph.generators
     perms = np.ascontiguousarray(gens.perms)
@@ -184,19 +190,32 @@ def _hash_bfs(graph, be, est: MemoryEstimate, max_depth, max_states, store_up_to
     def decode(keys):
         return be.decode(keys, graph.degree, bits)
 
-    start = be.encode(graph.start.reshape(1, -1), bits, words)
-    visited = be.key_set(words, capacity=1)
-    visited.add_new(start)
+    # keys[d] holds the packed states of layer d while the search still needs them:
+    # the last two layers (undirected) or every layer (directed), plus small layers.
+    keys: dict[int, np.ndarray] = {0: be.encode(graph.start.reshape(1, -1), bits, words)}
     growth = [1]
-    layers: dict[int, np.ndarray] = {}
-    if store_up_to >= 1:
-        layers[0] = graph.start.reshape(1, -1).copy()
-    cur = start
-    total = 1
+    finished = False
+    ck = Checkpoint(checkpoint, graph, engine="hash") if checkpoint is not None else None
+    if ck is not None:
+        state = ck.load()
+        if state is not None:
+            growth = state.growth
+            keys = {int(name.split("-")[1]): a.reshape(-1, words) for name, a in state.arrays.items()}
+            finished = bool(state.extra.get("finished"))
+            log.info("resumed %s from %s at depth %d", graph.name, checkpoint, state.depth)
+    depth = len(growth) - 1
+    visited = be.key_set(words, capacity=sum(len(a) for a in keys.values()))
+    for d in sorted(keys):
+        if not undirected or d >= depth - 1:
+            visited.add_new(keys[d])
+    if not undirected:  # now in the visited set; keep only what a checkpoint must list
+        keys = {d: (a if d >= depth - 1 or len(a) <= store_up_to else None) for d, a in keys.items()}
+    cur = keys[depth]
+    total = sum(growth)
     stop_reason = "exhausted"
     batch = max(1, _BATCH_NEIGHBOURS // k)
-    while True:
-        if max_depth is not None and len(growth) - 1 >= max_depth:
+    while not finished:
+        if max_depth is not None and depth >= max_depth:
             stop_reason = "max_depth"
             break
         if max_states is not None and total >= max_states:
@@ -204,39 +223,46 @@ def _hash_bfs(graph, be, est: MemoryEstimate, max_depth, max_states, store_up_to
             break
         parts = []
         for lo in range(0, len(cur), batch):
-            nb = be.expand(cur[lo : lo + batch], perms, bits)
-            new = visited.add_new(nb)
+            new = visited.add_new(be.expand(cur[lo : lo + batch], perms, bits))
             if len(new):
                 parts.append(new)
         if not parts:
+            finished = True
+            if ck is not None:
+                ck.save(depth=depth, growth=growth, arrays=_named(keys), extra={"finished": True})
             break
-        nxt = np.concatenate(parts) if len(parts) > 1 else parts[0]
-        nxt = nxt.reshape(-1, words)
+        nxt = (np.concatenate(parts) if len(parts) > 1 else parts[0]).reshape(-1, words)
         if undirected:
             # two-layer window: neighbours of layer d+1 lie in layers d, d+1, d+2
             visited = be.key_set(words, capacity=2 * (len(cur) + len(nxt)))
             visited.add_new(cur)
             visited.add_new(nxt)
+        depth += 1
         growth.append(len(nxt))
         total += len(nxt)
-        depth = len(growth) - 1
-        if len(nxt) <= store_up_to:
-            layers[depth] = decode(nxt)
-        cur = nxt
+        keys[depth] = cur = nxt
+        # drop big layers the search no longer needs; a directed search keeps them in
+        # its visited set, and a checkpoint keeps them on disk (None: saved, not in memory)
+        for d in [d for d, a in keys.items() if d < depth - 1 and a is not None and len(a) > store_up_to]:
+            if undirected:
+                del keys[d]
+            else:
+                keys[d] = None
+        if ck is not None:
+            ck.save(depth=depth, growth=growth, arrays=_named(keys))
+        if not undirected and ck is None:
+            keys = {d: a for d, a in keys.items() if a is not None}
         if progress is not None:
             progress(Progress(depth, len(nxt), total, time.perf_counter() - t0, peak_rss_bytes(), expected))
-    completed = stop_reason == "exhausted"
-    if not completed:
-        # a limit hit exactly at the end of the graph still counts as exhausted
-        if _frontier_is_closed(be, visited, cur, perms, bits, batch):
-            completed = True
-            stop_reason = "exhausted"
-    last = decode(cur) if len(cur) <= last_limit else None
+    completed = finished
+    if not completed and _frontier_is_closed(be, visited, cur, perms, bits, batch):
+        completed, stop_reason = True, "exhausted"  # a limit that hit the end exactly
+    layers = {d: decode(a) for d, a in sorted(keys.items()) if a is not None and len(a) <= store_up_to}
     return BfsResult(
         graph=graph,
         growth=tuple(int(x) for x in growth),
         completed=completed,
-        last_layer=last,
+        last_layer=decode(cur) if len(cur) <= last_limit else None,
         layers=layers,
         engine="hash",
         backend=be.NAME,
@@ -245,6 +271,10 @@ def _hash_bfs(graph, be, est: MemoryEstimate, max_depth, max_states, store_up_to
         peak_memory_bytes=peak_rss_bytes(),
         stop_reason=stop_reason,
     )
+
+
+def _named(keys: dict[int, np.ndarray]) -> dict[str, np.ndarray]:
+    return {f"layer-{d:06d}": a for d, a in keys.items()}
 
 
 def _frontier_is_closed(be, visited, cur, perms, bits, batch) -> bool:
