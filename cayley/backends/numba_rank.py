@@ -1,0 +1,471 @@
+"""numba CPU kernels for the rank engine: one BFS layer over a 2-bit code per rank.
+
+Codes (2 bits per rank, 32 ranks per uint64 word): 0 = unseen, 3 = done, and 1 and 2
+take turns as "frontier" and "next layer" (frontier code ``f``, next code ``3 - f``).
+One layer is a single parallel pass over the blocks that hold frontier states: for each
+frontier rank, unrank it, apply every generator, rank each neighbour, and turn an unseen
+neighbour's code into the next code with an atomic OR (two threads setting the same code
+is harmless; the old value returned by the OR says which one found the state, so the new
+layer is counted exactly). When a word's frontier states are expanded its frontier codes
+become 3, again with one atomic OR, so no second pass over the codes is needed. Each
+block that receives a new state is flagged, so the next layer visits only flagged blocks.
+
+Permutations use a blocked layout: the ``n!`` lexicographic ranks are cut into blocks of
+``m!`` consecutive ranks (those sharing the first ``P = n - m`` symbols), each padded to a
+whole number of words. A block's prefix is unranked once; a state's last ``m`` symbols are
+the block's remaining symbols permuted by a small table ``table[lo]``. Ranking a neighbour
+is one popcount per position (see :mod:`.ranking`), and positions whose symbols come from
+the block's fixed prefix are ranked once per block and generator, not once per state.
+
+Multiset permutations (Schreier graphs on strings) use flat lexicographic ranks and fixed
+chunks of words; each frontier state is unranked through the multiset table.
+
+Threads take blocks from a shared atomic counter (dynamic scheduling), since frontier
+density varies strongly across the rank space.
+"""
+
+from __future__ import annotations
+
+from math import factorial
+
+import numba
+import numpy as np
+from numba import njit, prange, types
+from numba.core import cgutils
+from numba.extending import intrinsic
+
+from .ranking import cttz, popcount
+
+__all__ = [
+    "atomic_or",
+    "atomic_add",
+    "atomic_load",
+    "PermLayout",
+    "MultisetLayout",
+    "perm_layer",
+    "multiset_layer",
+    "extract",
+    "count_code",
+    "num_threads",
+]
+
+_LO = np.uint64(0x5555555555555555)
+
+
+# ---------------------------------------------------------------------------------
+# atomics (numba has none on CPU): LLVM atomicrmw / atomic load, "monotonic" ordering.
+# The parallel region's join orders everything between layers.
+# ---------------------------------------------------------------------------------
+def _item_ptr(context, builder, arrt, arr, idx, idxt):
+    ary = context.make_array(arrt)(context, builder, arr)
+    i = context.cast(builder, idx, idxt, types.intp)
+    return cgutils.get_item_pointer(context, builder, arrt, ary, [i])
+
+
+def _is_word_array(a):
+    return isinstance(a, types.Array) and isinstance(a.dtype, types.Integer) and a.dtype.bitwidth == 64
+
+
+def _rmw(op):
+    def impl(typingctx, arr, idx, val):
+        if not (_is_word_array(arr) and isinstance(idx, types.Integer) and isinstance(val, types.Integer)):
+            return None
+        dt = arr.dtype
+        sig = dt(arr, idx, val)
+
+        def codegen(context, builder, sig, args):
+            arrt, idxt, valt = sig.args
+            ptr = _item_ptr(context, builder, arrt, args[0], args[1], idxt)
+            v = context.cast(builder, args[2], valt, dt)
+            return builder.atomic_rmw(op, ptr, v, "monotonic")
+
+        return sig, codegen
+
+    return impl
+
+
+atomic_or = intrinsic(_rmw("or"))
+atomic_or.__doc__ = "``old = a[i]; a[i] |= v`` atomically; returns the old value."
+atomic_add = intrinsic(_rmw("add"))
+atomic_add.__doc__ = "``old = a[i]; a[i] += v`` atomically; returns the old value."
+
+
+@intrinsic
+def atomic_load(typingctx, arr, idx):
+    """``a[i]`` read atomically (a plain load on x86, but never cached by the compiler)."""
+    if not (_is_word_array(arr) and isinstance(idx, types.Integer)):
+        return None
+    sig = arr.dtype(arr, idx)
+
+    def codegen(context, builder, sig, args):
+        arrt, idxt = sig.args
+        ptr = _item_ptr(context, builder, arrt, args[0], args[1], idxt)
+        return builder.load_atomic(ptr, "monotonic", 8)
+
+    return sig, codegen
+
+
+def num_threads() -> int:
+    return int(numba.get_num_threads())
+
+
+@njit(cache=True, inline="always")
+def _frontier_bits(x, code):
+    """One bit (the low bit of each 2-bit slot) per slot of ``x`` holding ``code``."""
+    lo = x & _LO
+    hi = (x >> np.uint64(1)) & _LO
+    # slot == code  <=>  lo bit == code bit 0 and hi bit == code bit 1
+    a = lo if code & 1 else ~lo
+    b = hi if code & 2 else ~hi
+    return a & b & _LO
+
+
+# ---------------------------------------------------------------------------------
+# layouts: where each state's code lives
+# ---------------------------------------------------------------------------------
+def _lex_table(m: int) -> np.ndarray:
+    """Row ``lo`` is the permutation of ``0 .. m-1`` with lexicographic rank ``lo``."""
+    from .ranking import unrank_permutations
+
+    return unrank_permutations(np.arange(factorial(m)), m).astype(np.uint8)
+
+
+class PermLayout:
+    """Blocked layout of the ``n!`` permutation ranks (see the module docstring).
+
+    ``index = (rank // m!) * stride + rank % m!`` where ``stride`` is ``m!`` rounded up to
+    a multiple of 32 (a whole number of words per block).
+
+    >>> lay = PermLayout(5, m=3)
+    >>> lay.nblocks, lay.stride, lay.index_to_rank(lay.rank_to_index(np.arange(120))).tolist() == list(range(120))
+    (20, 32, True)
+    """
+
+    kind = "permutations"
+
+    def __init__(self, n: int, m: int | None = None):
+        if m is None:
+            m = min(n, 7)
+        m = max(1, min(m, n))
+        self.n, self.m, self.P = n, m, n - m
+        self.mfact = factorial(m)
+        self.bwords = -(-self.mfact // 32)
+        self.stride = self.bwords * 32
+        self.nblocks = factorial(n) // self.mfact
+        self.nwords = self.nblocks * self.bwords
+        self.size = factorial(n)
+        # position weights: block-index digits for i < P, within-block digits after
+        w = np.zeros(n, np.int64)
+        for i in range(n):
+            w[i] = factorial(n - 1 - i) // self.mfact if i < self.P else factorial(n - 1 - i)
+        self.weights = w
+        self.table = _lex_table(m)
+
+    def rank_to_index(self, ranks):
+        r = np.asarray(ranks, dtype=np.int64)
+        return (r // self.mfact) * self.stride + r % self.mfact
+
+    def index_to_rank(self, idx):
+        i = np.asarray(idx, dtype=np.int64)
+        return (i // self.stride) * self.mfact + i % self.stride
+
+    def prefix_parts(self, perms: np.ndarray) -> np.ndarray:
+        """For each generator, how many leading target positions take their symbol from
+        the block prefix (those are ranked once per block)."""
+        out = np.zeros(len(perms), np.int64)
+        for g, p in enumerate(perms):
+            f = 0
+            while f < self.P and p[f] < self.P:
+                f += 1
+            out[g] = f
+        return out
+
+    @property
+    def code_bytes(self) -> int:
+        return self.nwords * 8
+
+
+class MultisetLayout:
+    """Flat layout of multiset-permutation ranks in chunks of ``bwords`` words."""
+
+    kind = "multiset"
+
+    def __init__(self, ranking, bwords: int = 64):
+        self.ranking = ranking
+        self.n = ranking.n
+        self.size = ranking.size
+        self.bwords = bwords
+        self.stride = bwords * 32
+        self.nblocks = -(-self.size // self.stride)
+        self.nwords = self.nblocks * bwords
+        self.shift = int(self.stride).bit_length() - 1
+
+    def rank_to_index(self, ranks):
+        return np.asarray(ranks, dtype=np.int64)
+
+    def index_to_rank(self, idx):
+        return np.asarray(idx, dtype=np.int64)
+
+    @property
+    def code_bytes(self) -> int:
+        return self.nwords * 8
+
+
+# ---------------------------------------------------------------------------------
+# layer kernels
+# ---------------------------------------------------------------------------------
+@njit(cache=True, parallel=True)
+def perm_layer(codes, active, flags_next, shifts, fpart, weights, P, bwords, table, code_f, rec, nthreads, probe):
+    """Expand the frontier (code ``code_f``) in the blocks ``active``.
+
+    ``shifts[g, i] = 4 * perms[g, i]``: states are held in registers, 4 bits per symbol
+    (n <= 16). Returns the number of new states (or, with ``probe``, 1 if any neighbour
+    is unseen and 0 otherwise, writing nothing). When ``rec`` is non-empty, the
+    frontier's indices are written to it (unordered); it must hold the whole frontier.
+
+    The hot loop works in uint64 only: unsigned indices need no negative-index
+    wrap-around code, and mixing signed and unsigned would promote to float.
+    """
+    U = np.uint64
+    k = U(shifts.shape[0])
+    n = U(shifts.shape[1])
+    m = n - P
+    stride = bwords * U(32)
+    nact = active.shape[0]
+    ctl = np.zeros(3, np.int64)  # next active slot, rec fill, probe found
+    newc = np.zeros(nthreads, np.int64)
+    code_n = U(3) - code_f
+    one = U(1)
+    three = U(3)
+    fifteen = U(15)
+    recording = rec.shape[0] > 0
+    full = (one << n) - one
+    for t in prange(nthreads):
+        rem = np.empty((m, m), np.uint64)  # rem[r, j]: r-th remaining symbol at slot P + j
+        bh = np.empty(k, np.uint64)
+        bu = np.empty(k, np.uint64)
+        cnt = 0
+        while True:
+            j = atomic_add(ctl, 0, 1)
+            if j >= nact:
+                break
+            if probe and atomic_load(ctl, 2) != 0:
+                break
+            b = U(active[j])
+            # unrank the block prefix: mixed-radix digits of b (radix n - i at position i)
+            x = b
+            digits = U(0)
+            for i in range(P):
+                radix = m + U(i) + one  # position P-1-i has radix n - (P-1-i)
+                digits |= (x % radix) << (U(4) * (P - one - U(i)))
+                x //= radix
+            unused = full
+            ps = U(0)
+            for i in range(P):
+                u = unused
+                d = (digits >> (U(4) * U(i))) & fifteen
+                for _ in range(d):
+                    u &= u - one
+                v = cttz(u)
+                ps |= v << (U(4) * U(i))
+                unused ^= one << v
+            r = U(0)
+            u = unused
+            while u:
+                v = cttz(u)
+                for jj in range(m):
+                    rem[r, jj] = v << (U(4) * (P + U(jj)))
+                r += one
+                u &= u - one
+            # rank the prefix-fed leading positions of every neighbour once per block
+            for g in range(k):
+                used = U(0)
+                h = U(0)
+                for i in range(fpart[g]):
+                    v = (ps >> shifts[g, i]) & fifteen
+                    bit = one << v
+                    h += (v - popcount(used & (bit - one))) * weights[i]
+                    used |= bit
+                bh[g] = h
+                bu[g] = used
+            wbase = b * bwords
+            pos = 0
+            if recording:
+                c = U(0)
+                for w in range(bwords):
+                    c += popcount(_frontier_bits(atomic_load(codes, wbase + U(w)), code_f))
+                pos = atomic_add(ctl, 1, c)
+            stop = False
+            for w in range(bwords):
+                fm = _frontier_bits(atomic_load(codes, wbase + U(w)), code_f)
+                if fm == 0:
+                    continue
+                conv = fm << one if code_f == one else fm
+                while fm:
+                    lo = U(w) * U(32) + (cttz(fm) >> one)
+                    fm &= fm - one
+                    if recording:
+                        rec[pos] = b * stride + lo
+                        pos += 1
+                    st = ps
+                    for jj in range(m):
+                        st |= rem[table[lo, jj], jj]
+                    for g in range(k):
+                        used = bu[g]
+                        h = bh[g]
+                        for i in range(fpart[g], P):
+                            v = (st >> shifts[g, i]) & fifteen
+                            bit = one << v
+                            h += (v - popcount(used & (bit - one))) * weights[i]
+                            used |= bit
+                        l = U(0)
+                        for i in range(P, n - one):
+                            v = (st >> shifts[g, i]) & fifteen
+                            bit = one << v
+                            l += (v - popcount(used & (bit - one))) * weights[i]
+                            used |= bit
+                        idx = h * stride + l
+                        wi = idx >> U(5)
+                        sh = (idx & U(31)) << one
+                        if (atomic_load(codes, wi) >> sh) & three == 0:
+                            if probe:
+                                ctl[2] = 1
+                                stop = True
+                                break
+                            old = atomic_or(codes, wi, code_n << sh)
+                            if (old >> sh) & three == 0:
+                                cnt += 1
+                                if flags_next[h] == 0:  # no store (and no line ping-pong) when set
+                                    flags_next[h] = 1
+                    if stop:
+                        break
+                if stop:
+                    break
+                if not probe:
+                    atomic_or(codes, wbase + U(w), conv)
+            if stop:
+                break
+        newc[t] = cnt
+    if probe:
+        return ctl[2]
+    return newc.sum()
+
+
+@njit(cache=True, parallel=True)
+def multiset_layer(codes, active, flags_next, perms, cum, unit, full, bwords, shift, code_f, rec, nthreads, probe):
+    """:func:`perm_layer` for multiset permutations (flat ranks, chunks of ``bwords``)."""
+    k, n = perms.shape
+    stride = bwords * 32
+    nact = active.shape[0]
+    ctl = np.zeros(3, np.int64)
+    newc = np.zeros(nthreads, np.int64)
+    code_n = np.uint64(3 - code_f)
+    one = np.uint64(1)
+    recording = rec.shape[0] > 0
+    for t in prange(nthreads):
+        s = np.empty(n, np.int64)
+        cnt = 0
+        while True:
+            j = atomic_add(ctl, 0, 1)
+            if j >= nact:
+                break
+            if probe and atomic_load(ctl, 2) != 0:
+                break
+            b = active[j]
+            wbase = b * bwords
+            pos = 0
+            if recording:
+                c = 0
+                for w in range(bwords):
+                    c += np.int64(popcount(_frontier_bits(atomic_load(codes, wbase + w), code_f)))
+                pos = atomic_add(ctl, 1, c)
+            stop = False
+            for w in range(bwords):
+                fm = _frontier_bits(atomic_load(codes, wbase + w), code_f)
+                if fm == 0:
+                    continue
+                conv = fm << one if code_f == 1 else fm
+                while fm:
+                    tz = np.int64(cttz(fm))
+                    fm &= fm - one
+                    r = (wbase + w) * 32 + (tz >> 1)
+                    if recording:
+                        rec[pos] = r
+                        pos += 1
+                    # unrank r
+                    cc = full
+                    for i in range(n):
+                        v = 0
+                        while cum[cc, v + 1] <= r:
+                            v += 1
+                        r -= cum[cc, v]
+                        s[i] = v
+                        cc -= unit[v]
+                    for g in range(k):
+                        cc = full
+                        idx = np.int64(0)
+                        for i in range(n - 1):
+                            v = s[perms[g, i]]
+                            idx += cum[cc, v]
+                            cc -= unit[v]
+                        wi = idx >> 5
+                        sh = np.uint64((idx & 31) << 1)
+                        if (atomic_load(codes, wi) >> sh) & np.uint64(3) == 0:
+                            if probe:
+                                ctl[2] = 1
+                                stop = True
+                                break
+                            old = atomic_or(codes, wi, code_n << sh)
+                            if (old >> sh) & np.uint64(3) == 0:
+                                cnt += 1
+                                if flags_next[idx >> shift] == 0:
+                                    flags_next[idx >> shift] = 1
+                    if stop:
+                        break
+                if stop:
+                    break
+                if not probe:
+                    atomic_or(codes, wbase + w, conv)
+            if stop:
+                break
+        newc[t] = cnt
+    if probe:
+        return ctl[2]
+    return newc.sum()
+
+
+@njit(cache=True, parallel=True)
+def extract(codes, active, bwords, code):
+    """Sorted indices of the slots holding ``code`` in the blocks ``active`` (sorted)."""
+    nact = active.shape[0]
+    stride = bwords * 32
+    counts = np.zeros(nact + 1, np.int64)
+    for j in prange(nact):
+        wbase = active[j] * bwords
+        c = 0
+        for w in range(bwords):
+            c += np.int64(popcount(_frontier_bits(codes[wbase + w], code)))
+        counts[j + 1] = c
+    for j in range(nact):
+        counts[j + 1] += counts[j]
+    out = np.empty(counts[nact], np.int64)
+    for j in prange(nact):
+        b = active[j]
+        pos = counts[j]
+        for w in range(bwords):
+            fm = _frontier_bits(codes[b * bwords + w], code)
+            while fm:
+                tz = np.int64(cttz(fm))
+                fm &= fm - np.uint64(1)
+                out[pos] = b * stride + w * 32 + (tz >> 1)
+                pos += 1
+    return out
+
+
+@njit(cache=True, parallel=True)
+def count_code(codes, code):
+    """Number of slots holding ``code``."""
+    total = 0
+    for i in prange(codes.shape[0]):
+        total += np.int64(popcount(_frontier_bits(codes[i], code)))
+    return total
