@@ -379,9 +379,8 @@ def _signed_reversals(n: int):
 def _top_spin(n: int, k: int = 4):
     """Left shift, right shift, and reversal of the first k positions (TopSpin, default k = 4).
 
-    Generator order L, R, T as in CayleyPy. CayleyPy gives these generators no names, so
-    its names default to the one-line arrays joined by commas (``"1,2,3,0"`` for L at
-    n = 4); they are used here too so that paths written with names interchange. With the
+    Generator order L, R, T as in CayleyPy (which leaves them unnamed, so its names are
+    the one-line arrays joined by commas; cayley names them L, R, T). With the
     default k = 4 the family starts at n = 4, whatever k is passed (CayleyPy also allows
     n = 3 with k <= 3). The graph need not cover S_n: with k = 4 the group is dihedral of
     order 2n for n = 4, 5, A_n for odd n >= 7 (every generator is even) and S_n for even
@@ -390,7 +389,7 @@ def _top_spin(n: int, k: int = 4):
     if not 2 <= k <= n:
         raise InvalidInputError(f"top_spin needs 2 <= k <= n, got k={k}, n={n}")
     perms = [shift_left(n), shift_right(n), reversal(n, 0, k - 1)]
-    return perms, [",".join(map(str, p)) for p in perms]
+    return perms, ["L", "R", "T"]
 
 
 @register(

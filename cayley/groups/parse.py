@@ -173,12 +173,25 @@ def _parse_family_spec(spec: str, degree: int | None) -> GeneratorSet:
         params[key.strip()] = _parse_value(val.strip())
     if "n" in params:
         n = params.pop("n")
-        if degree is not None and n != degree:
-            raise DegreeMismatchError(f"{spec!r} asks for degree {n}, but the group has degree {degree}")
-        degree = n  # type: ignore[assignment]
-    if degree is None:
+        if not isinstance(n, int):
+            raise ParseError(f"malformed family parameter n={n!r} in {spec!r}: expected an integer")
+        if degree is not None and fam.state_degree(n) != degree:
+            raise DegreeMismatchError(
+                f"{spec!r} acts on {fam.state_degree(n)} positions, but the group has degree {degree}"
+            )
+    elif degree is None:
         raise ParseError(f"family {fam.name!r} needs a degree: give the group (e.g. S_10) or n=10")
-    return fam(degree, **params)
+    elif fam.signed:
+        # n signed elements live on 2n positions: the group's degree is 2n
+        if degree % 2:
+            raise DegreeMismatchError(
+                f"family {fam.name!r} acts on 2n positions (n signed elements), but the group has odd "
+                f"degree {degree}: for n={degree} use S_{2 * degree}"
+            )
+        n = degree // 2
+    else:
+        n = degree
+    return fam(n, **params)
 
 
 def _parse_value(text: str):
