@@ -34,37 +34,43 @@ def python_bfs(gens: np.ndarray, start, max_depth=None):
     return tuple(growth), dist
 
 
+ENGINES = ["hash", "rank"]
+
 perm_lists = st.integers(3, 7).flatmap(
     lambda n: st.lists(st.permutations(list(range(n))), min_size=1, max_size=3)
 )
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 @settings(max_examples=40, deadline=None)
-@given(perm_lists)
-def test_growth_matches_python_bfs_and_group_order(perms):
+@given(perms=perm_lists)
+def test_growth_matches_python_bfs_and_group_order(engine, perms):
     gs = GeneratorSet.from_perms(perms)
     graph = CayleyGraph(gs)
-    r = bfs(graph)
+    r = bfs(graph, engine=engine)
+    assert r.engine == engine
     expected, _ = python_bfs(gs.perms, graph.start)
     assert r.growth == expected
     assert r.completed and r.diameter == len(expected) - 1
     assert r.size == gs.order() == graph.order()
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 @settings(max_examples=30, deadline=None)
-@given(perm_lists, st.data())
-def test_schreier_graph_on_strings(perms, data):
+@given(perms=perm_lists, data=st.data())
+def test_schreier_graph_on_strings(engine, perms, data):
     n = len(perms[0])
     start = data.draw(st.lists(st.integers(0, 2), min_size=n, max_size=n))
     graph = CayleyGraph(GeneratorSet.from_perms(perms), start)
-    r = bfs(graph)
+    r = bfs(graph, engine=engine)
     expected, _ = python_bfs(graph.generators.perms, graph.start)
     assert r.growth == expected
     assert r.size == graph.order()  # orbit size by the stabiliser of the colouring
 
 
-def test_coxeter_last_layer_is_the_reversal():
-    r = bfs(CayleyGraph.from_spec("S_6", "coxeter"))
+@pytest.mark.parametrize("engine", ENGINES)
+def test_coxeter_last_layer_is_the_reversal(engine):
+    r = bfs(CayleyGraph.from_spec("S_6", "coxeter"), engine=engine)
     assert r.diameter == 15
     assert r.last_layer.tolist() == [[5, 4, 3, 2, 1, 0]]
     assert r.layers[0].tolist() == [list(range(6))]
@@ -73,28 +79,30 @@ def test_coxeter_last_layer_is_the_reversal():
     )
 
 
-def test_directed_graph_keeps_all_visited():
+@pytest.mark.parametrize("engine", ENGINES)
+def test_directed_graph_keeps_all_visited(engine):
     # L and X only: not inverse-closed, so the two-layer window would be wrong
     gs = GeneratorSet.from_perms([[1, 2, 3, 4, 5, 0], [1, 0, 2, 3, 4, 5]], names=["L", "X"])
     graph = CayleyGraph(gs)
     assert not graph.undirected
-    r = bfs(graph)
+    r = bfs(graph, engine=engine)
     assert r.growth == python_bfs(gs.perms, graph.start)[0]
     assert r.size == factorial(6)
 
 
-def test_max_depth_and_max_states():
+@pytest.mark.parametrize("engine", ENGINES)
+def test_max_depth_and_max_states(engine):
     graph = CayleyGraph.from_spec("S_7", "lrx")
-    full = bfs(graph)
-    r = bfs(graph, max_depth=5)
+    full = bfs(graph, engine=engine)
+    r = bfs(graph, max_depth=5, engine=engine)
     assert r.growth == full.growth[:6] and not r.completed and r.diameter is None
     assert r.stop_reason == "max_depth"
-    r = bfs(graph, max_states=100)
+    r = bfs(graph, max_states=100, engine=engine)
     assert not r.completed and r.size >= 100 and r.growth == full.growth[: len(r.growth)]
     # a limit that lands exactly on the end still completes
-    r = bfs(graph, max_depth=full.diameter)
+    r = bfs(graph, max_depth=full.diameter, engine=engine)
     assert r.completed and r.growth == full.growth
-    assert bfs(graph, max_depth=0).growth == (1,)
+    assert bfs(graph, max_depth=0, engine=engine).growth == (1,)
 
 
 def test_multiword_states_agree_with_python_bfs():
@@ -117,27 +125,30 @@ def test_long_binary_strings_pack_in_one_word():
     assert r.growth == python_bfs(graph.generators.perms, graph.start, max_depth=8)[0]
 
 
-def test_progress_callback_reports_each_layer():
+@pytest.mark.parametrize("engine", ENGINES)
+def test_progress_callback_reports_each_layer(engine):
     seen = []
-    r = bfs(CayleyGraph.from_spec("S_6", "lrx"), progress=seen.append)
+    r = bfs(CayleyGraph.from_spec("S_6", "lrx"), progress=seen.append, engine=engine)
     assert [p.depth for p in seen] == list(range(1, r.diameter + 1))
     assert [p.states for p in seen] == list(np.cumsum(r.growth)[1:])
     assert seen[-1].expected_states == 720 and all(p.rss_bytes > 0 for p in seen)
 
 
-def test_refuses_runs_over_the_memory_limit():
+@pytest.mark.parametrize("engine", ["auto", *ENGINES])
+def test_refuses_runs_over_the_memory_limit(engine):
     with pytest.raises(MemoryEstimateError) as exc:
-        bfs(CayleyGraph.from_spec("S_10", "lrx"), memory_limit=2**20)
+        bfs(CayleyGraph.from_spec("S_10", "lrx"), memory_limit=2**20, engine=engine)
     msg = str(exc.value)
     assert "estimated peak memory" in msg and "--max-depth" in msg
     assert exc.value.estimate_bytes > exc.value.limit_bytes == 2**20
 
 
-def test_result_is_frozen_and_has_provenance():
-    r = bfs(CayleyGraph.from_spec("S_4", "lrx"))
+@pytest.mark.parametrize("engine", ENGINES)
+def test_result_is_frozen_and_has_provenance(engine):
+    r = bfs(CayleyGraph.from_spec("S_4", "lrx"), engine=engine)
     with pytest.raises(AttributeError):
         r.growth = (1,)
-    assert r.engine == "hash" and r.backend == "cpu" and r.version == cayley.__version__
+    assert r.engine == engine and r.backend == "cpu" and r.version == cayley.__version__
     assert r.seconds > 0 and r.peak_memory_bytes > 0
     d = r.to_dict()
     assert d["growth"] == [1, 3, 5, 6, 5, 3, 1] and d["diameter"] == 6
@@ -151,6 +162,17 @@ def test_bad_engine_and_backend():
         bfs(g, backend="tpu")
 
 
-def test_constant_start_is_a_single_state():
-    r = bfs(CayleyGraph.from_spec("S_5", "lrx", start="00000"))
+@pytest.mark.parametrize("engine", ENGINES)
+def test_constant_start_is_a_single_state(engine):
+    r = bfs(CayleyGraph.from_spec("S_5", "lrx", start="00000"), engine=engine)
     assert r.growth == (1,) and r.completed
+
+
+def test_auto_engine_choice():
+    from cayley.graphs import plan_search
+
+    assert plan_search(CayleyGraph.from_spec("S_11", "lrx")).engine == "rank"
+    assert plan_search(CayleyGraph.from_spec("S_16", "lrx")).engine == "hash"  # no ranking that fits
+    assert plan_search(CayleyGraph.from_spec("S_14", "lrx"), max_depth=10).engine == "hash"
+    with pytest.raises(cayley.InvalidInputError, match="perfect ranking"):
+        bfs(CayleyGraph.from_spec("S_20", "lrx"), engine="rank", max_depth=2)

@@ -81,7 +81,7 @@ def test_plot_writes_png(tmp_path):
         (["growth", "S_5", "--gens", "(1,2)(3 4)"], "malformed cycle notation"),
         (["growth", "S_5", "--gens", "lrx", "--start", "0011"], "has length 4, but the generators have degree 5"),
         (["growth", "T_5", "--gens", "lrx"], "cannot parse group 'T_5'"),
-        (["growth", "S_14", "--gens", "lrx"], "estimated peak memory"),
+        (["growth", "S_15", "--gens", "lrx"], "estimated peak memory"),
         (["growth", "S_10", "--gens", "lrx", "--memory-limit", "1M"], "exceeds the limit"),
     ],
 )

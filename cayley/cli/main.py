@@ -74,7 +74,7 @@ def _run_options(f):
     f = click.option("--max-depth", type=click.IntRange(min=0), default=None, help="Stop after this many layers.")(f)
     f = click.option("--max-states", type=click.IntRange(min=1), default=None, help="Stop after this many states.")(f)
     f = click.option(
-        "--engine", type=click.Choice(["auto", "hash"]), default="auto", show_default=True, help="BFS engine."
+        "--engine", type=click.Choice(["auto", "hash", "rank"]), default="auto", show_default=True, help="BFS engine."
     )(f)
     f = click.option(
         "--backend", type=click.Choice(["auto", "cpu"]), default="auto", show_default=True, help="Compute backend."
@@ -319,3 +319,8 @@ def _plot_growth(result, path: str) -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+from .paths import path, scramble  # noqa: E402
+
+main.add_command(path)
+main.add_command(scramble)

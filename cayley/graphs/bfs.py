@@ -18,9 +18,9 @@ from ..errors import InvalidInputError, MemoryEstimateError
 from .checkpoint import Checkpoint
 from .graph import CayleyGraph
 from ..backends.packing import packing
-from .memory import MemoryEstimate, estimate_memory, peak_rss_bytes
+from .memory import MemoryEstimate, available_memory_bytes, estimate_memory, peak_rss_bytes
 
-__all__ = ["bfs", "BfsResult", "Progress", "growth", "diameter"]
+__all__ = ["bfs", "BfsResult", "Progress", "SearchPlan", "plan_search", "growth", "diameter"]
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +123,9 @@ def bfs(
         finished first).
     store_layers_up_to : keep the states of every layer with at most this many states.
     last_layer_limit : keep the last layer's states when it has at most this many.
-    engine : ``"auto"`` or ``"hash"``.
+    engine : ``"auto"``, ``"hash"`` (any state space) or ``"rank"`` (a 2-bit-per-state
+        bitset over a perfect ranking; permutations and strings). ``auto`` picks by the
+        memory estimates (see :func:`plan_search`).
     backend : ``"auto"`` or ``"cpu"`` (numba).
     memory_limit : bytes; refuse to start (:class:`MemoryEstimateError`) when the estimate
         exceeds it. Default: the memory available on this machine.
@@ -142,24 +144,107 @@ def bfs(
         raise InvalidInputError(f"max_depth must be >= 0, got {max_depth}")
     if max_states is not None and max_states < 1:
         raise InvalidInputError(f"max_states must be >= 1, got {max_states}")
-    if engine not in ("auto", "hash"):
-        raise InvalidInputError(f"unknown engine {engine!r}: expected auto or hash")
+    if engine not in ("auto", "hash", "rank"):
+        raise InvalidInputError(f"unknown engine {engine!r}: expected auto, hash or rank")
     be = _get_backend(backend)
-
-    est = estimate_memory(graph, max_states=max_states)
-    limit = memory_limit if memory_limit is not None else est.available_bytes
-    if max_depth is None and est.peak_bytes > limit:
+    plan = plan_search(
+        graph, engine=engine, max_depth=max_depth, max_states=max_states, checkpoint=checkpoint is not None
+    )
+    # default: leave a tenth of the free memory to the rest of the machine
+    limit = memory_limit if memory_limit is not None else int(0.9 * available_memory_bytes())
+    log.info("bfs %s: %s", graph.name, plan.describe())
+    if plan.peak_bytes > limit:
         raise MemoryEstimateError(
-            f"{graph.name}: estimated peak memory {est.describe()} exceeds the limit of "
-            f"{limit / 2**30:.1f} GiB; try --max-depth or --max-states to explore part of the graph, "
-            "or a machine with more memory",
-            estimate_bytes=est.peak_bytes,
+            f"{graph.name}: estimated peak memory {_gib(plan.peak_bytes)} with the {plan.engine} engine "
+            f"exceeds the limit of {_gib(limit)}; {plan.suggestion(limit)}",
+            estimate_bytes=plan.peak_bytes,
             limit_bytes=limit,
         )
-    log.info("bfs %s: %s", graph.name, est.describe())
+    if plan.engine == "rank":
+        from .rank_engine import rank_bfs
+
+        return rank_bfs(
+            graph,
+            max_depth=max_depth,
+            max_states=max_states,
+            store_layers_up_to=store_layers_up_to,
+            last_layer_limit=last_layer_limit,
+            progress=progress,
+        )
     return _hash_bfs(
-        graph, be, est, max_depth, max_states, store_layers_up_to, last_layer_limit, progress, checkpoint
+        graph, be, plan.hash_estimate, max_depth, max_states, store_layers_up_to, last_layer_limit, progress,
+        checkpoint,
     )
+
+
+def _gib(b: float) -> str:
+    return f"{b / 2**30:.2f} GiB" if b >= 2**28 else f"{b / 2**20:.0f} MiB"
+
+
+@dataclass(frozen=True)
+class SearchPlan:
+    """The engine a search will use and the memory estimates behind the choice."""
+
+    engine: str
+    peak_bytes: int
+    hash_estimate: MemoryEstimate
+    rank_bytes: Optional[int]
+
+    def describe(self) -> str:
+        rank = _gib(self.rank_bytes) if self.rank_bytes is not None else "not applicable"
+        return (
+            f"engine {self.engine}; estimated peak {_gib(self.peak_bytes)} "
+            f"(hash engine: {self.hash_estimate.describe()}; rank engine: {rank})"
+        )
+
+    def suggestion(self, limit: int) -> str:
+        tips = []
+        if self.engine == "hash" and self.rank_bytes is not None and self.rank_bytes <= limit:
+            tips.append(f"--engine rank needs about {_gib(self.rank_bytes)}")
+        if self.engine == "rank" and self.hash_estimate.peak_bytes <= limit:
+            tips.append(f"--engine hash needs about {_gib(self.hash_estimate.peak_bytes)}")
+        tips.append("try --max-depth or --max-states to explore part of the graph, or a machine with more memory")
+        return "; ".join(tips)
+
+
+def plan_search(
+    graph: CayleyGraph,
+    *,
+    engine: str = "auto",
+    max_depth: Optional[int] = None,
+    max_states: Optional[int] = None,
+    checkpoint: bool = False,
+) -> SearchPlan:
+    """Choose the engine for a search: ``auto`` takes the rank engine when the state space
+    has a perfect ranking and its bitset needs no more memory than the hash engine's
+    estimate (so a search limited to a few layers of a huge graph stays with hashing).
+
+    >>> from cayley import CayleyGraph
+    >>> plan_search(CayleyGraph.from_spec("S_12", "lrx")).engine
+    'rank'
+    >>> plan_search(CayleyGraph.from_spec("S_15", "lrx"), max_depth=8).engine
+    'hash'
+    """
+    from . import rank_engine
+
+    hash_est = estimate_memory(graph, max_states=max_states, max_depth=max_depth)
+    rank_bytes = rank_engine.rank_memory_bytes(graph) if rank_engine.supports(graph) else None
+    if engine == "rank":
+        if rank_bytes is None:
+            raise InvalidInputError(
+                f"{graph.name}: the rank engine needs states with a perfect ranking (permutations of up "
+                "to 15 symbols, or strings with as many arrangements); use --engine hash"
+            )
+        if checkpoint:
+            raise InvalidInputError("checkpointing is not available with the rank engine yet; use --engine hash")
+        chosen = "rank"
+    elif engine == "hash":
+        chosen = "hash"
+    else:
+        use_rank = rank_bytes is not None and rank_bytes <= hash_est.peak_bytes and not checkpoint
+        chosen = "rank" if use_rank else "hash"
+    peak = rank_bytes if chosen == "rank" else hash_est.peak_bytes
+    return SearchPlan(chosen, int(peak), hash_est, rank_bytes)
 
 
 def _get_backend(name: str):

@@ -39,7 +39,9 @@ def _gib(b: float) -> str:
     return f"{b / 2**30:.2f} GiB" if b >= 2**28 else f"{b / 2**20:.0f} MiB"
 
 
-def estimate_memory(graph: CayleyGraph, *, max_states: Optional[int] = None) -> MemoryEstimate:
+def estimate_memory(
+    graph: CayleyGraph, *, max_states: Optional[int] = None, max_depth: Optional[int] = None
+) -> MemoryEstimate:
     """Estimate peak memory of a full BFS of ``graph`` with the hash engine.
 
     >>> est = estimate_memory(CayleyGraph.from_spec("S_13", "lrx"))
@@ -52,7 +54,11 @@ def estimate_memory(graph: CayleyGraph, *, max_states: Optional[int] = None) -> 
         import math
 
         order, known = math.factorial(graph.degree), False
-    bound = order if max_states is None else min(order, max_states * len(graph.generators) + 1)
+    k = len(graph.generators)
+    bound = order if max_states is None else min(order, max_states * k + 1)
+    if max_depth is not None:  # a ball of radius d has at most 1 + k + ... + k^d states
+        ball = max_depth + 1 if k == 1 else (k ** (max_depth + 1) - 1) // (k - 1)
+        bound = min(bound, ball)
     _, words = packing(graph.symbols, graph.degree)
     per_state = 8 * words * (_TABLE_SLACK + 1.5)
     neighbour_buffer = (1 << 23) * 8 * words * 2
