@@ -176,3 +176,35 @@ def test_auto_engine_choice():
     assert plan_search(CayleyGraph.from_spec("S_14", "lrx"), max_depth=10).engine == "hash"
     with pytest.raises(cayley.InvalidInputError, match="perfect ranking"):
         bfs(CayleyGraph.from_spec("S_20", "lrx"), engine="rank", max_depth=2)
+
+
+
+
+@pytest.mark.parametrize("family, n, start", [("lrx", 7, None), ("lx", 6, None), ("pancake", 6, None),
+                                               ("lrx", 8, "00001111"), ("coxeter", 5, "00112")])
+def test_torch_backend_agrees_with_numba(family, n, start):
+    pytest.importorskip("torch")
+    graph = CayleyGraph.from_spec(f"S_{n}", family, start=start)
+    ref = bfs(graph, engine="hash", backend="cpu")
+    r = bfs(graph, engine="hash", backend="torch", device="cpu")
+    assert r.growth == ref.growth and r.backend == "torch-cpu"
+    assert sorted(map(tuple, r.last_layer.tolist())) == sorted(map(tuple, ref.last_layer.tolist()))
+
+
+def test_torch_backend_multiword_and_checkpoint(tmp_path):
+    pytest.importorskip("torch")
+    rng = np.random.default_rng(1)
+    graph = CayleyGraph(GeneratorSet.from_perms([rng.permutation(20) for _ in range(3)]))
+    assert bfs(graph, backend="torch", max_depth=5).growth == python_bfs(graph.generators.perms, graph.start, 5)[0]
+    g = CayleyGraph.from_spec("S_7", "lrx")
+    bfs(g, engine="hash", backend="torch", max_depth=6, checkpoint=tmp_path)
+    assert bfs(g, engine="hash", backend="torch", checkpoint=tmp_path).growth == bfs(g).growth
+
+
+@pytest.mark.gpu
+def test_cuda_backend_agrees_with_numba():
+    torch = pytest.importorskip("torch")
+    if not torch.cuda.is_available():
+        pytest.skip("no CUDA device")
+    graph = CayleyGraph.from_spec("S_9", "lrx")
+    assert bfs(graph, engine="hash", backend="cuda").growth == bfs(graph, engine="hash", backend="cpu").growth

@@ -16,7 +16,7 @@ from .packing import packing
 
 NAME = "cpu"
 
-__all__ = ["NAME", "packing", "encode", "decode", "expand", "key_set"]
+__all__ = ["NAME", "packing", "encode", "decode", "expand", "key_set", "concat", "to_numpy", "from_numpy"]
 
 
 def encode(states: np.ndarray, bits: int, words: int) -> np.ndarray:
@@ -50,6 +50,18 @@ class _OneWordSet:
 
     def add_new(self, rows: np.ndarray) -> np.ndarray:
         return self._set.add_new(rows.reshape(-1)).reshape(-1, 1)
+
+
+def concat(parts: list[np.ndarray]) -> np.ndarray:
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
+def to_numpy(a: np.ndarray) -> np.ndarray:
+    return a
+
+
+def from_numpy(a: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(a, dtype=np.uint64)
 
 
 def key_set(words: int, capacity: int = 0):

@@ -77,7 +77,11 @@ def _run_options(f):
         "--engine", type=click.Choice(["auto", "hash", "rank"]), default="auto", show_default=True, help="BFS engine."
     )(f)
     f = click.option(
-        "--backend", type=click.Choice(["auto", "cpu"]), default="auto", show_default=True, help="Compute backend."
+        "--backend",
+        type=click.Choice(["auto", "cpu", "torch", "cuda"]),
+        default="auto",
+        show_default=True,
+        help="cpu: numba; cuda: torch on the GPU; torch: torch on its default device.",
     )(f)
     f = click.option(
         "--memory-limit",

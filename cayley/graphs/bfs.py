@@ -109,6 +109,7 @@ def bfs(
     last_layer_limit: int = 1_000_000,
     engine: str = "auto",
     backend: str = "auto",
+    device: Optional[str] = None,
     memory_limit: Optional[int] = None,
     progress: Optional[Callable[[Progress], None]] = None,
     checkpoint: Optional[str] = None,
@@ -126,7 +127,9 @@ def bfs(
     engine : ``"auto"``, ``"hash"`` (any state space) or ``"rank"`` (a 2-bit-per-state
         bitset over a perfect ranking; permutations and strings). ``auto`` picks by the
         memory estimates (see :func:`plan_search`).
-    backend : ``"auto"`` or ``"cpu"`` (numba).
+    backend : ``"auto"``, ``"cpu"`` (numba), ``"torch"`` (torch on ``device``, CPU when
+        there is no GPU) or ``"cuda"``. The rank engine runs on numba.
+    device : torch device for the torch backends (``"cuda"``, ``"cuda:1"``, ``"cpu"``).
     memory_limit : bytes; refuse to start (:class:`MemoryEstimateError`) when the estimate
         exceeds it. Default: the memory available on this machine.
     progress : called with a :class:`Progress` after each layer.
@@ -146,9 +149,15 @@ def bfs(
         raise InvalidInputError(f"max_states must be >= 1, got {max_states}")
     if engine not in ("auto", "hash", "rank"):
         raise InvalidInputError(f"unknown engine {engine!r}: expected auto, hash or rank")
-    be = _get_backend(backend)
+    if backend not in BACKENDS:
+        raise InvalidInputError(f"unknown backend {backend!r}: expected one of {', '.join(BACKENDS)}")
     plan = plan_search(
-        graph, engine=engine, max_depth=max_depth, max_states=max_states, checkpoint=checkpoint is not None
+        graph,
+        engine=engine,
+        max_depth=max_depth,
+        max_states=max_states,
+        checkpoint=checkpoint is not None,
+        rank_available=backend in ("auto", "cpu", "numba"),
     )
     # default: leave a tenth of the free memory to the rest of the machine
     limit = memory_limit if memory_limit is not None else int(0.9 * available_memory_bytes())
@@ -171,6 +180,7 @@ def bfs(
             last_layer_limit=last_layer_limit,
             progress=progress,
         )
+    be = _get_backend(backend, device)
     return _hash_bfs(
         graph, be, plan.hash_estimate, max_depth, max_states, store_layers_up_to, last_layer_limit, progress,
         checkpoint,
@@ -214,6 +224,7 @@ def plan_search(
     max_depth: Optional[int] = None,
     max_states: Optional[int] = None,
     checkpoint: bool = False,
+    rank_available: bool = True,
 ) -> SearchPlan:
     """Choose the engine for a search: ``auto`` takes the rank engine when the state space
     has a perfect ranking and its bitset needs no more memory than the hash engine's
@@ -237,22 +248,62 @@ def plan_search(
             )
         if checkpoint:
             raise InvalidInputError("checkpointing is not available with the rank engine yet; use --engine hash")
+        if not rank_available:
+            raise InvalidInputError("the rank engine runs on the numba CPU backend only; use --backend cpu")
         chosen = "rank"
     elif engine == "hash":
         chosen = "hash"
     else:
-        use_rank = rank_bytes is not None and rank_bytes <= hash_est.peak_bytes and not checkpoint
+        use_rank = rank_bytes is not None and rank_bytes <= hash_est.peak_bytes and not checkpoint and rank_available
         chosen = "rank" if use_rank else "hash"
     peak = rank_bytes if chosen == "rank" else hash_est.peak_bytes
     return SearchPlan(chosen, int(peak), hash_est, rank_bytes)
 
 
-def _get_backend(name: str):
-    if name in ("auto", "cpu", "numba"):
+BACKENDS = ("auto", "cpu", "numba", "torch", "cuda")
+
+
+def _get_backend(name: str, device=None):
+    """The hash engine's primitives: numba on the CPU, or torch on ``device``.
+
+    ``auto`` takes CUDA when torch sees a GPU, else numba; ``cpu``/``numba`` is numba;
+    ``torch`` is torch on ``device`` (default: CUDA if available, else torch's CPU, which
+    runs the GPU code path on any machine); ``cuda`` is torch on the GPU.
+    """
+    if name not in BACKENDS:
+        raise InvalidInputError(f"unknown backend {name!r}: expected one of {', '.join(BACKENDS)}")
+    if name == "auto":
+        name = "cuda" if (device is not None and str(device).startswith("cuda")) or _cuda_available() else "cpu"
+    if name in ("cpu", "numba"):
         from ..backends import cpu
 
         return cpu
-    raise InvalidInputError(f"unknown backend {name!r}: expected auto or cpu")
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        raise InvalidInputError(f"backend {name!r} needs torch: pip install 'cayley[torch]'") from None
+    from ..backends.torch_hash import TorchBackend
+
+    if name == "cuda":
+        if not _cuda_available():
+            raise InvalidInputError("backend 'cuda' needs a CUDA GPU visible to torch; none was found")
+        device = device or "cuda"
+    return TorchBackend(device)
+
+
+def _cuda_available() -> bool:
+    """Whether torch sees a CUDA GPU; never imports torch on a machine with no NVIDIA
+    driver (importing torch costs seconds of start-up)."""
+    import importlib.util
+    import os
+    import sys
+
+    if "torch" not in sys.modules:
+        if not os.path.exists("/dev/nvidiactl") or importlib.util.find_spec("torch") is None:
+            return False
+    import torch
+
+    return bool(torch.cuda.is_available())
 
 
 # frontier states expanded per batch: bounds the neighbour buffer (batch * k words)
@@ -285,7 +336,7 @@ def _hash_bfs(graph, be, est: MemoryEstimate, max_depth, max_states, store_up_to
         state = ck.load()
         if state is not None:
             growth = state.growth
-            keys = {int(name.split("-")[1]): a.reshape(-1, words) for name, a in state.arrays.items()}
+            keys = {int(name.split("-")[1]): be.from_numpy(a).reshape(-1, words) for name, a in state.arrays.items()}
             finished = bool(state.extra.get("finished"))
             log.info("resumed %s from %s at depth %d", graph.name, checkpoint, state.depth)
     depth = len(growth) - 1
@@ -316,7 +367,7 @@ def _hash_bfs(graph, be, est: MemoryEstimate, max_depth, max_states, store_up_to
             if ck is not None:
                 ck.save(depth=depth, growth=growth, arrays=_named(keys), extra={"finished": True})
             break
-        nxt = (np.concatenate(parts) if len(parts) > 1 else parts[0]).reshape(-1, words)
+        nxt = be.concat(parts).reshape(-1, words)
         if undirected:
             # two-layer window: neighbours of layer d+1 lie in layers d, d+1, d+2
             visited = be.key_set(words, capacity=2 * (len(cur) + len(nxt)))

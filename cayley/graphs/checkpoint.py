@@ -142,6 +142,8 @@ class Checkpoint:
                     raise CheckpointError(f"array {name!r} was never saved in {str(self.dir)!r}")
                 fname = f"{name}.npy"
                 tmp = self.dir / f".{fname}.tmp"
+                if hasattr(arr, "cpu"):  # a torch tensor: copy to the host only when written
+                    arr = arr.cpu().numpy()
                 with open(tmp, "wb") as f:
                     np.save(f, np.ascontiguousarray(arr), allow_pickle=False)
                     f.flush()
