@@ -169,16 +169,44 @@ class PermLayout:
         i = np.asarray(idx, dtype=np.int64)
         return (i // self.stride) * self.mfact + i % self.stride
 
-    def prefix_parts(self, perms: np.ndarray) -> np.ndarray:
-        """For each generator, how many leading target positions take their symbol from
-        the block prefix (those are ranked once per block)."""
-        out = np.zeros(len(perms), np.int64)
+    def generator_parts(self, perms: np.ndarray):
+        """Which positions of each generator's neighbour need ranking per state.
+
+        Returns the generators that move something (the identity adds no edge to a new
+        state) and, for each, ``fpart``: how many leading target positions take their
+        symbol from the block prefix (ranked once per block); ``qend``: one past the last
+        position to rank (a generator's neighbour has the state's own Lehmer digits from
+        the position after its last moved point on, since it permutes the positions
+        before it among themselves); ``modf``: the state's kept digits are
+        ``lo % modf`` (1: none kept, 0: all of ``lo``).
+
+        >>> lay = PermLayout(6, m=3)              # prefix of 3 positions
+        >>> gens = np.array([[1, 0, 2, 3, 4, 5],  # swap 0, 1: all ranked per block
+        ...                  [0, 1, 2, 3, 5, 4],  # swap 4, 5: positions 3, 4 per state
+        ...                  [5, 0, 1, 2, 3, 4]]) # shift: everything per state
+        >>> keep, fpart, qend, modf = lay.generator_parts(gens)
+        >>> keep.tolist(), fpart.tolist(), qend.tolist(), modf.tolist()
+        ([0, 1, 2], [3, 3, 0], [2, 5, 5], [0, 1, 1])
+        """
+        perms = np.asarray(perms, dtype=np.int64)
+        n = self.n
+        ident = np.arange(n)
+        keep, fpart, qend, modf = [], [], [], []
         for g, p in enumerate(perms):
+            moved = np.flatnonzero(p != ident)
+            if len(moved) == 0:
+                continue
+            q = int(moved[-1]) + 1
             f = 0
             while f < self.P and p[f] < self.P:
                 f += 1
-            out[g] = f
-        return out
+            keep.append(g)
+            fpart.append(f)
+            qend.append(min(q, n - 1))
+            mf = factorial(n - q)
+            modf.append(0 if mf >= self.mfact else mf)
+        u = np.uint64
+        return (np.array(keep, np.int64), np.array(fpart, u), np.array(qend, u), np.array(modf, u))
 
     @property
     def code_bytes(self) -> int:
@@ -214,16 +242,52 @@ class MultisetLayout:
 # ---------------------------------------------------------------------------------
 # layer kernels
 # ---------------------------------------------------------------------------------
+_BATCH = 256  # frontier states ranked together (the lane loops vectorise)
+
+
+@njit(cache=True, inline="always")
+def _rank_lanes(stb, hb, ub, lb, cnt, shifts, g, lo_pos, mid, hi_pos, weights):
+    """Continue the Lehmer ranks of ``cnt`` neighbours (one per lane) over positions
+    ``lo_pos .. hi_pos - 1``: digits before ``mid`` go to the block part ``hb``, the rest
+    to ``lb``. Each position's loop runs over lanes, so LLVM vectorises it (vpopcntq,
+    vpsllvq and vpmullq on AVX-512)."""
+    one = np.uint64(1)
+    fifteen = np.uint64(15)
+    for i in range(lo_pos, min(mid, hi_pos)):
+        sh = shifts[g, i]
+        w = weights[i]
+        for b in range(cnt):
+            v = (stb[b] >> sh) & fifteen
+            bit = one << v
+            u = ub[b]
+            hb[b] += (v - popcount(u & (bit - one))) * w
+            ub[b] = u | bit
+    for i in range(max(lo_pos, mid), hi_pos):
+        sh = shifts[g, i]
+        w = weights[i]
+        for b in range(cnt):
+            v = (stb[b] >> sh) & fifteen
+            bit = one << v
+            u = ub[b]
+            lb[b] += (v - popcount(u & (bit - one))) * w
+            ub[b] = u | bit
+
+
 @njit(cache=True, parallel=True)
-def perm_layer(codes, active, flags_next, shifts, fpart, weights, P, bwords, table, code_f, rec, nthreads, probe):
+def perm_layer(codes, active, flags_next, shifts, fpart, qend, modf, weights, P, bwords, table, code_f, rec, nthreads, probe):
     """Expand the frontier (code ``code_f``) in the blocks ``active``.
 
     ``shifts[g, i] = 4 * perms[g, i]``: states are held in registers, 4 bits per symbol
-    (n <= 16). Returns the number of new states (or, with ``probe``, 1 if any neighbour
-    is unseen and 0 otherwise, writing nothing). When ``rec`` is non-empty, the
-    frontier's indices are written to it (unordered); it must hold the whole frontier.
+    (n <= 16). Generator ``g`` needs only positions ``fpart[g] .. qend[g] - 1`` ranked
+    per state: the leading ones fed from the block prefix are ranked once per block, and
+    from the first position after its last moved point on, a neighbour's Lehmer digits
+    are the state's own, i.e. ``lo % modf[g]`` (see :meth:`PermLayout.generator_parts`).
 
-    The hot loop works in uint64 only: unsigned indices need no negative-index
+    Returns the number of new states (or, with ``probe``, 1 if any neighbour is unseen
+    and 0 otherwise, writing nothing). When ``rec`` is non-empty, the frontier's indices
+    are written to it (unordered); it must hold the whole frontier.
+
+    The hot loops work in uint64 only: unsigned indices need no negative-index
     wrap-around code, and mixing signed and unsigned would promote to float.
     """
     U = np.uint64
@@ -244,6 +308,13 @@ def perm_layer(codes, active, flags_next, shifts, fpart, weights, P, bwords, tab
         rem = np.empty((m, m), np.uint64)  # rem[r, j]: r-th remaining symbol at slot P + j
         bh = np.empty(k, np.uint64)
         bu = np.empty(k, np.uint64)
+        lob = np.empty(_BATCH, np.uint64)
+        stb = np.empty(_BATCH, np.uint64)
+        hb = np.empty(_BATCH, np.uint64)
+        ub = np.empty(_BATCH, np.uint64)
+        lb = np.empty(_BATCH, np.uint64)
+        cand = np.empty(_BATCH * k, np.uint64)
+        hcand = np.empty(_BATCH * k, np.uint64)
         cnt = 0
         while True:
             j = atomic_add(ctl, 0, 1)
@@ -289,60 +360,80 @@ def perm_layer(codes, active, flags_next, shifts, fpart, weights, P, bwords, tab
                 bh[g] = h
                 bu[g] = used
             wbase = b * bwords
-            pos = 0
-            if recording:
-                c = U(0)
-                for w in range(bwords):
-                    c += popcount(_frontier_bits(atomic_load(codes, wbase + U(w)), code_f))
-                pos = atomic_add(ctl, 1, c)
+            w = U(0)
             stop = False
-            for w in range(bwords):
-                fm = _frontier_bits(atomic_load(codes, wbase + U(w)), code_f)
-                if fm == 0:
+            while w < bwords and not stop:
+                # gather a batch of frontier states; their codes turn to "done" at once
+                # (only unseen codes are ever tested, so that is safe before expanding)
+                nb = 0
+                while w < bwords and nb + 32 <= _BATCH:
+                    fm = _frontier_bits(atomic_load(codes, wbase + w), code_f)
+                    if fm != 0:
+                        if not probe:
+                            atomic_or(codes, wbase + w, fm << one if code_f == one else fm)
+                        while fm:
+                            lob[nb] = w * U(32) + (cttz(fm) >> one)
+                            nb += 1
+                            fm &= fm - one
+                    w += one
+                if nb == 0:
                     continue
-                conv = fm << one if code_f == one else fm
-                while fm:
-                    lo = U(w) * U(32) + (cttz(fm) >> one)
-                    fm &= fm - one
-                    if recording:
-                        rec[pos] = b * stride + lo
-                        pos += 1
-                    st = ps
-                    for jj in range(m):
-                        st |= rem[table[lo, jj], jj]
-                    for g in range(k):
-                        used = bu[g]
-                        h = bh[g]
-                        for i in range(fpart[g], P):
-                            v = (st >> shifts[g, i]) & fifteen
-                            bit = one << v
-                            h += (v - popcount(used & (bit - one))) * weights[i]
-                            used |= bit
-                        l = U(0)
-                        for i in range(P, n - one):
-                            v = (st >> shifts[g, i]) & fifteen
-                            bit = one << v
-                            l += (v - popcount(used & (bit - one))) * weights[i]
-                            used |= bit
-                        idx = h * stride + l
-                        wi = idx >> U(5)
-                        sh = (idx & U(31)) << one
-                        if (atomic_load(codes, wi) >> sh) & three == 0:
-                            if probe:
-                                ctl[2] = 1
-                                stop = True
-                                break
-                            old = atomic_or(codes, wi, code_n << sh)
-                            if (old >> sh) & three == 0:
-                                cnt += 1
-                                if flags_next[h] == 0:  # no store (and no line ping-pong) when set
-                                    flags_next[h] = 1
-                    if stop:
-                        break
-                if stop:
+                if recording:
+                    pos = atomic_add(ctl, 1, nb)
+                    for q in range(nb):
+                        rec[pos + q] = b * stride + lob[q]
+                # unrank: the block prefix plus the remaining symbols in the order table[lo]
+                for q in range(nb):
+                    stb[q] = ps
+                for jj in range(m):
+                    for q in range(nb):
+                        stb[q] |= rem[table[lob[q], jj], jj]
+                nc = 0
+                for g in range(k):
+                    h0 = bh[g]
+                    u0 = bu[g]
+                    mf = modf[g]
+                    for q in range(nb):
+                        hb[q] = h0
+                        ub[q] = u0
+                    if mf == one:  # the generator moves the last position: no digit kept
+                        for q in range(nb):
+                            lb[q] = 0
+                    elif mf == 0:  # it fixes the whole block suffix: all kept
+                        for q in range(nb):
+                            lb[q] = lob[q]
+                    else:  # lo % mf, exactly, through doubles (lo < 2**24)
+                        fmf = np.float64(mf)
+                        inv = 1.0 / fmf
+                        for q in range(nb):
+                            lo = lob[q]
+                            lb[q] = lo - U(np.floor((np.float64(lo) + 0.5) * inv)) * mf
+                    _rank_lanes(stb, hb, ub, lb, nb, shifts, g, fpart[g], P, qend[g], weights)
+                    # branch-free filter: the loads are independent, so they overlap (a
+                    # plain load suffices: a code only ever leaves 0, so a stale 0 just
+                    # sends the state on to the atomic OR, which reads the truth)
+                    for q in range(nb):
+                        idx = hb[q] * stride + lb[q]
+                        lb[q] = idx
+                        ub[q] = (codes[idx >> U(5)] >> ((idx & U(31)) << one)) & three
+                    for q in range(nb):
+                        cand[nc] = lb[q]
+                        hcand[nc] = hb[q]
+                        nc += ub[q] == 0
+                if nc and probe:
+                    ctl[2] = 1
+                    stop = True
                     break
-                if not probe:
-                    atomic_or(codes, wbase + U(w), conv)
+                for q in range(nc):
+                    idx = cand[q]
+                    wi = idx >> U(5)
+                    sh = (idx & U(31)) << one
+                    old = atomic_or(codes, wi, code_n << sh)
+                    if (old >> sh) & three == 0:
+                        cnt += 1
+                        h = hcand[q]
+                        if flags_next[h] == 0:  # no store (and no line ping-pong) when set
+                            flags_next[h] = 1
             if stop:
                 break
         newc[t] = cnt

@@ -136,15 +136,16 @@ def rank_bfs(
 
     if lay.kind == "permutations":
         U = np.uint64
-        fpart = lay.prefix_parts(perms).astype(U)
-        shifts = (4 * perms).astype(U)
+        keep, fpart, qend, modf = lay.generator_parts(perms)
+        shifts = np.ascontiguousarray((4 * perms[keep]).astype(U))
         weights = lay.weights.astype(U)
 
         def layer(active, flags_next, rec, probe):
             return nr.perm_layer(
-                codes, active, flags_next, shifts, fpart, weights, U(lay.P), U(lay.bwords), lay.table,
-                U(code_f), rec, nthreads, probe,
+                codes, active, flags_next, shifts, fpart, qend, modf, weights, U(lay.P), U(lay.bwords),
+                lay.table, U(code_f), rec, nthreads, probe,
             )
+
     else:
 
         def layer(active, flags_next, rec, probe):
