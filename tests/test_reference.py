@@ -58,19 +58,24 @@ def _coset_rows():
     ]
 
 
+ENGINES = ["hash", "rank"]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("name,n,expected", _degree_rows())
-def test_cayley_graph_growth_equals_reference(name, n, expected):
+def test_cayley_graph_growth_equals_reference(name, n, expected, engine):
     graph = CayleyGraph(cayley.generators(name, n))
-    result = bfs(graph)
-    assert result.completed
+    result = bfs(graph, engine=engine)
+    assert result.completed and result.engine == engine
     assert result.growth == expected
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("start,expected", _coset_rows())
-def test_lrx_schreier_growth_equals_reference(start, expected):
+def test_lrx_schreier_growth_equals_reference(start, expected, engine):
     graph = CayleyGraph(cayley.generators("lrx", len(start)), start=start)
-    result = bfs(graph)
-    assert result.completed
+    result = bfs(graph, engine=engine)
+    assert result.completed and result.engine == engine
     assert result.growth == expected
     assert result.size == graph.order()
 
