@@ -16,6 +16,7 @@ __all__ = [
     "ParseError",
     "InvalidStateError",
     "MemoryEstimateError",
+    "NoPathError",
 ]
 
 
@@ -54,3 +55,18 @@ class MemoryEstimateError(CayleyError, MemoryError):
         super().__init__(message)
         self.estimate_bytes = estimate_bytes
         self.limit_bytes = limit_bytes
+
+
+class NoPathError(CayleyError):
+    """No path was found within the search's limits (depth, states, beam steps), or the
+    target is not reachable at all.
+
+    ``lower_bound`` is a proven lower bound on the distance when the search establishes
+    one (an exact search stopped by a limit), else None; ``unreachable`` is True when an
+    exact search exhausted the graph without meeting the target (no path exists).
+    """
+
+    def __init__(self, message: str, *, lower_bound: int | None = None, unreachable: bool = False):
+        super().__init__(message)
+        self.lower_bound = lower_bound
+        self.unreachable = unreachable

@@ -323,3 +323,8 @@ def _plot_growth(result, path: str) -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+from .paths import path, scramble  # noqa: E402
+
+main.add_command(path)
+main.add_command(scramble)

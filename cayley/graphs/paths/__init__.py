@@ -1,0 +1,29 @@
+"""Path finding in Cayley and Schreier graphs.
+
+Exact: :func:`shortest_path` (breadth-first search) and :func:`meet_in_the_middle`
+(bidirectional, about twice the reach). Heuristic: :func:`beam_search` with any
+:class:`~cayley.graphs.heuristics.Heuristic`. :func:`find_path` picks one.
+:func:`random_walks` makes training data for heuristics and :func:`scramble` a random
+state. Every path returned is a :class:`Path` checked by replaying its moves.
+
+Convention: a generator ``p`` acts on a state ``s`` by ``s[p]``; a path's moves act on
+its source in turn and give its target.
+"""
+
+from ._common import Path, apply_path
+from .auto import find_path
+from .beam import beam_search
+from .exact import meet_in_the_middle, shortest_path
+from .walks import Walks, random_walks, scramble
+
+__all__ = [
+    "Path",
+    "apply_path",
+    "find_path",
+    "beam_search",
+    "meet_in_the_middle",
+    "shortest_path",
+    "Walks",
+    "random_walks",
+    "scramble",
+]

@@ -1,0 +1,205 @@
+"""What every path finder shares: the :class:`Path` value, state checks, validation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Sequence, Union
+
+import numpy as np
+
+from ...errors import InvalidInputError, InvalidStateError
+from ...groups.parse import parse_state
+from ..graph import CayleyGraph
+
+__all__ = ["Path", "apply_path", "StateLike", "SeedLike"]
+
+
+class _LazyModule:
+    """A module imported on first attribute access: importing cayley loads no numba."""
+
+    def __init__(self, name: str):
+        self._name = name
+        self._module = None
+
+    def __getattr__(self, attr: str):
+        if self._module is None:
+            import importlib
+
+            self._module = importlib.import_module(self._name)
+        return getattr(self._module, attr)
+
+
+cpu_backend = _LazyModule("cayley.backends.cpu")
+kernels = _LazyModule("cayley.graphs.paths._kernels")
+
+StateLike = Union[str, Sequence[int], np.ndarray]
+SeedLike = Union[int, np.random.Generator, None]
+
+
+@dataclass(frozen=True, eq=False)
+class Path:
+    """A path in a Cayley or Schreier graph: acting on ``source`` by the generators
+    ``moves[0]``, ``moves[1]``, ... in turn gives ``target``.
+
+    ``method`` names the algorithm that found it (``"bfs"``, ``"mitm"``, ``"beam"``,
+    ``"table"``, ``"scramble"``) and ``optimal`` is True when that algorithm proves no
+    shorter path exists. ``explored`` counts the states the search generated or kept.
+    Every path a cayley function returns has been checked by replaying its moves.
+
+    Examples
+    --------
+    >>> from cayley import CayleyGraph
+    >>> g = CayleyGraph.from_spec("S_3", "lrx")
+    >>> p = Path(g, np.array([1, 0, 2]), np.array([0, 1, 2]), (2,), "bfs", True)
+    >>> p.length, p.names, p.is_valid()
+    (1, ('X',), True)
+    >>> p.states().tolist()
+    [[1, 0, 2], [0, 1, 2]]
+    """
+
+    graph: CayleyGraph
+    source: np.ndarray
+    target: np.ndarray
+    moves: tuple[int, ...]
+    method: str
+    optimal: bool
+    seconds: float = 0.0
+    explored: int = 0
+
+    def __post_init__(self):
+        for name in ("source", "target"):
+            a = np.array(getattr(self, name), dtype=np.int64).reshape(-1)
+            a.setflags(write=False)
+            object.__setattr__(self, name, a)
+        object.__setattr__(self, "moves", tuple(int(m) for m in self.moves))
+
+    @property
+    def length(self) -> int:
+        """Number of moves."""
+        return len(self.moves)
+
+    def __len__(self) -> int:
+        return len(self.moves)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The moves as generator names."""
+        names = self.graph.generators.names
+        return tuple(names[m] for m in self.moves)
+
+    def states(self) -> np.ndarray:
+        """All ``length + 1`` states along the path, as an ``(L + 1, n)`` array."""
+        perms = self.graph.generators.perms
+        out = np.empty((len(self.moves) + 1, len(self.source)), dtype=np.int64)
+        out[0] = self.source
+        for i, m in enumerate(self.moves):
+            out[i + 1] = out[i][perms[m]]
+        return out
+
+    def is_valid(self) -> bool:
+        """Whether replaying the moves on ``source`` gives ``target``."""
+        return bool(np.array_equal(apply_path(self.graph, self.source, self.moves), self.target))
+
+    def to_dict(self) -> dict:
+        """JSON-ready summary: the keys the CLI prints, plus source, target and timing."""
+        return {
+            "path": list(self.names),
+            "length": self.length,
+            "method": self.method,
+            "optimal": bool(self.optimal),
+            "source": self.source.tolist(),
+            "target": self.target.tolist(),
+            "seconds": round(self.seconds, 6),
+            "explored": int(self.explored),
+        }
+
+    def __repr__(self) -> str:
+        word = ".".join(self.names) if self.length <= 40 else ".".join(self.names[:40]) + "..."
+        return f"Path(length={self.length}, method={self.method!r}, optimal={self.optimal}, moves={word!r})"
+
+
+def apply_path(graph: CayleyGraph, state: StateLike, moves: Sequence[Union[int, str]]) -> np.ndarray:
+    """Act on ``state`` by the generators ``moves`` (indices or names) in turn.
+
+    Examples
+    --------
+    >>> from cayley import CayleyGraph
+    >>> g = CayleyGraph.from_spec("S_4", "lrx")
+    >>> apply_path(g, [0, 1, 2, 3], ["L", "X"]).tolist()
+    [2, 1, 3, 0]
+    """
+    gens = graph.generators
+    s = as_state(graph, state, "state", check_multiset=False)
+    for m in moves:
+        if isinstance(m, str):
+            try:
+                m = gens.names.index(m)
+            except ValueError:
+                raise InvalidInputError(f"no generator named {m!r}; names are {list(gens.names)}") from None
+        m = int(m)
+        if not 0 <= m < len(gens):
+            raise InvalidInputError(f"move {m} out of range: the graph has {len(gens)} generators")
+        s = s[gens.perms[m]]
+    return s
+
+
+def as_state(graph: CayleyGraph, state: StateLike, what: str, *, check_multiset: bool = True) -> np.ndarray:
+    """``state`` as a flat int64 array of the graph's degree; with ``check_multiset`` it
+    must be a rearrangement of the symbols of ``graph.start``."""
+    n = graph.degree
+    if isinstance(state, str):
+        s = parse_state(state, n)
+    else:
+        try:
+            s = np.asarray(state)
+        except (TypeError, ValueError):
+            raise InvalidStateError(f"{what} {state!r} is not a flat list of symbols") from None
+        if s.ndim != 1 or (s.size and not np.issubdtype(s.dtype, np.integer)):
+            raise InvalidStateError(f"{what} must be a flat list of integers, got {_short(state)}")
+        if len(s) != n:
+            raise InvalidStateError(f"{what} {_short(s)} has length {len(s)}, but the generators have degree {n}")
+        s = s.astype(np.int64)
+    if check_multiset and not np.array_equal(np.sort(s), np.sort(graph.start)):
+        kind = "permutation of 0..n-1" if not graph.is_schreier else "rearrangement of the start state's symbols"
+        raise InvalidStateError(
+            f"{what} {_short(s)} is not a {kind} (graph start {_short(graph.start)}); "
+            "build the graph with a start state that has the same symbols"
+        )
+    return np.ascontiguousarray(s, dtype=np.int64)
+
+
+def endpoints(graph: CayleyGraph, state: StateLike, target: Optional[StateLike]) -> tuple[np.ndarray, np.ndarray]:
+    """Checked source and target (default: the graph's start)."""
+    src = as_state(graph, state, "state")
+    tgt = graph.start.copy() if target is None else as_state(graph, target, "target")
+    return src, tgt
+
+
+def finish(graph: CayleyGraph, src, tgt, moves, method: str, optimal: bool, t0: float, explored: int) -> Path:
+    """Build the :class:`Path` and check it by replaying its moves."""
+    import time
+
+    path = Path(graph, src, tgt, tuple(moves), method, optimal, time.perf_counter() - t0, int(explored))
+    if not path.is_valid():  # a bug, never the user's input: say so loudly
+        raise RuntimeError(
+            f"internal error: {method} returned a path that does not reach the target "
+            f"({graph.name}, source {src.tolist()}, moves {list(moves)}); please report it"
+        )
+    return path
+
+
+def check_positive(name: str, value: Optional[int], *, allow_zero: bool = False, allow_none: bool = True) -> None:
+    if value is None:
+        if allow_none:
+            return
+        raise InvalidInputError(f"{name} is required")
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise InvalidInputError(f"{name} must be an integer, got {value!r}")
+    lo = 0 if allow_zero else 1
+    if value < lo:
+        raise InvalidInputError(f"{name} must be >= {lo}, got {value}")
+
+
+def _short(x) -> str:
+    s = str(np.asarray(x).tolist()) if not isinstance(x, str) else repr(x)
+    return s if len(s) < 60 else s[:57] + "...]"

@@ -1,0 +1,193 @@
+"""numba kernels for path finding: exact row hashing, dedup against history, row look-up,
+and one step of a non-backtracking random walk.
+
+Rows are packed states, ``(m, W)`` uint64 (see :mod:`cayley.backends.packing`). Every
+hash table here stores row *indices* and compares full rows on a probe, so a hash
+collision costs a probe, never a wrong answer.
+"""
+
+from __future__ import annotations
+
+import os
+
+# as in the hash engine: spinning OpenMP threads slow every kernel down on shared cores
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+import numpy as np  # noqa: E402
+from numba import njit  # noqa: E402
+
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_SEED = np.uint64(0x9E3779B97F4A7C15)
+
+
+@njit(cache=True, inline="always")
+def _mix(x):
+    x = (x ^ (x >> np.uint64(30))) * _M1
+    x = (x ^ (x >> np.uint64(27))) * _M2
+    return x ^ (x >> np.uint64(31))
+
+
+@njit(cache=True, inline="always")
+def _row_hash(rows, i):
+    h = _SEED
+    for w in range(rows.shape[1]):
+        h = _mix(h ^ rows[i, w])
+    return h
+
+
+@njit(cache=True, inline="always")
+def _rows_equal(a, i, b, j):
+    for w in range(a.shape[1]):
+        if a[i, w] != b[j, w]:
+            return False
+    return True
+
+
+@njit(cache=True, inline="always")
+def _capacity(m):
+    cap = 16
+    while cap < 2 * m:
+        cap *= 2
+    return cap
+
+
+@njit(cache=True)
+def build_index(rows):
+    """Open-addressing table of the row indices of ``rows`` (first index of equal rows)."""
+    m = rows.shape[0]
+    cap = _capacity(m)
+    table = np.full(cap, -1, np.int64)
+    mask = np.uint64(cap - 1)
+    for i in range(m):
+        j = _row_hash(rows, i) & mask
+        while True:
+            t = table[j]
+            if t < 0:
+                table[j] = i
+                break
+            if _rows_equal(rows, t, rows, i):
+                break
+            j = (j + np.uint64(1)) & mask
+    return table
+
+
+@njit(cache=True)
+def lookup(table, rows, queries):
+    """Index in ``rows`` of each query row (-1 where absent), through ``build_index``."""
+    q = queries.shape[0]
+    out = np.full(q, -1, np.int64)
+    mask = np.uint64(table.shape[0] - 1)
+    for i in range(q):
+        j = _row_hash(queries, i) & mask
+        while True:
+            t = table[j]
+            if t < 0:
+                break
+            if _rows_equal(rows, t, queries, i):
+                out[i] = t
+                break
+            j = (j + np.uint64(1)) & mask
+    return out
+
+
+@njit(cache=True)
+def first_new(history, cand):
+    """Indices (ascending) of the rows of ``cand`` that are the first of their value in
+    ``cand`` and do not occur in ``history``: dedup of a beam against recent layers."""
+    h = history.shape[0]
+    m = cand.shape[0]
+    cap = _capacity(h + m)
+    mask = np.uint64(cap - 1)
+    table = np.full(cap, -1, np.int64)  # index into history (< h) or h + index into cand
+    for i in range(h):
+        j = _row_hash(history, i) & mask
+        while True:
+            t = table[j]
+            if t < 0:
+                table[j] = i
+                break
+            if _rows_equal(history, t, history, i):
+                break
+            j = (j + np.uint64(1)) & mask
+    keep = np.empty(m, np.int64)
+    nkeep = 0
+    for i in range(m):
+        j = _row_hash(cand, i) & mask
+        while True:
+            t = table[j]
+            if t < 0:
+                table[j] = h + i
+                keep[nkeep] = i
+                nkeep += 1
+                break
+            if t < h:
+                if _rows_equal(history, t, cand, i):
+                    break
+            elif _rows_equal(cand, t - h, cand, i):
+                break
+            j = (j + np.uint64(1)) & mask
+    return keep[:nkeep]
+
+
+@njit(cache=True)
+def find_rows(haystack, needles):
+    """For each needle row, the index of its first occurrence in ``haystack`` or -1.
+    A linear scan: for a few needles against one layer."""
+    c = needles.shape[0]
+    out = np.full(c, -1, np.int64)
+    left = c
+    for i in range(haystack.shape[0]):
+        for q in range(c):
+            if out[q] < 0 and _rows_equal(haystack, i, needles, q):
+                out[q] = i
+                left -= 1
+        if left == 0:
+            break
+    return out
+
+
+@njit(cache=True)
+def isin_rows(a, b):
+    """Boolean mask over the rows of ``a``: whether each occurs in ``b``."""
+    table = build_index(b)
+    return lookup(table, b, a) >= 0
+
+
+@njit(cache=True)
+def nbt_step(cur, prev, perms, u, out, moves):
+    """One step of ``len(cur)`` non-backtracking walks: walk ``i`` moves from ``cur[i]``
+    by a generator chosen uniformly (through ``u[i]`` in [0, 1)) among those whose result
+    is neither ``cur[i]`` (a loop) nor ``prev[i]`` (a step back); when every generator is
+    such, among all of them."""
+    c, n = cur.shape
+    k = perms.shape[0]
+    ok = np.empty(k, np.bool_)
+    for i in range(c):
+        nvalid = 0
+        for g in range(k):
+            same_cur = True
+            same_prev = True
+            for j in range(n):
+                v = cur[i, perms[g, j]]
+                if v != cur[i, j]:
+                    same_cur = False
+                if v != prev[i, j]:
+                    same_prev = False
+            ok[g] = not (same_cur or same_prev)
+            if ok[g]:
+                nvalid += 1
+        if nvalid == 0:
+            g = min(int(u[i] * k), k - 1)
+        else:
+            pick = min(int(u[i] * nvalid), nvalid - 1)
+            g = 0
+            while True:
+                if ok[g]:
+                    if pick == 0:
+                        break
+                    pick -= 1
+                g += 1
+        moves[i] = g
+        for j in range(n):
+            out[i, j] = cur[i, perms[g, j]]

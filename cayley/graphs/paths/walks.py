@@ -1,0 +1,185 @@
+"""Random walks (training data for heuristics) and scrambles."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Literal, Optional
+
+import numpy as np
+
+from ...backends.packing import packing
+from ...errors import InvalidInputError
+from ...groups.perm import inverse
+from ..graph import CayleyGraph
+from ._common import Path, SeedLike, StateLike, as_state, check_positive, finish
+from ._common import cpu_backend as _be, kernels as K
+
+__all__ = ["Walks", "random_walks", "scramble"]
+
+WalkMode = Literal["classic", "non_backtracking", "bfs_unique"]
+
+
+@dataclass(frozen=True, eq=False)
+class Walks:
+    """States from random walks and how many steps each walk took to reach them.
+
+    ``states[i]`` was reached after ``steps[i]`` moves from ``target``; walks go by the
+    *inverse* generators, so ``steps[i]`` moves by the generators lead from ``states[i]``
+    back to ``target`` and bound its distance to the target from above (the quantity a
+    heuristic estimates). ``distances[i]`` is the table's distance when a
+    :class:`~cayley.graphs.heuristics.PatternDatabase` was given (exact when it merges no
+    symbols; -1 where it has none), else None. ``walk[i]`` numbers the walk (-1 for
+    ``bfs_unique``, which has none).
+    """
+
+    graph: CayleyGraph
+    target: np.ndarray
+    states: np.ndarray
+    steps: np.ndarray
+    walk: np.ndarray
+    distances: Optional[np.ndarray]
+    mode: str
+
+    def __len__(self) -> int:
+        return len(self.states)
+
+
+def random_walks(
+    graph: CayleyGraph,
+    *,
+    count: int,
+    length: int,
+    mode: WalkMode = "classic",
+    seed: SeedLike = None,
+    target: Optional[StateLike] = None,
+    table=None,
+) -> Walks:
+    """Random walks from ``target`` (default ``graph.start``): states with walk lengths.
+
+    Parameters
+    ----------
+    graph : CayleyGraph
+    count : int
+        Number of walks (``bfs_unique``: the most states kept per layer).
+    length : int
+        Moves per walk (``bfs_unique``: layers after the first).
+    mode : {"classic", "non_backtracking", "bfs_unique"}
+        ``"classic"``: each move is a uniformly random generator; ``count * (length + 1)``
+        states, step-major (all walks' step 0, then step 1, ...).
+        ``"non_backtracking"``: as classic, but a move never returns to the previous state
+        nor stays in place (unless nothing else is possible), so steps track distance
+        more closely. ``"bfs_unique"``: a breadth-first search whose layers are cut to
+        ``count`` random states; every state appears once, at most ``count * length + 1``.
+    seed : int, numpy Generator or None
+    target : optional
+        Where the walks start (the state heuristics will measure distance to).
+    table : PatternDatabase, optional
+        Fills ``distances`` with its look-ups.
+
+    Returns
+    -------
+    Walks
+
+    Examples
+    --------
+    >>> from cayley import CayleyGraph
+    >>> g = CayleyGraph.from_spec("S_6", "lrx")
+    >>> w = random_walks(g, count=4, length=5, mode="non_backtracking", seed=0)
+    >>> w.states.shape, w.steps.tolist()[:9]
+    ((24, 6), [0, 0, 0, 0, 1, 1, 1, 1, 2])
+    """
+    check_positive("count", count, allow_none=False)
+    check_positive("length", length, allow_zero=True, allow_none=False)
+    if mode not in ("classic", "non_backtracking", "bfs_unique"):
+        raise InvalidInputError(f"unknown mode {mode!r}: expected classic, non_backtracking or bfs_unique")
+    rng = np.random.default_rng(seed)
+    tgt = graph.start.copy() if target is None else as_state(graph, target, "target")
+    back = inverse(graph.generators.perms)  # walk by inverses: distance *to* the target
+    if mode == "bfs_unique":
+        states, steps = _bfs_unique(graph, tgt, back, count, length, rng)
+        walk = np.full(len(states), -1, dtype=np.int64)
+    else:
+        states, _ = _walk(tgt, back, count, length, rng, mode == "non_backtracking")
+        steps = np.repeat(np.arange(length + 1, dtype=np.int64), count)
+        walk = np.tile(np.arange(count, dtype=np.int64), length + 1)
+    distances = table.distance(states) if table is not None else None
+    return Walks(graph, tgt, states, steps, walk, distances, mode)
+
+
+def _walk(start: np.ndarray, perms: np.ndarray, count: int, length: int, rng, nbt: bool):
+    """``count`` walks of ``length`` moves by ``perms``: states (step-major) and moves."""
+    n = len(start)
+    k = len(perms)
+    out = np.empty(((length + 1) * count, n), dtype=np.int64)
+    moves = np.empty((length, count), dtype=np.int64)
+    out[:count] = start
+    rows = np.arange(count)[:, None]
+    for t in range(1, length + 1):
+        cur = out[(t - 1) * count : t * count]
+        dst = out[t * count : (t + 1) * count]
+        if nbt:
+            prev = out[(t - 2) * count : (t - 1) * count] if t >= 2 else cur
+            K.nbt_step(cur, prev, perms, rng.random(count), dst, moves[t - 1])
+        else:
+            g = rng.integers(k, size=count)
+            dst[:] = cur[rows, perms[g]]
+            moves[t - 1] = g
+    return out, moves
+
+
+def _bfs_unique(graph: CayleyGraph, start: np.ndarray, perms: np.ndarray, count: int, length: int, rng):
+    n = graph.degree
+    bits, words = packing(graph.symbols, n)
+    layer = _be.encode(start.reshape(1, -1), bits, words)
+    seen = _be.key_set(words)
+    seen.add_new(layer)
+    parts, steps = [layer], [0]
+    for t in range(1, length + 1):
+        new = seen.add_new(_be.expand(layer, perms, bits)).reshape(-1, words)
+        if not len(new):
+            break
+        if len(new) > count:
+            new = new[np.sort(rng.choice(len(new), size=count, replace=False))]
+        parts.append(new)
+        steps.append(t)
+        layer = np.ascontiguousarray(new)
+    keys = np.concatenate(parts)
+    return _be.decode(keys, n, bits), np.repeat(np.array(steps, dtype=np.int64), [len(p) for p in parts])
+
+
+def scramble(
+    graph: CayleyGraph,
+    length: int,
+    *,
+    seed: SeedLike = None,
+    start: Optional[StateLike] = None,
+    non_backtracking: bool = True,
+) -> Path:
+    """A random walk of ``length`` moves by the generators from ``start`` (default
+    ``graph.start``), returned as the path it took; ``path.target`` is the scrambled state.
+
+    Parameters
+    ----------
+    graph : CayleyGraph
+    length : int
+        Number of moves.
+    seed : int, numpy Generator or None
+    start : optional
+        The state to scramble; default ``graph.start``.
+    non_backtracking : bool
+        Never step straight back or stay in place (when avoidable).
+
+    Examples
+    --------
+    >>> from cayley import CayleyGraph
+    >>> p = scramble(CayleyGraph.from_spec("S_5", "lrx"), 6, seed=1)
+    >>> p.length, p.is_valid(), sorted(p.target.tolist())
+    (6, True, [0, 1, 2, 3, 4])
+    """
+    check_positive("length", length, allow_zero=True, allow_none=False)
+    t0 = time.perf_counter()
+    rng = np.random.default_rng(seed)
+    src = graph.start.copy() if start is None else as_state(graph, start, "start")
+    states, moves = _walk(src, np.ascontiguousarray(graph.generators.perms), 1, length, rng, non_backtracking)
+    return finish(graph, src, states[-1], moves[:, 0].tolist(), "scramble", False, t0, length + 1)
