@@ -21,6 +21,7 @@ from cayley.backends.ranking import (
     ranking_for,
     unrank_permutations,
 )
+from cayley.graphs import rank_engine
 from cayley.graphs.rank_engine import rank_bfs, rank_memory_bytes, supports
 
 
@@ -191,6 +192,26 @@ def test_subgroup_orbit_is_found_inside_the_ambient_space():
     assert r.size == gs.order() < factorial(6)
 
 
+@pytest.mark.parametrize("name", ["lrx", "coxeter", "pancake", "lx", "all_transpositions"])
+@pytest.mark.parametrize("n", [4, 8])
+def test_bottom_up_layers_match_hash_engine(monkeypatch, name, n):
+    """Every layer bottom-up (each unseen state looks for a parent), directed lx too."""
+    _family_or_skip(name)
+    monkeypatch.setattr(rank_engine, "PULL_RATIO", 1e30)
+    assert_same_search(CayleyGraph(cayley.generators(name, n)))
+    assert_same_search(CayleyGraph(cayley.generators(name, n)), max_depth=3)
+
+
+def test_bottom_up_subgroup_and_mixed_directions(monkeypatch):
+    gs = GeneratorSet.from_perms([[1, 2, 3, 4, 5, 6, 0], [1, 0, 2, 3, 4, 5, 6], [0, 2, 1, 3, 4, 6, 5]])
+    for ratio in (1e30, 0.5, 3.0):
+        monkeypatch.setattr(rank_engine, "PULL_RATIO", ratio)
+        assert_same_search(CayleyGraph(gs))
+    sub = GeneratorSet.from_perms([[1, 2, 3, 4, 5, 0, 6, 7], [1, 0, 3, 2, 4, 5, 7, 6]])
+    monkeypatch.setattr(rank_engine, "PULL_RATIO", 1e30)
+    assert assert_same_search(CayleyGraph(sub)).size == sub.order()
+
+
 @settings(max_examples=25, deadline=None)
 @given(
     st.integers(3, 7).flatmap(lambda n: st.lists(st.permutations(list(range(n))), min_size=1, max_size=3)),
@@ -201,7 +222,11 @@ def test_random_generator_sets_match_hash_engine(perms, data):
     gs = GeneratorSet.from_perms(perms)
     colours = data.draw(st.sampled_from([None, 2, 3]))
     start = None if colours is None else data.draw(st.lists(st.integers(0, colours - 1), min_size=n, max_size=n))
-    assert_same_search(CayleyGraph(gs, start))
+    if colours is None:
+        start = data.draw(st.sampled_from([None, list(range(n))[::-1]]))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(rank_engine, "PULL_RATIO", data.draw(st.sampled_from([1.0, 1e30])))
+        assert_same_search(CayleyGraph(gs, start))
 
 
 @pytest.mark.parametrize("start", [None, "00011122"])

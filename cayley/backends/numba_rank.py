@@ -273,6 +273,93 @@ def _rank_lanes(stb, hb, ub, lb, cnt, shifts, g, lo_pos, mid, hi_pos, weights):
             ub[b] = u | bit
 
 
+@njit(cache=True, inline="always")
+def _block_setup(b, P, n, shifts, fpart, weights, rem, bh, bu):
+    """Unrank block ``b``'s prefix (returned, 4 bits per symbol), fill ``rem[r, j]`` with
+    the ``r``-th remaining symbol shifted to slot ``P + j``, and rank every generator's
+    prefix-fed leading positions (``bh``, ``bu``: partial block index and used symbols)."""
+    U = np.uint64
+    one = U(1)
+    fifteen = U(15)
+    m = n - P
+    # mixed-radix digits of b (radix n - i at position i)
+    x = b
+    digits = U(0)
+    for i in range(P):
+        radix = m + U(i) + one  # position P-1-i has radix n - (P-1-i)
+        digits |= (x % radix) << (U(4) * (P - one - U(i)))
+        x //= radix
+    unused = (one << n) - one
+    ps = U(0)
+    for i in range(P):
+        u = unused
+        d = (digits >> (U(4) * U(i))) & fifteen
+        for _ in range(d):
+            u &= u - one
+        v = cttz(u)
+        ps |= v << (U(4) * U(i))
+        unused ^= one << v
+    r = U(0)
+    u = unused
+    while u:
+        v = cttz(u)
+        for jj in range(m):
+            rem[r, jj] = v << (U(4) * (P + U(jj)))
+        r += one
+        u &= u - one
+    for g in range(shifts.shape[0]):
+        used = U(0)
+        h = U(0)
+        for i in range(fpart[g]):
+            v = (ps >> shifts[g, i]) & fifteen
+            bit = one << v
+            h += (v - popcount(used & (bit - one))) * weights[i]
+            used |= bit
+        bh[g] = h
+        bu[g] = used
+    return ps
+
+
+@njit(cache=True, inline="always")
+def _unrank_lanes(stb, lob, nb, ps, rem, table):
+    """States of the block's slots ``lob[:nb]``: the prefix plus the remaining symbols
+    in the order ``table[lo]``."""
+    for q in range(nb):
+        stb[q] = ps
+    for jj in range(rem.shape[1]):
+        for q in range(nb):
+            stb[q] |= rem[table[lob[q], jj], jj]
+
+
+@njit(cache=True, inline="always")
+def _neighbour_lanes(stb, lob, hb, ub, lb, nb, g, bh, bu, shifts, fpart, qend, modf, weights, P, stride):
+    """Index of generator ``g``'s neighbour of each lane's state, into ``lb`` (block
+    index in ``hb``)."""
+    U = np.uint64
+    one = U(1)
+    h0 = bh[g]
+    u0 = bu[g]
+    mf = modf[g]
+    for q in range(nb):
+        hb[q] = h0
+        ub[q] = u0
+    if mf == one:  # the generator moves the last position: no digit kept
+        for q in range(nb):
+            lb[q] = 0
+    elif mf == 0:  # it fixes the whole block suffix: all kept
+        for q in range(nb):
+            lb[q] = lob[q]
+    else:  # lo % mf, exactly, through doubles (lo < 2**24)
+        fmf = np.float64(mf)
+        inv = 1.0 / fmf
+        for q in range(nb):
+            lo = lob[q]
+            lb[q] = lo - U(np.floor((np.float64(lo) + 0.5) * inv)) * mf
+    _rank_lanes(stb, hb, ub, lb, nb, shifts, g, fpart[g], P, qend[g], weights)
+    for q in range(nb):
+        lb[q] = hb[q] * stride + lb[q]
+
+
 @njit(cache=True, parallel=True)
 def perm_layer(codes, active, flags_next, shifts, fpart, qend, modf, weights, P, bwords, table, code_f, rec, nthreads, probe):
     """Expand the frontier (code ``code_f``) in the blocks ``active``.
@@ -301,9 +388,7 @@ def perm_layer(codes, active, flags_next, shifts, fpart, qend, modf, weights, P,
     code_n = U(3) - code_f
     one = U(1)
     three = U(3)
-    fifteen = U(15)
     recording = rec.shape[0] > 0
-    full = (one << n) - one
     for t in prange(nthreads):
         rem = np.empty((m, m), np.uint64)  # rem[r, j]: r-th remaining symbol at slot P + j
         bh = np.empty(k, np.uint64)
@@ -323,42 +408,7 @@ def perm_layer(codes, active, flags_next, shifts, fpart, qend, modf, weights, P,
             if probe and atomic_load(ctl, 2) != 0:
                 break
             b = U(active[j])
-            # unrank the block prefix: mixed-radix digits of b (radix n - i at position i)
-            x = b
-            digits = U(0)
-            for i in range(P):
-                radix = m + U(i) + one  # position P-1-i has radix n - (P-1-i)
-                digits |= (x % radix) << (U(4) * (P - one - U(i)))
-                x //= radix
-            unused = full
-            ps = U(0)
-            for i in range(P):
-                u = unused
-                d = (digits >> (U(4) * U(i))) & fifteen
-                for _ in range(d):
-                    u &= u - one
-                v = cttz(u)
-                ps |= v << (U(4) * U(i))
-                unused ^= one << v
-            r = U(0)
-            u = unused
-            while u:
-                v = cttz(u)
-                for jj in range(m):
-                    rem[r, jj] = v << (U(4) * (P + U(jj)))
-                r += one
-                u &= u - one
-            # rank the prefix-fed leading positions of every neighbour once per block
-            for g in range(k):
-                used = U(0)
-                h = U(0)
-                for i in range(fpart[g]):
-                    v = (ps >> shifts[g, i]) & fifteen
-                    bit = one << v
-                    h += (v - popcount(used & (bit - one))) * weights[i]
-                    used |= bit
-                bh[g] = h
-                bu[g] = used
+            ps = _block_setup(b, P, n, shifts, fpart, weights, rem, bh, bu)
             wbase = b * bwords
             w = U(0)
             stop = False
@@ -382,39 +432,15 @@ def perm_layer(codes, active, flags_next, shifts, fpart, qend, modf, weights, P,
                     pos = atomic_add(ctl, 1, nb)
                     for q in range(nb):
                         rec[pos + q] = b * stride + lob[q]
-                # unrank: the block prefix plus the remaining symbols in the order table[lo]
-                for q in range(nb):
-                    stb[q] = ps
-                for jj in range(m):
-                    for q in range(nb):
-                        stb[q] |= rem[table[lob[q], jj], jj]
+                _unrank_lanes(stb, lob, nb, ps, rem, table)
                 nc = 0
                 for g in range(k):
-                    h0 = bh[g]
-                    u0 = bu[g]
-                    mf = modf[g]
-                    for q in range(nb):
-                        hb[q] = h0
-                        ub[q] = u0
-                    if mf == one:  # the generator moves the last position: no digit kept
-                        for q in range(nb):
-                            lb[q] = 0
-                    elif mf == 0:  # it fixes the whole block suffix: all kept
-                        for q in range(nb):
-                            lb[q] = lob[q]
-                    else:  # lo % mf, exactly, through doubles (lo < 2**24)
-                        fmf = np.float64(mf)
-                        inv = 1.0 / fmf
-                        for q in range(nb):
-                            lo = lob[q]
-                            lb[q] = lo - U(np.floor((np.float64(lo) + 0.5) * inv)) * mf
-                    _rank_lanes(stb, hb, ub, lb, nb, shifts, g, fpart[g], P, qend[g], weights)
+                    _neighbour_lanes(stb, lob, hb, ub, lb, nb, g, bh, bu, shifts, fpart, qend, modf, weights, P, stride)
                     # branch-free filter: the loads are independent, so they overlap (a
                     # plain load suffices: a code only ever leaves 0, so a stale 0 just
                     # sends the state on to the atomic OR, which reads the truth)
                     for q in range(nb):
-                        idx = hb[q] * stride + lb[q]
-                        lb[q] = idx
+                        idx = lb[q]
                         ub[q] = (codes[idx >> U(5)] >> ((idx & U(31)) << one)) & three
                     for q in range(nb):
                         cand[nc] = lb[q]
@@ -440,6 +466,103 @@ def perm_layer(codes, active, flags_next, shifts, fpart, qend, modf, weights, P,
     if probe:
         return ctl[2]
     return newc.sum()
+
+
+@njit(cache=True, parallel=True)
+def perm_layer_pull(codes, blocks, flags_next, shifts, fpart, qend, modf, weights, P, bwords, table, code_f, nthreads):
+    """Bottom-up layer (direction-optimising BFS): each unseen state in ``blocks`` looks
+    for a frontier state among its neighbours under the *inverse* generators (``shifts``
+    etc. describe those) and stops at the first one found. Cheaper than expanding the
+    frontier once the unseen states are fewer than the frontier's.
+
+    A thread writes only the codes of its own blocks (other threads just read them,
+    looking for the frontier code, which nothing changes during the pass), so no atomic
+    is needed; the frontier's codes are turned to "done" afterwards by :func:`retire`.
+    Padding slots must hold code 3. Returns the number of new states.
+    """
+    U = np.uint64
+    k = U(shifts.shape[0])
+    n = U(shifts.shape[1])
+    m = n - P
+    stride = bwords * U(32)
+    nact = blocks.shape[0]
+    ctl = np.zeros(1, np.int64)
+    newc = np.zeros(nthreads, np.int64)
+    code_n = U(3) - code_f
+    one = U(1)
+    three = U(3)
+    for t in prange(nthreads):
+        rem = np.empty((m, m), np.uint64)
+        bh = np.empty(k, np.uint64)
+        bu = np.empty(k, np.uint64)
+        lob = np.empty(_BATCH, np.uint64)
+        stb = np.empty(_BATCH, np.uint64)
+        hb = np.empty(_BATCH, np.uint64)
+        ub = np.empty(_BATCH, np.uint64)
+        lb = np.empty(_BATCH, np.uint64)
+        cnt = 0
+        while True:
+            j = atomic_add(ctl, 0, 1)
+            if j >= nact:
+                break
+            b = U(blocks[j])
+            wbase = b * bwords
+            w = U(0)
+            ps = U(0)
+            ready = False
+            found_any = False
+            while w < bwords:
+                nb = 0
+                while w < bwords and nb + 32 <= _BATCH:
+                    um = _frontier_bits(codes[wbase + w], 0)
+                    while um:
+                        lob[nb] = w * U(32) + (cttz(um) >> one)
+                        nb += 1
+                        um &= um - one
+                    w += one
+                if nb == 0:
+                    continue
+                if not ready:  # blocks without unseen states cost no set-up
+                    ps = _block_setup(b, P, n, shifts, fpart, weights, rem, bh, bu)
+                    ready = True
+                _unrank_lanes(stb, lob, nb, ps, rem, table)
+                for g in range(k):
+                    if nb == 0:
+                        break
+                    _neighbour_lanes(stb, lob, hb, ub, lb, nb, g, bh, bu, shifts, fpart, qend, modf, weights, P, stride)
+                    for q in range(nb):
+                        idx = lb[q]
+                        ub[q] = (codes[idx >> U(5)] >> ((idx & U(31)) << one)) & three
+                    keep = 0
+                    for q in range(nb):
+                        lo = lob[q]
+                        if ub[q] == code_f:
+                            wi = wbase + (lo >> U(5))
+                            codes[wi] = codes[wi] | (code_n << ((lo & U(31)) << one))
+                            cnt += 1
+                            found_any = True
+                        else:
+                            lob[keep] = lo
+                            stb[keep] = stb[q]
+                            keep += 1
+                    nb = keep
+            if found_any:
+                flags_next[b] = 1
+        newc[t] = cnt
+    return newc.sum()
+
+
+@njit(cache=True, parallel=True)
+def retire(codes, active, bwords, code_f):
+    """Turn the frontier code into "done" (3) in the blocks ``active`` (no other writer)."""
+    U = np.uint64
+    for j in prange(active.shape[0]):
+        wbase = U(active[j]) * bwords
+        for w in range(bwords):
+            x = codes[wbase + w]
+            fm = _frontier_bits(x, code_f)
+            if fm:
+                codes[wbase + w] = x | (fm << U(1) if code_f == 1 else fm)
 
 
 @njit(cache=True, parallel=True)

@@ -31,6 +31,9 @@ from .memory import peak_rss_bytes
 __all__ = ["rank_bfs", "rank_memory_bytes", "supports"]
 
 _BASE_BYTES = 150 * 2**20  # interpreter, numpy, numba and the compiled kernels
+# direction-optimising BFS: a layer is found bottom-up (each unseen state looks for a
+# frontier neighbour) when the unseen ranks are fewer than PULL_RATIO times the frontier
+PULL_RATIO = 1.0
 
 
 def _ranking(graph: CayleyGraph):
@@ -91,6 +94,26 @@ def rank_memory_bytes(graph: CayleyGraph, *, last_layer_limit: int = 1_000_000) 
     return int(_BASE_BYTES + 8 * words + 3 * blocks + table + last)
 
 
+def _fill_padding(codes: np.ndarray, lay) -> None:
+    """Mark the slots that hold no state (each block's tail) as done, so that nothing
+    ever takes them for unseen states."""
+    valid = lay.size if lay.kind != "permutations" else lay.mfact
+    last = valid - (lay.bwords - 1) * 32 if lay.kind == "permutations" else None
+    if last is not None:
+        if last < 32:
+            pad = np.uint64(~((1 << (2 * last)) - 1) & (2**64 - 1))
+            codes.reshape(lay.nblocks, lay.bwords)[:, -1] |= pad
+    else:
+        tail = lay.nwords * 32 - valid  # slots past the last rank
+        if tail:
+            first = valid // 32
+            r = valid % 32
+            if r:
+                codes[first] |= np.uint64(~((1 << (2 * r)) - 1) & (2**64 - 1))
+                first += 1
+            codes[first:] = np.uint64(2**64 - 1)
+
+
 def rank_bfs(
     graph: CayleyGraph,
     *,
@@ -128,9 +151,10 @@ def rank_bfs(
             expected = None
 
     codes = np.zeros(lay.nwords, np.uint64)
+    _fill_padding(codes, lay)
     flags = np.zeros(lay.nblocks, np.uint8)
     start_idx = int(lay.rank_to_index(ranking.rank(graph.start.reshape(1, -1)))[0])
-    codes[start_idx >> 5] = np.uint64(1) << np.uint64((start_idx & 31) * 2)
+    codes[start_idx >> 5] |= np.uint64(1) << np.uint64((start_idx & 31) * 2)
     flags[start_idx // lay.stride] = 1
     code_f = 1
 
@@ -146,7 +170,22 @@ def rank_bfs(
                 lay.table, U(code_f), rec, nthreads, probe,
             )
 
+        # bottom-up layers look for a state's parents: neighbours under the inverses
+        inv = np.argsort(perms, axis=1)
+        ikeep, ifpart, iqend, imodf = lay.generator_parts(inv)
+        ishifts = np.ascontiguousarray((4 * inv[ikeep]).astype(U))
+        all_blocks = np.arange(lay.nblocks, dtype=np.int64)
+
+        def pull(active, flags_next):
+            new = nr.perm_layer_pull(
+                codes, all_blocks, flags_next, ishifts, ifpart, iqend, imodf, weights, U(lay.P), U(lay.bwords),
+                lay.table, U(code_f), nthreads,
+            )
+            nr.retire(codes, active, U(lay.bwords), U(code_f))
+            return new
+
     else:
+        pull = None
 
         def layer(active, flags_next, rec, probe):
             return nr.multiset_layer(
@@ -177,9 +216,13 @@ def rank_bfs(
         size = growth[-1]
         active = np.flatnonzero(flags)
         flags_next = np.zeros_like(flags)
-        rec = np.empty(size, np.int64) if size <= record_limit else no_rec
-        new = int(layer(active, flags_next, rec, False))
-        frontier_idx = rec if size <= record_limit else None
+        if pull is not None and lay.size - total < PULL_RATIO * size:
+            frontier_idx = nr.extract(codes, active, lay.bwords, code_f) if size <= record_limit else None
+            new = int(pull(active, flags_next))
+        else:
+            rec = np.empty(size, np.int64) if size <= record_limit else no_rec
+            new = int(layer(active, flags_next, rec, False))
+            frontier_idx = rec if size <= record_limit else None
         if frontier_idx is not None and depth > 0 and size <= store_layers_up_to:
             layers[depth] = decode(frontier_idx)
         if new == 0:
