@@ -360,9 +360,32 @@ def _neighbour_lanes(stb, lob, hb, ub, lb, nb, g, bh, bu, shifts, fpart, qend, m
         lb[q] = hb[q] * stride + lb[q]
 
 
+_CHUNK = 16  # blocks a thread takes at a time from the shared counter
+
+
+@njit(cache=True, inline="always")
+def _next_block(flags, ctl, cur, end, everything):
+    """Dynamic scheduling: the next block (flagged, unless ``everything``) for this
+    thread, taking chunks of ``_CHUNK`` blocks from the counter ``ctl[0]``; -1 when
+    none is left. Returns ``(block, cur, end)`` (the thread's cursor)."""
+    nblocks = flags.shape[0]
+    while True:
+        if cur >= end:
+            c = atomic_add(ctl, 0, 1)
+            if c * _CHUNK >= nblocks:
+                return -1, cur, end
+            cur = c * _CHUNK
+            end = min(nblocks, cur + _CHUNK)
+        b = cur
+        cur += 1
+        if everything or flags[b] != 0:
+            return b, cur, end
+
+
 @njit(cache=True, parallel=True)
-def perm_layer(codes, active, flags_next, shifts, fpart, qend, modf, weights, P, bwords, table, code_f, rec, nthreads, probe):
-    """Expand the frontier (code ``code_f``) in the blocks ``active``.
+def perm_layer(codes, flags, flags_next, shifts, fpart, qend, modf, weights, P, bwords, table, code_f, rec, nthreads, probe):
+    """Expand the frontier (code ``code_f``) in the flagged blocks (``flags``), flagging
+    in ``flags_next`` the blocks that receive new states.
 
     ``shifts[g, i] = 4 * perms[g, i]``: states are held in registers, 4 bits per symbol
     (n <= 16). Generator ``g`` needs only positions ``fpart[g] .. qend[g] - 1`` ranked
@@ -382,8 +405,7 @@ def perm_layer(codes, active, flags_next, shifts, fpart, qend, modf, weights, P,
     n = U(shifts.shape[1])
     m = n - P
     stride = bwords * U(32)
-    nact = active.shape[0]
-    ctl = np.zeros(3, np.int64)  # next active slot, rec fill, probe found
+    ctl = np.zeros(3, np.int64)  # next chunk of blocks, rec fill, probe found
     newc = np.zeros(nthreads, np.int64)
     code_n = U(3) - code_f
     one = U(1)
@@ -401,13 +423,15 @@ def perm_layer(codes, active, flags_next, shifts, fpart, qend, modf, weights, P,
         cand = np.empty(_BATCH * k, np.uint64)
         hcand = np.empty(_BATCH * k, np.uint64)
         cnt = 0
+        cur = 0
+        end = 0
         while True:
-            j = atomic_add(ctl, 0, 1)
-            if j >= nact:
+            bi, cur, end = _next_block(flags, ctl, cur, end, False)
+            if bi < 0:
                 break
             if probe and atomic_load(ctl, 2) != 0:
                 break
-            b = U(active[j])
+            b = U(bi)
             ps = _block_setup(b, P, n, shifts, fpart, weights, rem, bh, bu)
             wbase = b * bwords
             w = U(0)
@@ -469,8 +493,8 @@ def perm_layer(codes, active, flags_next, shifts, fpart, qend, modf, weights, P,
 
 
 @njit(cache=True, parallel=True)
-def perm_layer_pull(codes, blocks, flags_next, shifts, fpart, qend, modf, weights, P, bwords, table, code_f, nthreads):
-    """Bottom-up layer (direction-optimising BFS): each unseen state in ``blocks`` looks
+def perm_layer_pull(codes, flags_next, shifts, fpart, qend, modf, weights, P, bwords, table, code_f, nthreads):
+    """Bottom-up layer (direction-optimising BFS): each unseen state (in any block) looks
     for a frontier state among its neighbours under the *inverse* generators (``shifts``
     etc. describe those) and stops at the first one found. Cheaper than expanding the
     frontier once the unseen states are fewer than the frontier's.
@@ -485,7 +509,6 @@ def perm_layer_pull(codes, blocks, flags_next, shifts, fpart, qend, modf, weight
     n = U(shifts.shape[1])
     m = n - P
     stride = bwords * U(32)
-    nact = blocks.shape[0]
     ctl = np.zeros(1, np.int64)
     newc = np.zeros(nthreads, np.int64)
     code_n = U(3) - code_f
@@ -501,11 +524,13 @@ def perm_layer_pull(codes, blocks, flags_next, shifts, fpart, qend, modf, weight
         ub = np.empty(_BATCH, np.uint64)
         lb = np.empty(_BATCH, np.uint64)
         cnt = 0
+        cur = 0
+        end = 0
         while True:
-            j = atomic_add(ctl, 0, 1)
-            if j >= nact:
+            bi, cur, end = _next_block(flags_next, ctl, cur, end, True)
+            if bi < 0:
                 break
-            b = U(blocks[j])
+            b = U(bi)
             wbase = b * bwords
             w = U(0)
             ps = U(0)
@@ -553,11 +578,13 @@ def perm_layer_pull(codes, blocks, flags_next, shifts, fpart, qend, modf, weight
 
 
 @njit(cache=True, parallel=True)
-def retire(codes, active, bwords, code_f):
-    """Turn the frontier code into "done" (3) in the blocks ``active`` (no other writer)."""
+def retire(codes, flags, bwords, code_f):
+    """Turn the frontier code into "done" (3) in the flagged blocks (no other writer)."""
     U = np.uint64
-    for j in prange(active.shape[0]):
-        wbase = U(active[j]) * bwords
+    for j in prange(flags.shape[0]):
+        if flags[j] == 0:
+            continue
+        wbase = U(j) * bwords
         for w in range(bwords):
             x = codes[wbase + w]
             fm = _frontier_bits(x, code_f)
@@ -566,11 +593,10 @@ def retire(codes, active, bwords, code_f):
 
 
 @njit(cache=True, parallel=True)
-def multiset_layer(codes, active, flags_next, perms, cum, unit, full, bwords, shift, code_f, rec, nthreads, probe):
+def multiset_layer(codes, flags, flags_next, perms, cum, unit, full, bwords, shift, code_f, rec, nthreads, probe):
     """:func:`perm_layer` for multiset permutations (flat ranks, chunks of ``bwords``)."""
     k, n = perms.shape
     stride = bwords * 32
-    nact = active.shape[0]
     ctl = np.zeros(3, np.int64)
     newc = np.zeros(nthreads, np.int64)
     code_n = np.uint64(3 - code_f)
@@ -579,13 +605,14 @@ def multiset_layer(codes, active, flags_next, perms, cum, unit, full, bwords, sh
     for t in prange(nthreads):
         s = np.empty(n, np.int64)
         cnt = 0
+        cur = 0
+        end = 0
         while True:
-            j = atomic_add(ctl, 0, 1)
-            if j >= nact:
+            b, cur, end = _next_block(flags, ctl, cur, end, False)
+            if b < 0:
                 break
             if probe and atomic_load(ctl, 2) != 0:
                 break
-            b = active[j]
             wbase = b * bwords
             pos = 0
             if recording:

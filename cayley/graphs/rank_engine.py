@@ -173,9 +173,9 @@ def rank_bfs(
         shifts = np.ascontiguousarray((4 * perms[keep]).astype(U))
         weights = lay.weights.astype(U)
 
-        def layer(active, flags_next, rec, probe):
+        def layer(flags, flags_next, rec, probe):
             return nr.perm_layer(
-                codes, active, flags_next, shifts, fpart, qend, modf, weights, U(lay.P), U(lay.bwords),
+                codes, flags, flags_next, shifts, fpart, qend, modf, weights, U(lay.P), U(lay.bwords),
                 lay.table, U(code_f), rec, nthreads, probe,
             )
 
@@ -183,22 +183,21 @@ def rank_bfs(
         inv = np.argsort(perms, axis=1)
         ikeep, ifpart, iqend, imodf = lay.generator_parts(inv)
         ishifts = np.ascontiguousarray((4 * inv[ikeep]).astype(U))
-        all_blocks = np.arange(lay.nblocks, dtype=np.int64)
 
-        def pull(active, flags_next):
+        def pull(flags, flags_next):
             new = nr.perm_layer_pull(
-                codes, all_blocks, flags_next, ishifts, ifpart, iqend, imodf, weights, U(lay.P), U(lay.bwords),
+                codes, flags_next, ishifts, ifpart, iqend, imodf, weights, U(lay.P), U(lay.bwords),
                 lay.table, U(code_f), nthreads,
             )
-            nr.retire(codes, active, U(lay.bwords), U(code_f))
+            nr.retire(codes, flags, U(lay.bwords), U(code_f))
             return new
 
     else:
         pull = None
 
-        def layer(active, flags_next, rec, probe):
+        def layer(flags, flags_next, rec, probe):
             return nr.multiset_layer(
-                codes, active, flags_next, perms, ranking.cum, ranking.unit, ranking.full, lay.bwords,
+                codes, flags, flags_next, perms, ranking.cum, ranking.unit, ranking.full, lay.bwords,
                 lay.shift, code_f, rec, nthreads, probe,
             )
 
@@ -223,14 +222,15 @@ def rank_bfs(
             stop_reason = "max_states"
             break
         size = growth[-1]
-        active = np.flatnonzero(flags)
         flags_next = np.zeros_like(flags)
         if pull is not None and _pull_is_cheaper(lay.size - total, size):
-            frontier_idx = nr.extract(codes, active, lay.bwords, code_f) if size <= record_limit else None
-            new = int(pull(active, flags_next))
+            frontier_idx = None
+            if size <= record_limit:
+                frontier_idx = nr.extract(codes, np.flatnonzero(flags), lay.bwords, code_f)
+            new = int(pull(flags, flags_next))
         else:
             rec = np.empty(size, np.int64) if size <= record_limit else no_rec
-            new = int(layer(active, flags_next, rec, False))
+            new = int(layer(flags, flags_next, rec, False))
             frontier_idx = rec if size <= record_limit else None
         if frontier_idx is not None and depth > 0 and size <= store_layers_up_to:
             layers[depth] = decode(frontier_idx)
@@ -247,13 +247,12 @@ def rank_bfs(
     completed = stop_reason == "exhausted"
     if not completed:
         size = growth[-1]
-        active = np.flatnonzero(flags)
         if size <= record_limit:
-            frontier_idx = nr.extract(codes, active, lay.bwords, code_f)
+            frontier_idx = nr.extract(codes, np.flatnonzero(flags), lay.bwords, code_f)
             if size <= store_layers_up_to:
                 layers[len(growth) - 1] = decode(frontier_idx)
         # a limit hit exactly at the end of the graph still counts as exhausted
-        if int(layer(active, np.zeros_like(flags), no_rec, True)) == 0:
+        if int(layer(flags, np.zeros_like(flags), no_rec, True)) == 0:
             completed = True
             stop_reason = "exhausted"
     last = None
