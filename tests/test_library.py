@@ -7,12 +7,13 @@ without touching this file.
 from __future__ import annotations
 
 import inspect
+import math
 
 import numpy as np
 import pytest
 
 import cayley
-from cayley import CayleyGraph, InvalidInputError, UnknownFamilyError, bfs
+from cayley import CayleyGraph, InvalidInputError, Permutation, UnknownFamilyError, bfs
 from cayley.groups.library import get_family
 from oracles import oracle_growth
 
@@ -25,7 +26,7 @@ SLOW_EDGES = 500_000
 def _cases():
     out = []
     for fam in cayley.families():
-        for n in range(fam.min_degree, MAX_N + 1):
+        for n in fam.degrees(MAX_N):
             g = fam(n)
             # a cheap upper bound on the edges: the states of S_degree, and at most |G|
             edges = len(g) * min(g.order(), 10**9)
@@ -39,7 +40,7 @@ def _schreier_cases():
     for fam in cayley.families():
         # the smallest n from min_degree whose states have at least 5 positions
         n = fam.min_degree
-        while fam.state_degree(n) < 5:
+        while fam.state_degree(n) < 5 or not fam.accepts(n):
             n += 1
         d = fam.state_degree(n)
         for pattern in ("0011", "001122"):
@@ -89,7 +90,7 @@ def test_generators_distinct_and_nontrivial(name):
     """min_degree is honest: from it on the generators are distinct non-identity
     permutations with distinct names; below it the family refuses."""
     fam = get_family(name)
-    for n in range(fam.min_degree, MAX_N + 1):
+    for n in fam.degrees(MAX_N):
         g = fam(n)
         assert g.degree == fam.state_degree(n)
         assert g.family == name and dict(g.params)["n"] == n
@@ -97,9 +98,13 @@ def test_generators_distinct_and_nontrivial(name):
         assert all(name_.strip() for name_ in g.names)
         assert len({p.tobytes() for p in g.perms}) == len(g), f"repeated generator at n={n}"
         assert not g.has_identity
-    if fam.min_degree > 0:
+    if fam.min_degree > 1:
         with pytest.raises(InvalidInputError, match="needs degree n >="):
             fam(fam.min_degree - 1)
+    for n in range(fam.min_degree, MAX_N + 1):
+        if not fam.accepts(n):
+            with pytest.raises(InvalidInputError, match="needs degree"):
+                fam(n)
 
 
 def test_signed_families_act_on_2n_positions():
@@ -233,6 +238,282 @@ def test_every_family_builds_through_the_spec_parser():
     for fam in cayley.families():
         if fam.signed:
             continue  # the group spec S_d names the state degree 2n, not n
-        n = max(fam.min_degree, 5)
+        n = fam.example_degree()
         graph = CayleyGraph.from_spec(f"S_{n}", fam.name)
         assert np.array_equal(graph.generators.perms, fam(n).perms)
+
+
+# The rest of CayleyPy 0.2.0's permutation families, pinned the same way (arrays and names
+# from cayleypy.graphs_lib.PermutationGroups; every family was compared against it for
+# n = 1..8 and all parameter values, and agrees wherever CayleyPy's set has distinct
+# non-identity generators).
+CAYLEYPY_PINNED_MORE = [
+    ("coxeter_b", 3, {}, ["(0,3)", "(0,1)(3,4)", "(1,2)(4,5)"],
+     [[3, 1, 2, 0, 4, 5], [1, 0, 2, 4, 3, 5], [0, 2, 1, 3, 5, 4]]),
+    ("coxeter_d", 3, {}, ["(0,4)(1,3)", "(0,1)(3,4)", "(1,2)(4,5)"],
+     [[4, 3, 2, 1, 0, 5], [1, 0, 2, 4, 3, 5], [0, 2, 1, 3, 5, 4]]),
+    ("cubic_pancake", 5, {"subset": 4}, ["R5", "R4", "R2"], [[4, 3, 2, 1, 0], [3, 2, 1, 0, 4], [1, 0, 2, 3, 4]]),
+    ("three_cycles_0ij", 4, {}, ["(0 1 2)", "(0 1 3)", "(0 2 1)", "(0 2 3)", "(0 3 1)", "(0 3 2)"],
+     [[1, 2, 0, 3], [1, 3, 2, 0], [2, 0, 1, 3], [2, 1, 3, 0], [3, 0, 2, 1], [3, 1, 0, 2]]),
+    ("three_cycles_01i", 4, {}, ["(0 1 2)", "(1 0 2)", "(0 1 3)", "(1 0 3)"],
+     [[1, 2, 0, 3], [2, 0, 1, 3], [1, 3, 2, 0], [3, 0, 2, 1]]),
+    ("involutive_derangements", 4, {}, ["ID1", "ID2", "ID3"], [[1, 0, 3, 2], [2, 3, 0, 1], [3, 2, 1, 0]]),
+    ("generalized_stars", 4, {"k": 2}, ["S0-2", "S0-3", "S1-2", "S1-3"],
+     [[2, 1, 0, 3], [3, 1, 2, 0], [0, 2, 1, 3], [0, 3, 2, 1]]),
+    ("lsl_cycles", 4, {}, ["L", "S", "L_inv", "S_inv"], [[1, 2, 3, 0], [0, 2, 3, 1], [3, 0, 1, 2], [0, 3, 1, 2]]),
+    ("wrapped_k_cycles", 5, {"k": 3}, ["(0 1 2)", "(1 2 3)", "(2 3 4)", "(3 4 0)", "(4 0 1)"],
+     [[1, 2, 0, 3, 4], [0, 2, 3, 1, 4], [0, 1, 3, 4, 2], [3, 1, 2, 4, 0], [1, 4, 2, 3, 0]]),
+    ("larx", 4, {}, ["(1 0 2 3)", "(0 2 3 1)"], [[1, 0, 2, 3], [0, 2, 3, 1]]),
+    ("increasing_k_cycles", 4, {"k": 3}, ["(0,1,2)", "(0,1,3)", "(0,2,3)", "(1,2,3)"],
+     [[1, 2, 0, 3], [1, 3, 2, 0], [2, 1, 3, 0], [0, 2, 3, 1]]),
+    ("sheveleva2", 6, {"k": 2}, ["A", "S"], [[1, 0, 2, 5, 4, 3], [0, 2, 3, 4, 1, 5]]),
+    ("sheveleva2", 7, {"k": 1}, ["A", "S"], [[0, 1, 4, 3, 2, 6, 5], [1, 2, 3, 0, 5, 4, 6]]),
+    ("koltsov3", 6, {"perm_type": 2, "k": 1}, ["I", "K", "S"],
+     [[1, 0, 3, 2, 5, 4], [0, 2, 1, 4, 3, 5], [0, 4, 3, 2, 1, 5]]),
+    ("koltsov3", 6, {"perm_type": 1, "k": 2, "d": 3}, ["I", "K", "S"],
+     [[1, 0, 3, 2, 5, 4], [0, 2, 1, 4, 3, 5], [0, 1, 5, 3, 4, 2]]),
+    ("consecutive_k_cycles", 5, {"k": 3}, ["(0,1,2)", "(1,2,3)", "(2,3,4)"],
+     [[1, 2, 0, 3, 4], [0, 2, 3, 1, 4], [0, 1, 3, 4, 2]]),
+    ("down_cycles", 4, {}, ["(0,1)", "(0,1,2)", "(0,1,2,3)", "(1,2)", "(1,2,3)", "(2,3)"],
+     [[1, 0, 2, 3], [1, 2, 0, 3], [1, 2, 3, 0], [0, 2, 1, 3], [0, 2, 3, 1], [0, 1, 3, 2]]),
+    ("prefix_cycles", 4, {}, ["(0,1)", "(0,1,2)", "(0,1,2,3)"], [[1, 0, 2, 3], [1, 2, 0, 3], [1, 2, 3, 0]]),
+    ("conjugacy_classes", 4, {"classes": {(2, 2): None}}, ["(2,2)_1", "(2,2)_2", "(2,2)_3"],
+     [[1, 0, 3, 2], [2, 3, 0, 1], [3, 2, 1, 0]]),
+    ("conjugacy_classes", 5, {"classes": {(3, 2): None}}, [f"(3,2)_{i}" for i in range(1, 21)],
+     [[1, 0, 3, 4, 2], [1, 0, 4, 2, 3], [2, 3, 0, 4, 1], [2, 4, 0, 1, 3], [3, 2, 4, 0, 1], [3, 4, 1, 0, 2],
+      [4, 2, 3, 1, 0], [4, 3, 1, 2, 0], [1, 2, 0, 4, 3], [2, 0, 1, 4, 3], [1, 3, 4, 0, 2], [3, 0, 4, 1, 2],
+      [1, 4, 3, 2, 0], [4, 0, 3, 2, 1], [2, 4, 3, 0, 1], [3, 4, 0, 2, 1], [2, 3, 4, 1, 0], [4, 3, 0, 1, 2],
+      [3, 2, 1, 4, 0], [4, 2, 1, 0, 3]]),
+]
+
+
+@pytest.mark.parametrize(
+    "name,n,params,names,perms", CAYLEYPY_PINNED_MORE, ids=[f"{c[0]}-{c[1]}" for c in CAYLEYPY_PINNED_MORE]
+)
+def test_more_generators_match_cayleypy(name, n, params, names, perms):
+    g = cayley.generators(name, n, **params)
+    assert list(g.names) == names
+    assert g.perms.tolist() == perms
+
+
+# group orders that follow from the definitions (sympy computes them independently)
+@pytest.mark.parametrize(
+    "name,params,order",
+    [
+        ("coxeter_b", {}, lambda n: 2**n * math.factorial(n)),
+        ("coxeter_d", {}, lambda n: 2 ** (n - 1) * math.factorial(n)),
+        ("hypercube", {}, lambda n: 2**n),
+        ("cyclic", {}, lambda n: n),
+        ("dihedral", {}, lambda n: 2 * n),
+        ("three_cycles_0ij", {}, lambda n: math.factorial(n) // 2),
+        ("three_cycles_01i", {}, lambda n: math.factorial(n) // 2),
+        ("split_stars", {}, math.factorial),
+        ("bubble_sort_star", {}, math.factorial),
+        ("transposition_tree", {"edges": "binary"}, math.factorial),
+        ("prefix_transpositions", {}, math.factorial),
+        ("prefix_block_interchanges", {}, math.factorial),
+        ("prefix_suffix_reversals", {}, math.factorial),
+        ("short_swaps", {}, math.factorial),
+        ("short_block_moves", {}, math.factorial),
+        ("k_cycles", {"k": 3}, lambda n: math.factorial(n) // 2),
+        ("k_cycles", {"k": 4}, math.factorial),
+        ("restricted_rotator", {}, math.factorial),
+        ("prefix_cycles", {}, math.factorial),
+    ],
+)
+def test_known_group_orders(name, params, order):
+    fam = get_family(name)
+    for n in range(max(fam.min_degree, 4), 8):
+        assert cayley.generators(name, n, **params).order() == order(n), (name, n)
+
+
+@pytest.mark.parametrize(
+    "name,n,diameter",
+    [
+        ("coxeter_b", 4, 16),  # the longest element of B_n has length n^2
+        ("coxeter_d", 4, 12),  # ... and of D_n, n(n-1)
+        ("hypercube", 5, 5),
+        ("dihedral", 7, 4),  # prism graph on 14 vertices: floor(7/2) + 1
+        ("cyclic", 7, 3),
+        ("transposition_tree", 6, 15),  # default: the path, i.e. the bubble-sort graph
+        ("bubble_sort", 5, 10),
+    ],
+)
+def test_known_diameters(name, n, diameter):
+    result = bfs(CayleyGraph(cayley.generators(name, n)))
+    assert result.completed and result.diameter == diameter
+
+
+def test_aliases_resolve_to_one_family():
+    assert get_family("bubble_sort") is get_family("coxeter")
+    assert get_family("modified_bubble_sort") is get_family("cyclic_coxeter")
+    assert get_family("sigma_tau") is get_family("lx")
+    assert get_family("rotator") is get_family("prefix_cycles")
+    assert get_family("alternating_group_graph") is get_family("three_cycles_01i")
+    assert get_family("prefix_reversals") is get_family("pancake")
+    aliases = [a for fam in cayley.families() for a in fam.aliases]
+    names = {fam.name for fam in cayley.families()}
+    assert len(set(aliases)) == len(aliases) and not names & set(aliases)
+
+
+def test_non_default_parameters_reach_smaller_degrees_but_degenerate_sets_are_refused():
+    # koltsov3's defaults need n >= 5, but k = 0 fits at n = 4
+    assert cayley.generators("koltsov3", 4, k=0).names == ("I", "K", "S")
+    assert len(cayley.generators("lsl_cycles", 3, add_inverses=False)) == 2
+    with pytest.raises(InvalidInputError, match="coincide"):
+        cayley.generators("koltsov3", 3, perm_type=1, k=0, d=1)  # S = I = (0 1)
+    with pytest.raises(InvalidInputError, match="2 <= k < n"):
+        cayley.generators("wrapped_k_cycles", 5, k=5)  # all five cycles are one permutation
+    with pytest.raises(InvalidInputError, match="distinct"):
+        cayley.generators("cubic_pancake", 5, subset=6)  # R3 twice
+    with pytest.raises(InvalidInputError, match="subset in 1..7"):
+        cayley.generators("cubic_pancake", 6, subset=8)
+    with pytest.raises(InvalidInputError, match="needs degree n >= 2, n even"):
+        cayley.generators("involutive_derangements", 5)
+
+
+def test_signed_coxeter_families():
+    b = cayley.generators("coxeter_b", 3)
+    assert b.degree == 6 and b.inverse_closed and bool(b.involutions.all())
+    # (0,n) turns element 0 over; every generator keeps the pairs {t, n+t} together
+    assert b["(0,3)"].cycles() == [(0, 3)]
+    for p in np.concatenate([b.perms, cayley.generators("coxeter_d", 3).perms]):
+        assert all(abs(int(p[t]) - int(p[3 + t])) == 3 for t in range(3))
+    assert cayley.generators("hypercube", 3).perms.tolist() == [
+        [3, 1, 2, 0, 4, 5], [0, 4, 2, 3, 1, 5], [0, 1, 5, 3, 4, 2]]
+
+
+def test_conjugacy_classes_specs():
+    by_text = cayley.generators("conjugacy_classes", 5, classes="(3,2)")
+    by_dict = cayley.generators("conjugacy_classes", 5, classes={(3, 2): None})
+    by_list = cayley.generators("conjugacy_classes", 5, classes=[3, 2])
+    by_plus = cayley.generators("conjugacy_classes", 5, classes="3+2")
+    assert by_text.perms.tolist() == by_dict.perms.tolist() == by_list.perms.tolist() == by_plus.perms.tolist()
+    assert len(by_text) == 20
+    # padding with fixed points, several classes, class sizes n!/prod(k^m m!)
+    two = cayley.generators("conjugacy_classes", 6, classes="(2,2)(3)")
+    assert len(two) == 45 + 40 and two.names[0] == "(2,2,1,1)_1" and two.names[45] == "(3,1,1,1)_1"
+    # sampled classes: distinct members of the class, reproducible from the seed
+    s1 = cayley.generators("conjugacy_classes", 7, classes="(7):5", seed=3)
+    s2 = cayley.generators("conjugacy_classes", 7, classes={(7,): 5}, seed=3)
+    s3 = cayley.generators("conjugacy_classes", 7, classes="(7):5", seed=4)
+    assert s1 == s2 and s1.perms.tolist() != s3.perms.tolist()
+    assert all(_cycle_type(p) == [7] for p in s1.perms)
+    with pytest.raises(InvalidInputError, match="cannot sample 4"):
+        cayley.generators("conjugacy_classes", 4, classes="(2,2):4")
+    with pytest.raises(InvalidInputError, match="identity"):
+        cayley.generators("conjugacy_classes", 4, classes="(1)")
+    with pytest.raises(InvalidInputError, match="at most n=4"):
+        cayley.generators("conjugacy_classes", 4, classes="(3,2)")
+    with pytest.raises(InvalidInputError, match="cannot parse"):
+        cayley.generators("conjugacy_classes", 4, classes="three")
+
+
+def _cycle_type(p) -> list[int]:
+    lengths = [len(c) for c in Permutation(p).cycles()]
+    return sorted(lengths + [1] * (len(p) - sum(lengths)))
+
+
+def test_conjugacy_classes_enumerate_whole_classes():
+    for n in range(2, 7):
+        for lengths in ([2], [3], [2, 2], [4, 2], [n]):
+            if sum(lengths) > n:
+                continue
+            g = cayley.generators("conjugacy_classes", n, classes=lengths)
+            full = sorted(lengths + [1] * (n - sum(lengths)))
+            assert all(_cycle_type(p) == full for p in g.perms)
+            counts = {k: full.count(k) for k in set(full)}
+            size = math.factorial(n) // math.prod(k**m * math.factorial(m) for k, m in counts.items())
+            assert len(g) == size == len({p.tobytes() for p in g.perms})
+
+
+def test_rand_generators_are_seeded():
+    a = cayley.generators("rand_generators", 8, k=3, seed=11)
+    b = cayley.generators("rand_generators", 8, k=3, seed=11)
+    c = cayley.generators("rand_generators", 8, k=3, seed=12)
+    assert a == b and a != c and len(a) == 3 and not a.has_identity
+    assert a.names[0] == "(" + ",".join(map(str, a.perms[0].tolist())) + ")"
+    assert cayley.generators("rand_generators", 8, k=3, seed=np.random.default_rng(11)).perms.tolist() == a.perms.tolist()
+    assert len(cayley.generators("rand_generators", 3, k=5)) == 5  # all of S_3 but the identity
+    with pytest.raises(InvalidInputError, match="1 <= k < n!"):
+        cayley.generators("rand_generators", 3, k=6)
+    # through the spec parser
+    assert CayleyGraph.from_spec("S_8", "rand_generators:k=3,seed=11").generators.perms.tolist() == a.perms.tolist()
+
+
+def test_transposition_tree_specs():
+    star = cayley.generators("transposition_tree", 5, edges="star")
+    assert star.perms.tolist() == cayley.generators("stars", 5).perms.tolist()
+    path = cayley.generators("transposition_tree", 5)
+    assert path.perms.tolist() == cayley.generators("coxeter", 5).perms.tolist()
+    t1 = cayley.generators("transposition_tree", 5, edges="(0,1)(1,2)(1,3)(3,4)")
+    t2 = cayley.generators("transposition_tree", 5, edges=[0, 1, 1, 2, 1, 3, 4, 3])
+    t3 = cayley.generators("transposition_tree", 5, edges=[(0, 1), (1, 2), (1, 3), (3, 4)])
+    assert t1.perms.tolist() == t2.perms.tolist() == t3.perms.tolist()
+    assert t2.names == ("(0,1)", "(1,2)", "(1,3)", "(3,4)")
+    binary = cayley.generators("transposition_tree", 7, edges="binary")
+    assert binary.names == ("(0,1)", "(0,2)", "(1,3)", "(1,4)", "(2,5)", "(2,6)")
+    assert CayleyGraph.from_spec("S_5", "transposition_tree:edges=(0,1)(1,2)(1,3)(3,4)").generators == t1
+    with pytest.raises(InvalidInputError, match="contain a cycle"):
+        cayley.generators("transposition_tree", 4, edges="(0,1)(1,2)(2,0)")
+    with pytest.raises(InvalidInputError, match="has 3 edges"):
+        cayley.generators("transposition_tree", 4, edges="(0,1)(1,2)")
+    with pytest.raises(InvalidInputError, match="not an edge"):
+        cayley.generators("transposition_tree", 4, edges="(0,1)(1,2)(2,7)")
+
+
+def test_restricted_rotator_lengths():
+    default = cayley.generators("restricted_rotator", 6)
+    assert default.names == ("(0,1,2,3,4)", "(0,1,2,3,4,5)")
+    g = cayley.generators("restricted_rotator", 6, lengths="2,3,n")
+    assert g.perms.tolist() == cayley.generators("restricted_rotator", 6, lengths=[2, 3, 6]).perms.tolist()
+    assert set(map(bytes, g.perms.astype(np.int8))) <= set(map(bytes, cayley.generators("rotator", 6).perms.astype(np.int8)))
+    assert CayleyGraph.from_spec("S_6", "restricted_rotator:lengths=(2,3,n)").generators == g
+    with pytest.raises(InvalidInputError, match="prefix lengths in 2..n"):
+        cayley.generators("restricted_rotator", 6, lengths="1,n")
+
+
+def test_sorting_families_are_subsets_of_their_parents():
+    def rows(name, n, **kw):
+        g = cayley.generators(name, n, **kw)
+        return {tuple(p): nm for p, nm in zip(g.perms.tolist(), g.names)}
+
+    n = 6
+    for child, parent in [
+        ("prefix_transpositions", "transposons"),
+        ("short_block_moves", "transposons"),
+        ("prefix_suffix_transpositions", "transposons"),
+        ("prefix_block_interchanges", "block_interchange"),
+        ("prefix_suffix_reversals", "full_reversals"),
+        ("consecutive_k_reversals", "full_reversals"),
+        ("short_swaps", "all_transpositions"),
+        ("bubble_sort_star", "all_transpositions"),
+    ]:
+        c, p = rows(child, n), rows(parent, n)
+        assert c.items() <= p.items(), (child, parent)  # same arrays under the same names
+    assert len(rows("prefix_transpositions", n)) == n * (n - 1) // 2
+    assert len(rows("prefix_block_interchanges", n)) == math.comb(n + 1, 3)
+    assert len(rows("prefix_suffix_transpositions", n)) == (n - 1) ** 2
+    assert len(rows("prefix_suffix_reversals", n)) == 2 * n - 3
+    assert len(rows("prefix_reversals_transpositions", n)) == (n - 1) + n * (n - 1) // 2 - 1
+    assert len(rows("short_swaps", n)) == len(rows("bubble_sort_star", n)) == 2 * n - 3
+
+
+def test_wrapped_k_reversals_are_topspin_turnstiles():
+    g = cayley.generators("wrapped_k_reversals", 6, k=4)
+    ts = cayley.generators("top_spin", 6, k=4)
+    assert g.perms[0].tolist() == ts["T"].array.tolist()
+    # conjugating the turnstile by the shift gives the next window
+    for i in range(6):
+        shifted = ts.product(["R"] * i + ["T"] + ["L"] * i)
+        assert shifted.array.tolist() in g.perms.tolist()
+    assert g.names[-1] == "R[5..2]"
+
+
+def test_perfect_shuffles_and_small_groups():
+    g = cayley.generators("perfect_shuffles", 8)
+    assert g.perms.tolist() == [[0, 4, 1, 5, 2, 6, 3, 7], [4, 0, 5, 1, 6, 2, 7, 3]]
+    # the out-shuffle of 2^k cards has order k (Diaconis, Graham, Kantor)
+    assert Permutation(g.perms[0]).order == 3
+    assert cayley.generators("perfect_shuffles", 52)["O"].order == 8
+    assert cayley.generators("dihedral", 5)["S"].array.tolist() == [0, 4, 3, 2, 1]
