@@ -7,6 +7,7 @@ without touching this file.
 from __future__ import annotations
 
 import inspect
+import json
 import math
 
 import numpy as np
@@ -517,3 +518,30 @@ def test_perfect_shuffles_and_small_groups():
     assert Permutation(g.perms[0]).order == 3
     assert cayley.generators("perfect_shuffles", 52)["O"].order == 8
     assert cayley.generators("dihedral", 5)["S"].array.tolist() == [0, 4, 3, 2, 1]
+
+
+def test_cli_families_table_and_json():
+    from click.testing import CliRunner
+
+    from cayley.cli.main import main
+
+    r = CliRunner().invoke(main, ["families", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    rows = {row["name"]: row for row in json.loads(r.stdout)}
+    assert set(rows) == set(FAMILY_NAMES)
+    for row in rows.values():
+        assert {"parameters", "example_n", "degree", "generators", "inverse_closed", "reference", "aliases"} <= set(row)
+        assert row["reference"] and row["generators"] >= 1
+    assert rows["lrx"]["parameters"] == ["n", "k=1"]
+    assert rows["lrx"]["example_n"] == 5 and rows["lrx"]["generators"] == 3 and rows["lrx"]["inverse_closed"] is True
+    assert rows["lx"]["inverse_closed"] is False and "sigma_tau" in rows["lx"]["aliases"]
+    assert rows["burnt_pancake"]["degree"] == 10 and rows["burnt_pancake"]["signed"] is True
+    assert rows["involutive_derangements"]["example_n"] == 6 and rows["involutive_derangements"]["generators"] == 15
+    assert rows["involutive_derangements"]["degrees"] == "n >= 2, n even"
+    table = CliRunner().invoke(main, ["families"])
+    assert table.exit_code == 0
+    lines = table.stdout.splitlines()
+    assert lines[0].split()[:5] == ["name", "parameters", "n", "gens", "inverse-closed"]
+    lrx = next(line for line in lines if line.startswith("lrx "))
+    assert "n, k=1" in lrx and " 3  yes " in lrx and "A186783" in lrx
+    assert "bubble_sort -> coxeter" in table.stdout

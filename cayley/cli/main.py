@@ -272,16 +272,30 @@ def diameter(group, gens, start, max_depth, max_states, engine, backend, memory_
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def families(fmt):
     """List the named generator families."""
+    from ..errors import InvalidInputError
     from ..groups.library import families as all_families
 
     rows = []
     for fam in all_families():
         params = [p.name if p.default is None else f"{p.name}={p.default}" for p in fam.params]
+        n = fam.example_degree()
+        try:
+            gens = fam(n)
+            count, closed, degree = len(gens), gens.inverse_closed, gens.degree
+        except InvalidInputError:  # a family that needs explicit parameters at this degree
+            count = closed = degree = None
         rows.append(
             {
                 "name": fam.name,
+                "aliases": list(fam.aliases),
                 "parameters": params,
                 "min_degree": fam.min_degree,
+                "degrees": fam.degree_rule(),
+                "signed": fam.signed,
+                "example_n": n,
+                "degree": degree,
+                "generators": count,
+                "inverse_closed": closed,
                 "description": fam.description,
                 "reference": fam.reference,
             }
@@ -289,10 +303,30 @@ def families(fmt):
     if fmt == "json":
         click.echo(json.dumps(rows))
         return
-    width = max(len(r["name"]) for r in rows)
-    pw = max(len(", ".join(r["parameters"])) for r in rows)
+
+    def cell(r, key):
+        v = r[key]
+        if key == "inverse_closed":
+            return "-" if v is None else ("yes" if v else "no")
+        if key == "parameters":
+            return ", ".join(v)
+        return "-" if v is None else str(v)
+
+    cols = [("name", "name"), ("parameters", "parameters"), ("example_n", "n"), ("generators", "gens"),
+            ("inverse_closed", "inverse-closed"), ("reference", "reference")]
+    widths = {k: max([len(h)] + [len(cell(r, k)) for r in rows]) for k, h in cols[:-1]}
+    right = {"example_n", "generators"}
+
+    def line(values):
+        parts = [values[k].rjust(widths[k]) if k in right else values[k].ljust(widths[k]) for k, _ in cols[:-1]]
+        return "  ".join(parts + [values["reference"]]).rstrip()
+
+    click.echo(line({k: h for k, h in cols}))
     for r in rows:
-        click.echo(f"{r['name']:<{width}}  {', '.join(r['parameters']):<{pw}}  {r['description']}")
+        click.echo(line({k: cell(r, k) for k, _ in cols}))
+    aliases = [f"{a} -> {r['name']}" for r in rows for a in r["aliases"]]
+    if aliases:
+        click.echo(f"\n{len(rows)} families; aliases: " + ", ".join(aliases))
 
 
 def _plot_growth(result, path: str) -> None:
