@@ -30,7 +30,7 @@ from .memory import peak_rss_bytes
 
 __all__ = ["rank_bfs", "rank_memory_bytes", "supports"]
 
-_BASE_BYTES = 150 * 2**20  # interpreter, numpy, numba and the compiled kernels
+_BASE_BYTES = 180 * 2**20  # interpreter, numpy, numba, LLVM and the compiled kernels (measured ~170 MB)
 # direction-optimising BFS: a layer is found bottom-up (each unseen state looks for a
 # frontier neighbour, stopping at the first) once the unseen ranks are fewer than
 # PULL_RATIO times the frontier. Bottom-up costs up to k neighbour ranks per unseen state
@@ -91,7 +91,9 @@ def rank_memory_bytes(graph: CayleyGraph, *, last_layer_limit: int = 1_000_000) 
     if ranking.kind == "permutations":
         from math import factorial
 
-        m = min(n, 7)
+        from ..backends.numba_rank import BLOCK_SUFFIX
+
+        m = min(n, BLOCK_SUFFIX)
         words = (factorial(n) // factorial(m)) * -(-factorial(m) // 32)
         blocks = factorial(n) // factorial(m)
     else:
