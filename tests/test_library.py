@@ -320,6 +320,13 @@ def test_more_generators_match_cayleypy(name, n, params, names, perms):
         ("k_cycles", {"k": 4}, math.factorial),
         ("restricted_rotator", {}, math.factorial),
         ("prefix_cycles", {}, math.factorial),
+        ("bi_rotator", {}, math.factorial),
+        ("insertions", {}, math.factorial),
+        ("signed_prefix_suffix_reversals", {}, lambda n: 2**n * math.factorial(n)),
+        ("cube_connected_cycles", {}, lambda n: n * 2**n),
+        ("wrapped_butterfly", {}, lambda n: n * 2**n),
+        ("folded_hypercube", {}, lambda n: 2**n),
+        ("coxeter_i2", {}, lambda n: 2 * n),
     ],
 )
 def test_known_group_orders(name, params, order):
@@ -338,6 +345,14 @@ def test_known_group_orders(name, params, order):
         ("cyclic", 7, 3),
         ("transposition_tree", 6, 15),  # default: the path, i.e. the bubble-sort graph
         ("bubble_sort", 5, 10),
+        ("cube_connected_cycles", 3, 6),  # 2n + floor(n/2) - 2 for n >= 4, and 6 at n = 3
+        ("cube_connected_cycles", 6, 13),
+        ("wrapped_butterfly", 6, 9),  # n + floor(n/2)
+        ("wrapped_butterfly", 7, 10),
+        ("folded_hypercube", 7, 4),  # ceil(n/2)
+        ("insertions", 6, 5),  # Ulam's distance: n - LIS <= n - 1
+        ("coxeter_i2", 7, 7),  # a 2n-cycle
+        ("prefix_suffix_reversals_transpositions", 6, 4),
     ],
 )
 def test_known_diameters(name, n, diameter):
@@ -382,6 +397,13 @@ def test_signed_coxeter_families():
         assert all(abs(int(p[t]) - int(p[3 + t])) == 3 for t in range(3))
     assert cayley.generators("hypercube", 3).perms.tolist() == [
         [3, 1, 2, 0, 4, 5], [0, 4, 2, 3, 1, 5], [0, 1, 5, 3, 4, 2]]
+    # cube-connected cycles and the wrapped butterfly are Cayley graphs of Z_2 wr Z_n
+    ccc = cayley.generators("cube_connected_cycles", 3)
+    assert ccc.perms.tolist() == [[1, 2, 0, 4, 5, 3], [2, 0, 1, 5, 3, 4], [3, 1, 2, 0, 4, 5]]
+    bf = cayley.generators("wrapped_butterfly", 3)
+    assert bf.product(["g", "g^-1"]).array.tolist() == list(range(6))
+    flip_then_shift = [int(x) for x in ccc.product(["F0", "L"]).array]
+    assert bf["f"].array.tolist() == flip_then_shift
 
 
 def test_conjugacy_classes_specs():
@@ -489,6 +511,11 @@ def test_sorting_families_are_subsets_of_their_parents():
         ("consecutive_k_reversals", "full_reversals"),
         ("short_swaps", "all_transpositions"),
         ("bubble_sort_star", "all_transpositions"),
+        ("prefix_suffix_reversals_transpositions", "reversals_transpositions"),
+        ("down_cycles", "insertions"),
+        ("prefix_cycles", "bi_rotator"),
+        ("signed_prefix_suffix_reversals", "signed_reversals"),
+        ("full_reversals", "reversals_transpositions"),
     ]:
         c, p = rows(child, n), rows(parent, n)
         assert c.items() <= p.items(), (child, parent)  # same arrays under the same names
@@ -498,6 +525,10 @@ def test_sorting_families_are_subsets_of_their_parents():
     assert len(rows("prefix_suffix_reversals", n)) == 2 * n - 3
     assert len(rows("prefix_reversals_transpositions", n)) == (n - 1) + n * (n - 1) // 2 - 1
     assert len(rows("short_swaps", n)) == len(rows("bubble_sort_star", n)) == 2 * n - 3
+    assert len(rows("insertions", n)) == (n - 1) ** 2 and len(rows("bi_rotator", n)) == 2 * n - 3
+    assert len(rows("signed_prefix_suffix_reversals", n)) == 2 * n - 1
+    # reversals and transpositions: all reversals plus the block moves that are not (2-blocks are swaps)
+    assert len(rows("reversals_transpositions", n)) == n * (n - 1) // 2 + math.comb(n + 1, 3) - (n - 1)
 
 
 def test_wrapped_k_reversals_are_topspin_turnstiles():

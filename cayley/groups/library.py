@@ -1611,3 +1611,194 @@ def _hypercube(n: int):
     families; the flips commute, so the group is (Z_2)^n, a subgroup of ``coxeter_b``'s.
     """
     return [transposition(2 * n, i, n + i) for i in range(n)], [f"F{i}" for i in range(n)]
+
+
+@register(
+    "signed_prefix_suffix_reversals",
+    reference="Signed prefix and suffix reversals: C. N. Lintzmayer, Z. Dias, On sorting of signed permutations by "
+    "prefix and suffix reversals and transpositions, AlCoB 2014, LNCS 8542, 146-157",
+    min_degree=2,
+    signed=True,
+)
+def _signed_prefix_suffix_reversals(n: int):
+    """Signed prefix reversals R[0..i] (the burnt pancake flips), then signed suffix reversals R[i..n-1], i >= 1.
+
+    On 2n positions as in the other signed families: element t is positions t and n + t.
+    The flip of all n elements is both a prefix and a suffix reversal and appears once;
+    2n - 1 generators, named like ``signed_reversals``. At n = 1 the single flip is
+    ``burnt_pancake``'s, so the family starts at n = 2.
+    """
+    pairs = [(0, j) for j in range(n)] + [(i, n - 1) for i in range(1, n)]
+    return [_signed_flip(n, i, j) for i, j in pairs], [f"R[{i}..{j}]" for i, j in pairs]
+
+
+@register(
+    "prefix_suffix_reversals_transpositions",
+    reference="Prefix and suffix reversals and transpositions: " + _PREFIX_SUFFIX_REF,
+    min_degree=3,
+)
+def _prefix_suffix_reversals_transpositions(n: int):
+    """The prefix and suffix reversals, then the prefix and suffix transpositions that are not reversals.
+
+    The union of ``prefix_suffix_reversals`` and ``prefix_suffix_transpositions``; a
+    block move of two single positions is a reversal too and is listed once, as a
+    reversal. Names are those of the two families.
+    """
+    perms, names = _prefix_suffix_reversals(n)
+    seen = {tuple(p) for p in perms}
+    pt, pt_names = _prefix_suffix_transpositions(n)
+    for p, nm in zip(pt, pt_names):
+        if tuple(p) not in seen:
+            perms.append(p)
+            names.append(nm)
+    return perms, names
+
+
+@register(
+    "reversals_transpositions",
+    reference="Reversals and transpositions: M. E. M. T. Walter, Z. Dias, J. Meidanis, Reversal and transposition "
+    "distance of linear chromosomes, SPIRE 1998, 96-102",
+    min_degree=3,
+)
+def _reversals_transpositions(n: int):
+    """All reversals R[i..j] (``full_reversals``), then all block moves (``transposons``) that are not reversals.
+
+    A block move of two adjacent single positions is the reversal of those two and is
+    listed once, as a reversal.
+    """
+    perms, names = _full_reversals(n)
+    seen = {tuple(p) for p in perms}
+    tp, tp_names = _transposons(n)
+    for p, nm in zip(tp, tp_names):
+        if tuple(p) not in seen:
+            perms.append(p)
+            names.append(nm)
+    return perms, names
+
+
+@register(
+    "insertions",
+    reference="Single-element moves (insertions); the distance is Ulam's metric n - (longest increasing "
+    "subsequence): P. Diaconis, Group Representations in Probability and Statistics, IMS (1988) ch. 6; "
+    "D. Aldous, P. Diaconis, Bull. Amer. Math. Soc. 36 (1999) 413-432",
+)
+def _insertions(n: int):
+    """Moves of one entry from position i to position j, all i != j: (n-1)^2 generators, inverse-closed.
+
+    For i < j the move is the cycle (i i+1 ... j) of ``down_cycles``, named
+    ``"(i,...,j)"``, and the move back is its inverse, named ``"(j,...,i)"``; moves
+    between neighbours are transpositions and appear once. Ordered by i, then j.
+    The undirected version of ``down_cycles``.
+    """
+    perms, names = [], []
+    for i in range(n):
+        for j in range(i + 1, n):
+            c = _cycle_perm(n, list(range(i, j + 1)))
+            perms.append(c)
+            names.append(_one_line_name(range(i, j + 1), ","))
+            if j > i + 1:
+                perms.append(_inverse_list(c))
+                names.append(_one_line_name(range(j, i - 1, -1), ","))
+    return perms, names
+
+
+@register(
+    "bi_rotator",
+    reference="Rotations of a prefix both ways (the bi-rotator graph of H.-R. Lin and C.-C. Hsu, IEICE Trans. Inf. "
+    "Syst., 2003); rotator graphs: P. F. Corbett, IEEE Trans. Parallel Distrib. Syst. 3 (1992) 622-626",
+    min_degree=3,
+)
+def _bi_rotator(n: int):
+    """Prefix rotations (0 1 ... j-1), j = 2..n, each followed by its inverse (for j >= 3): the undirected rotator graph.
+
+    Names as in ``prefix_cycles`` for the rotations and ``"(j-1,...,0)"`` for the
+    inverses; 2n - 3 generators.
+    """
+    perms, names = [], []
+    for j in range(2, n + 1):
+        c = _cycle_perm(n, list(range(j)))
+        perms.append(c)
+        names.append(_one_line_name(range(j), ","))
+        if j >= 3:
+            perms.append(_inverse_list(c))
+            names.append(_one_line_name(range(j - 1, -1, -1), ","))
+    return perms, names
+
+
+@register(
+    "coxeter_i2",
+    reference="The dihedral group as the Coxeter group I_2(n) by two reflections: A. Bjorner, F. Brenti, "
+    "Combinatorics of Coxeter Groups, GTM 231 (2005) ch. 1; https://en.wikipedia.org/wiki/Dihedral_group",
+    min_degree=3,
+)
+def _coxeter_i2(n: int):
+    """Two reflections of the regular n-gon generating its dihedral group: s0 fixes vertex 0, s1 swaps 0 and 1.
+
+    s0 maps vertex i to -i mod n and s1 maps i to 1 - i mod n; s0 s1 is a rotation, so
+    the Cayley graph is a cycle of length 2n (diameter n).
+    """
+    return [[(-i) % n for i in range(n)], [(1 - i) % n for i in range(n)]], ["s0", "s1"]
+
+
+def _signed_shift(n: int) -> list[int]:
+    """Shift n signed elements left by one, each with both its sides (positions t and n + t)."""
+    return [(t + 1) % n for t in range(n)] + [n + (t + 1) % n for t in range(n)]
+
+
+@register(
+    "cube_connected_cycles",
+    reference="Cube-connected cycles: F. P. Preparata, J. Vuillemin, The cube-connected cycles: a versatile network "
+    "for parallel computation, Comm. ACM 24 (1981) 300-309; as a Cayley graph of Z_2 wr Z_n: S. B. Akers, "
+    "B. Krishnamurthy, IEEE Trans. Comput. 38 (1989) 555-566",
+    min_degree=3,
+    signed=True,
+)
+def _cube_connected_cycles(n: int):
+    """The cube-connected cycles CCC_n: cyclic shifts L, R of n signed elements and the flip F0 of element 0.
+
+    On 2n positions as in the signed families (element t is positions t and n + t). The
+    group is the wreath product Z_2 wr Z_n of order n 2^n and the Cayley graph is
+    3-regular: a hypercube Q_n whose vertices are replaced by n-cycles. At n = 2 the two
+    shifts coincide, so the family starts at n = 3.
+    """
+    left = _signed_shift(n)
+    return [left, _inverse_list(left), transposition(2 * n, 0, n)], ["L", "R", "F0"]
+
+
+@register(
+    "wrapped_butterfly",
+    reference="Wrapped butterfly as a Cayley graph of Z_2 wr Z_n: S.-C. Hwang, G.-H. Chen, A note on cyclic-cubes, "
+    "Inform. Process. Lett. 72 (1999) 131-135; F. T. Leighton, Introduction to Parallel Algorithms and "
+    "Architectures (1992) 3.8",
+    min_degree=3,
+    signed=True,
+)
+def _wrapped_butterfly(n: int):
+    """The wrapped butterfly: the signed shift g, the flip-then-shift f = F0 g, and their inverses (4-regular).
+
+    On 2n positions as in the signed families. Vertices are the n 2^n elements of
+    Z_2 wr Z_n; g moves to the next level and f also flips the current bit, as the
+    butterfly's straight and cross edges do. Names ``g, f, g^-1, f^-1``.
+    """
+    g = _signed_shift(n)
+    flip = transposition(2 * n, 0, n)
+    f = [flip[g[i]] for i in range(2 * n)]  # act by flip, then by g
+    return [g, f, _inverse_list(g), _inverse_list(f)], ["g", "f", "g^-1", "f^-1"]
+
+
+@register(
+    "folded_hypercube",
+    reference="Folded hypercubes: A. El-Amawy, S. Latifi, Properties and performance of folded hypercubes, "
+    "IEEE Trans. Parallel Distrib. Syst. 2 (1991) 31-42",
+    min_degree=2,
+    signed=True,
+)
+def _folded_hypercube(n: int):
+    """The hypercube's sign flips F0..F(n-1) plus the flip of all n elements at once, ``Fall``: (n+1)-regular.
+
+    On 2n positions as in ``hypercube``; the group is still (Z_2)^n and the diameter
+    is ceil(n/2). At n = 1 the extra flip would repeat F0.
+    """
+    perms = [transposition(2 * n, i, n + i) for i in range(n)]
+    perms.append(from_pairs(2 * n, [(i, n + i) for i in range(n)]))
+    return perms, [f"F{i}" for i in range(n)] + ["Fall"]
