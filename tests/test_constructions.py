@@ -93,7 +93,7 @@ def test_schreier_graph_of_a_product_state():
 @pytest.mark.parametrize("n", [1, 2, 3, 4])
 def test_cyclic_wreath_order(k, n):
     g = cyclic_wreath(k, n)
-    assert g.degree == k * n
+    assert g.degree == k * n and g.names[0] == "c[0]"
     assert g.order() == k**n * math.factorial(n)
     if k**n * math.factorial(n) <= 2000:
         growth = _growth(g)
@@ -212,6 +212,15 @@ def test_action_on_k_subsets(family, n, k):
     assert sum(growth) == graph.order() == _sympy_set_orbit(gens, range(k))
     if gens.order() >= math.factorial(n) // 2 and n > 3:  # S_n or A_n: k-homogeneous
         assert sum(growth) == math.comb(n, k)
+
+
+@pytest.mark.parametrize("n,k", [(6, 2), (7, 3), (8, 4)])
+def test_all_transpositions_on_k_subsets_is_the_johnson_graph(n, k):
+    gens = cayley.generators("all_transpositions", n)
+    start = subset_state(n, k)
+    growth = _growth(gens, start)
+    # J(n, k): the subsets at distance d share k - d elements with the start
+    assert growth == [math.comb(k, d) * math.comb(n - k, d) for d in range(min(k, n - k) + 1)]
 
 
 def test_subset_state_with_a_given_subset():

@@ -213,7 +213,8 @@ def cyclic_wreath(k: int, n: int, top="coxeter", *, inverses: bool = True, layou
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < low:
             raise InvalidInputError(f"cyclic_wreath needs {name} >= {low}, got {name}={v!r}")
     if n == 1:
-        return _cycle_generators(k, inverses)
+        c = _cycle_generators(k, inverses)
+        return GeneratorSet.from_perms(c.perms, [f"{nm}[0]" for nm in c.names])
     top_gens = as_generator_set(top, n) if isinstance(top, str) else _gens(top)
     if top_gens.degree != n:
         raise InvalidInputError(f"cyclic_wreath: top generators have degree {top_gens.degree}, expected n={n}")
@@ -252,7 +253,9 @@ def subset_state(n: int, k: int, subset: Sequence[int] | None = None) -> np.ndar
     """Start state for the action on k-subsets: 1 on the ``k`` positions of ``subset`` (default the first k), 0 elsewhere.
 
     The Schreier graph from this state has the k-subsets of the group's orbit as
-    vertices; for a generating set of S_n there are C(n, k) of them.
+    vertices; for a generating set of S_n there are C(n, k) of them. With
+    ``all_transpositions`` it is the Johnson graph J(n, k) (with a loop at each vertex for
+    the transpositions inside or outside the subset), of diameter min(k, n - k).
 
     >>> subset_state(5, 2).tolist(), subset_state(5, 2, [1, 4]).tolist()
     ([1, 1, 0, 0, 0], [0, 1, 0, 0, 1])
@@ -288,9 +291,8 @@ def arrangement_state(n: int, k: int) -> np.ndarray:
     """Start state ``0, 1, ..., k-1, k, k, ..., k``: the action on k-arrangements (injective words of length k).
 
     Positions ``0..k-1`` carry distinct symbols and the other ``n - k`` one shared blank,
-    so a state records which of the symbols sit where: n!/(n-k)! states under S_n.
-    With ``generalized_stars:k=...`` or ``stars`` this gives the (n, k)-arrangement-type
-    and (n, k)-star graphs studied as interconnection networks.
+    so a state records where each of the k symbols sits: n!/(n-k)! states under S_n (the
+    cosets of the stabiliser S_{n-k}).
 
     >>> arrangement_state(5, 2).tolist()
     [0, 1, 2, 2, 2]

@@ -824,10 +824,9 @@ def _involutive_derangements(n: int):
 def _generalized_stars(n: int, k: int = 1):
     """Transpositions (i, j) for i < k <= j: k(n-k) generators named ``"Si-j"``; k = 1 is the star graph.
 
-    Ordered by i, then j, as in CayleyPy. With a start state that gives positions 0..k-1
-    distinct colours and the rest one shared colour, the Schreier graph is the (n, k)
-    arrangement-type graph of k-arrangements. CayleyPy requires n >= 3; n = 2 (one
-    transposition) is allowed here.
+    Ordered by i, then j, as in CayleyPy: the transposition graph of the complete
+    bipartite graph K_{k,n-k}. CayleyPy requires n >= 3; n = 2 (one transposition) is
+    allowed here.
     """
     k = _check_k("generalized_stars", k, 1, n - 1, n, "1 <= k < n")
     pairs = [(i, j) for i in range(k) for j in range(k, n)]
@@ -866,7 +865,7 @@ def _wrapped_k_cycles(n: int, k: int = 3):
 
     Named ``"(s s+1 ...)"`` (mod n) as in CayleyPy, which requires k. At k = n all n
     cycles are the same permutation, so k < n here. k = 2 gives the transpositions of
-    ``cyclic_coxeter`` in another order.
+    ``cyclic_coxeter`` under other names.
     """
     k = _check_k("wrapped_k_cycles", k, 2, n - 1, n, "2 <= k < n")
     cycles = [[(s + j) % n for j in range(k)] for s in range(n)]
