@@ -60,3 +60,32 @@ __all__ = [
     "diameter",
     "growth",
 ]
+from .errors import NoPathError  # noqa: E402
+from .graphs import (  # noqa: E402
+    Breakpoints,
+    Hamming,
+    Heuristic,
+    Path,
+    PatternDatabase,
+    beam_search,
+    find_path,
+    meet_in_the_middle,
+    random_walks,
+    scramble,
+    shortest_path,
+)
+
+__all__ += [
+    "NoPathError",
+    "Breakpoints",
+    "Hamming",
+    "Heuristic",
+    "Path",
+    "PatternDatabase",
+    "beam_search",
+    "find_path",
+    "meet_in_the_middle",
+    "random_walks",
+    "scramble",
+    "shortest_path",
+]

@@ -396,6 +396,7 @@ def ida_star_pancake(state) -> int:
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(os.environ.get("CAYLEY_S12") != "1", reason="set CAYLEY_S12=1: 479 MB table, minutes")
 def test_acceptance_s12_lrx_full_table(capsys):
     """MITM on 100 random states of LRX S_12 equals the full BFS distance table (479M
     states, checked against the reference growth function)."""

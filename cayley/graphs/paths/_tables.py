@@ -1,10 +1,11 @@
 """Dense distance tables indexed by a perfect ranking (numba).
 
 ``table[rank(s)]`` is the distance of ``s`` from the root of a breadth-first search, one
-byte per state (``UNSEEN`` until reached). A layer is a pass over the whole table: every
-entry equal to ``d`` is unranked, acted on by each generator, and its unseen neighbours
-are set to ``d + 1``. Passes need no frontier list, so the only memory is the table
-itself (S_12: 479 MB). Threads racing to set the same entry write the same value.
+byte per state (``UNSEEN`` until reached). A layer is a pass over the whole table, either
+top-down (every entry equal to ``d`` is unranked, acted on by each generator, and its
+unseen neighbours are set to ``d + 1``) or, once the frontier outgrows the unseen part,
+bottom-up (every unseen entry looks for a predecessor in layer ``d``). Passes need no
+frontier list, so the only memory is the table itself (S_12: 479 MB).
 
 The rankings come from :mod:`cayley.backends.ranking` (lexicographic ranks of
 permutations and of multiset permutations).
@@ -38,62 +39,79 @@ _BLOCK = 1 << 14
 
 
 @njit(cache=True, parallel=True)
-def _perm_layer(table, d, perms, fact, expand):
-    """Count the entries equal to ``d``; with ``expand``, set their unseen neighbours to d+1."""
+def _count(table, d):
+    """Number of entries equal to ``d``."""
     N = table.shape[0]
-    k, n = perms.shape
     nblocks = (N + _BLOCK - 1) // _BLOCK
     counts = np.zeros(nblocks, np.int64)
     dd = np.uint8(d)
+    for b in prange(nblocks):
+        c = 0
+        for r in range(b * _BLOCK, min(N, (b + 1) * _BLOCK)):
+            if table[r] == dd:
+                c += 1
+        counts[b] = c
+    return counts.sum()
+
+
+# Two ways to find layer d + 1 (direction-optimising BFS, after Beamer et al.):
+# top-down unranks every state of layer d and marks its unseen neighbours; bottom-up
+# unranks every unseen state and looks for one predecessor in layer d (by the inverse
+# generators), stopping at the first. Bottom-up wins once the frontier outgrows what is
+# left unseen. Races are benign: top-down threads write the same value to an entry, and
+# a bottom-up thread writes only its own entries while others read only layer-d entries.
+@njit(cache=True, parallel=True)
+def _perm_layer(table, d, perms, fact, bottom_up):
+    N = table.shape[0]
+    k, n = perms.shape
+    nblocks = (N + _BLOCK - 1) // _BLOCK
+    dd = np.uint8(d)
     d1 = np.uint8(d + 1)
+    look = np.uint8(255) if bottom_up else dd
     for b in prange(nblocks):
         s = np.empty(n, np.int64)
         t = np.empty(n, np.int64)
-        c = 0
         for r in range(b * _BLOCK, min(N, (b + 1) * _BLOCK)):
-            if table[r] != dd:
-                continue
-            c += 1
-            if not expand:
+            if table[r] != look:
                 continue
             perm_unrank_one(r, fact, s)
             for g in range(k):
                 for j in range(n):
                     t[j] = s[perms[g, j]]
                 rr = perm_rank_one(t, fact)
-                if table[rr] == 255:
+                if bottom_up:
+                    if table[rr] == dd:
+                        table[r] = d1
+                        break
+                elif table[rr] == 255:
                     table[rr] = d1
-        counts[b] = c
-    return counts.sum()
 
 
 @njit(cache=True, parallel=True)
-def _multiset_layer(table, d, perms, cum, unit, full, expand):
+def _multiset_layer(table, d, perms, cum, unit, full, bottom_up):
     N = table.shape[0]
     k, n = perms.shape
     nblocks = (N + _BLOCK - 1) // _BLOCK
-    counts = np.zeros(nblocks, np.int64)
     dd = np.uint8(d)
     d1 = np.uint8(d + 1)
+    look = np.uint8(255) if bottom_up else dd
     for b in prange(nblocks):
         s = np.empty(n, np.int64)
         t = np.empty(n, np.int64)
-        c = 0
         for r in range(b * _BLOCK, min(N, (b + 1) * _BLOCK)):
-            if table[r] != dd:
-                continue
-            c += 1
-            if not expand:
+            if table[r] != look:
                 continue
             multiset_unrank_one(r, cum, unit, full, s)
             for g in range(k):
                 for j in range(n):
                     t[j] = s[perms[g, j]]
                 rr = multiset_rank_one(t, cum, unit, full)
-                if table[rr] == 255:
+                if bottom_up:
+                    if table[rr] == dd:
+                        table[r] = d1
+                        break
+                elif table[rr] == 255:
                     table[rr] = d1
-        counts[b] = c
-    return counts.sum()
 
 
 def bfs_table(ranking, root: np.ndarray, perms: np.ndarray, max_depth=None, progress=None):
@@ -102,33 +120,39 @@ def bfs_table(ranking, root: np.ndarray, perms: np.ndarray, max_depth=None, prog
     Returns ``(table, growth)``: a uint8 array of ``ranking.size`` distances (``UNSEEN``
     where not reached) and the layer sizes. ``max_depth`` stops after that layer.
     """
+    from ...groups.perm import inverse
+
     perms = np.ascontiguousarray(perms, dtype=np.int64)
+    back = np.ascontiguousarray(inverse(perms), dtype=np.int64)
     table = np.full(ranking.size, UNSEEN, dtype=np.uint8)
     table[int(ranking.rank(root.reshape(1, -1))[0])] = 0
     if isinstance(ranking, PermutationRanking):
         fact = factorials(ranking.n)
 
-        def layer(d, expand):
-            return _perm_layer(table, d, perms, fact, expand)
+        def layer(d, bottom_up):
+            _perm_layer(table, d, back if bottom_up else perms, fact, bottom_up)
 
     else:
 
-        def layer(d, expand):
-            return _multiset_layer(table, d, perms, ranking.cum, ranking.unit, ranking.full, expand)
+        def layer(d, bottom_up):
+            _multiset_layer(table, d, back if bottom_up else perms, ranking.cum, ranking.unit, ranking.full, bottom_up)
 
-    growth = []
+    growth = [1]
+    if progress is not None:
+        progress(0, 1)
     d = 0
-    while True:
-        expand = max_depth is None or d < max_depth
-        if expand and d >= MAX_DISTANCE:
+    while max_depth is None or d < max_depth:
+        if d >= MAX_DISTANCE:
             raise OverflowError(f"distance table deeper than {MAX_DISTANCE}: one byte per state is not enough")
-        c = int(layer(d, expand))
+        unseen = ranking.size - sum(growth)  # an upper bound: unreachable states stay unseen
+        if unseen == 0:
+            break
+        layer(d, 2 * growth[d] > unseen)
+        c = int(_count(table, d + 1))
         if c == 0:
             break
         growth.append(c)
         if progress is not None:
-            progress(d, c)
-        if not expand:
-            break
+            progress(d + 1, c)
         d += 1
     return table, tuple(growth)

@@ -125,7 +125,8 @@ def shortest_path(
     max_depth : int, optional
         Give up beyond paths of this length.
     max_states : int, optional
-        Give up once the search holds this many states (the layer in progress is finished).
+        Give up when the next layer could take the search past this many states (a layer
+        has at most ``k`` times the states of the one before).
 
     Returns
     -------
@@ -160,7 +161,7 @@ def shortest_path(
             raise NoPathError(
                 f"no path of length <= {max_depth} from {src.tolist()} (max_depth)", lower_bound=side.depth + 1
             )
-        if max_states is not None and side.total >= max_states:
+        if max_states is not None and side.total + len(perms) * len(side.frontier) > max_states:
             raise NoPathError(
                 f"no path of length <= {side.depth} found within {max_states:,} states (max_states)",
                 lower_bound=side.depth + 1,
@@ -205,7 +206,7 @@ def meet_in_the_middle(
     max_depth : int, optional
         Give up beyond paths of this length.
     max_states : int, optional
-        Give up once both sides together hold this many states.
+        Give up when the next layer could take both sides together past this many states.
 
     Returns
     -------
@@ -244,12 +245,12 @@ def meet_in_the_middle(
                 f"no path of length <= {max_depth} from {src.tolist()} (max_depth)",
                 lower_bound=fwd.depth + bwd.depth + 1,
             )
-        if max_states is not None and explored >= max_states:
+        grow, other = (fwd, bwd) if len(fwd.frontier) <= len(bwd.frontier) else (bwd, fwd)
+        if max_states is not None and explored + len(perms) * len(grow.frontier) > max_states:
             raise NoPathError(
                 f"no path of length <= {fwd.depth + bwd.depth} found within {max_states:,} states (max_states)",
                 lower_bound=fwd.depth + bwd.depth + 1,
             )
-        grow, other = (fwd, bwd) if len(fwd.frontier) <= len(bwd.frontier) else (bwd, fwd)
         nxt = grow.expand()
         if not len(nxt):
             raise NoPathError(

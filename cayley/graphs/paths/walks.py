@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Literal, Optional
+from typing import TYPE_CHECKING, Literal, Optional
 
 import numpy as np
 
@@ -14,6 +14,9 @@ from ...groups.perm import inverse
 from ..graph import CayleyGraph
 from ._common import Path, SeedLike, StateLike, as_state, check_positive, finish
 from ._common import cpu_backend as _be, kernels as K
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..heuristics import PatternDatabase
 
 __all__ = ["Walks", "random_walks", "scramble"]
 
@@ -53,7 +56,7 @@ def random_walks(
     mode: WalkMode = "classic",
     seed: SeedLike = None,
     target: Optional[StateLike] = None,
-    table=None,
+    table: Optional["PatternDatabase"] = None,
 ) -> Walks:
     """Random walks from ``target`` (default ``graph.start``): states with walk lengths.
 
