@@ -193,3 +193,25 @@ def test_torch_scores_match_numpy():
         for dtype in (torch.uint8, torch.int64):
             got = h(torch.as_tensor(s, dtype=dtype)).numpy()
             assert np.allclose(got, h(s))
+
+
+def test_large_batches_use_the_kernels_and_agree():
+    # batches of 4096+ states are scored by numba kernels; compare with a naive loop
+    rng = np.random.default_rng(1)
+    t = rng.permutation(11)
+    s = np.array([rng.permutation(11) for _ in range(5000)])
+    pos = np.argsort(t)
+
+    def naive(row, kind):
+        r = [pos[x] for x in row]
+        framed = ([-1] if kind == "reversals" else []) + r + [11]
+        b = sum(abs(a - c) != 1 for a, c in zip(framed, framed[1:]))
+        return b / 2 if kind == "reversals" else b
+
+    for kind in ("pancake", "reversals"):
+        got = Breakpoints(t, kind=kind)(s)
+        assert got.tolist() == [naive(row, kind) for row in s.tolist()]
+        assert np.array_equal(got[:10], Breakpoints(t, kind=kind)(s[:10]))
+    assert Hamming(t)(s).tolist() == [float(np.sum(row != t)) for row in s]
+    with pytest.raises(InvalidStateError):
+        Breakpoints(t)(np.full((5000, 11), 11))

@@ -65,6 +65,14 @@ def _target_array(target: StateLike, what: str = "target") -> np.ndarray:
     return t.astype(np.int64)
 
 
+# batches smaller than this are scored in numpy (no numba import, no parallel launch)
+_NUMPY_BELOW = 4096
+
+
+def _as_int64(s: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(s, dtype=np.int64)
+
+
 def _check_batch(states, n: int) -> np.ndarray:
     s = np.asarray(states)
     if s.ndim == 1:
@@ -95,7 +103,9 @@ class Hamming:
             t = _torch_const(self._torch_cache, self.target, states.device)
             return (states != t).sum(dim=1).to(dtype=_torch_float())
         s = _check_batch(states, len(self.target))
-        return np.count_nonzero(s != self.target, axis=1).astype(np.float64)
+        if len(s) < _NUMPY_BELOW:
+            return np.count_nonzero(s != self.target, axis=1).astype(np.float64)
+        return K.hamming(_as_int64(s), self.target)
 
     def __repr__(self) -> str:
         return f"Hamming(target={self.target.tolist()})"
@@ -149,7 +159,12 @@ class Breakpoints:
                 return gaps.to(dtype=_torch_float())
             gaps = gaps + (s[:, 0] != 0).to(gaps.dtype) + (s[:, -1] != n - 1).to(gaps.dtype)
             return gaps.to(dtype=_torch_float()) / 2
-        s = self._pos[_check_batch(states, n)]
+        s = _check_batch(states, n)
+        if len(s) >= _NUMPY_BELOW:
+            if s.min() < 0 or s.max() >= len(self._pos):
+                raise InvalidStateError(f"states hold symbols outside the target's {self.target.tolist()}")
+            return K.breakpoints(_as_int64(s), self._pos, self.kind == "pancake")
+        s = self._pos[s]
         gaps = np.count_nonzero(np.abs(np.diff(s, axis=1)) != 1, axis=1)
         if self.kind == "pancake":
             return (gaps + (s[:, -1] != n - 1)).astype(np.float64)

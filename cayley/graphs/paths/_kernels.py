@@ -14,7 +14,7 @@ import os
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import numpy as np  # noqa: E402
-from numba import njit  # noqa: E402
+from numba import njit, prange  # noqa: E402
 
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
@@ -191,3 +191,62 @@ def nbt_step(cur, prev, perms, u, out, moves):
         moves[i] = g
         for j in range(n):
             out[i, j] = cur[i, perms[g, j]]
+
+
+# -------------------------------------------------------------------------------------
+# batch kernels for the beam's hot path: unpacking and the classical heuristics
+# -------------------------------------------------------------------------------------
+_ROWS = 2048  # rows per parallel chunk
+
+
+@njit(cache=True, parallel=True)
+def decode_parallel(keys, n, bits):
+    """Unpack (m, W) uint64 rows into (m, n) int64 states, in parallel chunks."""
+    m = keys.shape[0]
+    per = 64 // bits
+    mask = np.uint64((1 << bits) - 1)
+    out = np.empty((m, n), np.int64)
+    for c in prange((m + _ROWS - 1) // _ROWS):
+        for i in range(c * _ROWS, min(m, (c + 1) * _ROWS)):
+            for j in range(n):
+                out[i, j] = np.int64((keys[i, j // per] >> np.uint64((j % per) * bits)) & mask)
+    return out
+
+
+@njit(cache=True, parallel=True)
+def hamming(states, target):
+    m, n = states.shape
+    out = np.empty(m, np.float64)
+    for c in prange((m + _ROWS - 1) // _ROWS):
+        for i in range(c * _ROWS, min(m, (c + 1) * _ROWS)):
+            h = 0
+            for j in range(n):
+                if states[i, j] != target[j]:
+                    h += 1
+            out[i] = h
+    return out
+
+
+@njit(cache=True, parallel=True)
+def breakpoints(states, pos, pancake):
+    """Breakpoints of each state relabelled by ``pos`` (the target reads 0..n-1):
+    pancake: adjacent pairs not differing by one, plus the plate (last != n-1);
+    reversals: framed by -1 and n at both ends, halved."""
+    m, n = states.shape
+    out = np.empty(m, np.float64)
+    for c in prange((m + _ROWS - 1) // _ROWS):
+        for i in range(c * _ROWS, min(m, (c + 1) * _ROWS)):
+            prev = pos[states[i, 0]]
+            b = 0
+            if not pancake and prev != 0:
+                b += 1
+            for j in range(1, n):
+                cur = pos[states[i, j]]
+                dlt = cur - prev
+                if dlt != 1 and dlt != -1:
+                    b += 1
+                prev = cur
+            if prev != n - 1:
+                b += 1
+            out[i] = b if pancake else b / 2.0
+    return out

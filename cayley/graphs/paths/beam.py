@@ -158,7 +158,7 @@ def _beam_cpu(graph, src, tgt, heuristic, width, max_steps, history, seed):
         if not len(idx):
             raise _no_path(max_steps, True, step)
         if len(idx) > width:
-            scores = _scores(heuristic, _be.decode(cand[idx], n, bits), len(idx))
+            scores = _scores(heuristic, K.decode_parallel(cand[idx], n, bits), len(idx))
             # shuffle first so that equal scores are kept in random order
             order = rng.permutation(len(idx))
             best = np.argpartition(scores[order], width - 1)[:width]
