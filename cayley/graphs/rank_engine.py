@@ -41,8 +41,9 @@ _BASE_BYTES = 180 * 2**20  # interpreter, numpy, numba, LLVM and the compiled ke
 PULL_RATIO = 2.0
 
 
-def _pull_is_cheaper(unseen: int, frontier: int) -> bool:
-    return unseen < PULL_RATIO * frontier
+def _pull_is_cheaper(unseen: int, frontier: int, k: int, nwords: int) -> bool:
+    # a bottom-up pass also reads every word of codes: not worth it for small frontiers
+    return unseen < PULL_RATIO * frontier and frontier * k >= nwords
 
 
 def _ranking(graph: CayleyGraph):
@@ -225,7 +226,7 @@ def rank_bfs(
             break
         size = growth[-1]
         flags_next = np.zeros_like(flags)
-        if pull is not None and _pull_is_cheaper(lay.size - total, size):
+        if pull is not None and _pull_is_cheaper(lay.size - total, size, len(perms), lay.nwords):
             frontier_idx = None
             if size <= record_limit:
                 frontier_idx = nr.extract(codes, np.flatnonzero(flags), lay.bwords, code_f)
