@@ -192,23 +192,30 @@ def test_subgroup_orbit_is_found_inside_the_ambient_space():
     assert r.size == gs.order() < factorial(6)
 
 
+def force_pull(mp):
+    """Make every layer bottom-up (where the graph has permutation states)."""
+    mp.setattr(rank_engine, "PULL_RATIO", 1e30)
+    mp.setattr(rank_engine, "PULL_MIN_WORK", 0.0)
+
+
 @pytest.mark.parametrize("name", ["lrx", "coxeter", "pancake", "lx", "all_transpositions"])
 @pytest.mark.parametrize("n", [4, 8])
 def test_bottom_up_layers_match_hash_engine(monkeypatch, name, n):
     """Every layer bottom-up (each unseen state looks for a parent), directed lx too."""
     _family_or_skip(name)
-    monkeypatch.setattr(rank_engine, "PULL_RATIO", 1e30)
+    force_pull(monkeypatch)
     assert_same_search(CayleyGraph(cayley.generators(name, n)))
     assert_same_search(CayleyGraph(cayley.generators(name, n)), max_depth=3)
 
 
 def test_bottom_up_subgroup_and_mixed_directions(monkeypatch):
     gs = GeneratorSet.from_perms([[1, 2, 3, 4, 5, 6, 0], [1, 0, 2, 3, 4, 5, 6], [0, 2, 1, 3, 4, 6, 5]])
+    monkeypatch.setattr(rank_engine, "PULL_MIN_WORK", 0.0)
     for ratio in (1e30, 0.5, 3.0):
         monkeypatch.setattr(rank_engine, "PULL_RATIO", ratio)
         assert_same_search(CayleyGraph(gs))
     sub = GeneratorSet.from_perms([[1, 2, 3, 4, 5, 0, 6, 7], [1, 0, 3, 2, 4, 5, 7, 6]])
-    monkeypatch.setattr(rank_engine, "PULL_RATIO", 1e30)
+    force_pull(monkeypatch)
     assert assert_same_search(CayleyGraph(sub)).size == sub.order()
 
 
@@ -225,7 +232,8 @@ def test_random_generator_sets_match_hash_engine(perms, data):
     if colours is None:
         start = data.draw(st.sampled_from([None, list(range(n))[::-1]]))
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(rank_engine, "PULL_RATIO", data.draw(st.sampled_from([1.0, 1e30])))
+        if data.draw(st.booleans()):
+            force_pull(mp)
         assert_same_search(CayleyGraph(gs, start))
 
 

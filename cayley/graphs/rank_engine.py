@@ -37,13 +37,16 @@ _BASE_BYTES = 180 * 2**20  # interpreter, numpy, numba, LLVM and the compiled ke
 # (fewer for those that join the next layer), top-down k per frontier state plus an
 # atomic per new state. Measured on S_11 (1 thread, CPU s, top-down only -> 1.0 -> 2.0):
 # pancake 2.5 -> 1.4 -> 1.4, all_transpositions 6.8 -> 4.5 -> 3.2, lrx and coxeter
-# within noise. 0 never pulls; tests force pulling with a huge value.
+# within noise. A bottom-up pass also reads every word of the codes, so it is not worth
+# it unless the frontier's neighbours outnumber PULL_MIN_WORK times the words (S_13's tail
+# paid 0.28 s per tiny layer without that). PULL_RATIO = 0 never pulls; tests force
+# pulling with a huge PULL_RATIO and PULL_MIN_WORK = 0.
 PULL_RATIO = 2.0
+PULL_MIN_WORK = 1.0
 
 
 def _pull_is_cheaper(unseen: int, frontier: int, k: int, nwords: int) -> bool:
-    # a bottom-up pass also reads every word of codes: not worth it for small frontiers
-    return unseen < PULL_RATIO * frontier and frontier * k >= nwords
+    return unseen < PULL_RATIO * frontier and frontier * k >= PULL_MIN_WORK * nwords
 
 
 def _ranking(graph: CayleyGraph):
