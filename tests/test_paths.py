@@ -207,6 +207,24 @@ def test_beam_search_with_pattern_database_and_schreier():
     assert p.length == pdb.distance(s.reshape(1, -1))[0]  # exact heuristic: greedy is optimal
 
 
+@pytest.mark.parametrize("backend", ["cpu", "torch"] if HAS_TORCH else ["cpu"])
+def test_beam_search_meets_a_ball_around_the_target(backend):
+    g = CayleyGraph.from_spec("S_9", "lrx")
+    table = PatternDatabase.build(g)
+    rng = np.random.default_rng(8)
+    for _ in range(6):
+        s = rng.permutation(9)
+        d = int(table.distance(s.reshape(1, -1))[0])
+        p = beam_search(g, s, beam_width=128, ball=8, seed=0, backend=backend)
+        check_path(p, s, g.start, d)
+        # an uncut beam that meets the ball is a bidirectional BFS: optimal
+        q = beam_search(g, s, beam_width=10**6, ball=6, backend=backend)
+        assert q.optimal and q.length == d
+    near = scramble(g, 4, seed=0).target  # inside the ball from the start
+    p = beam_search(g, near, beam_width=2, ball=5, backend=backend)
+    assert p.optimal and p.length == table.distance(near.reshape(1, -1))[0]
+
+
 @pytest.mark.skipif(not HAS_TORCH, reason="torch not installed")
 def test_beam_search_torch_backend_on_cpu():
     g = CayleyGraph.from_spec("S_9", "pancake")

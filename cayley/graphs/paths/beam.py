@@ -35,6 +35,7 @@ def beam_search(
     beam_width: int = 1024,
     max_steps: int = 1000,
     history: int = 2,
+    ball: int = 0,
     seed: SeedLike = None,
     backend: Literal["auto", "cpu", "torch"] = "auto",
     device: Optional[str] = None,
@@ -61,6 +62,10 @@ def beam_search(
     history : int
         Also drop candidates that occur in the last ``history`` beams (2 stops an
         undirected search from stepping straight back).
+    ball : int
+        Meet in the middle: first grow a breadth-first ball of this radius around the
+        target (by the inverse generators); the search stops as soon as a candidate
+        enters the ball and finishes along the ball's shortest path. 0: the target alone.
     seed : int, numpy Generator or None
         Breaks ties between equal scores.
     backend : {"auto", "cpu", "torch"}
@@ -92,6 +97,7 @@ def beam_search(
     check_positive("beam_width", beam_width, allow_none=False)
     check_positive("max_steps", max_steps, allow_none=False)
     check_positive("history", history, allow_zero=True, allow_none=False)
+    check_positive("ball", ball, allow_zero=True, allow_none=False)
     if backend not in ("auto", "cpu", "numpy", "torch"):
         raise InvalidInputError(f"unknown backend {backend!r}: expected auto, cpu or torch")
     t0 = time.perf_counter()
@@ -108,11 +114,52 @@ def beam_search(
             )
     if np.array_equal(src, tgt):
         return finish(graph, src, tgt, [], "beam", True, t0, 1)
+    around = _Ball(graph, tgt, ball)
+    hit = around.find(_be.encode(src.reshape(1, -1), around.bits, around.words))
+    if hit is not None:  # the start is already in the ball: its path is a shortest one
+        return finish(graph, src, tgt, around.path_from(hit[1]), "beam", True, t0, around.size)
     if backend == "torch":
-        moves, explored, cut = _beam_torch(graph, src, tgt, heuristic, beam_width, max_steps, history, seed, device)
+        moves, explored, cut = _beam_torch(graph, src, around, heuristic, beam_width, max_steps, history, seed, device)
     else:
-        moves, explored, cut = _beam_cpu(graph, src, tgt, heuristic, beam_width, max_steps, history, seed)
-    return finish(graph, src, tgt, moves, "beam", not cut, t0, explored)
+        moves, explored, cut = _beam_cpu(graph, src, around, heuristic, beam_width, max_steps, history, seed)
+    return finish(graph, src, tgt, moves, "beam", not cut, t0, explored + around.size)
+
+
+class _Ball:
+    """The states within ``radius`` of the target (distance *to* it), packed, with an
+    exact hash index, and the way down from each to the target."""
+
+    def __init__(self, graph: CayleyGraph, tgt: np.ndarray, radius: int):
+        from .exact import _Side
+        from ...groups.perm import inverse
+
+        perms = graph.generators.perms
+        self.bits, self.words = packing(graph.symbols, graph.degree)
+        self.side = _Side(_be.encode(tgt.reshape(1, -1), self.bits, self.words), inverse(perms), perms,
+                          self.bits, graph.degree, graph.undirected)
+        for _ in range(radius):
+            if not len(self.side.expand()):
+                self.side.layers.pop()
+                break
+        layers = self.side.layers
+        self.rows = np.ascontiguousarray(np.concatenate(layers)) if len(layers) > 1 else layers[0]
+        self.depth = np.repeat(np.arange(len(layers)), [len(a) for a in layers])
+        self.index = K.build_index(self.rows)
+        self.size = len(self.rows)
+
+    def find(self, rows: np.ndarray):
+        """``(i, j)``: the row ``i`` of ``rows`` in the ball closest to the target, and its
+        position ``j`` in the ball; None when no row is in the ball."""
+        pos = K.lookup(self.index, self.rows, rows)
+        hits = np.flatnonzero(pos >= 0)
+        if not len(hits):
+            return None
+        i = hits[np.argmin(self.depth[pos[hits]])]
+        return int(i), int(pos[i])
+
+    def path_from(self, j: int) -> list[int]:
+        """Moves from ball state ``j`` down to the target."""
+        return self.side.walk_back(self.rows[j], int(self.depth[j]))
 
 
 def _scores(heuristic, states, m: int) -> np.ndarray:
@@ -136,12 +183,11 @@ def _no_path(max_steps: int, dead_end: bool, step: int) -> NoPathError:
     return NoPathError(f"beam search did not reach the target within {max_steps} steps; try a wider beam")
 
 
-def _beam_cpu(graph, src, tgt, heuristic, width, max_steps, history, seed):
+def _beam_cpu(graph, src, around: _Ball, heuristic, width, max_steps, history, seed):
     rng = np.random.default_rng(seed)
     perms = np.ascontiguousarray(graph.generators.perms)
     k, n = perms.shape
-    bits, words = packing(graph.symbols, n)
-    tkey = _be.encode(tgt.reshape(1, -1), bits, words)
+    bits, words = around.bits, around.words
     beam = _be.encode(src.reshape(1, -1), bits, words)
     recent = [beam]  # the last `history` beams, newest last
     parents: list[np.ndarray] = []
@@ -150,9 +196,10 @@ def _beam_cpu(graph, src, tgt, heuristic, width, max_steps, history, seed):
     for step in range(1, max_steps + 1):
         cand = _be.expand(beam, perms, bits)
         explored += len(cand)
-        hit = K.find_rows(cand, tkey)[0]
-        if hit >= 0:
-            return _walk_back(parents, movesl, int(hit) // k, int(hit) % k), explored, cut
+        hit = around.find(cand)
+        if hit is not None:
+            i, j = hit
+            return _walk_back(parents, movesl, i // k, i % k) + around.path_from(j), explored, cut
         hist = np.concatenate(recent) if len(recent) > 1 else recent[0]
         idx = K.first_new(hist if history else hist[:0], cand)
         if not len(idx):
@@ -178,7 +225,7 @@ def _beam_cpu(graph, src, tgt, heuristic, width, max_steps, history, seed):
 # -------------------------------------------------------------------------------------
 # torch
 # -------------------------------------------------------------------------------------
-def _beam_torch(graph, src, tgt, heuristic, width, max_steps, history, seed, device):
+def _beam_torch(graph, src, around: _Ball, heuristic, width, max_steps, history, seed, device):
     try:
         import torch
     except ImportError:
@@ -205,8 +252,15 @@ def _beam_torch(graph, src, tgt, heuristic, width, max_steps, history, seed, dev
             s = torch.nn.functional.pad(s, (0, pad))
         return (s << shifts).view(len(s), words, per).sum(dim=2)
 
+    def mix(keys):  # one int64 per packed row, to pre-filter ball hits (checked exactly)
+        h = keys[:, 0].clone()
+        for w in range(1, keys.shape[1]):
+            h = (h * -7046029254386353131) ^ keys[:, w]
+        return h ^ (h >> 31)
+
     supports_torch = bool(getattr(heuristic, "supports_torch", False))
-    tgt_t = torch.as_tensor(tgt, dtype=sdtype, device=dev)
+    ball_rows = _be.decode(around.rows, n, bits)
+    ball_hash = torch.sort(mix(pack(torch.as_tensor(ball_rows, device=dev)))).values
     beam = torch.as_tensor(src, dtype=sdtype, device=dev).reshape(1, n)
     recent = [pack(beam)]
     parents, movesl = [], []
@@ -214,13 +268,16 @@ def _beam_torch(graph, src, tgt, heuristic, width, max_steps, history, seed, dev
     for step in range(1, max_steps + 1):
         cand = beam[:, perms].reshape(-1, n)  # row i*k+g: beam state i acted on by g
         explored += len(cand)
-        hits = torch.nonzero((cand == tgt_t).all(dim=1))
-        if len(hits):
-            hit = int(hits[0, 0])
-            pars = [p.cpu().numpy() for p in parents]
-            mvs = [m.cpu().numpy() for m in movesl]
-            return _walk_back(pars, mvs, hit // k, hit % k), explored, cut
         keys = pack(cand)
+        maybe = torch.nonzero(torch.isin(mix(keys), ball_hash)).reshape(-1)
+        if len(maybe):
+            rows = cand[maybe].cpu().numpy().astype(np.int64)
+            hit = around.find(_be.encode(rows, bits, words))
+            if hit is not None:
+                i, j = int(maybe[hit[0]]), hit[1]
+                pars = [p.cpu().numpy() for p in parents]
+                mvs = [m.cpu().numpy() for m in movesl]
+                return _walk_back(pars, mvs, i // k, i % k) + around.path_from(j), explored, cut
         hist = torch.cat(recent) if history else keys[:0]
         both = torch.cat([hist, keys])
         if words == 1:

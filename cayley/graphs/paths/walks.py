@@ -34,6 +34,13 @@ class Walks:
     :class:`~cayley.graphs.heuristics.PatternDatabase` was given (exact when it merges no
     symbols; -1 where it has none), else None. ``walk[i]`` numbers the walk (-1 for
     ``bfs_unique``, which has none).
+
+    Examples
+    --------
+    >>> from cayley import CayleyGraph
+    >>> w = random_walks(CayleyGraph.from_spec("S_5", "pancake"), count=3, length=2, seed=0)
+    >>> len(w), w.walk.tolist(), w.distances is None
+    (9, [0, 1, 2, 0, 1, 2, 0, 1, 2], True)
     """
 
     graph: CayleyGraph
