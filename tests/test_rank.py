@@ -179,6 +179,41 @@ def test_schreier_graphs_match_hash_engine(name, start):
     assert r.completed and r.size == graph.order()
 
 
+def _reference_cases(max_work=2 * 10**7):
+    from cayley.reference import load_reference, reference_names
+
+    names = {f.name for f in cayley.families()}
+    for name in reference_names():
+        if name not in names:
+            continue
+        for key, growth in load_reference(name).items():
+            n = int(key)
+            if n > 9 or n < cayley.get_family(name).min_degree:
+                continue
+            try:
+                gens = cayley.generators(name, n)
+            except InvalidInputError:
+                continue
+            if len(gens) * sum(growth) <= max_work:
+                yield pytest.param(name, gens, growth, id=f"{name}-{n}")
+
+
+@pytest.mark.parametrize("name,gens,growth", list(_reference_cases()))
+def test_reference_rows(name, gens, growth):
+    """Growth functions computed independently (CayleyPy), up to degree 9."""
+    assert rank_bfs(CayleyGraph(gens), last_layer_limit=0, store_layers_up_to=0).growth == growth
+
+
+def test_reference_rows_schreier():
+    from cayley.reference import load_reference
+
+    rows = [(k, g) for k, g in load_reference("lrx_coset").items() if len(k) <= 16]
+    assert len(rows) > 20
+    for key, growth in rows:
+        graph = CayleyGraph(cayley.generators("lrx", len(key)), start=key)
+        assert rank_bfs(graph, last_layer_limit=0, store_layers_up_to=0).growth == growth, key
+
+
 def test_start_that_is_not_the_identity():
     graph = CayleyGraph(cayley.generators("lrx", 6), start=[3, 1, 4, 0, 5, 2])
     assert_same_search(graph)
