@@ -358,6 +358,12 @@ def test_cli_path_beam_and_errors():
             "--beam-width", "64", "--seed", "0", "--format", "json")
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout)["optimal"] is False
+    g = CayleyGraph.from_spec("S_9", "lrx")
+    s = scramble(g, 16, seed=1).target
+    r = cli("path", "S_9", "--gens", "lrx", "--from", ",".join(map(str, s)), "--method", "beam", "--ball", "6",
+            "--beam-width", "64", "--format", "json")
+    assert r.exit_code == 0, r.output
+    assert apply_path(g, s, json.loads(r.stdout)["path"]).tolist() == list(range(9))
     r = cli("path", "S_4", "--gens", "lrx", "--from", "0,1,2")
     assert r.exit_code == 2 and r.stderr.startswith("error:")
     r = cli("path", "S_5", "--gens", "(1,2,3);(3,4,5)", "--from", "1,0,2,3,4")

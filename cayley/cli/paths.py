@@ -34,6 +34,13 @@ def _graph(group: str, gens: str, start: Optional[str]):
 @click.option("--beam-width", type=click.IntRange(min=1), default=1024, show_default=True)
 @click.option("--max-steps", type=click.IntRange(min=1), default=1000, show_default=True, help="Beam search steps.")
 @click.option(
+    "--ball",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Beam search meets a BFS ball of this radius around the target.",
+)
+@click.option(
     "--heuristic",
     type=click.Choice(["auto", "hamming", "breakpoints"]),
     default="auto",
@@ -49,7 +56,7 @@ def _graph(group: str, gens: str, start: Optional[str]):
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Beam search tie-breaking.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-def path(group, gens, source, target, method, beam_width, max_steps, heuristic, max_states, seed, fmt):
+def path(group, gens, source, target, method, beam_width, max_steps, ball, heuristic, max_states, seed, fmt):
     """A short path from one state to another in the Cayley/Schreier graph of GROUP.
 
     Moves act on positions: a generator p sends state s to s[p]. The path's moves, applied
@@ -84,6 +91,7 @@ def path(group, gens, source, target, method, beam_width, max_steps, heuristic, 
         heuristic=h,
         beam_width=beam_width,
         max_steps=max_steps,
+        ball=ball,
         seed=seed,
     )
     if fmt == "json":

@@ -27,6 +27,7 @@ def find_path(
     heuristic: Optional[Callable[[np.ndarray], np.ndarray]] = None,
     beam_width: int = 1024,
     max_steps: int = 1000,
+    ball: int = 0,
     seed: SeedLike = None,
 ) -> Path:
     """A path from ``state`` to ``target`` (default ``graph.start``).
@@ -44,7 +45,7 @@ def find_path(
     method : {"auto", "bfs", "mitm", "beam"}
     max_states : int
         State budget of the exact searches.
-    heuristic, beam_width, max_steps, seed
+    heuristic, beam_width, max_steps, ball, seed
         Passed to :func:`beam_search`.
 
     Examples
@@ -64,7 +65,7 @@ def find_path(
         return shortest_path(graph, state, target=target, max_states=max_states)
     if method == "mitm":
         return meet_in_the_middle(graph, state, target=target, max_states=max_states)
-    beam = dict(target=target, beam_width=beam_width, max_steps=max_steps, seed=seed)
+    beam = dict(target=target, beam_width=beam_width, max_steps=max_steps, ball=ball, seed=seed)
     if method == "beam":
         return beam_search(graph, state, heuristic, **beam)
     try:
