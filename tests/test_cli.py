@@ -111,3 +111,15 @@ def test_console_script_runs_in_a_subprocess():
 def test_s11_lrx_growth_completes():
     d = json.loads(run("growth", "S_11", "--gens", "lrx", "--format", "json").stdout)
     assert d["diameter"] == 55 and sum(d["growth"]) == 39916800 == d["order"]
+
+
+@pytest.mark.parametrize("engine", ["hash", "rank"])
+def test_checkpoint_option_resumes(tmp_path, engine):
+    ck = str(tmp_path / "ck")
+    part = json.loads(run("growth", "S_8", "--gens", "lrx", "--engine", engine, "--checkpoint", ck,
+                          "--max-depth", "9", "--format", "json").stdout)
+    assert part["completed"] is False and len(part["growth"]) == 10
+    full = json.loads(run("growth", "S_8", "--gens", "lrx", "--engine", engine, "--checkpoint", ck,
+                          "--format", "json").stdout)
+    assert full["completed"] and full["diameter"] == 28 and sum(full["growth"]) == 40320
+    assert full["growth"][:10] == part["growth"] and full["engine"] == engine

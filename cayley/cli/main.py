@@ -92,7 +92,7 @@ def _run_options(f):
         "--checkpoint",
         type=click.Path(file_okay=False),
         default=None,
-        help="Folder to save each finished layer in; rerunning the same command resumes from it.",
+        help="Folder to save the search in between layers; rerunning the same command resumes from it.",
     )(f)
     f = click.option(
         "--progress/--no-progress",

@@ -113,6 +113,7 @@ def bfs(
     memory_limit: Optional[int] = None,
     progress: Optional[Callable[[Progress], None]] = None,
     checkpoint: Optional[str] = None,
+    checkpoint_seconds: float = 60.0,
 ) -> BfsResult:
     """Breadth-first search from ``graph.start``.
 
@@ -135,6 +136,8 @@ def bfs(
     progress : called with a :class:`Progress` after each layer.
     checkpoint : a folder; each finished layer is saved there atomically, and a run with
         the same graph and folder resumes from it (after a kill) to the identical result.
+    checkpoint_seconds : the rank engine rewrites its whole bitset, so it saves at most
+        this often (and whenever it stops); the hash engine saves every layer.
 
     Examples
     --------
@@ -156,7 +159,6 @@ def bfs(
         engine=engine,
         max_depth=max_depth,
         max_states=max_states,
-        checkpoint=checkpoint is not None,
         rank_available=backend in ("auto", "cpu", "numba"),
     )
     # default: leave a tenth of the free memory to the rest of the machine
@@ -179,6 +181,8 @@ def bfs(
             store_layers_up_to=store_layers_up_to,
             last_layer_limit=last_layer_limit,
             progress=progress,
+            checkpoint=checkpoint,
+            checkpoint_seconds=checkpoint_seconds,
         )
     be = _get_backend(backend, device)
     return _hash_bfs(
@@ -223,7 +227,6 @@ def plan_search(
     engine: str = "auto",
     max_depth: Optional[int] = None,
     max_states: Optional[int] = None,
-    checkpoint: bool = False,
     rank_available: bool = True,
 ) -> SearchPlan:
     """Choose the engine for a search: ``auto`` takes the rank engine when the state space
@@ -246,15 +249,13 @@ def plan_search(
                 f"{graph.name}: the rank engine needs states with a perfect ranking (permutations of up "
                 "to 15 symbols, or strings with as many arrangements); use --engine hash"
             )
-        if checkpoint:
-            raise InvalidInputError("checkpointing is not available with the rank engine yet; use --engine hash")
         if not rank_available:
             raise InvalidInputError("the rank engine runs on the numba CPU backend only; use --backend cpu")
         chosen = "rank"
     elif engine == "hash":
         chosen = "hash"
     else:
-        use_rank = rank_bytes is not None and rank_bytes <= hash_est.peak_bytes and not checkpoint and rank_available
+        use_rank = rank_bytes is not None and rank_bytes <= hash_est.peak_bytes and rank_available
         chosen = "rank" if use_rank else "hash"
     peak = rank_bytes if chosen == "rank" else hash_est.peak_bytes
     return SearchPlan(chosen, int(peak), hash_est, rank_bytes)

@@ -25,6 +25,7 @@ import numpy as np
 from .. import __version__
 from ..errors import InvalidInputError
 from .bfs import BfsResult, Progress
+from .checkpoint import Checkpoint, CheckpointError
 from .graph import CayleyGraph
 from .memory import peak_rss_bytes
 
@@ -109,6 +110,24 @@ def rank_memory_bytes(graph: CayleyGraph, *, last_layer_limit: int = 1_000_000) 
     return int(_BASE_BYTES + 8 * words + 3 * blocks + table + last)
 
 
+def _finished_result(graph: CayleyGraph, state, t0: float) -> BfsResult:
+    """The result of a search whose checkpoint says it finished."""
+    layers = {int(k.split("-")[1]): v for k, v in state.arrays.items() if k.startswith("layer-")}
+    return BfsResult(
+        graph=graph,
+        growth=tuple(state.growth),
+        completed=True,
+        last_layer=state.arrays.get("last"),
+        layers=layers,
+        engine="rank",
+        backend="cpu",
+        version=__version__,
+        seconds=time.perf_counter() - t0,
+        peak_memory_bytes=peak_rss_bytes(),
+        stop_reason="exhausted",
+    )
+
+
 def _fill_padding(codes: np.ndarray, lay) -> None:
     """Mark the slots that hold no state (each block's tail) as done, so that nothing
     ever takes them for unseen states."""
@@ -137,11 +156,16 @@ def rank_bfs(
     store_layers_up_to: int = 1000,
     last_layer_limit: int = 1_000_000,
     progress: Optional[Callable[[Progress], None]] = None,
+    checkpoint: Optional[str] = None,
+    checkpoint_seconds: float = 60.0,
 ) -> BfsResult:
     """Breadth-first search from ``graph.start`` with the rank engine (numba, CPU).
 
     Same parameters and result as :func:`cayley.bfs` (``engine="rank"``); layers are
-    stored in lexicographic order of their states.
+    stored in lexicographic order of their states. With ``checkpoint`` (a folder) the
+    code array is saved atomically between layers, at most every ``checkpoint_seconds``
+    (0: after every layer) and whenever the search stops; a run with the same graph and
+    folder resumes from it to the identical result.
 
     >>> from cayley import CayleyGraph
     >>> r = rank_bfs(CayleyGraph.from_spec("S_5", "lrx"), max_depth=2)
@@ -165,13 +189,45 @@ def rank_bfs(
         except Exception:  # the order is a nicety for progress; never fail the search on it
             expected = None
 
-    codes = np.zeros(lay.nwords, np.uint64)
-    _fill_padding(codes, lay)
-    flags = np.zeros(lay.nblocks, np.uint8)
     start_idx = int(lay.rank_to_index(ranking.rank(graph.start.reshape(1, -1)))[0])
-    codes[start_idx >> 5] |= np.uint64(1) << np.uint64((start_idx & 31) * 2)
-    flags[start_idx // lay.stride] = 1
-    code_f = 1
+    growth = [1]
+    layers: dict[int, np.ndarray] = {}
+    if store_layers_up_to >= 1:
+        layers[0] = graph.start.reshape(1, -1).copy()
+    ck = Checkpoint(checkpoint, graph, engine="rank") if checkpoint is not None else None
+    state = ck.load() if ck is not None else None
+    if state is not None and state.extra.get("finished"):
+        return _finished_result(graph, state, t0)
+    if state is not None:
+        name_of = {k.split("-")[0]: k for k in state.arrays}
+        if "codes" not in name_of or "flags" not in name_of:
+            raise CheckpointError(f"checkpoint {str(checkpoint)!r} has no code array: corrupt")
+        codes, flags = state.arrays.pop(name_of["codes"]), state.arrays.pop(name_of["flags"])
+        if codes.shape != (lay.nwords,) or flags.shape != (lay.nblocks,):
+            raise CheckpointError(f"checkpoint {checkpoint!r} does not match this graph's rank layout: corrupt")
+        code_f = int(state.extra["code_f"])
+        growth = list(state.growth)
+        layers = {int(k.split("-")[1]): v for k, v in state.arrays.items() if k.startswith("layer-")}
+    else:
+        codes = np.zeros(lay.nwords, np.uint64)
+        _fill_padding(codes, lay)
+        flags = np.zeros(lay.nblocks, np.uint8)
+        codes[start_idx >> 5] |= np.uint64(1) << np.uint64((start_idx & 31) * 2)
+        flags[start_idx // lay.stride] = 1
+        code_f = 1
+    last_save = time.perf_counter()
+
+    def save(finished: bool = False, last_idx: Optional[np.ndarray] = None) -> None:
+        arrays = {f"layer-{d:06d}": a for d, a in layers.items()}
+        depth = len(growth) - 1
+        if finished:
+            if last_idx is not None:
+                arrays["last"] = decode(last_idx)
+            ck.save(depth=depth, growth=growth, arrays=arrays, extra={"finished": True})
+        else:
+            arrays[f"codes-{depth:06d}"] = codes
+            arrays[f"flags-{depth:06d}"] = flags
+            ck.save(depth=depth, growth=growth, arrays=arrays, extra={"code_f": code_f})
 
     if lay.kind == "permutations":
         U = np.uint64
@@ -212,12 +268,8 @@ def rank_bfs(
 
     record_limit = max(store_layers_up_to, last_layer_limit)
     no_rec = np.empty(0, np.int64)
-    growth = [1]
-    total = 1
-    layers: dict[int, np.ndarray] = {}
-    if store_layers_up_to >= 1:
-        layers[0] = graph.start.reshape(1, -1).copy()
-    frontier_idx: Optional[np.ndarray] = np.array([start_idx], np.int64)  # when known
+    total = sum(growth)
+    frontier_idx: Optional[np.ndarray] = np.array([start_idx], np.int64) if len(growth) == 1 else None
     stop_reason = "exhausted"
     while True:
         depth = len(growth) - 1
@@ -241,17 +293,24 @@ def rank_bfs(
         if frontier_idx is not None and depth > 0 and size <= store_layers_up_to:
             layers[depth] = decode(frontier_idx)
         if new == 0:
+            if ck is not None:
+                save(finished=True, last_idx=frontier_idx if size <= last_layer_limit else None)
             break
         growth.append(new)
         total += new
         flags = flags_next
         code_f = 3 - code_f
         frontier_idx = None
+        if ck is not None and time.perf_counter() - last_save >= checkpoint_seconds:
+            save()
+            last_save = time.perf_counter()
         if progress is not None:
             progress(Progress(depth + 1, new, total, time.perf_counter() - t0, peak_rss_bytes(), expected))
 
     completed = stop_reason == "exhausted"
     if not completed:
+        if ck is not None:
+            save()  # a limit stopped the search: save where it stands, so a rerun resumes
         size = growth[-1]
         if size <= record_limit:
             frontier_idx = nr.extract(codes, np.flatnonzero(flags), lay.bwords, code_f)
