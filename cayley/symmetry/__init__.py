@@ -52,7 +52,6 @@ _LAZY = {
     "MLP": "layers",
     "gated": "layers",
     "uniform_rep": "layers",
-    "RepAction": "layers",
     "GroupAverage": "symmetrize",
     "FrameAverage": "symmetrize",
     "Canonicalize": "symmetrize",

@@ -325,75 +325,75 @@ def _orth_rows(X: np.ndarray, against: np.ndarray | None = None, drop: float = 1
     return X
 
 
-def _lobpcg_smallest(apply, n: int, k: int, rng, maxiter: int, tol: float, thr: float = 0.0):
-    """The ``k`` smallest eigenpairs of a PSD operator (rows are vectors), by LOBPCG
-    without preconditioner.
+def _lobpcg_smallest(apply, n: int, k: int, rng, maxiter: int, tol: float, thr: float = 0.0, locked=None):
+    """The ``k`` smallest eigenpairs of a PSD operator (rows are vectors) on the orthogonal
+    complement of the orthonormal rows ``locked``, by LOBPCG without preconditioner.
 
     Stops when the Ritz pairs with value ``<= thr`` (the nullspace) have residual
     ``<= tol`` and the others are resolved well enough (residual below a tenth of their
     value) to be told apart from zero.
     """
-    X = _orth_rows(rng.standard_normal((k, n)))
+    Y = np.zeros((0, n)) if locked is None else locked
+    X = _orth_rows(rng.standard_normal((k, n)), against=Y)
     AX = apply(X)
     P = np.zeros((0, n))
-    lam = np.zeros(k)
-    res = np.full(k, np.inf)
-    for it in range(maxiter):
+    lam = np.zeros(len(X))
+    res = np.full(len(X), np.inf)
+    it = 0
+    for it in range(1, maxiter + 1):
         H = X @ AX.T
-        H = (H + H.T) / 2
-        lam, c = np.linalg.eigh(H)
+        lam, c = np.linalg.eigh((H + H.T) / 2)
         X, AX = c.T @ X, c.T @ AX
         R = AX - lam[:, None] * X
         res = np.linalg.norm(R, axis=1)
         null = lam <= thr
         if np.all(res[null] <= tol) and np.all(res[~null] <= np.maximum(0.1 * lam[~null], tol)):
             break
-        Z = _orth_rows(np.concatenate([R[res > tol], P]), against=X)
+        Z = _orth_rows(np.concatenate([R[res > tol], P]), against=np.concatenate([Y, X]))
         if len(Z) == 0:
             break
         AZ = apply(Z)
         S = np.concatenate([X, Z])
         AS = np.concatenate([AX, AZ])
         H = S @ AS.T
-        H = (H + H.T) / 2
-        lam_all, c = np.linalg.eigh(H)
-        c = c[:, :k]
-        Xn = c.T @ S
-        AX = c.T @ AS
-        P = c[len(X):].T @ Z  # the new directions, for the next round
-        X = Xn
-    return lam, X, res, it + 1
+        _, c = np.linalg.eigh((H + H.T) / 2)
+        c = c[:, : len(X)]
+        P = c[len(X) :].T @ Z  # the new directions, for the next round
+        X, AX = c.T @ S, c.T @ AS
+    return lam, X, res, it
 
 
-def _iterative_nullspace(rep: Rep, tol: float | None, *, seed: int = 0, maxiter: int = 500) -> np.ndarray:
+def _iterative_nullspace(rep: Rep, tol: float | None, *, seed: int = 0, maxiter: int = 1000) -> np.ndarray:
+    """Nullspace of ``C^T C`` by LOBPCG blocks of growing size; each block's null vectors
+    are locked (kept and projected out) before the next, larger block runs."""
     n = rep.size
     apply = _normal_operator(rep)
     rng = np.random.default_rng(seed)
-    # spectral scale by a few power steps
     x = rng.standard_normal((1, n))
-    for _ in range(20):
+    for _ in range(20):  # spectral scale by power iteration
         x = apply(x)
         x /= np.linalg.norm(x) or 1.0
     scale = max(1.0, float(np.linalg.norm(apply(x))))
     thr = (tol if tol is not None else 1e-5) ** 2 * scale
     res_tol = 1e-11 * scale
-    guess = 8
-    while True:
-        k = min(n, guess + 8)
-        lam, X, res, iters = _lobpcg_smallest(apply, n, k, rng, maxiter, res_tol, thr)
+    Y = np.zeros((0, n))
+    k = 16
+    while len(Y) < n:
+        k = min(k, n - len(Y))
+        lam, X, res, iters = _lobpcg_smallest(apply, n, k, rng, maxiter, res_tol, thr, locked=Y)
         null = lam <= thr
-        count = int(null.sum())
-        log.debug("iterative basis of %r: block %d, %d null after %d iterations", rep, k, count, iters)
-        if count < k or k == n:
-            if np.any(res[null] > 1e-8 * scale):
-                raise SolverError(
-                    f"iterative solver did not converge for {rep!r} (residual {res[null].max():.3g}); "
-                    "try method='dense'"
-                )
-            if count < k:
-                _check_gap(np.sqrt(np.clip(lam[~null], 0, None)), np.sqrt(thr), rep)
-            return _orthonormal_columns(X[null].T)
-        guess *= 2
+        log.debug("iterative basis of %r: block %d, %d null after %d iterations", rep, k, null.sum(), iters)
+        if np.any(res[null] > 1e-8 * scale):
+            raise SolverError(
+                f"iterative solver did not converge for {rep!r} (residual {res[null].max():.3g} after "
+                f"{iters} iterations); try method='dense'"
+            )
+        Y = np.concatenate([Y, X[null]])
+        if null.sum() < len(X):
+            _check_gap(np.sqrt(np.clip(lam[~null], 0, None)), np.sqrt(thr), rep)
+            break
+        k *= 2
+    return _orthonormal_columns(Y.T)
 
 
 # -- full bases ----------------------------------------------------------------------------
