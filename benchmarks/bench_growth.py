@@ -30,7 +30,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 PEERS = os.path.join(HERE, "peers")
 FAMILIES = ("lrx", "coxeter", "pancake", "all_transpositions", "top_spin")
-TOOLS = ("cayley", "cayleypy", "cayleypy-fast", "gap", "gap-builtin")
+TOOLS = ("cayley", "cayley-hash", "cayleypy", "cayleypy-fast", "gap", "gap-builtin")
 
 
 def fast_batch(n):
@@ -45,8 +45,8 @@ def expected_order(family, n):
 
 def command(tool, family, n, opts):
     """argv and a short config label for one tool on one case."""
-    if tool == "cayley":
-        extra = shlex.split(opts.cayley_args)
+    if tool in ("cayley", "cayley-hash"):
+        extra = shlex.split(opts.cayley_args) + (["--engine", "hash"] if tool == "cayley-hash" else [])
         argv = [opts.cayley, "growth", f"S_{n}", "--gens", family, "--format", "json", "--no-progress", *extra]
         return argv, " ".join(extra)
     if tool.startswith("cayleypy"):
@@ -65,7 +65,7 @@ def parse(tool, stdout):
     """(growth, algo seconds, tool-specific extras) from a tool's JSON output."""
     line = [s for s in stdout.splitlines() if s.lstrip().startswith("{")][-1]
     d = json.loads(line)
-    if tool == "cayley":
+    if tool in ("cayley", "cayley-hash"):
         extra = {k: d.get(k) for k in ("engine", "backend", "version", "seconds", "peak_memory_bytes", "completed")}
         return list(d["growth"]), d.get("bfs_seconds", d["seconds"]), extra
     if tool.startswith("cayleypy"):
@@ -275,7 +275,7 @@ def main(argv=None):
                         r["error"] = f"unparsable output: {e}"
                 elif not r["timed_out"]:
                     r["error"] = f"exit {r['returncode']}: {r['stderr'].strip()[-500:]}"
-                if tool == "cayley" and r.get("extra", {}).get("engine"):
+                if tool in ("cayley", "cayley-hash") and r.get("extra", {}).get("engine"):
                     configs[tool] = f"engine={r['extra']['engine']} backend={r['extra']['backend']} {configs[tool]}".strip()
                 if r.get("error"):
                     problems.append(f"{case} {tool} rep {rep}: {r['error']}")
