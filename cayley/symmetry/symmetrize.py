@@ -361,7 +361,12 @@ class LearnedOrthogonalCanonicalizer(nn.Module):
         if not isinstance(G, MatrixGroup):
             raise RepresentationError(f"an orthogonal canonicaliser needs O(n) or SO(n), got {G}")
         self.n, self.special = G.d, special
-        self.net = EMLP(rep_in, G.d * V_(G), ch=hidden, num_layers=1)
+        from .reps import Trivial
+
+        # at least n + 1 vector channels: n outputs spanning only a few hidden vectors would
+        # be linearly dependent, and Gram-Schmidt of dependent vectors is not equivariant
+        hidden_rep = max(1, hidden // 2) * Trivial(G) + max(G.d + 1, hidden // (2 * G.d)) * V_(G)
+        self.net = EMLP(rep_in, G.d * V_(G), hidden=hidden_rep, num_layers=1)
 
     def rotation(self, x: torch.Tensor) -> torch.Tensor:
         v = self.net(x).reshape(*x.shape[:-1], self.n, self.n).transpose(-1, -2)  # columns = vectors
