@@ -444,6 +444,7 @@ def test_acceptance_s12_lrx_full_table(capsys):
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(os.environ.get("CAYLEY_S12") != "1", reason="set CAYLEY_S12=1: 100 S_12 searches, minutes")
 def test_acceptance_s12_pancake_ida_star(capsys):
     """MITM on 100 random pancake S_12 states equals IDA* with the gap heuristic."""
     g = CayleyGraph.from_spec("S_12", "pancake")
