@@ -9,7 +9,7 @@ equivariant model and can be added to any training loss.
 >>> from cayley.symmetry import S, V, Trivial, EquivariantLinear
 >>> G = S(4)
 >>> lin = EquivariantLinear(V(G), Trivial(G)).double()
->>> float(soft_equivariance_loss(lin, V(G), Trivial(G), torch.randn(8, 4, dtype=torch.float64))) < 1e-20
+>>> soft_equivariance_loss(lin, V(G), Trivial(G), torch.randn(8, 4, dtype=torch.float64)).item() < 1e-20
 True
 """
 
