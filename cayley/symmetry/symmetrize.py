@@ -28,6 +28,7 @@ With ``rho_in``, ``rho_out`` the input and output representations and ``phi`` an
 
 from __future__ import annotations
 
+import warnings
 from typing import Callable
 
 import numpy as np
@@ -200,8 +201,9 @@ class pca_frame:
     The principal axes (eigenvectors of ``sum_i p_i p_i^T``; centring is optional) with
     all ``2^n`` sign choices (``2^(n-1)`` with det +1 for ``special=True``) give rotations
     ``R`` with ``R(Qx) = Q R(x)``; frame elements are ``h = R^T`` (so ``rho_in(h) x``
-    expresses the points in the principal axes). ``eigengap`` reports the smallest
-    relative gap between eigenvalues: the frame is discontinuous where it is small.
+    expresses the points in the principal axes). ``last_eigengap`` holds the smallest
+    relative gap between eigenvalues of the last call: the frame is discontinuous where it
+    is small, and a ``RuntimeWarning`` is raised below ``min_eigengap``.
 
     >>> import torch
     >>> f = pca_frame(3)
@@ -210,8 +212,8 @@ class pca_frame:
     (torch.Size([16, 3, 3]), [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1])
     """
 
-    def __init__(self, n: int, *, special: bool = False, center: bool = False):
-        self.n, self.special, self.center = n, special, center
+    def __init__(self, n: int, *, special: bool = False, center: bool = False, min_eigengap: float = 1e-6):
+        self.n, self.special, self.center, self.min_eigengap = n, special, center, min_eigengap
         signs = np.array(np.meshgrid(*[[1.0, -1.0]] * n, indexing="ij")).reshape(n, -1).T
         if special:
             signs = signs[np.prod(signs, axis=1) > 0]
@@ -226,6 +228,15 @@ class pca_frame:
         lam, vec = torch.linalg.eigh(cov)
         gaps = (lam[..., 1:] - lam[..., :-1]) / lam[..., -1:].clamp_min(1e-300)
         self.last_eigengap = gaps.min(-1).values if gaps.shape[-1] else None
+        if self.last_eigengap is not None and bool((self.last_eigengap < self.min_eigengap).any()):
+            # near-degenerate covariance: the axes (hence the frame) jump, and equivariance
+            # degrades; say so instead of failing silently
+            warnings.warn(
+                f"pca_frame: relative eigengap {float(self.last_eigengap.min()):.2e} below {self.min_eigengap:g}; "
+                "the frame is ill-defined for (nearly) isotropic inputs",
+                RuntimeWarning,
+                stacklevel=3,
+            )
         return vec
 
     def __call__(self, x: torch.Tensor, *, first_only: bool = False):

@@ -251,3 +251,12 @@ def test_soft_equivariance_regulariser():
         if lam:
             assert last < first
     assert errs[5.0] <= 0.1 * errs[0.0], errs
+
+
+def test_pca_frame_warns_on_degenerate_covariance():
+    """Known failure mode of PCA frames: (nearly) isotropic clouds have no well-defined axes."""
+    pts = torch.tensor([[1.0, 0, 0], [-1, 0, 0], [0, 1, 0], [0, -1, 0], [0, 0, 1], [0, 0, -1]], dtype=torch.float64)
+    f = pca_frame(3)
+    with pytest.warns(RuntimeWarning, match="eigengap"):
+        f(pts.reshape(1, -1))
+    assert float(f.last_eigengap[0]) < 1e-6
