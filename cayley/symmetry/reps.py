@@ -537,17 +537,38 @@ class TensorProduct(Rep):
         t = fn(t).reshape(moved)
         return B.moveaxis(t, -1, k).reshape(tuple(lead) + (self.size,))
 
+    def _matrix_on_axis(self, M: np.ndarray, axis: int, x):
+        """Multiply tensor axis ``axis`` of ``x`` by the small matrix ``M`` (no transposes
+        of the big array: a batched matmul on a ``(..., a, n_axis, c)`` view)."""
+        lead = tuple(x.shape[:-1])
+        a = int(np.prod(self.dims[:axis], dtype=np.int64))
+        c = int(np.prod(self.dims[axis + 1 :], dtype=np.int64))
+        t = x.reshape(lead + (a, self.dims[axis], c))
+        return (B.like(M, x) @ t).reshape(lead + (self.size,))
+
     def apply(self, g, x, *, transpose: bool = False):
+        single = np.ndim(g) == self.group.elem_ndim
         ge = _expand_elem(self.group, g)
         for axis, r in enumerate(self.reps):
-            if not isinstance(r, Trivial):
+            if isinstance(r, Trivial):
+                continue
+            if single and not r.is_permutation_rep and r.size <= 64:
+                # small dense factor (e.g. V of O(n)): one matmul along the axis
+                M = r.dense(B.to_numpy(g))
+                x = self._matrix_on_axis(M.T if transpose else M, axis, x)
+            else:
                 x = self._on_axis(lambda t, r=r: r.apply(ge, t, transpose=transpose), axis, x)
         return x
 
     def dapply(self, A, x, *, transpose: bool = False):
         out = 0 * x
         for axis, r in enumerate(self.reps):
-            if not isinstance(r, (Trivial, Sign)):
+            if isinstance(r, (Trivial, Sign)):
+                continue
+            if np.ndim(A) == 2 and r.size <= 64:
+                M = r.drho(B.to_numpy(A)).dense()
+                out = out + self._matrix_on_axis(M.T if transpose else M, axis, x)
+            else:
                 out = out + self._on_axis(lambda t, r=r: r.dapply(A, t, transpose=transpose), axis, x)
         return out
 
