@@ -71,8 +71,9 @@ __all__ = [
     "invariant_basis", "orbit_labels",
     "EquivarianceError", "RepresentationError", "SolverError",
     "assert_equivariant", "equivariance_error",
-    *sorted(_LAZY),
 ]  # fmt: skip
+# the torch names (``_LAZY``) stay out of __all__, so ``from cayley.symmetry import *``
+# never imports torch; import them by name.
 
 
 def __getattr__(name: str):
