@@ -21,7 +21,7 @@ def test_growth_json():
     assert r.exit_code == 0, r.output
     d = json.loads(r.stdout)
     assert d["growth"] == [1, 3, 6, 11, 20, 35, 55, 81, 109, 128, 126, 95, 40, 6, 3, 1]
-    assert d["diameter"] == 15 and d["order"] == 720 and d["completed"] is True
+    assert d["diameter"] == 15 and d["order"] == 720 and d["completed"] is True and d["covers_group"] is True
     assert d["seconds"] > 0 and d["last_layer_size"] == 1
 
 

@@ -175,9 +175,16 @@ def _run_bfs(graph, max_depth, max_states, engine, backend, memory_limit, checkp
         )
 
 
+def _covers(result, order: Optional[int]) -> Optional[bool]:
+    """Whether a completed search found exactly ``order`` states (the Schreier–Sims order
+    or orbit size, computed independently of the search); None when it cannot say."""
+    return None if order is None or not result.completed else result.size == order
+
+
 def _result_json(result, order: Optional[int], wall: float) -> dict:
     d = result.to_dict()
     d["order"] = order
+    d["covers_group"] = _covers(result, order)
     d["seconds"] = round(wall, 6)
     d["bfs_seconds"] = round(result.seconds, 6)
     return d
@@ -212,6 +219,8 @@ def growth(group, gens, start, max_depth, max_states, engine, backend, memory_li
     result = _run_bfs(graph, max_depth, max_states, engine, backend, memory_limit, checkpoint, progress)
     order = _order(graph)
     wall = time.perf_counter() - t0
+    if _covers(result, order) is False:
+        click.echo(f"warning: the search found {result.size:,} states but the group order is {order:,}", err=True)
     if plot:
         _plot_growth(result, plot)
     if fmt == "json":
