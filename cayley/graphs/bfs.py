@@ -18,7 +18,7 @@ from ..errors import InvalidInputError, MemoryEstimateError
 from .checkpoint import Checkpoint
 from .graph import CayleyGraph
 from ..backends.packing import packing
-from .memory import MemoryEstimate, available_memory_bytes, estimate_memory, peak_rss_bytes
+from .memory import MemoryEstimate, _gib, available_memory_bytes, estimate_memory, peak_rss_bytes
 
 __all__ = ["bfs", "BfsResult", "Progress", "SearchPlan", "plan_search", "growth", "diameter"]
 
@@ -189,10 +189,6 @@ def bfs(
         graph, be, plan.hash_estimate, max_depth, max_states, store_layers_up_to, last_layer_limit, progress,
         checkpoint,
     )
-
-
-def _gib(b: float) -> str:
-    return f"{b / 2**30:.2f} GiB" if b >= 2**28 else f"{b / 2**20:.0f} MiB"
 
 
 @dataclass(frozen=True)
