@@ -315,10 +315,11 @@ def _hash_bfs(graph, be, est: MemoryEstimate, max_depth, max_states, store_up_to
     bits, words = packing(graph.symbols, graph.degree)
     undirected = graph.undirected
     expected = None
-    try:
-        expected = graph.order() if est.order_known else None
-    except Exception:  # order is a nicety for progress; never fail the search on it
-        expected = None
+    if progress is not None and est.order_known:
+        try:
+            expected = graph.order()
+        except Exception:  # order is a nicety for progress; never fail the search on it
+            expected = None
 
     def decode(keys):
         return be.decode(keys, graph.degree, bits)
