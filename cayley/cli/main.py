@@ -19,8 +19,44 @@ from ..errors import CayleyError
 FORMATS = click.Choice(["table", "json", "csv"])
 
 
+# Subcommands that live in their own modules, imported only when named (keeps `cayley growth`
+# start-up free of their imports). A module not present in this installation is left out.
+LAZY_COMMANDS = {
+    "path": "cayley.cli.paths:path",
+    "scramble": "cayley.cli.paths:scramble",
+    "conjectures": "cayley.cli.conjectures:conjectures",
+    "dataset": "cayley.cli.datasets:dataset",
+    "nn": "cayley.cli.nn:nn",
+    "train": "cayley.cli.nn:train",
+}
+
+
+def _module_present(spec: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(spec.split(":")[0]) is not None
+
+
 class CayleyGroup(click.Group):
-    """Turns cayley's own errors into one line on stderr and exit code 2."""
+    """Turns cayley's own errors into one line on stderr and exit code 2.
+
+    Also loads the subcommands of ``LAZY_COMMANDS`` on first use.
+    """
+
+    def list_commands(self, ctx):
+        lazy = [name for name, spec in LAZY_COMMANDS.items() if _module_present(spec)]
+        return sorted(set(super().list_commands(ctx)) | set(lazy))
+
+    def get_command(self, ctx, name):
+        if name in LAZY_COMMANDS and name not in self.commands:
+            spec = LAZY_COMMANDS[name]
+            if not _module_present(spec):
+                return None
+            import importlib
+
+            module, attr = spec.split(":")
+            self.add_command(getattr(importlib.import_module(module), attr), name)
+        return super().get_command(ctx, name)
 
     def invoke(self, ctx):
         try:
@@ -366,8 +402,3 @@ def _plot_growth(result, path: str) -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
-
-from .paths import path, scramble  # noqa: E402
-
-main.add_command(path)
-main.add_command(scramble)
