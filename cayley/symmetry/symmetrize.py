@@ -282,24 +282,59 @@ class FrameAverage(nn.Module):
     >>> phi = torch.nn.Sequential(torch.nn.Linear(12, 16), torch.nn.Tanh(), torch.nn.Linear(16, 3)).double()
     >>> f = FrameAverage(phi, 4 * V(G), V(G), pca_frame(3))
     >>> _ = assert_equivariant(f, 4 * V(G), V(G), atol=1e-9)
+
+    E(n) = translations and O(n): with ``translation="invariant"`` the input point cloud
+    (``m * V``) is centred at its centroid ``c`` before the frame and the model see it, so
+    the output is translation invariant (scalars, directions); with
+    ``translation="points"`` the outputs are points (``k * V``) and get ``c`` added back,
+    so ``f(Qx + t) = Q f(x) + t`` for every orthogonal ``Q`` and translation ``t``.
+
+    >>> f = FrameAverage(phi, 4 * V(G), V(G), pca_frame(3), translation="points")
+    >>> x, t = torch.randn(5, 12, dtype=torch.float64), torch.randn(3, dtype=torch.float64)
+    >>> torch.allclose(f(x + t.repeat(4)), f(x) + t)
+    True
     """
 
-    def __init__(self, model: Callable, rep_in: Rep, rep_out: Rep, frame: Callable, frame_input: Callable | None = None):
+    def __init__(
+        self,
+        model: Callable,
+        rep_in: Rep,
+        rep_out: Rep,
+        frame: Callable,
+        frame_input: Callable | None = None,
+        *,
+        translation: str | None = None,
+    ):
         super().__init__()
         rep_in._check_group(rep_out)
+        if translation not in (None, "invariant", "points"):
+            raise ValueError(f"translation must be None, 'invariant' or 'points', not {translation!r}")
+        if translation is not None:
+            d = getattr(frame, "n", None)
+            if d is None or rep_in.size % d:
+                raise ValueError(f"translation={translation!r} needs a point frame (pca_frame) and rep_in = m * V(O({d}))")
+            if translation == "points" and rep_out.size % d:
+                raise ValueError(f"translation='points' needs rep_out = k * V(O({d})), not size {rep_out.size}")
         self.model, self.rep_in, self.rep_out, self.frame = model, rep_in, rep_out, frame
-        self.frame_input = frame_input
+        self.frame_input, self.translation = frame_input, translation
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         lead = x.shape[:-1]
         x2 = x.reshape(-1, x.shape[-1])
+        if self.translation is not None:
+            d = self.frame.n
+            centroid = x2.reshape(x2.shape[0], -1, d).mean(1)  # (B, d): moves with the translation
+            x2 = x2 - centroid.repeat(1, x2.shape[-1] // d)
         with torch.no_grad():
             els, owner = self.frame(self.frame_input(x2) if self.frame_input else x2)
         els = els.to(x.dtype) if els.is_floating_point() else els
         xs = self.rep_in.apply(els, x2[owner])
         y = self.model(xs)
         y = self.rep_out.apply(self.rep_out.group.inv(els), y)
-        return _scatter_mean(y, owner, x2.shape[0]).reshape(*lead, self.rep_out.size)
+        y = _scatter_mean(y, owner, x2.shape[0])
+        if self.translation == "points":
+            y = y + centroid.repeat(1, y.shape[-1] // self.frame.n)
+        return y.reshape(*lead, self.rep_out.size)
 
 
 # -- canonicalisation ------------------------------------------------------------------------

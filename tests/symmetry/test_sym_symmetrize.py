@@ -120,6 +120,47 @@ def test_pca_frame_average_on_point_clouds(special, dtype):
         assert rep["worst"] <= ATOL[dtype] * (1 + rep["scale"])
 
 
+def _random_orthogonal(d, g, dtype, special):
+    q, r = torch.linalg.qr(torch.randn(d, d, generator=g, dtype=torch.float64))
+    q = q * torch.sign(torch.diagonal(r))
+    if special and torch.linalg.det(q) < 0:
+        q[:, 0] = -q[:, 0]
+    return q.to(dtype)
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=str)
+@pytest.mark.parametrize("special", [False, True], ids=["E3", "SE3"])
+def test_pca_frame_average_is_euclidean_equivariant(special, dtype):
+    """E(3): f(Qx + t) = Q f(x) + t for point outputs, f(Qx + t) = f(x) for invariant ones."""
+    G = SO(3) if special else O(3)
+    rin = 5 * V(G)
+    g = torch.Generator().manual_seed(1)
+    x = (torch.randn(8, 5, 3, generator=g, dtype=torch.float64) * torch.tensor([3.0, 2.0, 1.0], dtype=torch.float64))
+    x = x.reshape(8, 15).to(dtype)
+    tol = ATOL[dtype] * 100
+    for _ in range(5):
+        Q = _random_orthogonal(3, g, dtype, special)
+        t = (torch.randn(3, generator=g, dtype=torch.float64) * 10).to(dtype)
+        moved = (x.reshape(8, 5, 3) @ Q.T + t).reshape(8, 15)
+        points = FrameAverage(_mlp(rin.size, 6, dtype), rin, 2 * V(G), pca_frame(3, special=special), translation="points")
+        want = (points(x).reshape(8, 2, 3) @ Q.T + t).reshape(8, 6)
+        assert torch.allclose(points(moved), want, atol=tol * (1 + float(want.abs().max())))
+        inv = FrameAverage(_mlp(rin.size, 1, dtype), rin, Trivial(G), pca_frame(3, special=special), translation="invariant")
+        assert torch.allclose(inv(moved), inv(x), atol=tol * (1 + float(inv(x).abs().max())))
+    # without translation handling the same model is not translation equivariant: the test can fail
+    plain = FrameAverage(_mlp(rin.size, 6, dtype), rin, 2 * V(G), pca_frame(3, special=special))
+    shifted = x + torch.tensor([5.0, -3.0, 2.0], dtype=dtype).repeat(5)
+    assert not torch.allclose(plain(shifted), plain(x) + torch.tensor([5.0, -3.0, 2.0], dtype=dtype).repeat(2), atol=1e-2)
+
+
+def test_frame_average_translation_needs_point_reps():
+    G = O(3)
+    with pytest.raises(ValueError, match="translation"):
+        FrameAverage(_mlp(15, 1, torch.float64), 5 * V(G), Trivial(G), pca_frame(3), translation="rigid")
+    with pytest.raises(ValueError, match="k \\* V"):
+        FrameAverage(_mlp(15, 1, torch.float64), 5 * V(G), Trivial(G), pca_frame(3), translation="points")
+
+
 @pytest.mark.parametrize("dtype", DTYPES, ids=str)
 def test_learned_orthogonal_canonicalizer(dtype):
     G = O(3)
