@@ -1,0 +1,419 @@
+"""A results store: computed growth functions in SQLite, keyed by the graph definition.
+
+One table of BFS results, so that a growth function computed once (``cayley growth ...
+--save``, ``cayley conjectures check``) is read back instead of recomputed, and so that
+other tools (dataset export) can list everything computed so far.
+
+API
+---
+``ResultsStore(path=None)``
+    Open (creating if needed) the store at ``path``; the default is
+    :func:`default_path` (``$XDG_DATA_HOME/cayley/results.sqlite``, else
+    ``~/.local/share/cayley/results.sqlite``).
+``store.save(result, *, seconds=None) -> bool``
+    Store a :class:`~cayley.graphs.BfsResult` (complete or not). A stored result is
+    replaced only by a better one: a completed search beats a stopped one, a deeper
+    stopped search beats a shallower one; otherwise the stored one is kept. Returns
+    whether the store changed. ``seconds`` is the wall time to record (default
+    ``result.seconds``).
+``store.load(graph) -> BfsResult | None``
+    The stored result for a :class:`~cayley.graphs.CayleyGraph`, or None.
+``store.results() -> Iterator[StoredResult]``
+    Every stored entry (oldest first): the :class:`BfsResult` plus when it was saved and
+    the wall seconds.
+``len(store)``, ``graph in store``, ``store.path``.
+
+Key and provenance
+------------------
+A graph is identified by its canonical definition: the degree, the generator arrays (in
+order), their names and the start state (as dense symbol codes, as
+:class:`~cayley.graphs.CayleyGraph` stores it). :func:`graph_key` is the SHA-256 of that
+definition written as compact JSON; the family name and parameters are stored too (to
+rebuild the :class:`~cayley.groups.GeneratorSet` with its label) but are not part of the
+key, so the same generators given as a family or as explicit arrays share one entry.
+Each row records the cayley version, engine, backend, BFS seconds, wall seconds, peak
+memory and the UTC time it was saved.
+
+Concurrency
+-----------
+The database runs in WAL mode; each operation opens its own connection with a busy
+timeout, writes inside ``BEGIN IMMEDIATE`` transactions and retries on "database is
+locked", so several processes can save into one file at once without losing rows.
+
+Schema (table ``results``, one row per graph key): ``key`` (primary key), ``degree``,
+``family``, ``params`` (JSON object), ``names`` (JSON list), ``generators`` (JSON list of
+lists), ``start`` (JSON list), ``graph_name``, ``growth`` (JSON list), ``completed``
+(0/1), ``depth``, ``diameter`` (NULL unless completed), ``size``, ``stop_reason``,
+``last_layer_size``, ``last_layer`` (JSON list of states when at most
+``LAST_LAYER_LIMIT`` of them, else NULL), ``engine``, ``backend``, ``version``,
+``seconds``, ``bfs_seconds``, ``peak_memory_bytes``, ``saved_at`` (ISO 8601 UTC).
+
+>>> import tempfile, os
+>>> from cayley import CayleyGraph, bfs
+>>> path = os.path.join(tempfile.mkdtemp(), "results.sqlite")
+>>> store = ResultsStore(path)
+>>> g = CayleyGraph.from_spec("S_4", "coxeter")
+>>> store.load(g) is None
+True
+>>> store.save(bfs(g))
+True
+>>> r = store.load(g)
+>>> r.growth, r.completed, r.diameter, r.graph == g, len(store)
+((1, 3, 5, 6, 5, 3, 1), True, 6, True, 1)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import sqlite3
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator, Optional
+
+import numpy as np
+
+from ..errors import CayleyError, InvalidInputError
+
+__all__ = ["ResultsStore", "StoredResult", "default_path", "graph_key", "graph_definition", "StoreError"]
+
+SCHEMA_VERSION = 1
+LAST_LAYER_LIMIT = 1000  # keep the last layer's states when it has at most this many
+BUSY_TIMEOUT_S = 60.0
+_RETRIES = 50
+
+
+class StoreError(CayleyError):
+    """The results store cannot be opened, read or written."""
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS results (
+    key TEXT PRIMARY KEY,
+    degree INTEGER NOT NULL,
+    family TEXT,
+    params TEXT NOT NULL,
+    names TEXT NOT NULL,
+    generators TEXT NOT NULL,
+    start TEXT NOT NULL,
+    graph_name TEXT NOT NULL,
+    growth TEXT NOT NULL,
+    completed INTEGER NOT NULL,
+    depth INTEGER NOT NULL,
+    diameter INTEGER,
+    size INTEGER NOT NULL,
+    stop_reason TEXT NOT NULL,
+    last_layer_size INTEGER NOT NULL,
+    last_layer TEXT,
+    engine TEXT NOT NULL,
+    backend TEXT NOT NULL,
+    version TEXT NOT NULL,
+    seconds REAL NOT NULL,
+    bfs_seconds REAL NOT NULL,
+    peak_memory_bytes INTEGER NOT NULL,
+    saved_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS results_family ON results (family, degree);
+"""
+
+_COLUMNS = (
+    "key", "degree", "family", "params", "names", "generators", "start", "graph_name", "growth", "completed",
+    "depth", "diameter", "size", "stop_reason", "last_layer_size", "last_layer", "engine", "backend", "version",
+    "seconds", "bfs_seconds", "peak_memory_bytes", "saved_at",
+)
+
+
+def default_path() -> Path:
+    """Where the store lives by default: ``$XDG_DATA_HOME/cayley/results.sqlite``, or
+    ``~/.local/share/cayley/results.sqlite`` when ``XDG_DATA_HOME`` is unset or empty.
+
+    >>> default_path().name
+    'results.sqlite'
+    """
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return Path(base) / "cayley" / "results.sqlite"
+
+
+def graph_definition(graph) -> dict:
+    """The canonical definition of a graph that keys the store: degree, generator arrays,
+    their names and the start state.
+
+    >>> from cayley import CayleyGraph
+    >>> graph_definition(CayleyGraph.from_spec("S_3", "coxeter"))
+    {'degree': 3, 'generators': [[1, 0, 2], [0, 2, 1]], 'names': ['s0', 's1'], 'start': [0, 1, 2]}
+    """
+    gens = graph.generators
+    return {
+        "degree": int(graph.degree),
+        "generators": gens.perms.tolist(),
+        "names": list(gens.names),
+        "start": graph.start.tolist(),
+    }
+
+
+def graph_key(graph) -> str:
+    """SHA-256 (hex) of :func:`graph_definition` as compact, key-sorted JSON.
+
+    >>> from cayley import CayleyGraph
+    >>> a = CayleyGraph.from_spec("S_4", "lrx")
+    >>> b = CayleyGraph.from_spec(None, "lrx:n=4")
+    >>> graph_key(a) == graph_key(b), len(graph_key(a))
+    (True, 64)
+    >>> graph_key(a) == graph_key(CayleyGraph.from_spec("S_4", "lrx", start="0011"))
+    False
+    """
+    text = json.dumps(graph_definition(graph), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class StoredResult:
+    """One entry of the store: the result, its key, when it was saved (ISO 8601 UTC) and
+    the wall seconds recorded with it (``result.seconds`` is the BFS time)."""
+
+    key: str
+    result: "object"  # BfsResult (annotated loosely: cayley.graphs is imported lazily)
+    saved_at: str
+    seconds: float
+
+    @property
+    def graph(self):
+        return self.result.graph
+
+
+def _json(value) -> str:
+    return json.dumps(value, separators=(",", ":"), default=_jsonable)
+
+
+def _jsonable(value):
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, (tuple, set, frozenset)):
+        return list(value)
+    return str(value)
+
+
+def _better(new_completed: bool, new_depth: int, old_completed: bool, old_depth: int) -> bool:
+    """Whether a new result should replace the stored one."""
+    if old_completed:
+        return False
+    return new_completed or new_depth > old_depth
+
+
+class ResultsStore:
+    """Computed BFS results in a SQLite file (see the module docstring).
+
+    Parameters
+    ----------
+    path : file path of the database; None for :func:`default_path`. Its folder is
+        created if needed.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> from cayley import CayleyGraph, bfs
+    >>> store = ResultsStore(os.path.join(tempfile.mkdtemp(), "r.sqlite"))
+    >>> g = CayleyGraph.from_spec("S_5", "lrx")
+    >>> store.save(bfs(g, max_depth=3)), store.load(g).completed
+    (True, False)
+    >>> store.save(bfs(g)), store.load(g).diameter
+    (True, 10)
+    >>> store.save(bfs(g, max_depth=2)), g in store
+    (False, True)
+    >>> [(e.graph.name, e.result.size) for e in store.results()]
+    [('S_5 lrx(k=1)', 120)]
+    """
+
+    def __init__(self, path: "str | os.PathLike | None" = None):
+        self.path = Path(path) if path is not None else default_path()
+        if self.path.exists() and self.path.is_dir():
+            raise StoreError(f"results store path {str(self.path)!r} is a folder, expected a file")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the folder of results store {str(self.path)!r}: {exc.strerror}") from None
+        self._retry(self._init_schema)
+
+    def __repr__(self) -> str:
+        return f"ResultsStore({str(self.path)!r})"
+
+    # -- connection handling -----------------------------------------------------------
+    def _connect(self) -> sqlite3.Connection:
+        # isolation_level=None: we issue BEGIN IMMEDIATE ourselves, so a writer takes the
+        # write lock before reading what it compares against (no lost update)
+        con = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        con.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        return con
+
+    def _retry(self, op):
+        """Run ``op(connection)``, retrying when another process holds a lock that the busy
+        timeout did not wait out (e.g. while the file is being created or switched to WAL)."""
+        delay = 0.01
+        for attempt in range(_RETRIES):
+            try:
+                con = self._connect()
+            except sqlite3.Error as exc:
+                raise StoreError(f"cannot open results store {str(self.path)!r}: {exc}") from None
+            try:
+                return op(con)
+            except sqlite3.OperationalError as exc:
+                msg = str(exc).lower()
+                if ("locked" in msg or "busy" in msg) and attempt < _RETRIES - 1:
+                    time.sleep(delay * (1 + random.random()))
+                    delay = min(delay * 2, 1.0)
+                    continue
+                raise StoreError(f"results store {str(self.path)!r}: {exc}") from None
+            except sqlite3.DatabaseError as exc:
+                raise StoreError(f"results store {str(self.path)!r} is not a usable SQLite database: {exc}") from None
+            finally:
+                con.close()
+        raise StoreError(f"results store {str(self.path)!r} stayed locked")  # pragma: no cover
+
+    def _init_schema(self, con: sqlite3.Connection) -> None:
+        mode = con.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            raise sqlite3.OperationalError("database is locked (journal mode not switched to WAL yet)")
+        version = con.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"results store {str(self.path)!r} has schema version {version}; this cayley reads "
+                f"version {SCHEMA_VERSION}: upgrade cayley or use another --db"
+            )
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _SCHEMA.split(";"):  # executescript would COMMIT our transaction
+                if statement.strip():
+                    con.execute(statement)
+            if version < SCHEMA_VERSION:
+                con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+    # -- API ---------------------------------------------------------------------------
+    def save(self, result, *, seconds: Optional[float] = None) -> bool:
+        """Store ``result`` (a :class:`~cayley.graphs.BfsResult`) unless a better one is
+        stored already; returns whether the store changed.
+
+        ``seconds`` is the wall time to record (default: the BFS time ``result.seconds``).
+        """
+        from ..graphs import BfsResult
+
+        if not isinstance(result, BfsResult):
+            raise InvalidInputError(f"ResultsStore.save expects a BfsResult, got {type(result).__name__}")
+        if seconds is not None and (not isinstance(seconds, (int, float)) or seconds < 0):
+            raise InvalidInputError(f"seconds must be a number >= 0, got {seconds!r}")
+        row = self._row(result, seconds)
+
+        def op(con):
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                old = con.execute("SELECT completed, depth FROM results WHERE key = ?", (row["key"],)).fetchone()
+                if old is not None and not _better(result.completed, result.depth, bool(old[0]), int(old[1])):
+                    con.execute("COMMIT")
+                    return False
+                cols = ", ".join(_COLUMNS)
+                marks = ", ".join("?" for _ in _COLUMNS)
+                con.execute(f"INSERT OR REPLACE INTO results ({cols}) VALUES ({marks})", [row[c] for c in _COLUMNS])
+                con.execute("COMMIT")
+                return True
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+
+        return self._retry(op)
+
+    def load(self, graph):
+        """The stored :class:`~cayley.graphs.BfsResult` of ``graph`` (completed or not), or
+        None when nothing is stored. Its ``graph`` is ``graph`` itself; ``layers`` is empty."""
+        key = graph_key(graph)
+        row = self._retry(
+            lambda con: con.execute(f"SELECT {', '.join(_COLUMNS)} FROM results WHERE key = ?", (key,)).fetchone()
+        )
+        if row is None:
+            return None
+        return self._entry(dict(zip(_COLUMNS, row)), graph).result
+
+    def results(self) -> Iterator[StoredResult]:
+        """Every stored entry, in the order saved (oldest first)."""
+        rows = self._retry(
+            lambda con: con.execute(f"SELECT {', '.join(_COLUMNS)} FROM results ORDER BY rowid").fetchall()
+        )
+        for row in rows:
+            yield self._entry(dict(zip(_COLUMNS, row)))
+
+    def __len__(self) -> int:
+        return int(self._retry(lambda con: con.execute("SELECT COUNT(*) FROM results").fetchone()[0]))
+
+    def __contains__(self, graph) -> bool:
+        key = graph_key(graph)
+        return self._retry(lambda con: con.execute("SELECT 1 FROM results WHERE key = ?", (key,)).fetchone()) is not None
+
+    # -- rows ----------------------------------------------------------------------------
+    @staticmethod
+    def _row(result, seconds: Optional[float]) -> dict:
+        graph = result.graph
+        gens = graph.generators
+        last = result.last_layer
+        keep_last = last is not None and len(last) <= LAST_LAYER_LIMIT
+        return {
+            "key": graph_key(graph),
+            "degree": int(graph.degree),
+            "family": gens.family,
+            "params": _json(dict(gens.params)),
+            "names": _json(list(gens.names)),
+            "generators": _json(gens.perms.tolist()),
+            "start": _json(graph.start.tolist()),
+            "graph_name": graph.name,
+            "growth": _json([int(x) for x in result.growth]),
+            "completed": int(bool(result.completed)),
+            "depth": int(result.depth),
+            "diameter": result.diameter,
+            "size": int(result.size),
+            "stop_reason": str(result.stop_reason),
+            "last_layer_size": int(result.growth[-1]),
+            "last_layer": _json(np.asarray(last).tolist()) if keep_last else None,
+            "engine": str(result.engine),
+            "backend": str(result.backend),
+            "version": str(result.version),
+            "seconds": float(result.seconds if seconds is None else seconds),
+            "bfs_seconds": float(result.seconds),
+            "peak_memory_bytes": int(result.peak_memory_bytes),
+            "saved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        }
+
+    @staticmethod
+    def _entry(row: dict, graph=None) -> StoredResult:
+        from ..graphs import BfsResult, CayleyGraph
+        from ..groups import GeneratorSet
+
+        if graph is None:
+            params = json.loads(row["params"])
+            gens = GeneratorSet.from_perms(
+                json.loads(row["generators"]), json.loads(row["names"]), family=row["family"], params=params
+            )
+            graph = CayleyGraph(gens, np.asarray(json.loads(row["start"]), dtype=np.int64))
+        last = None
+        if row["last_layer"] is not None:
+            last = np.asarray(json.loads(row["last_layer"]), dtype=np.int64).reshape(-1, int(row["degree"]))
+        result = BfsResult(
+            graph=graph,
+            growth=tuple(int(x) for x in json.loads(row["growth"])),
+            completed=bool(row["completed"]),
+            last_layer=last,
+            layers={},
+            engine=row["engine"],
+            backend=row["backend"],
+            version=row["version"],
+            seconds=float(row["bfs_seconds"]),
+            peak_memory_bytes=int(row["peak_memory_bytes"]),
+            stop_reason=row["stop_reason"],
+        )
+        return StoredResult(key=row["key"], result=result, saved_at=row["saved_at"], seconds=float(row["seconds"]))

@@ -1,0 +1,161 @@
+"""The results store: round trips, replacement policy, the default path, and two
+processes writing at once."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+from cayley import CayleyGraph, GeneratorSet, bfs
+from cayley.conjectures.store import ResultsStore, StoreError, default_path, graph_key
+from cayley.errors import CayleyError, InvalidInputError
+from oracles import oracle_growth
+
+
+@pytest.fixture
+def store(tmp_path):
+    return ResultsStore(tmp_path / "results.sqlite")
+
+
+def test_round_trip_matches_oracle_and_provenance(store):
+    g = CayleyGraph.from_spec("S_5", "pancake")
+    r = bfs(g)
+    assert store.save(r, seconds=1.5)
+    back = store.load(g)
+    assert list(back.growth) == oracle_growth(g.generators.perms.tolist())
+    assert back.completed and back.diameter == r.diameter
+    assert back.engine == r.engine and back.backend == r.backend and back.version == r.version
+    assert back.last_layer.tolist() == r.last_layer.tolist()
+    (entry,) = list(store.results())
+    assert entry.seconds == 1.5 and entry.result.seconds == pytest.approx(r.seconds)
+    assert entry.saved_at.endswith("+00:00")
+    # the entry rebuilds the graph from the stored definition alone
+    assert entry.graph == g and entry.graph.generators.family == "pancake"
+    assert entry.key == graph_key(g)
+
+
+def test_schreier_graph_and_explicit_generators_share_the_key(store):
+    g = CayleyGraph.from_spec("S_6", "lrx", start="001011")
+    store.save(bfs(g))
+    same = CayleyGraph(GeneratorSet.from_perms(g.generators.perms, g.generators.names), g.start.copy())
+    assert store.load(same).growth == bfs(g).growth
+    # another start state or other generator names is another graph
+    assert store.load(CayleyGraph.from_spec("S_6", "lrx")) is None
+    renamed = CayleyGraph(GeneratorSet.from_perms(g.generators.perms, ["a", "b", "c"]), g.start.copy())
+    assert store.load(renamed) is None
+
+
+def test_replacement_policy(store):
+    g = CayleyGraph.from_spec("S_6", "coxeter")
+    assert store.save(bfs(g, max_depth=2))
+    assert store.load(g).growth == (1, 5, 14)
+    assert not store.save(bfs(g, max_depth=1))  # shallower: kept the deeper one
+    assert store.save(bfs(g, max_depth=4))
+    assert store.load(g).depth == 4 and not store.load(g).completed
+    assert store.save(bfs(g))
+    assert store.load(g).diameter == 15
+    assert not store.save(bfs(g, max_depth=14))  # a completed result is never replaced
+    assert store.load(g).completed and len(store) == 1
+
+
+def test_large_last_layer_is_not_stored(store):
+    g = CayleyGraph.from_spec("S_7", "all_transpositions")
+    r = bfs(g)
+    assert r.growth[-1] == 720 and r.last_layer is not None
+    store.save(r)
+    assert store.load(g).last_layer.shape == (720, 7)
+    g8 = CayleyGraph.from_spec("S_8", "all_transpositions")
+    store.save(bfs(g8))
+    back = store.load(g8)
+    assert back.growth[-1] == 5040 and back.last_layer is None
+
+
+def test_default_path_follows_xdg(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    assert default_path() == tmp_path / "xdg" / "cayley" / "results.sqlite"
+    s = ResultsStore()
+    assert s.path == default_path() and s.path.exists()
+    monkeypatch.setenv("XDG_DATA_HOME", "")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert default_path() == tmp_path / "home" / ".local" / "share" / "cayley" / "results.sqlite"
+
+
+def test_wal_mode_and_schema(store):
+    con = sqlite3.connect(store.path)
+    try:
+        assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert con.execute("PRAGMA user_version").fetchone()[0] == 1
+    finally:
+        con.close()
+
+
+def test_bad_inputs(tmp_path):
+    s = ResultsStore(tmp_path / "r.sqlite")
+    with pytest.raises(InvalidInputError, match="BfsResult"):
+        s.save({"growth": [1]})
+    with pytest.raises(StoreError, match="is a folder"):
+        ResultsStore(tmp_path)
+    junk = tmp_path / "junk.sqlite"
+    junk.write_bytes(b"not a database at all" * 100)
+    with pytest.raises(CayleyError, match="junk.sqlite"):
+        ResultsStore(junk)
+
+
+_WRITER = textwrap.dedent(
+    """
+    import sys
+    import numpy as np
+    from cayley import CayleyGraph, GeneratorSet
+    from cayley.graphs import BfsResult
+    from cayley.conjectures.store import ResultsStore
+
+    path, tag, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    store = ResultsStore(path)
+    for i in range(count):
+        # distinct graphs: the generator names carry the writer's tag and the index
+        names = [f"{tag}{i}a", f"{tag}{i}b"]
+        g = CayleyGraph(GeneratorSet.from_perms([[1, 2, 3, 0], [1, 0, 2, 3]], names))
+        r = BfsResult(graph=g, growth=(1, 2, i), completed=True, last_layer=None, layers={},
+                      engine="test", backend=tag, version="0", seconds=0.0, peak_memory_bytes=0)
+        assert store.save(r)
+        # and one graph both writers race on
+        shared = CayleyGraph(GeneratorSet.from_perms([[1, 2, 3, 0], [1, 0, 2, 3]], ["L", "X"]))
+        store.save(BfsResult(graph=shared, growth=(1,) * (i + 1), completed=False, last_layer=None,
+                             layers={}, engine="test", backend=tag, version="0", seconds=0.0,
+                             peak_memory_bytes=0, stop_reason="max_depth"))
+    print("done", tag)
+    """
+)
+
+
+def test_two_processes_writing_at_once_lose_nothing(tmp_path):
+    path = tmp_path / "shared.sqlite"  # not created yet: both processes race to create it
+    count = 150
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([os.getcwd(), env.get("PYTHONPATH", "")])
+    procs = [
+        subprocess.Popen([sys.executable, "-c", _WRITER, str(path), tag, str(count)], env=env,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for tag in ("p", "q")
+    ]
+    outs = [p.communicate(timeout=120) for p in procs]
+    for p, (out, err) in zip(procs, outs):
+        assert p.returncode == 0, err
+        assert out.startswith("done")
+    store = ResultsStore(path)
+    entries = list(store.results())
+    assert len(entries) == 2 * count + 1
+    mine = {e.graph.generators.names[0] for e in entries if e.result.engine == "test"}
+    assert mine >= {f"{t}{i}a" for t in "pq" for i in range(count)}
+    growths = {e.graph.generators.names[0]: e.result.growth for e in entries}
+    assert all(growths[f"{t}{i}a"] == (1, 2, i) for t in "pq" for i in range(count))
+    # the shared graph holds the deepest result either writer saved
+    shared = CayleyGraph(GeneratorSet.from_perms([[1, 2, 3, 0], [1, 0, 2, 3]], ["L", "X"]))
+    assert store.load(shared).depth == count - 1
