@@ -159,3 +159,32 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path):
     # the shared graph holds the deepest result either writer saved
     shared = CayleyGraph(GeneratorSet.from_perms([[1, 2, 3, 0], [1, 0, 2, 3]], ["L", "X"]))
     assert store.load(shared).depth == count - 1
+
+
+def test_cli_growth_save_and_db(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from cayley.cli.main import main
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    runner = CliRunner()
+    res = runner.invoke(main, ["growth", "S_6", "--gens", "stars", "--save", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    assert out["store"] == {"path": str(default_path()), "saved": True}
+    g = CayleyGraph.from_spec("S_6", "stars")
+    assert ResultsStore().load(g).growth == tuple(out["growth"]) == tuple(oracle_growth(g.generators.perms.tolist()))
+    # --db names another store (and implies --save); a second identical run keeps the first
+    db = tmp_path / "other.sqlite"
+    res = runner.invoke(main, ["growth", "S_6", "--gens", "stars", "--db", str(db)])
+    assert res.exit_code == 0 and f"store      {db} (saved)" in res.output
+    res = runner.invoke(main, ["growth", "S_6", "--gens", "stars", "--db", str(db)])
+    assert "not saved" in res.output
+    assert len(ResultsStore(db)) == 1
+    # without --save nothing is written
+    runner.invoke(main, ["growth", "S_5", "--gens", "stars"])
+    assert ResultsStore().load(CayleyGraph.from_spec("S_5", "stars")) is None
+    junk = tmp_path / "junk.sqlite"
+    junk.write_bytes(b"x" * 4096)
+    res = runner.invoke(main, ["growth", "S_5", "--gens", "stars", "--db", str(junk)])
+    assert res.exit_code == 2 and "junk.sqlite" in res.output

@@ -243,24 +243,42 @@ def _order(graph) -> Optional[int]:
 @_run_options
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 @click.option("--plot", type=click.Path(dir_okay=False, writable=True), default=None, help="Write a log-scale growth plot (PNG).")
-def growth(group, gens, start, max_depth, max_states, engine, backend, memory_limit, checkpoint, progress, fmt, plot):
+@click.option("--save", is_flag=True, help="Store the result in the results store (see --db); later checks reuse it.")
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Results store file (implies --save); default $XDG_DATA_HOME/cayley/results.sqlite.",
+)
+def growth(group, gens, start, max_depth, max_states, engine, backend, memory_limit, checkpoint, progress, fmt, plot,
+           save, db):
     """Growth function (layer sizes) of the Cayley/Schreier graph of GROUP.
 
     \b
     Example:
       $ cayley growth S_5 --gens lrx
+      $ cayley growth S_9 --gens pancake --save
     """
     t0 = time.perf_counter()
     graph = _make_graph(group, gens, start)
+    store = None
+    if save or db:
+        from ..conjectures.store import ResultsStore
+
+        store = ResultsStore(db)  # opened before the search: a bad path fails fast
     result = _run_bfs(graph, max_depth, max_states, engine, backend, memory_limit, checkpoint, progress)
     order = _order(graph)
     wall = time.perf_counter() - t0
+    stored = store.save(result, seconds=wall) if store is not None else None
     if _covers(result, order) is False:
         click.echo(f"warning: the search found {result.size:,} states but the group order is {order:,}", err=True)
     if plot:
         _plot_growth(result, plot)
     if fmt == "json":
-        click.echo(json.dumps(_result_json(result, order, wall)))
+        d = _result_json(result, order, wall)
+        if store is not None:
+            d["store"] = {"path": str(store.path), "saved": stored}
+        click.echo(json.dumps(d))
     elif fmt == "csv":
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
@@ -276,6 +294,9 @@ def growth(group, gens, start, max_depth, max_states, engine, backend, memory_li
         click.echo(f"completed  {status}")
         click.echo(f"diameter   {result.diameter}" if result.completed else f"depth      {result.depth}")
         click.echo(f"seconds    {wall:.3f}")
+        if store is not None:
+            kept = "saved" if stored else "not saved: the store holds a result at least as complete"
+            click.echo(f"store      {store.path} ({kept})")
         click.echo("depth  states")
         for d, c in enumerate(result.growth):
             click.echo(f"{d:5d}  {c:,}")
