@@ -68,6 +68,8 @@ __all__ = [
     "extract",
     "count_code",
     "num_threads",
+    "fill_padding",
+    "NumbaRankKernels",
 ]
 
 _LO = np.uint64(0x5555555555555555)
@@ -260,6 +262,32 @@ class MultisetLayout:
     @property
     def code_bytes(self) -> int:
         return self.nwords * 8
+
+
+def fill_padding(codes, lay, word=np.uint64) -> None:
+    """Mark the slots that hold no state (each permutation block's tail, the multiset
+    space's tail) as done (code 3), so that nothing ever takes them for unseen states.
+
+    ``codes`` starts all zero; it may be a numpy or torch word array, ``word`` turns a
+    64-bit pattern into its element type (torch's int64 words take the signed value).
+
+    >>> codes = np.zeros(PermLayout(4, m=3).nwords, np.uint64)
+    >>> fill_padding(codes, PermLayout(4, m=3)); hex(int(codes[0]))
+    '0xfffffffffffff000'
+    """
+    full = 2**64 - 1
+    if lay.kind == "permutations":
+        last = lay.mfact - (lay.bwords - 1) * 32  # states in each block's last word
+        if last < 32:
+            codes.reshape(lay.nblocks, lay.bwords)[:, -1] |= word(~((1 << (2 * last)) - 1) & full)
+        return
+    tail = lay.nwords * 32 - lay.size  # slots past the last rank
+    if tail:
+        first, r = divmod(lay.size, 32)
+        if r:
+            codes[first] |= word(~((1 << (2 * r)) - 1) & full)
+            first += 1
+        codes[first:] = word(full)
 
 
 # ---------------------------------------------------------------------------------
@@ -733,3 +761,107 @@ def count_code(codes, code):
     for i in prange(codes.shape[0]):
         total += np.int64(popcount(_frontier_bits(codes[i], code)))
     return total
+
+
+# ---------------------------------------------------------------------------------
+# the rank engine's backend primitives (the driver is cayley.graphs.rank_engine)
+# ---------------------------------------------------------------------------------
+class NumbaRankKernels:
+    """The rank engine's primitives on the CPU (numba), holding the code and flag arrays.
+
+    The driver (:func:`cayley.graphs.rank_engine.rank_bfs`) sees only these methods, the
+    same as :class:`cayley.backends.torch_rank.TorchRankKernels`: ``reset``/``restore``
+    the codes, ``push`` (top-down layer), ``pull`` (bottom-up layer; ``can_pull``),
+    ``extract`` (a code's slots), ``probe`` (any unseen neighbour?) and ``host_arrays``
+    (codes and flags as numpy, for checkpoints). Both backends use the same layout, so
+    their arrays (and checkpoints) are identical.
+
+    >>> from cayley.backends.ranking import PermutationRanking
+    >>> k = NumbaRankKernels(PermutationRanking(3), PermLayout(3), np.array([[1, 0, 2], [0, 2, 1]]))
+    >>> k.reset(0); k.push(1, record_size=1)
+    (2, array([0]))
+    >>> k.extract(2).tolist(), k.probe(2)
+    ([1, 2], True)
+    """
+
+    name = "cpu"
+
+    def __init__(self, ranking, lay, perms):
+        self.ranking, self.lay = ranking, lay
+        self.perms = np.ascontiguousarray(perms, dtype=np.int64)
+        self.nthreads = num_threads()
+        self.codes = self.flags = None
+        self.can_pull = lay.kind == "permutations"
+        U = np.uint64
+        if self.can_pull:
+            keep, fpart, qend, modf = lay.generator_parts(self.perms)
+            shifts = np.ascontiguousarray((4 * self.perms[keep]).astype(U))
+            self._push_args = (shifts, fpart, qend, modf)
+            # bottom-up layers look for a state's parents: neighbours under the inverses
+            inv = np.argsort(self.perms, axis=1)
+            ikeep, ifpart, iqend, imodf = lay.generator_parts(inv)
+            self._pull_args = (np.ascontiguousarray((4 * inv[ikeep]).astype(U)), ifpart, iqend, imodf)
+
+    def reset(self, start_idx: int) -> None:
+        """Fresh codes: everything unseen except the padding (done) and the start (code 1)."""
+        lay = self.lay
+        self.codes = np.zeros(lay.nwords, np.uint64)
+        fill_padding(self.codes, lay)
+        self.flags = np.zeros(lay.nblocks, np.uint8)
+        self.codes[start_idx >> 5] |= np.uint64(1) << np.uint64((start_idx & 31) * 2)
+        self.flags[start_idx // lay.stride] = 1
+
+    def restore(self, codes: np.ndarray, flags: np.ndarray) -> None:
+        self.codes = np.ascontiguousarray(codes, dtype=np.uint64)
+        self.flags = np.ascontiguousarray(flags, dtype=np.uint8)
+
+    def host_arrays(self):
+        return self.codes, self.flags
+
+    def _layer(self, flags_next, code_f, rec, probe):
+        U = np.uint64
+        lay = self.lay
+        if self.can_pull:
+            shifts, fpart, qend, modf = self._push_args
+            return perm_layer(
+                self.codes, self.flags, flags_next, shifts, fpart, qend, modf, lay.weights.astype(U), U(lay.P),
+                U(lay.bwords), lay.table, U(code_f), rec, self.nthreads, probe,
+            )
+        r = self.ranking
+        return multiset_layer(
+            self.codes, self.flags, flags_next, self.perms, r.cum, r.unit, r.full, lay.bwords, lay.shift, code_f,
+            rec, self.nthreads, probe,
+        )
+
+    def push(self, code_f: int, record_size=None):
+        """Expand the frontier (code ``code_f``): unseen neighbours get ``3 - code_f``, the
+        frontier becomes done, the flags move to the new layer's blocks. Returns the new
+        layer's size and, when ``record_size`` (the frontier's size) is given, the
+        frontier's indices (unordered)."""
+        flags_next = np.zeros_like(self.flags)
+        rec = np.empty(record_size if record_size is not None else 0, np.int64)
+        new = int(self._layer(flags_next, code_f, rec, False))
+        self.flags = flags_next
+        return new, (rec if record_size is not None else None)
+
+    def pull(self, code_f: int) -> int:
+        """Bottom-up layer: each unseen state looking for a parent with code ``code_f``."""
+        U = np.uint64
+        lay = self.lay
+        shifts, fpart, qend, modf = self._pull_args
+        flags_next = np.zeros_like(self.flags)
+        new = perm_layer_pull(
+            self.codes, flags_next, shifts, fpart, qend, modf, lay.weights.astype(U), U(lay.P), U(lay.bwords),
+            lay.table, U(code_f), self.nthreads,
+        )
+        retire(self.codes, self.flags, U(lay.bwords), U(code_f))
+        self.flags = flags_next
+        return int(new)
+
+    def extract(self, code: int) -> np.ndarray:
+        """Sorted indices of the slots holding ``code`` in the flagged blocks."""
+        return extract(self.codes, np.flatnonzero(self.flags), self.lay.bwords, code)
+
+    def probe(self, code_f: int) -> bool:
+        """Whether some frontier state has an unseen neighbour (writes nothing)."""
+        return bool(self._layer(np.zeros_like(self.flags), code_f, np.empty(0, np.int64), True))

@@ -32,6 +32,8 @@ from .memory import peak_rss_bytes
 __all__ = ["rank_bfs", "rank_memory_bytes", "supports"]
 
 _BASE_BYTES = 180 * 2**20  # interpreter, numpy, numba, LLVM and the compiled kernels (measured ~170 MB)
+_TORCH_BASE_BYTES = 200 * 2**20  # importing torch (CPU build: measured ~190 MB more RSS)
+_TORCH_WORK_BYTES = 256 * 2**20  # the torch backend's default batch budget on the CPU
 # direction-optimising BFS: a layer is found bottom-up (each unseen state looks for a
 # frontier neighbour, stopping at the first) once the unseen ranks are fewer than
 # PULL_RATIO times the frontier. Bottom-up costs up to k neighbour ranks per unseen state
@@ -81,12 +83,19 @@ def _layout(graph: CayleyGraph):
     return ranking, MultisetLayout(ranking)
 
 
-def rank_memory_bytes(graph: CayleyGraph, *, last_layer_limit: int = 1_000_000) -> int:
-    """Estimated peak bytes of :func:`rank_bfs` on ``graph`` (codes, flags, the recorded
-    last layer, and the interpreter with its compiled kernels).
+def rank_memory_bytes(
+    graph: CayleyGraph, *, last_layer_limit: int = 1_000_000, backend: str = "cpu", on_host: bool = True
+) -> int:
+    """Estimated peak bytes (host memory) of :func:`rank_bfs` on ``graph``: codes, flags,
+    the recorded last layer, and the interpreter with its compiled kernels. With
+    ``backend="torch"`` add torch and its batch budget; with ``on_host=False`` (a GPU)
+    the codes and batches live on the device instead, which the torch backend checks
+    against the device's free memory before it starts.
 
     >>> from cayley import CayleyGraph
     >>> rank_memory_bytes(CayleyGraph.from_spec("S_12", "lrx")) < 512 * 2**20
+    True
+    >>> rank_memory_bytes(CayleyGraph.from_spec("S_14", "lrx"), backend="torch", on_host=False) < 2**30
     True
     """
     ranking = _ranking(graph)
@@ -107,10 +116,13 @@ def rank_memory_bytes(graph: CayleyGraph, *, last_layer_limit: int = 1_000_000) 
     table = 0 if ranking.kind == "permutations" else ranking.cum.nbytes
     # the last layer: its recorded indices, sorted copy, and the decoded (m, n) states
     last = min(last_layer_limit, ranking.size) * (8 * 3 + 8 * n)
-    return int(_BASE_BYTES + 8 * words + 3 * blocks + table + last)
+    if backend == "cpu":
+        return int(_BASE_BYTES + 8 * words + 3 * blocks + table + last)
+    device = (8 * words + 2 * blocks + _TORCH_WORK_BYTES) if on_host else 0
+    return int(_BASE_BYTES + _TORCH_BASE_BYTES + device + table + last)
 
 
-def _finished_result(graph: CayleyGraph, state, t0: float) -> BfsResult:
+def _finished_result(graph: CayleyGraph, state, t0: float, backend: str) -> BfsResult:
     """The result of a search whose checkpoint says it finished."""
     layers = {int(k.split("-")[1]): v for k, v in state.arrays.items() if k.startswith("layer-")}
     return BfsResult(
@@ -120,7 +132,7 @@ def _finished_result(graph: CayleyGraph, state, t0: float) -> BfsResult:
         last_layer=state.arrays.get("last"),
         layers=layers,
         engine="rank",
-        backend="cpu",
+        backend=backend,
         version=__version__,
         seconds=time.perf_counter() - t0,
         peak_memory_bytes=peak_rss_bytes(),
@@ -128,24 +140,17 @@ def _finished_result(graph: CayleyGraph, state, t0: float) -> BfsResult:
     )
 
 
-def _fill_padding(codes: np.ndarray, lay) -> None:
-    """Mark the slots that hold no state (each block's tail) as done, so that nothing
-    ever takes them for unseen states."""
-    valid = lay.size if lay.kind != "permutations" else lay.mfact
-    last = valid - (lay.bwords - 1) * 32 if lay.kind == "permutations" else None
-    if last is not None:
-        if last < 32:
-            pad = np.uint64(~((1 << (2 * last)) - 1) & (2**64 - 1))
-            codes.reshape(lay.nblocks, lay.bwords)[:, -1] |= pad
-    else:
-        tail = lay.nwords * 32 - valid  # slots past the last rank
-        if tail:
-            first = valid // 32
-            r = valid % 32
-            if r:
-                codes[first] |= np.uint64(~((1 << (2 * r)) - 1) & (2**64 - 1))
-                first += 1
-            codes[first:] = np.uint64(2**64 - 1)
+def _kernels(backend: str, device, ranking, lay, perms: np.ndarray, work_bytes: Optional[int]):
+    """The backend primitives: numba (``cpu``) or torch on ``device`` (``torch``)."""
+    if backend in ("cpu", "numba"):
+        from ..backends.numba_rank import NumbaRankKernels
+
+        return NumbaRankKernels(ranking, lay, perms)
+    if backend == "torch":
+        from ..backends.torch_rank import TorchRankKernels
+
+        return TorchRankKernels(ranking, lay, perms, device=device, work_bytes=work_bytes)
+    raise InvalidInputError(f"unknown rank-engine backend {backend!r}: expected cpu or torch")
 
 
 def rank_bfs(
@@ -158,14 +163,20 @@ def rank_bfs(
     progress: Optional[Callable[[Progress], None]] = None,
     checkpoint: Optional[str] = None,
     checkpoint_seconds: float = 60.0,
+    backend: str = "cpu",
+    device=None,
+    work_bytes: Optional[int] = None,
 ) -> BfsResult:
-    """Breadth-first search from ``graph.start`` with the rank engine (numba, CPU).
+    """Breadth-first search from ``graph.start`` with the rank engine.
 
     Same parameters and result as :func:`cayley.bfs` (``engine="rank"``); layers are
     stored in lexicographic order of their states. With ``checkpoint`` (a folder) the
     code array is saved atomically between layers, at most every ``checkpoint_seconds``
     (0: after every layer) and whenever the search stops; a run with the same graph and
-    folder resumes from it to the identical result.
+    folder resumes from it to the identical result. ``backend`` is ``"cpu"`` (numba) or
+    ``"torch"`` (on ``device``: ``"cpu"``, ``"cuda"``; default CUDA when available, with
+    ``work_bytes`` for its batches); this one driver runs either backend's primitives,
+    and both keep the same code layout, so a checkpoint written by one resumes on the other.
 
     >>> from cayley import CayleyGraph
     >>> r = rank_bfs(CayleyGraph.from_spec("S_5", "lrx"), max_depth=2)
@@ -176,12 +187,10 @@ def rank_bfs(
         raise InvalidInputError(f"max_depth must be >= 0, got {max_depth}")
     if max_states is not None and max_states < 1:
         raise InvalidInputError(f"max_states must be >= 1, got {max_states}")
-    from ..backends import numba_rank as nr
-
     t0 = time.perf_counter()
     ranking, lay = _layout(graph)
     perms = np.ascontiguousarray(graph.generators.perms, dtype=np.int64)
-    nthreads = nr.num_threads()
+    kern = _kernels(backend, device, ranking, lay, perms, work_bytes)
     expected = None
     if progress is not None:
         try:
@@ -197,7 +206,7 @@ def rank_bfs(
     ck = Checkpoint(checkpoint, graph, engine="rank") if checkpoint is not None else None
     state = ck.load() if ck is not None else None
     if state is not None and state.extra.get("finished"):
-        return _finished_result(graph, state, t0)
+        return _finished_result(graph, state, t0, kern.name)
     if state is not None:
         name_of = {k.split("-")[0]: k for k in state.arrays}
         if "codes" not in name_of or "flags" not in name_of:
@@ -205,15 +214,13 @@ def rank_bfs(
         codes, flags = state.arrays.pop(name_of["codes"]), state.arrays.pop(name_of["flags"])
         if codes.shape != (lay.nwords,) or flags.shape != (lay.nblocks,):
             raise CheckpointError(f"checkpoint {checkpoint!r} does not match this graph's rank layout: corrupt")
+        kern.restore(codes, flags)
+        del codes, flags
         code_f = int(state.extra["code_f"])
         growth = list(state.growth)
         layers = {int(k.split("-")[1]): v for k, v in state.arrays.items() if k.startswith("layer-")}
     else:
-        codes = np.zeros(lay.nwords, np.uint64)
-        _fill_padding(codes, lay)
-        flags = np.zeros(lay.nblocks, np.uint8)
-        codes[start_idx >> 5] |= np.uint64(1) << np.uint64((start_idx & 31) * 2)
-        flags[start_idx // lay.stride] = 1
+        kern.reset(start_idx)
         code_f = 1
     last_save = time.perf_counter()
 
@@ -225,49 +232,14 @@ def rank_bfs(
                 arrays["last"] = decode(last_idx)
             ck.save(depth=depth, growth=growth, arrays=arrays, extra={"finished": True})
         else:
-            arrays[f"codes-{depth:06d}"] = codes
-            arrays[f"flags-{depth:06d}"] = flags
+            # the codes as they stand at a layer's end (a device copies them to the host)
+            arrays[f"codes-{depth:06d}"], arrays[f"flags-{depth:06d}"] = kern.host_arrays()
             ck.save(depth=depth, growth=growth, arrays=arrays, extra={"code_f": code_f})
-
-    if lay.kind == "permutations":
-        U = np.uint64
-        keep, fpart, qend, modf = lay.generator_parts(perms)
-        shifts = np.ascontiguousarray((4 * perms[keep]).astype(U))
-        weights = lay.weights.astype(U)
-
-        def layer(flags, flags_next, rec, probe):
-            return nr.perm_layer(
-                codes, flags, flags_next, shifts, fpart, qend, modf, weights, U(lay.P), U(lay.bwords),
-                lay.table, U(code_f), rec, nthreads, probe,
-            )
-
-        # bottom-up layers look for a state's parents: neighbours under the inverses
-        inv = np.argsort(perms, axis=1)
-        ikeep, ifpart, iqend, imodf = lay.generator_parts(inv)
-        ishifts = np.ascontiguousarray((4 * inv[ikeep]).astype(U))
-
-        def pull(flags, flags_next):
-            new = nr.perm_layer_pull(
-                codes, flags_next, ishifts, ifpart, iqend, imodf, weights, U(lay.P), U(lay.bwords),
-                lay.table, U(code_f), nthreads,
-            )
-            nr.retire(codes, flags, U(lay.bwords), U(code_f))
-            return new
-
-    else:
-        pull = None
-
-        def layer(flags, flags_next, rec, probe):
-            return nr.multiset_layer(
-                codes, flags, flags_next, perms, ranking.cum, ranking.unit, ranking.full, lay.bwords,
-                lay.shift, code_f, rec, nthreads, probe,
-            )
 
     def decode(idx: np.ndarray) -> np.ndarray:
         return ranking.unrank(lay.index_to_rank(np.sort(idx)))
 
     record_limit = max(store_layers_up_to, last_layer_limit)
-    no_rec = np.empty(0, np.int64)
     total = sum(growth)
     frontier_idx: Optional[np.ndarray] = np.array([start_idx], np.int64) if len(growth) == 1 else None
     stop_reason = "exhausted"
@@ -280,16 +252,11 @@ def rank_bfs(
             stop_reason = "max_states"
             break
         size = growth[-1]
-        flags_next = np.zeros_like(flags)
-        if pull is not None and _pull_is_cheaper(lay.size - total, size, len(perms), lay.nwords):
-            frontier_idx = None
-            if size <= record_limit:
-                frontier_idx = nr.extract(codes, np.flatnonzero(flags), lay.bwords, code_f)
-            new = int(pull(flags, flags_next))
+        if kern.can_pull and _pull_is_cheaper(lay.size - total, size, len(perms), lay.nwords):
+            frontier_idx = kern.extract(code_f) if size <= record_limit else None
+            new = kern.pull(code_f)
         else:
-            rec = np.empty(size, np.int64) if size <= record_limit else no_rec
-            new = int(layer(flags, flags_next, rec, False))
-            frontier_idx = rec if size <= record_limit else None
+            new, frontier_idx = kern.push(code_f, record_size=size if size <= record_limit else None)
         if frontier_idx is not None and depth > 0 and size <= store_layers_up_to:
             layers[depth] = decode(frontier_idx)
         if new == 0:
@@ -298,7 +265,6 @@ def rank_bfs(
             break
         growth.append(new)
         total += new
-        flags = flags_next
         code_f = 3 - code_f
         frontier_idx = None
         if ck is not None and time.perf_counter() - last_save >= checkpoint_seconds:
@@ -313,11 +279,11 @@ def rank_bfs(
             save()  # a limit stopped the search: save where it stands, so a rerun resumes
         size = growth[-1]
         if size <= record_limit:
-            frontier_idx = nr.extract(codes, np.flatnonzero(flags), lay.bwords, code_f)
+            frontier_idx = kern.extract(code_f)
             if size <= store_layers_up_to:
                 layers[len(growth) - 1] = decode(frontier_idx)
         # a limit hit exactly at the end of the graph still counts as exhausted
-        if int(layer(flags, np.zeros_like(flags), no_rec, True)) == 0:
+        if not kern.probe(code_f):
             completed = True
             stop_reason = "exhausted"
     last = None
@@ -332,7 +298,7 @@ def rank_bfs(
         last_layer=last,
         layers=layers,
         engine="rank",
-        backend="cpu",
+        backend=kern.name,
         version=__version__,
         seconds=time.perf_counter() - t0,
         peak_memory_bytes=peak_rss_bytes(),
