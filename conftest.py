@@ -11,6 +11,8 @@ collect_ignore = []
 if importlib.util.find_spec("torch") is None:
     collect_ignore += [
         "cayley/backends/torch_hash.py",
+        "cayley/nn/heuristics.py",
+        "cayley/nn/ntk.py",
         "cayley/symmetry/layers.py",
         "cayley/symmetry/regularizers.py",
         "cayley/symmetry/symmetrize.py",
