@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from typing import Optional
 
 import click
+import numpy as np
 
 from .. import __version__
 from ..errors import CayleyError
@@ -226,7 +227,29 @@ def _result_json(result, order: Optional[int], wall: float) -> dict:
     return d
 
 
-def _order(graph) -> Optional[int]:
+def _ambient_size(graph) -> Optional[int]:
+    """How many states of the start's shape exist: n! for distinct symbols, the multinomial
+    coefficient for strings; None for other state spaces (matrices)."""
+    if getattr(graph, "is_matrix", False):
+        return None
+    from math import factorial
+
+    counts = np.bincount(np.asarray(graph.start))
+    size = factorial(len(graph.start))
+    for c in counts:
+        size //= factorial(int(c))
+    return size
+
+
+def _order(graph, result=None) -> Optional[int]:
+    """The group order (orbit size for a Schreier graph), independently of ``result``.
+
+    A completed search that reached every state of the ambient space needs no
+    Schreier-Sims: the orbit cannot be larger than the space (this skips sympy's import,
+    a third of a second, in the common S_n case).
+    """
+    if result is not None and result.completed and result.size == _ambient_size(graph):
+        return result.size
     try:
         return graph.order()
     except CayleyError:
@@ -267,7 +290,7 @@ def growth(group, gens, start, max_depth, max_states, engine, backend, memory_li
 
         store = ResultsStore(db)  # opened before the search: a bad path fails fast
     result = _run_bfs(graph, max_depth, max_states, engine, backend, memory_limit, checkpoint, progress)
-    order = _order(graph)
+    order = _order(graph, result)
     wall = time.perf_counter() - t0
     stored = store.save(result, seconds=wall) if store is not None else None
     if _covers(result, order) is False:
