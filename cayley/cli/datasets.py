@@ -1,0 +1,208 @@
+"""``cayley dataset``: export Kaggle datasets and verify submissions; parse, call
+cayley.datasets, print."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+GENS_HELP = "Generators: a family (lrx, pancake, lrx:k=2), one-line lists [1,0,2];[0,2,1] or cycles."
+
+
+def _common_meta(f):
+    f = click.option("--overwrite", is_flag=True, help="Replace an earlier export in --out.")(f)
+    f = click.option("--license", "license_", default="CC0-1.0", show_default=True, help="Kaggle license name.")(f)
+    f = click.option("--id", "dataset_id", default=None, help="Kaggle dataset id owner/slug (default cayley/<slug>).")(f)
+    f = click.option("--title", default=None, help="Kaggle dataset title (6 to 50 characters).")(f)
+    f = click.option("--out", "-o", required=True, type=click.Path(file_okay=False), help="Output folder.")(f)
+    return f
+
+
+def _format_option(f):
+    return click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)(f)
+
+
+class _Counter:
+    """A progress bar on stderr when it is a terminal."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self.bar = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if not sys.stderr.isatty():
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+        if done >= total:
+            self.bar.__exit__(None, None, None)
+
+
+def _ball(value: str):
+    if value == "auto":
+        return value
+    try:
+        v = int(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not auto or an integer >= 0", param_hint="--ball") from None
+    if v < 0:
+        raise click.BadParameter(f"{value!r} is not auto or an integer >= 0", param_hint="--ball")
+    return v
+
+
+@click.group()
+def dataset():
+    """Kaggle datasets: export path-finding benchmarks, random walks and growth tables;
+    verify submissions.
+
+    \b
+    Examples:
+      cayley dataset export paths S_16 --gens lrx --count 100 --scramble-length 16 --seed 0 --out lrx16
+      cayley dataset verify lrx16 --submission lrx16/sample_submission.csv
+      cayley dataset export walks S_10 --gens pancake --count 1000 --length 20 --out walks10
+      cayley dataset export growth --families lrx@3-10 --families pancake@3-9 --out growth
+    """
+
+
+@dataset.group()
+def export():
+    """Write a dataset folder (with dataset-metadata.json and README.md)."""
+
+
+@export.command("paths")
+@click.argument("group")
+@click.option("--gens", "-g", required=True, help=GENS_HELP)
+@click.option("--count", "-n", type=click.IntRange(min=1), required=True, help="Number of test states.")
+@click.option("--scramble-length", "-l", type=click.IntRange(min=0), default=None,
+              help="Random moves per state (default: uniformly random states).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seeds the states and beam search.")
+@click.option("--start", default=None, help="Central state, e.g. 00001111 (repeated symbols: Schreier graph).")
+@click.option("--layout", type=click.Choice(["id-path", "initial-state-id", "id-permutation-solution"]),
+              default="id-path", show_default=True,
+              help="id,initial_state / id,path; initial_state_id,...; or id,n,permutation / id,permutation,solution.")
+@click.option("--rename", default=None,
+              help="Move names: OLD=NEW,OLD=NEW, a CSV/JSON file, or the preset pancake-size (R1 -> R2, ...).")
+@click.option("--heuristic", type=click.Choice(["auto", "hamming", "breakpoints"]), default="auto", show_default=True,
+              help="Beam search heuristic; auto: breakpoints for pancake and reversals, else Hamming.")
+@click.option("--beam-width", type=click.IntRange(min=1), default=1024, show_default=True)
+@click.option("--max-steps", type=click.IntRange(min=1), default=1000, show_default=True)
+@click.option("--ball", default="auto", show_default=True,
+              help="Radius of the BFS ball beam search meets around the central state (auto: <= 50,000 states).")
+@click.option("--exact/--no-exact", default=True, show_default=True, help="Write solutions.csv with exact distances.")
+@click.option("--exact-max-states", type=click.IntRange(min=1), default=1_000_000, show_default=True,
+              help="State budget of meet-in-the-middle per row.")
+@click.option("--table-max-states", type=click.IntRange(min=0), default=2_000_000, show_default=True,
+              help="Use one BFS distance table when the graph has at most this many states.")
+@_common_meta
+@_format_option
+def export_paths_cmd(group, gens, count, scramble_length, seed, start, layout, rename, heuristic, beam_width,
+                     max_steps, ball, exact, exact_max_states, table_max_states, out, title, dataset_id, license_,
+                     overwrite, fmt):
+    """Path-finding benchmark on the Cayley/Schreier graph of GROUP in the Kaggle layout:
+    test.csv, puzzle_info.json, sample_submission.csv (beam search) and solutions.csv."""
+    from ..datasets import export_paths
+
+    e = export_paths(
+        group, gens, count=count, out=out, scramble_length=scramble_length, seed=seed, start=start, layout=layout,
+        rename=rename, heuristic=heuristic, beam_width=beam_width, max_steps=max_steps, ball=_ball(ball),
+        exact=exact, exact_max_states=exact_max_states, table_max_states=table_max_states, title=title,
+        dataset_id=dataset_id, license=license_, overwrite=overwrite, progress=_Counter("solving"),
+    )
+    d = {"out": e.out, "count": e.count, "score": e.score, "beam_solved": e.beam_solved,
+         "optimal_known": e.optimal_known, "optimal_score": e.optimal_score, "seconds": round(e.seconds, 3),
+         "id": e.metadata["id"]}
+    if fmt == "json":
+        click.echo(json.dumps(d))
+        return
+    click.echo(f"wrote {e.out}: {e.count} states, sample submission score {e.score} "
+               f"({e.beam_solved} solved by beam search)")
+    if exact:
+        opt = f", optimal score {e.optimal_score}" if e.optimal_score is not None else ""
+        click.echo(f"exact distances known for {e.optimal_known} of {e.count}{opt}")
+    click.echo(f"{e.seconds:.2f} s; kaggle datasets create -p {e.out}")
+
+
+@export.command("walks")
+@click.argument("group")
+@click.option("--gens", "-g", required=True, help=GENS_HELP)
+@click.option("--count", "-n", type=click.IntRange(min=1), required=True, help="Number of walks.")
+@click.option("--length", "-l", type=click.IntRange(min=0), required=True, help="Moves per walk.")
+@click.option("--mode", type=click.Choice(["classic", "non_backtracking", "bfs_unique"]), default="classic",
+              show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--start", default=None, help="Central state (repeated symbols: Schreier graph).")
+@click.option("--rename", default=None, help="Move names in puzzle_info.json (as for export paths).")
+@click.option("--exact/--no-exact", default=True, show_default=True, help="Exact distances from a BFS table.")
+@click.option("--table-max-states", type=click.IntRange(min=0), default=2_000_000, show_default=True)
+@_common_meta
+@_format_option
+def export_walks_cmd(group, gens, count, length, mode, seed, start, rename, exact, table_max_states, out, title,
+                     dataset_id, license_, overwrite, fmt):
+    """Random-walk training set on GROUP: state, walk length, exact distance when known."""
+    from ..datasets import export_walks
+
+    e = export_walks(group, gens, count=count, length=length, out=out, mode=mode, seed=seed, start=start,
+                     rename=rename, exact=exact, table_max_states=table_max_states, title=title,
+                     dataset_id=dataset_id, license=license_, overwrite=overwrite)
+    if fmt == "json":
+        click.echo(json.dumps({"out": e.out, "rows": e.rows, "distances_known": e.distances_known,
+                               "seconds": round(e.seconds, 3), "id": e.metadata["id"]}))
+        return
+    click.echo(f"wrote {e.out}: {e.rows:,} states, exact distances for {e.distances_known:,}; {e.seconds:.2f} s")
+
+
+@export.command("growth")
+@click.option("--families", "-f", multiple=True, help="FAMILY[:PARAMS]@DEGREES, e.g. lrx@3-10, top_spin:k=3@5,7.")
+@click.option("--reference", is_flag=True, help="Also export the graphs of cayley's shared reference tables.")
+@click.option("--reference-max-states", type=click.IntRange(min=1), default=1_000_000, show_default=True,
+              help="Largest reference graph to include.")
+@click.option("--start", default=None, help="Start state for the --families rows.")
+@click.option("--engine", type=click.Choice(["auto", "hash", "rank"]), default="auto", show_default=True)
+@click.option("--max-states", type=click.IntRange(min=1), default=None, help="Stop each search after this many states.")
+@_common_meta
+@_format_option
+def export_growth_cmd(families, reference, reference_max_states, start, engine, max_states, out, title, dataset_id,
+                      license_, overwrite, fmt):
+    """Growth functions (CSV, and Parquet when pyarrow is installed) with provenance."""
+    from ..datasets import export_growth
+
+    e = export_growth(list(families), out=out, reference=reference, reference_max_states=reference_max_states,
+                      start=start, engine=engine, max_states=max_states, title=title, dataset_id=dataset_id,
+                      license=license_, overwrite=overwrite, progress=_Counter("graphs"))
+    if fmt == "json":
+        click.echo(json.dumps({"out": e.out, "rows": e.rows, "from_store": e.from_store, "computed": e.computed,
+                               "parquet": e.parquet, "seconds": round(e.seconds, 3), "id": e.metadata["id"]}))
+        return
+    extra = " and growth.parquet" if e.parquet else ""
+    click.echo(f"wrote {e.out}/growth.csv{extra}: {e.rows} graphs ({e.from_store} from the results store, "
+               f"{e.computed} computed); {e.seconds:.2f} s")
+
+
+@dataset.command("verify")
+@click.argument("folder", type=click.Path(file_okay=False))
+@click.option("--submission", "-s", required=True, type=click.Path(dir_okay=False), help="Submission CSV.")
+@click.option("--max-errors", type=click.IntRange(min=1), default=5, show_default=True, help="Problems to list.")
+@_format_option
+def verify(folder, submission, max_errors, fmt):
+    """Check a submission against the dataset in FOLDER: every id once, valid move names,
+    every path ends at the central state. Prints the score (total moves); exit code 1 when
+    the submission is rejected."""
+    from ..datasets import verify_submission
+
+    r = verify_submission(folder, submission, max_errors=max_errors)
+    if fmt == "json":
+        click.echo(json.dumps({
+            "ok": r.ok, "score": r.score, "rows": r.rows, "valid_rows": r.valid_rows,
+            "expected_rows": r.expected_rows, "error_count": r.error_count,
+            "errors": [{"row": e.row, "id": e.id, "reason": e.reason} for e in r.errors],
+        }))
+    else:
+        click.echo(r.summary())
+        for e in r.errors[1:]:
+            click.echo(f"  also: {e}")
+    if not r.ok:
+        click.get_current_context().exit(1)

@@ -1,0 +1,395 @@
+"""Path-finding benchmarks in the layout of the Kaggle CayleyPy competitions."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from math import factorial
+from typing import Callable, Mapping, Optional, Union
+
+import numpy as np
+
+from ..errors import InvalidInputError, NoPathError
+from ..graphs.graph import CayleyGraph
+from ..graphs.paths._common import SeedLike, check_positive
+from ._format import (Resource, check_dataset_id, check_license, column, finish_folder, prepare_folder, reproduce,
+                      write_json, write_table)
+from .puzzle import get_layout, inverse_graph, parse_rename, puzzle_info, state_key
+
+__all__ = ["PathsExport", "export_paths"]
+
+# beam search meets a breadth-first ball around the central state of at most this many states
+BALL_STATES = 50_000
+
+
+@dataclass(frozen=True)
+class PathsExport:
+    """Summary of :func:`export_paths`.
+
+    ``score`` is the total number of moves of the sample submission; ``beam_solved`` counts
+    the rows beam search solved (the others undo their scramble); ``optimal_known`` counts
+    the rows whose exact distance is in ``solutions.csv``, and ``optimal_score`` sums those
+    distances (None when not all are known).
+    """
+
+    out: str
+    count: int
+    score: int
+    beam_solved: int
+    optimal_known: int
+    optimal_score: Optional[int]
+    seconds: float
+    metadata: dict
+
+
+def export_paths(
+    group: str,
+    gens: str,
+    *,
+    count: int,
+    out,
+    scramble_length: Optional[int] = None,
+    seed: SeedLike = 0,
+    start: Optional[str] = None,
+    layout: str = "id-path",
+    rename: Union[None, str, Mapping[str, str]] = None,
+    heuristic: str = "auto",
+    beam_width: int = 1024,
+    max_steps: int = 1000,
+    ball: Union[int, str] = "auto",
+    exact: bool = True,
+    exact_max_states: int = 1_000_000,
+    table_max_states: int = 2_000_000,
+    title: Optional[str] = None,
+    dataset_id: Optional[str] = None,
+    license: str = "CC0-1.0",
+    overwrite: bool = False,
+    progress: Optional[Callable[[int, int], None]] = None,
+) -> PathsExport:
+    """Write a path-finding dataset: ``test.csv``, ``puzzle_info.json``,
+    ``sample_submission.csv`` (beam search, every path checked), ``solutions.csv`` (exact
+    distances where computable), ``README.md`` and ``dataset-metadata.json``.
+
+    Parameters
+    ----------
+    group, gens : str
+        The graph, as for ``cayley growth`` (``"S_16"``, ``"lrx"``).
+    count : int
+        Number of test states (distinct, none the central state unless the graph has
+        fewer states).
+    out : path
+        Output folder (created).
+    scramble_length : int, optional
+        Each state is ``scramble_length`` random non-backtracking moves by the inverse
+        generators from the central state, so undoing them is a path of that length.
+        None: uniformly random states (needs generators that reach every arrangement).
+    seed : int, numpy Generator or None
+        Seeds the states and beam search tie-breaking; the same seed gives the same files.
+    start : str, optional
+        Central state (repeated symbols: a Schreier graph); default the identity.
+    layout : {"id-path", "initial-state-id", "id-permutation-solution"}
+        Column names: ``id,initial_state`` / ``id,path`` (default);
+        ``initial_state_id,initial_state`` / ``initial_state_id,path``;
+        ``id,n,permutation`` / ``id,permutation,solution``.
+    rename : str or mapping, optional
+        Move names in the dataset (see :func:`~cayley.datasets.puzzle.parse_rename`).
+    heuristic : {"auto", "hamming", "breakpoints"}
+        Beam search heuristic; auto: breakpoints for pancake and reversals, else Hamming.
+    beam_width, max_steps : int
+        Beam search settings.
+    ball : int or "auto"
+        Beam search meets a breadth-first ball of this radius around the central state;
+        auto: the largest radius sure to hold at most 50,000 states (counting paths that
+        never undo their last move).
+    exact : bool
+        Compute exact distances (``solutions.csv``): a breadth-first distance table when
+        the graph has at most ``table_max_states`` states, otherwise meet-in-the-middle
+        with at most ``exact_max_states`` states per row, and for pancake and reversals a
+        path as long as the breakpoint lower bound.
+    title, dataset_id, license : str, optional
+        Kaggle metadata: dataset title, ``owner/slug`` (default ``cayley/<slug>``) and license.
+    overwrite : bool
+        Replace an earlier export in ``out``.
+    progress : callable, optional
+        Called as ``progress(done, count)`` after each row.
+
+    Returns
+    -------
+    PathsExport
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> e = export_paths("S_6", "pancake", count=4, scramble_length=5, seed=1, out=tempfile.mkdtemp())
+    >>> e.count, e.beam_solved, e.optimal_known, e.score >= e.optimal_score
+    (4, 4, 4, True)
+    """
+    t0 = time.perf_counter()
+    check_positive("count", count, allow_none=False)
+    check_positive("scramble_length", scramble_length, allow_zero=True)
+    check_positive("beam_width", beam_width, allow_none=False)
+    check_positive("max_steps", max_steps, allow_none=False)
+    check_positive("exact_max_states", exact_max_states, allow_none=False)
+    check_positive("table_max_states", table_max_states, allow_zero=True, allow_none=False)
+    if heuristic not in ("auto", "hamming", "breakpoints"):
+        raise InvalidInputError(f"unknown heuristic {heuristic!r}: expected auto, hamming or breakpoints")
+    if ball != "auto":
+        check_positive("ball", ball, allow_zero=True, allow_none=False)
+    check_license(license)
+    check_dataset_id(dataset_id)
+    lay = get_layout(layout)
+    graph = CayleyGraph.from_spec(group, gens, start=start)
+    names = parse_rename(rename, graph.generators)
+    folder = prepare_folder(out, overwrite)
+    rng = np.random.default_rng(seed)
+
+    states, undo = _make_states(graph, count, scramble_length, rng)
+    h = _heuristic(graph, heuristic)
+    radius = _ball_radius(graph) if ball == "auto" else int(ball)
+    table, order = _exact_table(graph, exact, table_max_states)
+    bound = _lower_bound(graph) if exact else None
+
+    from ..graphs.paths import beam_search, meet_in_the_middle
+
+    gen_names = graph.generators.names
+    samples, solutions = [], []
+    beam_solved = 0
+    for i, s in enumerate(states):
+        try:
+            p = beam_search(graph, s, h, beam_width=beam_width, max_steps=max_steps, ball=radius, seed=rng)
+            moves, beam_optimal = list(p.moves), p.optimal
+            beam_solved += 1
+        except NoPathError:
+            if undo[i] is None:
+                raise InvalidInputError(
+                    f"beam search found no path from state {i} {s.tolist()}; try a wider beam (--beam-width) "
+                    "or a larger --ball"
+                ) from None
+            moves, beam_optimal = undo[i], False
+        _check(graph, s, moves)
+        opt_len, opt_method, opt_moves = None, None, None
+        if exact:
+            if table is not None:
+                tp = table.path(s)
+                opt_len, opt_method, opt_moves = tp.length, "table", list(tp.moves)
+            elif beam_optimal:
+                opt_len, opt_method, opt_moves = len(moves), "bfs", moves
+            elif bound is not None and int(bound(s.reshape(1, -1))[0]) >= len(moves):
+                opt_len, opt_method, opt_moves = len(moves), "lower_bound", moves
+            else:
+                try:
+                    mp = meet_in_the_middle(graph, s, max_states=exact_max_states)
+                    opt_len, opt_method, opt_moves = mp.length, "mitm", list(mp.moves)
+                except NoPathError:
+                    pass
+            if opt_moves is not None:
+                _check(graph, s, opt_moves)
+                if len(moves) < opt_len:  # a shorter valid path disproves optimality: a bug
+                    raise RuntimeError(f"internal error: path of length {len(moves)} beats the optimum {opt_len}")
+        samples.append([names[gen_names[m]] for m in moves])
+        solutions.append((opt_len, opt_method, None if opt_moves is None else [names[gen_names[m]] for m in opt_moves]))
+        if progress is not None:
+            progress(i + 1, len(states))
+
+    # --- tables ---------------------------------------------------------------------
+    test_cols = [column(c) for c in lay.test]
+    sub_cols = [column(c) for c in lay.submission]
+
+    def test_row(i, s):
+        return [{"id": i, "initial_state_id": i, "initial_state": s, "permutation": s, "n": graph.degree}[c]
+                for c in lay.test]
+
+    def sub_row(i, s, path):
+        return [{"id": i, "initial_state_id": i, "permutation": s, "path": path, "solution": path}[c]
+                for c in lay.submission]
+
+    write_table(folder / "test.csv", test_cols, (test_row(i, s) for i, s in enumerate(states)))
+    write_table(folder / "sample_submission.csv", sub_cols, (sub_row(i, s, p) for i, (s, p) in enumerate(zip(states, samples))))
+    info = puzzle_info(graph, group, gens, names, lay)
+    write_json(folder / "puzzle_info.json", info)
+    resources = [
+        Resource("test.csv", "The states to solve.", test_cols),
+        Resource("sample_submission.csv", "A valid submission found by beam search (its score is the total "
+                 "number of moves).", sub_cols),
+        Resource("puzzle_info.json", "Central state, the generators (moves) by name as one-line permutations, "
+                 "the action convention and the layout."),
+    ]
+    known = [x for x in solutions if x[0] is not None]
+    if exact:
+        sol_cols = [column(lay.id), column("scramble_length"), column("sample_length"), column("optimal_length"),
+                    column("optimal_method"), column("optimal_path")]
+        write_table(folder / "solutions.csv", sol_cols, (
+            [i, scramble_length, len(samples[i]), ol, om, op] for i, (ol, om, op) in enumerate(solutions)))
+        resources.insert(2, Resource("solutions.csv", "Exact distances (optimal lengths) where computable, with "
+                                     "a shortest path.", sol_cols))
+
+    # --- card and metadata ----------------------------------------------------------
+    score = int(sum(len(p) for p in samples))
+    opt_score = int(sum(x[0] for x in known)) if known and len(known) == len(states) else None
+    how_states = (f"Each state is {scramble_length} random moves (never straight back) by the inverse generators "
+                  "from the central state, so its distance is at most that" if scramble_length is not None else
+                  "Each state is a uniformly random arrangement of the central state's symbols")
+    heur = type(h).__name__ if h is not None else "default"
+    how = (
+        f"{how_states}; states are distinct. The sample submission was found by beam search (width {beam_width}, "
+        f"heuristic {heur}, meeting a breadth-first ball of radius {radius} around the central state); "
+        f"{beam_solved} of {len(states)} rows were solved by it"
+        + (", the others undo their scramble" if beam_solved < len(states) else "")
+        + ". Every path was checked by replaying its moves."
+    )
+    if exact:
+        how += (" Exact distances: " + (f"a breadth-first distance table of all {order:,} states" if table is not None
+                else f"meet-in-the-middle (bidirectional BFS, at most {exact_max_states:,} states per row)"
+                + (", or a beam path as long as the breakpoint lower bound" if bound is not None else ""))
+                + f"; known for {len(known)} of {len(states)} rows.")
+    gens_desc = ", ".join(f"{names[n]}" for n in gen_names)
+    what = (
+        f"Path-finding benchmark on the {'Schreier' if graph.is_schreier else 'Cayley'} graph {graph.name} "
+        f"({len(gen_names)} moves: {gens_desc}). Each row of `test.csv` is a state; a solution is a sequence of "
+        "moves from it to the central state (`puzzle_info.json`). A move p sends a state s to s' with "
+        "s'[i] = s[p[i]]. The score of a submission is the total number of moves (lower is better); check one "
+        f"with `cayley dataset verify DIR --submission FILE`."
+    )
+    command, call = reproduce(
+        ["cayley", "dataset", "export", "paths"], "export_paths", [(None, group), ("--gens", gens)], [
+            ("--count", "count", count, None), ("--scramble-length", "scramble_length", scramble_length, None),
+            ("--seed", "seed", seed if isinstance(seed, (int, np.integer)) else None, None),
+            ("--start", "start", start, None), ("--layout", "layout", layout, "id-path"),
+            ("--rename", "rename", rename, None), ("--heuristic", "heuristic", heuristic, "auto"),
+            ("--beam-width", "beam_width", beam_width, 1024), ("--max-steps", "max_steps", max_steps, 1000),
+            ("--ball", "ball", ball, "auto"), ("--exact", "exact", exact, True),
+            ("--exact-max-states", "exact_max_states", exact_max_states, 1_000_000),
+            ("--table-max-states", "table_max_states", table_max_states, 2_000_000),
+            ("--title", "title", title, None), ("--id", "dataset_id", dataset_id, None),
+            ("--license", "license", license, "CC0-1.0"), ("--out", "out", str(out), None),
+        ])
+    python = "from cayley.datasets import export_paths\n" + call
+    facts = [("graph", graph.name), ("states", f"{len(states)}"), ("sample submission score", f"{score}"),
+             ("rows solved by beam search", f"{beam_solved}")]
+    if exact:
+        facts.append(("exact distances known", f"{len(known)} of {len(states)}"))
+        if opt_score is not None:
+            facts.append(("optimal score", f"{opt_score}"))
+    title = title or f"Cayley paths {graph.name}"
+    meta = finish_folder(
+        folder, title=title, dataset_id=dataset_id, license=license, resources=resources, what=what, how=how,
+        subtitle=f"Path-finding benchmark: {len(states)} states of {graph.name}, made with cayley",
+        command=command, python=python, facts=facts, keywords=["mathematics", "puzzles"],
+    )
+    return PathsExport(str(folder), len(states), score, beam_solved, len(known), opt_score,
+                       time.perf_counter() - t0, meta)
+
+
+# -------------------------------------------------------------------------------------
+def _make_states(graph: CayleyGraph, count: int, length: Optional[int], rng):
+    """``count`` distinct states (avoiding the central state while there are enough others)
+    and, for scrambles, the moves that undo each."""
+    from ..graphs.paths import scramble
+
+    central = state_key(graph.start)
+    seen: set[bytes] = set()
+    states, undo = [], []
+    if length is None:
+        if graph.order() != _arrangements(graph.start):
+            raise InvalidInputError(
+                f"uniformly random states need generators that reach every arrangement, but {graph.name} has "
+                f"{graph.order():,} of {_arrangements(graph.start):,}; pass a scramble length"
+            )
+        sampler = lambda: (rng.permutation(graph.start), None)  # noqa: E731
+    else:
+        inv = inverse_graph(graph)
+
+        def sampler():
+            p = scramble(inv, length, seed=rng)
+            return p.target, list(p.moves)[::-1]
+
+    avail = graph.order()
+    if count > avail:
+        raise InvalidInputError(f"count {count} exceeds the {avail:,} states of {graph.name}")
+    tries = 0
+    while len(states) < count:
+        s, u = sampler()
+        tries += 1
+        k = state_key(s)
+        if k not in seen and (k != central or count == avail):
+            seen.add(k)
+            states.append(np.asarray(s, dtype=np.int64))
+            undo.append(u)
+        elif tries > 50 * count + 1000:
+            raise InvalidInputError(
+                f"found only {len(states)} distinct states for count={count} after {tries:,} tries "
+                f"({graph.name}{'' if length is None else f', scramble length {length}'}); "
+                "lower the count or lengthen the scramble"
+            )
+    return states, undo
+
+
+def _arrangements(start: np.ndarray) -> int:
+    total = factorial(len(start))
+    for c in np.bincount(start):
+        total //= factorial(int(c))
+    return total
+
+
+def _heuristic(graph: CayleyGraph, name: str):
+    from ..graphs.heuristics import Breakpoints, Hamming, default_heuristic
+
+    if name == "hamming":
+        return Hamming(graph.start)
+    if name == "breakpoints":
+        return Breakpoints(graph.start, kind="reversals" if graph.generators.family == "full_reversals" else "pancake")
+    return default_heuristic(graph)
+
+
+def _lower_bound(graph: CayleyGraph):
+    """An admissible heuristic (a proven lower bound on the distance), or None."""
+    from ..graphs.heuristics import Breakpoints
+
+    if graph.is_schreier:
+        return None
+    if graph.generators.family == "pancake":
+        return Breakpoints(graph.start, kind="pancake")
+    if graph.generators.family == "full_reversals":
+        b = Breakpoints(graph.start, kind="reversals")
+        return lambda s: np.ceil(b(s))
+    return None
+
+
+def _ball_radius(graph: CayleyGraph) -> int:
+    """The largest radius whose ball around the central state surely has at most
+    :data:`BALL_STATES` states: it holds at most as many states as there are words of that
+    length or less, and in an undirected graph a shortest path never undoes its last move,
+    so after the first move each step has at most ``k - 1`` choices."""
+    k = len(graph.generators)
+    step = k - 1 if graph.undirected else k
+    total, layer, radius = 1, 1, 0
+    while radius < graph.degree ** 2 + 64:  # the ball search stops by itself once a graph is exhausted
+        layer = layer * (k if radius == 0 else step)
+        if total + layer > BALL_STATES:
+            break
+        total += layer
+        radius += 1
+    return radius
+
+
+def _exact_table(graph: CayleyGraph, exact: bool, limit: int):
+    """An exact distance table when the graph is small enough; and its order."""
+    if not exact or limit == 0:
+        return None, None
+    try:
+        order = graph.order()
+    except Exception:  # sympy failure: no table
+        return None, None
+    if order > limit:
+        return None, order
+    from ..graphs.heuristics import PatternDatabase
+
+    return PatternDatabase.build(graph), order
+
+
+def _check(graph: CayleyGraph, state: np.ndarray, moves) -> None:
+    """Replay ``moves`` from ``state``; it must end at the central state."""
+    from ..graphs.paths import apply_path
+
+    if not np.array_equal(apply_path(graph, state, moves), graph.start):
+        raise RuntimeError(f"internal error: a path from {state.tolist()} does not reach the central state")

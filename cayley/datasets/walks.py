@@ -1,0 +1,154 @@
+"""Random-walk training sets: states, how many moves the walk took, exact distances."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Mapping, Optional, Union
+
+import numpy as np
+
+from ..errors import InvalidInputError
+from ..graphs.graph import CayleyGraph
+from ..graphs.paths._common import SeedLike, check_positive
+from ._format import (Resource, check_dataset_id, check_license, column, finish_folder, prepare_folder, reproduce,
+                      write_json, write_table)
+from .puzzle import LAYOUTS, parse_rename, puzzle_info
+
+__all__ = ["WalksExport", "export_walks"]
+
+
+@dataclass(frozen=True)
+class WalksExport:
+    """Summary of :func:`export_walks`: rows written, rows with an exact distance, and
+    whether every walk length bounded its distance from above (always, by construction)."""
+
+    out: str
+    rows: int
+    distances_known: int
+    seconds: float
+    metadata: dict
+
+
+def export_walks(
+    group: str,
+    gens: str,
+    *,
+    count: int,
+    length: int,
+    out,
+    mode: str = "classic",
+    seed: SeedLike = 0,
+    start: Optional[str] = None,
+    rename: Union[None, str, Mapping[str, str]] = None,
+    exact: bool = True,
+    table_max_states: int = 2_000_000,
+    title: Optional[str] = None,
+    dataset_id: Optional[str] = None,
+    license: str = "CC0-1.0",
+    overwrite: bool = False,
+) -> WalksExport:
+    """Write a random-walk training set (``walks.csv``), ``puzzle_info.json``, ``README.md``
+    and ``dataset-metadata.json``.
+
+    The walks are :func:`cayley.graphs.paths.random_walks` from the central state by the
+    inverse generators, so ``walk_length`` moves by the generators lead back from each
+    state: an upper bound on its distance, the usual target of a learned heuristic.
+
+    Parameters
+    ----------
+    group, gens : str
+        The graph (``"S_12"``, ``"pancake"``).
+    count, length : int
+        Number of walks and moves per walk (``bfs_unique``: states kept per layer, layers).
+    out : path
+        Output folder.
+    mode : {"classic", "non_backtracking", "bfs_unique"}
+        See :func:`~cayley.graphs.paths.random_walks`.
+    seed : int, numpy Generator or None
+    start : str, optional
+        Central state (repeated symbols: a Schreier graph).
+    rename : optional
+        Move names in ``puzzle_info.json`` (see :func:`~cayley.datasets.puzzle.parse_rename`).
+    exact : bool
+        Fill ``distance`` from a breadth-first distance table when the graph has at most
+        ``table_max_states`` states (left empty otherwise).
+    title, dataset_id, license, overwrite
+        As in :func:`~cayley.datasets.export_paths`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> e = export_walks("S_6", "lrx", count=5, length=8, seed=0, out=tempfile.mkdtemp())
+    >>> e.rows, e.distances_known
+    (45, 45)
+    """
+    t0 = time.perf_counter()
+    check_positive("count", count, allow_none=False)
+    check_positive("length", length, allow_zero=True, allow_none=False)
+    check_positive("table_max_states", table_max_states, allow_zero=True, allow_none=False)
+    if mode not in ("classic", "non_backtracking", "bfs_unique"):
+        raise InvalidInputError(f"unknown mode {mode!r}: expected classic, non_backtracking or bfs_unique")
+    check_license(license)
+    check_dataset_id(dataset_id)
+    graph = CayleyGraph.from_spec(group, gens, start=start)
+    names = parse_rename(rename, graph.generators)
+    folder = prepare_folder(out, overwrite)
+
+    from ..graphs.heuristics import PatternDatabase
+    from ..graphs.paths import random_walks
+
+    table = None
+    order = None
+    if exact and table_max_states:
+        try:
+            order = graph.order()
+        except Exception:  # sympy failure: no table
+            order = None
+        if order is not None and order <= table_max_states:
+            table = PatternDatabase.build(graph)
+    w = random_walks(graph, count=count, length=length, mode=mode, seed=seed, table=table)
+    dist = w.distances if w.distances is not None else [None] * len(w)
+    if table is not None and np.any(np.asarray(dist) > w.steps):  # a walk shorter than the distance: a bug
+        raise RuntimeError("internal error: a walk length is below the exact distance")
+    cols = [column("state"), column("walk"), column("walk_length"), column("distance")]
+    rows = write_table(folder / "walks.csv", cols, (
+        [s, int(k), int(st), None if d is None or d < 0 else int(d)]
+        for s, k, st, d in zip(w.states, w.walk, w.steps, dist)))
+    write_json(folder / "puzzle_info.json", puzzle_info(graph, group, gens, names, LAYOUTS["id-path"]))
+    known = 0 if w.distances is None else int(np.count_nonzero(np.asarray(w.distances) >= 0))
+
+    resources = [
+        Resource("walks.csv", "States from random walks with their walk lengths and exact distances.", cols),
+        Resource("puzzle_info.json", "Central state and the generators (moves) by name as one-line permutations."),
+    ]
+    what = (f"Random-walk training set on the {'Schreier' if graph.is_schreier else 'Cayley'} graph {graph.name}: "
+            f"{rows:,} states, each with the number of moves its walk took from the central state and, where "
+            "computed, its exact distance. Use it to train a distance estimate (heuristic) for path finding.")
+    mode_text = {"classic": "each move a uniformly random generator",
+                 "non_backtracking": "never stepping straight back",
+                 "bfs_unique": "a breadth-first search whose layers were cut to random samples"}[mode]
+    how = (f"{count} walks of {length} moves ({mode_text}) from the central state by the inverse generators "
+           "(cayley.graphs.paths.random_walks), so walk_length moves by the generators lead back: an upper bound on "
+           "the distance. " + (f"Exact distances from a breadth-first distance table of all {order:,} states."
+                               if table is not None else "Exact distances were not computed (graph too large)."))
+    command, call = reproduce(
+        ["cayley", "dataset", "export", "walks"], "export_walks", [(None, group), ("--gens", gens)], [
+            ("--count", "count", count, None), ("--length", "length", length, None),
+            ("--mode", "mode", mode, "classic"),
+            ("--seed", "seed", seed if isinstance(seed, (int, np.integer)) else None, None),
+            ("--start", "start", start, None), ("--rename", "rename", rename, None),
+            ("--exact", "exact", exact, True), ("--table-max-states", "table_max_states", table_max_states, 2_000_000),
+            ("--title", "title", title, None), ("--id", "dataset_id", dataset_id, None),
+            ("--license", "license", license, "CC0-1.0"), ("--out", "out", str(out), None),
+        ])
+    python = "from cayley.datasets import export_walks\n" + call
+    facts = [("graph", graph.name), ("rows", f"{rows:,}"), ("exact distances", f"{known:,} of {rows:,}")]
+    meta = finish_folder(
+        folder, title=title or f"Cayley walks {graph.name}", dataset_id=dataset_id, license=license,
+        resources=resources, what=what, how=how,
+        subtitle=f"Random walks on {graph.name} with walk lengths and distances, made with cayley",
+        command=command, python=python, facts=facts,
+        keywords=["mathematics"],
+    )
+    return WalksExport(str(folder), rows, known, time.perf_counter() - t0, meta)
