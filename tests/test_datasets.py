@@ -36,6 +36,12 @@ def run(*args):
     return CliRunner().invoke(main, [str(a) for a in args])
 
 
+@pytest.fixture(autouse=True)
+def private_default_store(tmp_path, monkeypatch):
+    """The default results store lives under $XDG_DATA_HOME: keep it private to each test."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+
+
 # -------------------------------------------------------------------------------------
 # independent oracles
 # -------------------------------------------------------------------------------------
@@ -515,6 +521,62 @@ def test_growth_export_of_reference_families_rereads_identically(tmp_path):
     assert (tmp_path / "again.csv").read_text() == (out / "growth.csv").read_text()
 
 
+def test_growth_reference_round_trip_through_the_results_store(tmp_path):
+    """Computed rows saved in the store, then exported from the store alone: identical to
+    the reference rows and to the computed export."""
+    from cayley.conjectures.store import ResultsStore
+
+    db = tmp_path / "r.sqlite"
+    first = export_growth(out=tmp_path / "a", reference=True, reference_max_states=720, store=db, save=True)
+    assert first.computed == first.rows == first.saved == len(ResultsStore(db)) >= 30
+    again = export_growth(out=tmp_path / "b", store=db, all_stored=True)
+    assert again.from_store == again.rows == first.rows and again.computed == 0
+    a, b = load(tmp_path / "a")["growth"], load(tmp_path / "b")["growth"]
+    key = lambda r: (json.dumps(r["generators"]), r["start"])  # noqa: E731
+    by_def = {key(r): r for r in b}
+    for (table, g), row in zip(reference_graphs(720), a):
+        other = by_def[key(row)]
+        assert other["source"] == "store" and row["source"] == "computed"
+        for c in ("family", "params", "degree", "order", "size", "growth", "diameter", "completed", "version",
+                  "engine", "backend", "seconds"):
+            assert other[c] == row[c], c
+        ref_key = "".join(map(str, g.start.tolist())) if table == "lrx_coset" else str(g.degree)
+        assert other["growth"] == load_reference(table)[ref_key]
+
+
+def test_growth_rows_from_store_or_computed(tmp_path):
+    from cayley import CayleyGraph, bfs
+    from cayley.conjectures.store import ResultsStore
+
+    db = tmp_path / "r.sqlite"
+    store = ResultsStore(db)
+    stored = bfs(CayleyGraph.from_spec("S_5", "lrx"))
+    store.save(stored, seconds=123.0)
+    e = export_growth(["lrx@4-6"], out=tmp_path / "a", store=db)
+    assert (e.from_store, e.computed, e.saved, len(store)) == (1, 2, 0, 1)
+    rows = load(tmp_path / "a")["growth"]
+    assert [r["source"] for r in rows] == ["computed", "store", "computed"]
+    assert rows[1]["seconds"] == round(stored.seconds, 6) and rows[1]["growth"] == stored.growth
+    e = export_growth(["lrx@4-6"], out=tmp_path / "b", store=db, save=True)
+    assert (e.from_store, e.computed, e.saved, len(store)) == (1, 2, 2, 3)
+    # the default store ($XDG_DATA_HOME) is read when it exists, never created by a read
+    export_growth(["lrx@4"], out=tmp_path / "c")
+    assert not (tmp_path / "xdg").exists()
+    r = run("dataset", "export", "growth", "--families", "lrx@4-5", "--save", "--out", tmp_path / "d",
+            "--format", "json")
+    assert json.loads(r.stdout)["saved"] == 2 and (tmp_path / "xdg" / "cayley" / "results.sqlite").is_file()
+    r = run("dataset", "export", "growth", "--families", "lrx@4-5", "--out", tmp_path / "e", "--format", "json")
+    assert json.loads(r.stdout)["from_store"] == 2
+    r = run("dataset", "export", "growth", "--families", "lrx@4-5", "--no-store", "--out", tmp_path / "f",
+            "--format", "json")
+    assert json.loads(r.stdout)["from_store"] == 0
+    r = run("dataset", "export", "growth", "--db", db, "--all-stored", "--out", tmp_path / "g", "--format", "json")
+    assert json.loads(r.stdout)["rows"] == 3 and json.loads(r.stdout)["from_store"] == 3
+    assert "--all-stored" in (tmp_path / "g" / "README.md").read_text()
+    r = run("dataset", "export", "growth", "--families", "lrx@4", "--no-store", "--save", "--out", tmp_path / "h")
+    assert r.exit_code == 2
+
+
 def test_growth_families_and_cli(tmp_path):
     r = run("dataset", "export", "growth", "--families", "pancake@3-6", "--families", "top_spin:k=3@5",
             "--out", tmp_path / "g", "--format", "json")
@@ -541,6 +603,12 @@ def test_growth_parquet_when_pyarrow(tmp_path):
     assert [tuple(r["growth"]) for r in t] == [r["growth"] for r in rows]
     assert [r["order"] for r in t] == [r["order"] for r in rows]
     check_kaggle_folder(tmp_path / "g")
+    # an order past int64 (21!) is kept exactly: a decimal string in Parquet, an int in the CSV
+    export_growth(["lrx@21"], max_states=10, out=tmp_path / "big")
+    from math import factorial
+
+    assert pq.read_table(tmp_path / "big" / "growth.parquet").to_pylist()[0]["order"] == str(factorial(21))
+    assert load(tmp_path / "big")["growth"][0]["order"] == factorial(21)
 
 
 # -------------------------------------------------------------------------------------

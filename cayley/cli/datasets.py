@@ -163,23 +163,33 @@ def export_walks_cmd(group, gens, count, length, mode, seed, start, rename, exac
 @click.option("--start", default=None, help="Start state for the --families rows.")
 @click.option("--engine", type=click.Choice(["auto", "hash", "rank"]), default="auto", show_default=True)
 @click.option("--max-states", type=click.IntRange(min=1), default=None, help="Stop each search after this many states.")
+@click.option("--db", type=click.Path(dir_okay=False), default=None,
+              help="Results store file; default $XDG_DATA_HOME/cayley/results.sqlite (read when it exists).")
+@click.option("--store/--no-store", default=True, show_default=True,
+              help="Take rows from the results store when it holds them; --no-store computes every row.")
+@click.option("--save", is_flag=True, help="Save the computed rows in the results store.")
+@click.option("--all-stored", is_flag=True, help="Also export every result in the results store.")
 @_common_meta
 @_format_option
-def export_growth_cmd(families, reference, reference_max_states, start, engine, max_states, out, title, dataset_id,
-                      license_, overwrite, fmt):
+def export_growth_cmd(families, reference, reference_max_states, start, engine, max_states, db, store, save,
+                      all_stored, out, title, dataset_id, license_, overwrite, fmt):
     """Growth functions (CSV, and Parquet when pyarrow is installed) with provenance."""
     from ..datasets import export_growth
 
+    if not store and (db or save or all_stored):
+        raise click.UsageError("--no-store cannot be combined with --db, --save or --all-stored")
     e = export_growth(list(families), out=out, reference=reference, reference_max_states=reference_max_states,
-                      start=start, engine=engine, max_states=max_states, title=title, dataset_id=dataset_id,
+                      start=start, engine=engine, max_states=max_states, store=(db if store else False), save=save,
+                      all_stored=all_stored, title=title, dataset_id=dataset_id,
                       license=license_, overwrite=overwrite, progress=_Counter("graphs"))
     if fmt == "json":
         click.echo(json.dumps({"out": e.out, "rows": e.rows, "from_store": e.from_store, "computed": e.computed,
-                               "parquet": e.parquet, "seconds": round(e.seconds, 3), "id": e.metadata["id"]}))
+                               "saved": e.saved, "parquet": e.parquet, "seconds": round(e.seconds, 3), "id": e.metadata["id"]}))
         return
     extra = " and growth.parquet" if e.parquet else ""
+    saved = f", {e.saved} saved" if save else ""
     click.echo(f"wrote {e.out}/growth.csv{extra}: {e.rows} graphs ({e.from_store} from the results store, "
-               f"{e.computed} computed); {e.seconds:.2f} s")
+               f"{e.computed} computed{saved}); {e.seconds:.2f} s")
 
 
 @dataset.command("verify")

@@ -24,12 +24,14 @@ _REFERENCE_FAMILIES = ("all_cycles", "all_transpositions", "coxeter", "cyclic_co
 @dataclass(frozen=True)
 class GrowthExport:
     """Summary of :func:`export_growth`: rows written, how many came from the results
-    store and how many were computed, and whether a Parquet copy was written."""
+    store and how many were computed (and saved into it), and whether a Parquet copy was
+    written."""
 
     out: str
     rows: int
     from_store: int
     computed: int
+    saved: int
     parquet: bool
     seconds: float
     metadata: dict
@@ -95,6 +97,9 @@ def export_growth(
     start: Optional[str] = None,
     engine: str = "auto",
     max_states: Optional[int] = None,
+    store=None,
+    save: bool = False,
+    all_stored: bool = False,
     title: Optional[str] = None,
     dataset_id: Optional[str] = None,
     license: str = "CC0-1.0",
@@ -106,7 +111,9 @@ def export_growth(
 
     Each row is one graph: family, parameters, degree, generators, start state, order,
     growth, diameter, completed flag and provenance (cayley version, engine, backend,
-    seconds). Rows are computed by :func:`cayley.bfs`.
+    seconds). A row comes from the results store (:mod:`cayley.conjectures.store`) when it
+    holds the graph's completed search (or, with ``max_states``, a search at least that
+    large); otherwise it is computed by :func:`cayley.bfs` (and saved there with ``save``).
 
     Parameters
     ----------
@@ -123,6 +130,14 @@ def export_growth(
         BFS engine.
     max_states : int, optional
         Stop each search after this many states (the row is then marked incomplete).
+    store : path, ResultsStore, False or None
+        The results store to read (and with ``save`` write). None: the default store
+        (``$XDG_DATA_HOME/cayley/results.sqlite``) when that file exists; False: none,
+        compute every row.
+    save : bool
+        Save the computed rows in the store (created if needed).
+    all_stored : bool
+        Also export every result in the store.
     title, dataset_id, license, overwrite
         As in :func:`~cayley.datasets.export_paths`.
     progress : callable, optional
@@ -150,12 +165,29 @@ def export_growth(
             graphs.append(CayleyGraph.from_spec(f"S_{n}", spec, start=start))
     if reference:
         graphs += [g for _, g in reference_graphs(reference_max_states)]
+    db = _open_store(store, save or all_stored)
+    if all_stored:
+        graphs += [e.graph for e in db.results()]
+    graphs = list(dict.fromkeys(graphs))  # each graph once, first mention first
     if not graphs:
-        raise InvalidInputError("nothing to export: give families (e.g. lrx@3-9) or reference=True (--reference)")
+        raise InvalidInputError(
+            "nothing to export: give families (e.g. lrx@3-9), reference=True (--reference) or all_stored=True "
+            "(--all-stored) with a non-empty store"
+        )
     folder = prepare_folder(out, overwrite)
     rows = []
+    saved = 0
     for i, g in enumerate(graphs):
-        rows.append(_row(g, engine, max_states))
+        stored = db.load(g) if db is not None else None
+        if stored is not None and (stored.completed or (max_states is not None and stored.size >= max_states)):
+            rows.append(_result_row(stored, "store"))
+        else:
+            from ..graphs import bfs
+
+            r = bfs(g, engine=engine, max_states=max_states, store_layers_up_to=0, last_layer_limit=0)
+            if save:
+                saved += int(db.save(r))
+            rows.append(_result_row(r, "computed"))
         if progress is not None:
             progress(i + 1, len(graphs))
     cols = [column(c) for c in GROWTH_COLUMNS]
@@ -168,16 +200,23 @@ def export_growth(
     what = (f"Growth functions of {len(rows)} Cayley and Schreier graphs of permutation groups: for each graph, "
             "the number of states at each distance from the start state (growth[d]), the diameter, the order "
             "and how the row was computed. Sum of growth = order for completed rows.")
+    from_store = sum(1 for r in rows if r["source"] == "store")
     how = ("Breadth-first search from the start state with cayley.bfs (engines: hash = exact hash sets of packed "
            "states; rank = a 2-bit-per-state bitset over a perfect ranking). Order: Schreier-Sims (sympy) or the "
-           "orbit size. " + ("Includes the graphs of cayley's shared reference tables (independent CayleyPy data), "
-                             "which the rows reproduce exactly. " if reference else ""))
+           f"orbit size. {len(rows) - from_store} rows were computed for this export and {from_store} read from the "
+           "cayley results store, where earlier runs saved them (column source). "
+           + ("Includes the graphs of cayley's shared reference tables (independent CayleyPy data), "
+              "which the rows reproduce exactly. " if reference else ""))
     command, call = reproduce(
         ["cayley", "dataset", "export", "growth"], "export_growth", [], [
             ("--families", "families", list(families), []), ("--reference", "reference", reference, False),
             ("--reference-max-states", "reference_max_states", reference_max_states, 1_000_000),
             ("--start", "start", start, None), ("--engine", "engine", engine, "auto"),
-            ("--max-states", "max_states", max_states, None), ("--title", "title", title, None),
+            ("--max-states", "max_states", max_states, None),
+            ("--db", "store", None if store is None or store is False else str(getattr(store, "path", store)), None),
+            ("--store", "store", False if store is False else None, None),
+            ("--save", "save", save, False), ("--all-stored", "all_stored", all_stored, False),
+            ("--title", "title", title, None),
             ("--id", "dataset_id", dataset_id, None), ("--license", "license", license, "CC0-1.0"),
             ("--out", "out", str(out), None),
         ])
@@ -191,14 +230,22 @@ def export_growth(
         subtitle="Exact growth functions and diameters of Cayley graphs, made with cayley",
         command=command, python=python, facts=facts, keywords=["mathematics"],
     )
-    return GrowthExport(str(folder), len(rows), 0, len(rows), parquet, time.perf_counter() - t0, meta)
+    return GrowthExport(str(folder), len(rows), from_store, len(rows) - from_store, saved, parquet,
+                        time.perf_counter() - t0, meta)
 
 
-def _row(graph: CayleyGraph, engine: str, max_states: Optional[int]) -> dict:
-    from ..graphs import bfs
+def _open_store(store, create: bool):
+    """The results store to use, or None (see :func:`export_growth`)."""
+    if store is False:
+        return None
+    from ..conjectures.store import ResultsStore, default_path
 
-    r = bfs(graph, engine=engine, max_states=max_states, store_layers_up_to=0, last_layer_limit=0)
-    return _result_row(r, "computed")
+    if isinstance(store, ResultsStore):
+        return store
+    path = default_path() if store is None else store
+    if store is None and not create and not path.exists():
+        return None  # reading only: do not create an empty default store
+    return ResultsStore(path)
 
 
 def _result_row(result, source: str) -> dict:
@@ -239,9 +286,13 @@ def _write_parquet(path, rows: list[dict]) -> bool:
     cols = {c: [r[c] for r in rows] for c in GROWTH_COLUMNS}
     for c in ("params", "generators"):
         cols[c] = [json.dumps(v) for v in cols[c]]
+    fits = all(o is None or o < 2**63 for o in cols["order"])
+    if not fits:
+        cols["order"] = [None if o is None else str(o) for o in cols["order"]]
     schema = pa.schema([
         ("family", pa.string()), ("params", pa.string()), ("degree", pa.int64()), ("generators", pa.string()),
-        ("start", pa.list_(pa.int64())), ("order", pa.int64()), ("size", pa.int64()),
+        # orders past int64 (degree 21 and up) are written as decimal strings
+        ("start", pa.list_(pa.int64())), ("order", pa.int64() if fits else pa.string()), ("size", pa.int64()),
         ("growth", pa.list_(pa.int64())), ("diameter", pa.int64()), ("completed", pa.bool_()),
         ("source", pa.string()), ("version", pa.string()), ("engine", pa.string()), ("backend", pa.string()),
         ("seconds", pa.float64()),
