@@ -8,13 +8,16 @@ import sys
 
 import click
 
+from ..datasets.paths import TABLE_MAX_STATES
+
 GENS_HELP = "Generators: a family (lrx, pancake, lrx:k=2), one-line lists [1,0,2];[0,2,1] or cycles."
 
 
 def _common_meta(f):
     f = click.option("--overwrite", is_flag=True, help="Replace an earlier export in --out.")(f)
     f = click.option("--license", "license_", default="CC0-1.0", show_default=True, help="Kaggle license name.")(f)
-    f = click.option("--id", "dataset_id", default=None, help="Kaggle dataset id owner/slug (default cayley/<slug>).")(f)
+    f = click.option("--id", "dataset_id", default=None,
+                     help="Kaggle dataset id owner/slug (default cayley/<slug>).")(f)
     f = click.option("--title", default=None, help="Kaggle dataset title (6 to 50 characters).")(f)
     f = click.option("--out", "-o", required=True, type=click.Path(file_okay=False), help="Output folder.")(f)
     return f
@@ -95,7 +98,7 @@ def export():
 @click.option("--exact/--no-exact", default=True, show_default=True, help="Write solutions.csv with exact distances.")
 @click.option("--exact-max-states", type=click.IntRange(min=1), default=1_000_000, show_default=True,
               help="State budget of meet-in-the-middle per row.")
-@click.option("--table-max-states", type=click.IntRange(min=0), default=2_000_000, show_default=True,
+@click.option("--table-max-states", type=click.IntRange(min=0), default=TABLE_MAX_STATES, show_default=True,
               help="Use one BFS distance table when the graph has at most this many states.")
 @_common_meta
 @_format_option
@@ -137,7 +140,7 @@ def export_paths_cmd(group, gens, count, scramble_length, seed, start, layout, r
 @click.option("--start", default=None, help="Central state (repeated symbols: Schreier graph).")
 @click.option("--rename", default=None, help="Move names in puzzle_info.json (as for export paths).")
 @click.option("--exact/--no-exact", default=True, show_default=True, help="Exact distances from a BFS table.")
-@click.option("--table-max-states", type=click.IntRange(min=0), default=2_000_000, show_default=True)
+@click.option("--table-max-states", type=click.IntRange(min=0), default=TABLE_MAX_STATES, show_default=True)
 @_common_meta
 @_format_option
 def export_walks_cmd(group, gens, count, length, mode, seed, start, rename, exact, table_max_states, out, title,
@@ -184,7 +187,8 @@ def export_growth_cmd(families, reference, reference_max_states, start, engine, 
                       license=license_, overwrite=overwrite, progress=_Counter("graphs"))
     if fmt == "json":
         click.echo(json.dumps({"out": e.out, "rows": e.rows, "from_store": e.from_store, "computed": e.computed,
-                               "saved": e.saved, "parquet": e.parquet, "seconds": round(e.seconds, 3), "id": e.metadata["id"]}))
+                               "saved": e.saved, "parquet": e.parquet, "seconds": round(e.seconds, 3),
+                               "id": e.metadata["id"]}))
         return
     extra = " and growth.parquet" if e.parquet else ""
     saved = f", {e.saved} saved" if save else ""

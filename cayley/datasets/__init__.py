@@ -17,8 +17,9 @@ command that made it.
 >>> import tempfile, os
 >>> d = tempfile.mkdtemp()
 >>> e = export_paths("S_8", "pancake", count=5, scramble_length=6, seed=0, out=d)
->>> verify_submission(d, os.path.join(d, "sample_submission.csv")).summary() == f"accepted: 5 rows, score {e.score} (total moves)"
-True
+>>> report = verify_submission(d, os.path.join(d, "sample_submission.csv"))
+>>> report.ok, report.score == e.score
+(True, True)
 """
 
 from ._format import COLUMNS, Column, Dataset, load, validate_metadata

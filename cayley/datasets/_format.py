@@ -76,7 +76,8 @@ _COLUMN_LIST = [
     Column("path", "path", "Moves joined by '.', applied in turn to the initial state, ending at the central state."),
     Column("solution", "path", "Moves joined by '.', applied in turn to the permutation, ending at the central state."),
     Column("scramble_length", "int", "Number of random moves that made the state: an upper bound on its distance."),
-    Column("optimal_length", "int", "Exact distance to the central state (shortest path length); empty where not proven."),
+    Column("optimal_length", "int",
+           "Exact distance to the central state (shortest path length); empty where not proven."),
     Column("optimal_method", "str", "How optimal_length was proven: table (BFS distance table), mitm "
            "(bidirectional BFS), bfs (a beam search that never cut its beam) or lower_bound (a path as long as "
            "an admissible lower bound); empty if unknown."),
@@ -301,7 +302,9 @@ def validate_metadata(meta: dict, folder: Optional[os.PathLike] = None) -> None:
             if not isinstance(fdef, dict) or not isinstance(fdef.get("name"), str):
                 raise InvalidInputError(f"{where}: {path}: every schema field needs a name, got {fdef!r}")
             if fdef.get("type", "string") not in _KAGGLE_FIELD_TYPES:
-                raise InvalidInputError(f"{where}: {path}: field {fdef['name']!r} has unknown type {fdef.get('type')!r}")
+                raise InvalidInputError(
+                    f"{where}: {path}: field {fdef['name']!r} has unknown type {fdef.get('type')!r}"
+                )
         if fields and folder is not None and path.endswith(".csv"):
             # Kaggle matches fields to columns by position: they must list every column, in order
             with open(FsPath(folder) / path, newline="", encoding="utf-8") as f:

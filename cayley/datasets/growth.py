@@ -9,7 +9,8 @@ from typing import Callable, Optional, Sequence
 
 from ..errors import InvalidInputError
 from ..graphs.graph import CayleyGraph
-from ._format import Resource, check_dataset_id, check_license, column, finish_folder, prepare_folder, reproduce, write_table
+from ._format import (Resource, check_dataset_id, check_license, column, finish_folder, prepare_folder, reproduce,
+                      write_table)
 
 __all__ = ["GrowthExport", "export_growth", "parse_family_range", "reference_graphs"]
 

@@ -20,6 +20,8 @@ __all__ = ["PathsExport", "export_paths"]
 
 # beam search meets a breadth-first ball around the central state of at most this many states
 BALL_STATES = 50_000
+# exact distances from one breadth-first distance table (1 byte per state) up to this many states
+TABLE_MAX_STATES = 10_000_000
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,7 @@ def export_paths(
     ball: Union[int, str] = "auto",
     exact: bool = True,
     exact_max_states: int = 1_000_000,
-    table_max_states: int = 2_000_000,
+    table_max_states: int = TABLE_MAX_STATES,
     title: Optional[str] = None,
     dataset_id: Optional[str] = None,
     license: str = "CC0-1.0",
@@ -204,7 +206,8 @@ def export_paths(
                 for c in lay.submission]
 
     write_table(folder / "test.csv", test_cols, (test_row(i, s) for i, s in enumerate(states)))
-    write_table(folder / "sample_submission.csv", sub_cols, (sub_row(i, s, p) for i, (s, p) in enumerate(zip(states, samples))))
+    write_table(folder / "sample_submission.csv", sub_cols,
+                (sub_row(i, s, p) for i, (s, p) in enumerate(zip(states, samples))))
     info = puzzle_info(graph, group, gens, names, lay)
     write_json(folder / "puzzle_info.json", info)
     resources = [
@@ -259,7 +262,7 @@ def export_paths(
             ("--beam-width", "beam_width", beam_width, 1024), ("--max-steps", "max_steps", max_steps, 1000),
             ("--ball", "ball", ball, "auto"), ("--exact", "exact", exact, True),
             ("--exact-max-states", "exact_max_states", exact_max_states, 1_000_000),
-            ("--table-max-states", "table_max_states", table_max_states, 2_000_000),
+            ("--table-max-states", "table_max_states", table_max_states, TABLE_MAX_STATES),
             ("--title", "title", title, None), ("--id", "dataset_id", dataset_id, None),
             ("--license", "license", license, "CC0-1.0"), ("--out", "out", str(out), None),
         ])

@@ -151,7 +151,15 @@ def _read_rename_file(path: str) -> dict[str, str]:
 
 
 def puzzle_info(graph: CayleyGraph, group: str, gens: str, rename: dict[str, str], layout: Layout) -> dict:
-    """The ``puzzle_info.json`` object of a dataset on ``graph``."""
+    """The ``puzzle_info.json`` object of a dataset on ``graph``: the central state, the
+    generators under their dataset names (``rename`` from :func:`parse_rename`), the
+    action convention and the layout's column names.
+
+    >>> g = CayleyGraph.from_spec("S_3", "lrx")
+    >>> info = puzzle_info(g, "S_3", "lrx", {"L": "L", "R": "R", "X": "S"}, LAYOUTS["id-path"])
+    >>> info["central_state"], info["generators"], info["renamed"]
+    ([0, 1, 2], {'L': [1, 2, 0], 'R': [2, 0, 1], 'S': [1, 0, 2]}, {'X': 'S'})
+    """
     names = [rename[n] for n in graph.generators.names]
     return {
         "puzzle": graph.name,
@@ -176,7 +184,12 @@ def puzzle_info(graph: CayleyGraph, group: str, gens: str, rename: dict[str, str
 
 def graph_from_info(info: dict) -> tuple[CayleyGraph, Layout]:
     """The graph (generators under their dataset names, start = the central state) and
-    layout a ``puzzle_info.json`` object describes."""
+    layout a ``puzzle_info.json`` object describes.
+
+    >>> g, layout = graph_from_info({"central_state": [0, 0, 1], "generators": {"a": [1, 2, 0]}})
+    >>> g.generators.names, g.start.tolist(), layout.path
+    (('a',), [0, 0, 1], 'path')
+    """
     try:
         gens = info["generators"]
         central = np.asarray(info["central_state"], dtype=np.int64)
@@ -195,7 +208,11 @@ def graph_from_info(info: dict) -> tuple[CayleyGraph, Layout]:
 
 def inverse_graph(graph: CayleyGraph) -> CayleyGraph:
     """The same vertices with every generator replaced by its inverse (same names): a walk
-    by it from the start is undone by its moves in reverse by ``graph``."""
+    by it from the start is undone by its moves in reverse by ``graph``.
+
+    >>> inverse_graph(CayleyGraph.from_spec("S_3", "lx")).generators.perms.tolist()
+    [[2, 0, 1], [1, 0, 2]]
+    """
     from ..groups.perm import inverse
 
     g = graph.generators

@@ -13,6 +13,7 @@ from ..graphs.graph import CayleyGraph
 from ..graphs.paths._common import SeedLike, check_positive
 from ._format import (Resource, check_dataset_id, check_license, column, finish_folder, prepare_folder, reproduce,
                       write_json, write_table)
+from .paths import TABLE_MAX_STATES
 from .puzzle import LAYOUTS, parse_rename, puzzle_info
 
 __all__ = ["WalksExport", "export_walks"]
@@ -42,7 +43,7 @@ def export_walks(
     start: Optional[str] = None,
     rename: Union[None, str, Mapping[str, str]] = None,
     exact: bool = True,
-    table_max_states: int = 2_000_000,
+    table_max_states: int = TABLE_MAX_STATES,
     title: Optional[str] = None,
     dataset_id: Optional[str] = None,
     license: str = "CC0-1.0",
@@ -138,7 +139,8 @@ def export_walks(
             ("--mode", "mode", mode, "classic"),
             ("--seed", "seed", seed if isinstance(seed, (int, np.integer)) else None, None),
             ("--start", "start", start, None), ("--rename", "rename", rename, None),
-            ("--exact", "exact", exact, True), ("--table-max-states", "table_max_states", table_max_states, 2_000_000),
+            ("--exact", "exact", exact, True),
+            ("--table-max-states", "table_max_states", table_max_states, TABLE_MAX_STATES),
             ("--title", "title", title, None), ("--id", "dataset_id", dataset_id, None),
             ("--license", "license", license, "CC0-1.0"), ("--out", "out", str(out), None),
         ])
