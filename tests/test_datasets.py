@@ -441,6 +441,15 @@ def test_cli_export_paths_json(tmp_path):
     assert meta["title"] == "LRX eight paths"
 
 
+def test_default_dataset_id(tmp_path, monkeypatch):
+    monkeypatch.delenv("KAGGLE_USERNAME", raising=False)
+    e = export_paths("S_5", "lrx", count=2, scramble_length=3, out=tmp_path / "a")
+    assert e.metadata["id"] == "cayley/cayley-paths-s-5-lrx-k-1"
+    monkeypatch.setenv("KAGGLE_USERNAME", "someone")
+    e = export_paths("S_5", "lrx", count=2, scramble_length=3, out=tmp_path / "b", title="Five-point LRX")
+    assert e.metadata["id"] == "someone/five-point-lrx"
+
+
 # -------------------------------------------------------------------------------------
 # metadata validation
 # -------------------------------------------------------------------------------------

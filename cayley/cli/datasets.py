@@ -17,7 +17,7 @@ def _common_meta(f):
     f = click.option("--overwrite", is_flag=True, help="Replace an earlier export in --out.")(f)
     f = click.option("--license", "license_", default="CC0-1.0", show_default=True, help="Kaggle license name.")(f)
     f = click.option("--id", "dataset_id", default=None,
-                     help="Kaggle dataset id owner/slug (default cayley/<slug>).")(f)
+                     help="Kaggle dataset id owner/slug (default $KAGGLE_USERNAME or cayley, /<slug of the title>).")(f)
     f = click.option("--title", default=None, help="Kaggle dataset title (6 to 50 characters).")(f)
     f = click.option("--out", "-o", required=True, type=click.Path(file_okay=False), help="Output folder.")(f)
     return f

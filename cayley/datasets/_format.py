@@ -336,13 +336,15 @@ def kaggle_metadata(
     resources: Sequence[Resource], keywords: Sequence[str] = (),
 ) -> dict:
     """The ``dataset-metadata.json`` object (validated); ``dataset_id`` defaults to
-    ``cayley/<slug of the title>``."""
+    ``OWNER/<slug of the title>`` with OWNER the ``KAGGLE_USERNAME`` environment variable
+    (which the Kaggle API reads too), else ``cayley``."""
     title = title if len(title) <= 50 else title[:47].rstrip() + "..."
     if len(title) < 6:
         title = f"cayley {title}"
     if dataset_id is None:
         slug = slugify(title)
-        dataset_id = f"cayley/{slug if len(slug) >= 6 else 'cayley-' + slug}"
+        owner = os.environ.get("KAGGLE_USERNAME") or "cayley"
+        dataset_id = f"{owner}/{slug if len(slug) >= 6 else 'cayley-' + slug}"
     if len(subtitle) > 80:
         subtitle = subtitle[:77].rstrip() + "..."
     meta = {

@@ -109,7 +109,8 @@ def export_paths(
         with at most ``exact_max_states`` states per row, and for pancake and reversals a
         path as long as the breakpoint lower bound.
     title, dataset_id, license : str, optional
-        Kaggle metadata: dataset title, ``owner/slug`` (default ``cayley/<slug>``) and license.
+        Kaggle metadata: dataset title, ``owner/slug`` (default ``$KAGGLE_USERNAME/<slug>``,
+        else ``cayley/<slug>``) and license.
     overwrite : bool
         Replace an earlier export in ``out``.
     progress : callable, optional
@@ -306,15 +307,18 @@ def _make_states(graph: CayleyGraph, count: int, length: Optional[int], rng):
             p = scramble(inv, length, seed=rng)
             return p.target, list(p.moves)[::-1]
 
-    avail = graph.order()
-    if count > avail:
+    try:
+        avail = graph.order()
+    except Exception:  # sympy failure: the count is then checked by the tries below
+        avail = None
+    if avail is not None and count > avail:
         raise InvalidInputError(f"count {count} exceeds the {avail:,} states of {graph.name}")
     tries = 0
     while len(states) < count:
         s, u = sampler()
         tries += 1
         k = state_key(s)
-        if k not in seen and (k != central or count == avail):
+        if k not in seen and (k != central or count == avail or tries > 20 * count):
             seen.add(k)
             states.append(np.asarray(s, dtype=np.int64))
             undo.append(u)
