@@ -13,6 +13,7 @@ if importlib.util.find_spec("torch") is None:
         "cayley/backends/torch_hash.py",
         "cayley/nn/heuristics.py",
         "cayley/nn/ntk.py",
+        "cayley/backends/torch_rank.py",
         "cayley/symmetry/layers.py",
         "cayley/symmetry/regularizers.py",
         "cayley/symmetry/symmetrize.py",

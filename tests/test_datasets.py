@@ -420,6 +420,9 @@ def test_export_errors(tmp_path):
     r = run("dataset", "export", "paths", "S_5", "--gens", "lrx", "--count", 2, "--out", out, "--overwrite",
             "--rename", "Q=Z")
     assert r.exit_code == 2 and "no generator named 'Q'" in r.output
+    r = run("dataset", "export", "walks", "S_5", "--gens", "lrx", "--count", 2, "--length", 3, "--out", out,
+            "--overwrite")
+    assert r.exit_code == 0 and not (out / "test.csv").exists() and load(out).kind == "walks"
     with pytest.raises(InvalidInputError, match="exceeds the 6 states"):
         export_paths("S_3", "lrx", count=7, scramble_length=3, out=tmp_path / "x")
     with pytest.raises(InvalidInputError, match="owner/slug"):

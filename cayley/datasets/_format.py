@@ -437,6 +437,11 @@ def reproduce(command: Sequence[str], function: str, positional: Sequence, optio
     return cmd, call
 
 
+# every file an export writes
+EXPORT_FILES = ("dataset-metadata.json", "README.md", "puzzle_info.json", "test.csv", "sample_submission.csv",
+                "solutions.csv", "walks.csv", "growth.csv", "growth.parquet")
+
+
 def prepare_folder(out: os.PathLike, overwrite: bool) -> FsPath:
     """Create ``out``; refuse a folder that already holds an export unless ``overwrite``."""
     p = FsPath(out)
@@ -445,6 +450,9 @@ def prepare_folder(out: os.PathLike, overwrite: bool) -> FsPath:
     if (p / "dataset-metadata.json").exists() and not overwrite:
         raise InvalidInputError(f"{str(p)!r} already holds a dataset; pass overwrite=True (--overwrite) to replace it")
     p.mkdir(parents=True, exist_ok=True)
+    for name in EXPORT_FILES:  # an overwritten export leaves no file of the old one behind
+        if (p / name).is_file():
+            (p / name).unlink()
     return p
 
 

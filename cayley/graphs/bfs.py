@@ -129,7 +129,9 @@ def bfs(
         bitset over a perfect ranking; permutations and strings). ``auto`` picks by the
         memory estimates (see :func:`plan_search`).
     backend : ``"auto"``, ``"cpu"`` (numba), ``"torch"`` (torch on ``device``, CPU when
-        there is no GPU) or ``"cuda"``. The rank engine runs on numba.
+        there is no GPU) or ``"cuda"``. Both engines run on every backend; ``auto`` takes
+        CUDA for the hash engine when torch sees a GPU, and numba for the rank engine
+        (its GPU path is tested for exactness but its GPU timings are not yet measured).
     device : torch device for the torch backends (``"cuda"``, ``"cuda:1"``, ``"cpu"``).
     memory_limit : bytes; refuse to start (:class:`MemoryEstimateError`) when the estimate
         exceeds it. Default: the memory available on this machine.
@@ -159,7 +161,8 @@ def bfs(
         engine=engine,
         max_depth=max_depth,
         max_states=max_states,
-        rank_available=backend in ("auto", "cpu", "numba"),
+        backend=backend,
+        device=device,
     )
     # default: leave a tenth of the free memory to the rest of the machine
     limit = memory_limit if memory_limit is not None else int(0.9 * available_memory_bytes())
@@ -174,6 +177,7 @@ def bfs(
     if plan.engine == "rank":
         from .rank_engine import rank_bfs
 
+        rank_backend, rank_device = _rank_backend(backend, device)
         return rank_bfs(
             graph,
             max_depth=max_depth,
@@ -183,6 +187,8 @@ def bfs(
             progress=progress,
             checkpoint=checkpoint,
             checkpoint_seconds=checkpoint_seconds,
+            backend=rank_backend,
+            device=rank_device,
         )
     be = _get_backend(backend, device)
     return _hash_bfs(
@@ -199,12 +205,14 @@ class SearchPlan:
     peak_bytes: int
     hash_estimate: MemoryEstimate
     rank_bytes: Optional[int]
+    rank_backend: str = "cpu"
 
     def describe(self) -> str:
         rank = _gib(self.rank_bytes) if self.rank_bytes is not None else "not applicable"
+        where = {"cpu": "numba", "torch": "torch"}.get(self.rank_backend, self.rank_backend)
         return (
             f"engine {self.engine}; estimated peak {_gib(self.peak_bytes)} "
-            f"(hash engine: {self.hash_estimate.describe()}; rank engine: {rank})"
+            f"(hash engine: {self.hash_estimate.describe()}; rank engine on {where}: {rank})"
         )
 
     def suggestion(self, limit: int) -> str:
@@ -223,38 +231,47 @@ def plan_search(
     engine: str = "auto",
     max_depth: Optional[int] = None,
     max_states: Optional[int] = None,
-    rank_available: bool = True,
+    backend: str = "auto",
+    device=None,
 ) -> SearchPlan:
     """Choose the engine for a search: ``auto`` takes the rank engine when the state space
     has a perfect ranking and its bitset needs no more memory than the hash engine's
     estimate (so a search limited to a few layers of a huge graph stays with hashing).
+    The rank engine runs on numba for ``backend`` ``auto``/``cpu`` and on torch for
+    ``torch``/``cuda`` (its codes then live on the device; the estimate is of host memory).
 
     >>> from cayley import CayleyGraph
     >>> plan_search(CayleyGraph.from_spec("S_12", "lrx")).engine
     'rank'
     >>> plan_search(CayleyGraph.from_spec("S_15", "lrx"), max_depth=8).engine
     'hash'
+    >>> plan_search(CayleyGraph.from_spec("S_12", "lrx"), engine="rank", backend="torch", device="cpu").rank_backend
+    'torch'
     """
     from . import rank_engine
 
+    if backend not in BACKENDS:
+        raise InvalidInputError(f"unknown backend {backend!r}: expected one of {', '.join(BACKENDS)}")
+    rank_backend = "torch" if backend in ("torch", "cuda") else "cpu"
+    on_host = rank_backend == "cpu" or str(device or ("cuda" if backend == "cuda" else "")).startswith("cpu")
     hash_est = estimate_memory(graph, max_states=max_states, max_depth=max_depth)
-    rank_bytes = rank_engine.rank_memory_bytes(graph) if rank_engine.supports(graph) else None
+    rank_bytes = None
+    if rank_engine.supports(graph):
+        rank_bytes = rank_engine.rank_memory_bytes(graph, backend=rank_backend, on_host=on_host)
     if engine == "rank":
         if rank_bytes is None:
             raise InvalidInputError(
                 f"{graph.name}: the rank engine needs states with a perfect ranking (permutations of up "
                 "to 15 symbols, or strings with as many arrangements); use --engine hash"
             )
-        if not rank_available:
-            raise InvalidInputError("the rank engine runs on the numba CPU backend only; use --backend cpu")
         chosen = "rank"
     elif engine == "hash":
         chosen = "hash"
     else:
-        use_rank = rank_bytes is not None and rank_bytes <= hash_est.peak_bytes and rank_available
+        use_rank = rank_bytes is not None and rank_bytes <= hash_est.peak_bytes
         chosen = "rank" if use_rank else "hash"
     peak = rank_bytes if chosen == "rank" else hash_est.peak_bytes
-    return SearchPlan(chosen, int(peak), hash_est, rank_bytes)
+    return SearchPlan(chosen, int(peak), hash_est, rank_bytes, rank_backend)
 
 
 BACKENDS = ("auto", "cpu", "numba", "torch", "cuda")
@@ -286,6 +303,23 @@ def _get_backend(name: str, device=None):
             raise InvalidInputError("backend 'cuda' needs a CUDA GPU visible to torch; none was found")
         device = device or "cuda"
     return TorchBackend(device)
+
+
+def _rank_backend(name: str, device=None) -> tuple[str, Optional[str]]:
+    """The rank engine's backend for a ``bfs`` backend name: numba for ``auto``/``cpu``
+    (the measured path), torch on ``device`` for ``torch`` (default: CUDA if available,
+    else torch's CPU) and torch on the GPU for ``cuda``."""
+    if name in ("auto", "cpu", "numba"):
+        return "cpu", None
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        raise InvalidInputError(f"backend {name!r} needs torch: pip install 'cayley[torch]'") from None
+    if name == "cuda":
+        if not _cuda_available():
+            raise InvalidInputError("backend 'cuda' needs a CUDA GPU visible to torch; none was found")
+        return "torch", device or "cuda"
+    return "torch", device or ("cuda" if _cuda_available() else "cpu")
 
 
 def _cuda_available() -> bool:
