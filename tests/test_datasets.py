@@ -173,7 +173,7 @@ def roundtrip(tmp_path, group, gens, count, length, **kw):
 
 
 def test_acceptance_lrx16_roundtrip(tmp_path):
-    e, out = roundtrip(tmp_path, "S_16", "lrx", 12, 16)
+    e, out = roundtrip(tmp_path, "S_16", "lrx", 12, 24)
     assert e.beam_solved == 12  # every sample path came from beam search
     assert e.optimal_known == 12 and e.optimal_score <= e.score
     info = json.loads((out / "puzzle_info.json").read_text())
@@ -199,11 +199,11 @@ def test_acceptance_pancake20_roundtrip(tmp_path):
 
 @pytest.mark.slow
 def test_acceptance_full_size(tmp_path, capsys):
-    """100 states each: lrx S_16 (scramble 16) and pancake S_20 (scramble 40)."""
+    """100 states each: lrx S_16 (scramble 24) and pancake S_20 (scramble 40)."""
     import time
 
     t = time.perf_counter()
-    e1, _ = roundtrip(tmp_path / "lrx", "S_16", "lrx", 100, 16)
+    e1, _ = roundtrip(tmp_path / "lrx", "S_16", "lrx", 100, 24)
     t1 = time.perf_counter() - t
     t = time.perf_counter()
     e2, _ = roundtrip(tmp_path / "pancake", "S_20", "pancake", 100, 40, layout="id-permutation-solution",

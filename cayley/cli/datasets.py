@@ -64,7 +64,7 @@ def dataset():
 
     \b
     Examples:
-      cayley dataset export paths S_16 --gens lrx --count 100 --scramble-length 16 --seed 0 --out lrx16
+      cayley dataset export paths S_16 --gens lrx --count 100 --scramble-length 24 --seed 0 --out lrx16
       cayley dataset verify lrx16 --submission lrx16/sample_submission.csv
       cayley dataset export walks S_10 --gens pancake --count 1000 --length 20 --out walks10
       cayley dataset export growth --families lrx@3-10 --families pancake@3-9 --out growth
