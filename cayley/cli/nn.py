@@ -23,6 +23,25 @@ def _need_torch():
         raise CayleyError("this command needs torch: pip install 'cayley[torch]'") from None
 
 
+def heuristic_from_file(path: str, graph):
+    """The heuristic for ``cayley path --heuristic FILE``: loaded with cayley.nn, checked
+    against the graph (same generators; beam search checks the target)."""
+    import os
+
+    from ..errors import InvalidInputError
+
+    if not os.path.isfile(path):
+        raise InvalidInputError(f"--heuristic {path!r}: expected auto, hamming, breakpoints or a heuristic file")
+    _need_torch()
+    from ..nn.heuristics import load_heuristic
+
+    h = load_heuristic(path)
+    a, b = h.graph.generators.perms, graph.generators.perms
+    if a.shape != b.shape or not (a == b).all():
+        raise InvalidInputError(f"the heuristic {path!r} was trained for {h.graph.name}, not for {graph.name}")
+    return h
+
+
 def _set_threads(threads: Optional[int]) -> None:
     # small batched ops: on a loaded machine one thread is often much faster than two
     if threads is not None:
@@ -131,3 +150,121 @@ def permutation(k, models, width, steps, lr, tau, seed, sample, sizes, device, d
 @click.group()
 def train():
     """Train models (needs torch)."""
+
+
+def _widths(text: str) -> tuple[int, ...]:
+    try:
+        w = tuple(int(t) for t in text.split(",") if t.strip())
+    except ValueError:
+        w = ()
+    if not w or min(w) < 1:
+        raise click.BadParameter(f"expected comma-separated positive widths like 256,256, got {text!r}",
+                                 param_hint="--hidden")
+    return w
+
+
+@contextmanager
+def _loss_bar(enabled: Optional[bool], title: str):
+    """Yield ``progress(step, steps, loss)`` drawing a rich bar with the loss on stderr (or None)."""
+    import sys
+
+    if enabled is None:
+        enabled = sys.stderr.isatty()
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("loss {task.fields[loss]}"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(title, total=None, loss="-")
+
+        def cb(step: int, steps: int, loss: float) -> None:
+            bar.update(task, completed=step, total=steps, loss=f"{loss:.4g}")
+
+        yield cb
+
+
+@train.command()
+@click.argument("group")
+@click.option("--gens", "-g", required=True, help=GENS_HELP)
+@click.option("--out", "-o", "out", required=True, type=click.Path(dir_okay=False), help="File to write.")
+@click.option("--start", default=None, help="The state distances are measured to; default the identity.")
+@click.option(
+    "--data",
+    type=click.Choice(["walks", "bfs"]),
+    default="walks",
+    show_default=True,
+    help="walks: random-walk step counts (fresh each batch pool); bfs: exact distances (small graphs).",
+)
+@click.option("--walk-mode", type=click.Choice(["non_backtracking", "classic"]), default="non_backtracking",
+              show_default=True)
+@click.option("--walk-length", type=click.IntRange(min=1), default=None, help="Default n(n-1)/2, at most 200.")
+@click.option("--arch", type=click.Choice(["mlp", "resmlp"]), default="mlp", show_default=True)
+@click.option("--hidden", default="256,256", show_default=True, help="Hidden layer widths.")
+@click.option("--blocks", type=click.IntRange(min=0), default=0, show_default=True, help="Residual blocks (resmlp).")
+@click.option(
+    "--symmetry",
+    type=click.Choice(["none", "augment", "canonical", "average"]),
+    default="canonical",
+    show_default=True,
+    help="Use the conjugations that preserve the generators, and inversion.",
+)
+@click.option("--steps", type=click.IntRange(min=1), default=2000, show_default=True)
+@click.option("--batch-size", type=click.IntRange(min=2), default=1024, show_default=True)
+@click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=1e-3, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--threads", type=click.IntRange(min=1), default=None, help="Torch CPU threads (default: torch's).")
+@click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def heuristic(group, gens, out, start, data, walk_mode, walk_length, arch, hidden, blocks, symmetry, steps,
+              batch_size, lr, seed, threads, progress, fmt):
+    """Train a neural distance heuristic for the Cayley/Schreier graph of GROUP and save it
+    to --out, for `cayley path ... --heuristic FILE`.
+
+    \b
+    Examples:
+      cayley train heuristic S_16 --gens lrx --out lrx16.pt
+      cayley train heuristic S_8 --gens lrx --data bfs --steps 1500 --out lrx8.pt
+    """
+    _need_torch()
+    _set_threads(threads)
+    from ..graphs import CayleyGraph
+    from ..nn.heuristics import train_heuristic
+
+    widths = _widths(hidden)
+    graph = CayleyGraph.from_spec(group, gens, start=start)
+    with _loss_bar(progress, graph.name) as cb:
+        h = train_heuristic(
+            graph, data=data, arch=arch, hidden=widths, blocks=blocks, symmetry=symmetry, steps=steps,
+            batch_size=batch_size, lr=lr, walk_length=walk_length, walk_mode=walk_mode, seed=seed, progress=cb,
+        )
+    h.header["graph_spec"] = {"group": group, "gens": gens, "start": start}
+    h.save(out)
+    tr = h.header["training"]
+    res = {
+        "out": out,
+        "graph": graph.name,
+        "arch": arch,
+        "hidden": list(widths),
+        "blocks": blocks,
+        "symmetry": symmetry,
+        "symmetry_order": h.symmetry_order,
+        "data": tr["data"],
+        "steps": steps,
+        "final_mse": tr["final_mse"],
+        "seconds": tr["seconds"],
+    }
+    if fmt == "json":
+        click.echo(json.dumps(res))
+        return
+    for key, v in res.items():
+        click.echo(f"{key:<15}{v}")

@@ -42,10 +42,10 @@ def _graph(group: str, gens: str, start: Optional[str]):
 )
 @click.option(
     "--heuristic",
-    type=click.Choice(["auto", "hamming", "breakpoints"]),
     default="auto",
     show_default=True,
-    help="Beam search heuristic; auto: breakpoints for pancake and reversals, else Hamming.",
+    help="Beam search heuristic: auto (breakpoints for pancake and reversals, else Hamming), hamming, "
+    "breakpoints, or a file written by `cayley train heuristic` (needs torch).",
 )
 @click.option(
     "--max-states",
@@ -81,8 +81,12 @@ def path(group, gens, source, target, method, beam_width, max_steps, ball, heuri
         h = Hamming(graph.start)
     elif heuristic == "breakpoints":
         h = Breakpoints(graph.start, kind="reversals" if graph.generators.family == "full_reversals" else "pancake")
-    else:
+    elif heuristic == "auto":
         h = default_heuristic(graph)
+    else:  # a trained heuristic file: loaded by the nn commands' module (torch, lazily)
+        from .nn import heuristic_from_file
+
+        h = heuristic_from_file(heuristic, graph)
     p = find_path(
         graph,
         src,

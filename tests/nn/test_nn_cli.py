@@ -38,3 +38,38 @@ def test_nn_permutation_sample_for_large_k():
 def test_nn_permutation_bad_sizes():
     r = run("nn", "permutation", "--k", "4", "--models", "8", "--sizes", "0,4")
     assert r.exit_code == 2 and "sizes" in r.output
+
+
+def test_train_heuristic_then_path_with_it(tmp_path):
+    f = str(tmp_path / "lrx7.pt")
+    r = run("train", "heuristic", "S_7", "--gens", "lrx", "--out", f, "--hidden", "64,64", "--steps", "150",
+            "--batch-size", "256", "--seed", "1", "--threads", "1", "--format", "json")
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert d["out"] == f and d["symmetry"] == "canonical" and d["symmetry_order"] == 4 and d["steps"] == 150
+    r = run("path", "S_7", "--gens", "lrx", "--from", "3,6,0,5,1,4,2", "--method", "beam", "--beam-width", "64",
+            "--heuristic", f, "--format", "json")
+    assert r.exit_code == 0, r.output
+    p = json.loads(r.stdout)
+    from cayley import CayleyGraph
+    from cayley.graphs.paths import apply_path
+
+    g = CayleyGraph.from_spec("S_7", "lrx")
+    assert apply_path(g, [3, 6, 0, 5, 1, 4, 2], p["path"]).tolist() == list(range(7))
+    assert p["method"] == "beam"
+    # a heuristic for another graph, or a file that is not one: one line, exit 2
+    r = run("path", "S_7", "--gens", "coxeter", "--from", "3,6,0,5,1,4,2", "--method", "beam", "--heuristic", f)
+    assert r.exit_code == 2 and "trained for S_7 lrx" in r.output
+    r = run("path", "S_7", "--gens", "lrx", "--from", "3,6,0,5,1,4,2", "--method", "beam", "--heuristic", "nosuch")
+    assert r.exit_code == 2 and "expected auto, hamming, breakpoints or a heuristic file" in r.output
+    r = run("path", "S_7", "--gens", "lrx", "--from", "3,6,0,5,1,4,2", "--method", "beam", "--heuristic", "hamming",
+            "--format", "json")
+    assert r.exit_code == 0
+
+
+def test_train_heuristic_bad_input(tmp_path):
+    r = run("train", "heuristic", "S_6", "--gens", "lrx", "--out", str(tmp_path / "x.pt"), "--hidden", "64,x")
+    assert r.exit_code == 2 and "--hidden" in r.output
+    r = run("train", "heuristic", "S_6", "--gens", "lrx", "--start", "000111", "--symmetry", "canonical",
+            "--out", str(tmp_path / "x.pt"), "--steps", "2")
+    assert r.exit_code == 2 and "symmetry='none'" in r.output and "Traceback" not in r.output
