@@ -1,0 +1,193 @@
+#!/usr/bin/env python3
+"""The rank engine on a GPU (torch backend): an exactness check against the numba CPU
+engine, then timed growth of S_n lrx, largest last. One short script, meant to be run
+as-is on a machine with one CUDA GPU (e.g. an H100), from the repository root:
+
+    python benchmarks/gpu_rank.py --out "${OUT:-.}/gpu_rank.json"           # S_12, S_13
+    python benchmarks/gpu_rank.py --cases 12,13,14 --budget 840 --out r.json  # and S_14
+
+and on any machine, for the same comparison on torch's CPU device:
+
+    python benchmarks/gpu_rank.py --device cpu --cases 10 --check-max 9
+
+Steps:
+
+1. exactness: for small graphs (S_n lrx and pancake up to ``--check-max``, a Schreier
+   graph on strings, directed lx), the torch backend's growth and last layer must equal
+   the numba engine's, and the torch code array must equal numba's bit for bit after
+   every layer on S_9 lrx. Any mismatch: exit status 1.
+2. timings: ``bfs(S_n lrx, engine="rank", backend=...)`` per case in ``--cases``, after a
+   warm-up on S_10; wall time of the search (CUDA synchronised), states/s, peak GPU memory
+   (``torch.cuda.max_memory_allocated``) and bytes per state. The growth must sum to n!
+   and the diameter must be n(n-1)/2 (lrx). A case is skipped when the previous case's
+   rate predicts it would overrun what is left of ``--budget`` seconds.
+3. the numba CPU engine on the largest case that fits ``--cpu-max`` (default 12) for the
+   same machine's CPU-vs-GPU comparison, and its growth must equal the GPU's.
+
+Prints one line per step and writes everything (with the machine, versions and the exact
+command) as JSON to ``--out``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+
+
+def log(*a):
+    print(*a, flush=True)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--device", default="cuda", help="torch device (default cuda)")
+    ap.add_argument("--cases", default="12,13", help="degrees n of the timed S_n lrx runs")
+    ap.add_argument("--check-max", type=int, default=10, help="largest n of the exactness checks")
+    ap.add_argument("--cpu-max", type=int, default=12, help="largest n also timed on the numba CPU engine")
+    ap.add_argument("--budget", type=float, default=420.0, help="seconds for the timed runs in all")
+    ap.add_argument("--out", default=None, help="JSON file for the results")
+    ap.add_argument("--threads", type=int, default=None, help="torch and numba CPU threads (default: theirs)")
+    opts = ap.parse_args()
+
+    import numba
+    import numpy as np
+    import torch
+
+    if opts.threads:
+        torch.set_num_threads(opts.threads)
+        numba.set_num_threads(opts.threads)
+
+    import cayley
+    from cayley import CayleyGraph, bfs
+    from cayley.backends.numba_rank import NumbaRankKernels
+    from cayley.backends.torch_rank import TorchRankKernels
+    from cayley.graphs import rank_engine
+
+    dev = torch.device(opts.device)
+    backend = "cuda" if dev.type == "cuda" else "torch"
+    if dev.type == "cuda" and not torch.cuda.is_available():
+        log("no CUDA device visible to torch; use --device cpu")
+        return 2
+    info = {
+        "command": " ".join([sys.executable, *sys.argv]),
+        "machine": platform.node(),
+        "cpu": platform.processor() or platform.machine(),
+        "cpu_count": os.cpu_count(),
+        "threads": {"torch": torch.get_num_threads(), "numba": numba.get_num_threads()},
+        "device": torch.cuda.get_device_name(dev) if dev.type == "cuda" else "torch CPU",
+        "torch": torch.__version__,
+        "cayley": cayley.__version__,
+        "python": platform.python_version(),
+        "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+    }
+    log(json.dumps(info))
+    result = {"info": info, "checks": [], "runs": []}
+    ok = True
+
+    def sync():
+        if dev.type == "cuda":
+            torch.cuda.synchronize(dev)
+
+    def run(graph, be, **kw):
+        if dev.type == "cuda":
+            torch.cuda.reset_peak_memory_stats(dev)
+        sync()
+        t = time.perf_counter()
+        r = bfs(graph, engine="rank", backend=be, device=(opts.device if be == "torch" else None), **kw)
+        sync()
+        return r, time.perf_counter() - t
+
+    # 1. exactness ---------------------------------------------------------------------
+    t_check = time.perf_counter()
+    cases = [(f"S_{n}", fam, None) for n in range(4, opts.check_max + 1) for fam in ("lrx", "pancake")]
+    cases += [("S_8", "lx", None), ("S_10", "lrx", "0001112223"), ("S_12", "coxeter", "000011112222")]
+    for group, fam, start in cases:
+        graph = CayleyGraph.from_spec(group, fam, start=start)
+        g, tg = run(graph, backend)
+        c, tc = run(graph, "cpu")
+        same = g.growth == c.growth and g.completed and (
+            (g.last_layer is None and c.last_layer is None) or np.array_equal(g.last_layer, c.last_layer)
+        )
+        ok &= same
+        result["checks"].append({"graph": graph.name, "same": same, "torch_s": tg, "numba_s": tc})
+        log(f"check {graph.name:40s} {'same' if same else 'MISMATCH'}  torch {tg:.3f} s  numba {tc:.3f} s")
+    graph = CayleyGraph.from_spec("S_9", "lrx")
+    ranking, lay = rank_engine._layout(graph)
+    a = NumbaRankKernels(ranking, lay, graph.generators.perms)
+    b = TorchRankKernels(ranking, lay, graph.generators.perms, device=dev)
+    a.reset(0)
+    b.reset(0)
+    code, layers, same = 1, 0, True
+    while True:
+        na, nb = a.push(code)[0], b.push(code)[0]
+        (ca, fa), (cb, fb) = a.host_arrays(), b.host_arrays()
+        same &= na == nb and np.array_equal(ca, cb) and np.array_equal(fa, fb)
+        layers += 1
+        if na == 0 or not same:
+            break
+        code = 3 - code
+    ok &= same
+    result["checks"].append({"graph": "S_9 lrx codes after every layer", "same": bool(same), "layers": layers})
+    log(f"check S_9 lrx code arrays, {layers} layers: {'bit for bit equal' if same else 'MISMATCH'}")
+    log(f"checks took {time.perf_counter() - t_check:.1f} s")
+
+    # 2. timed GPU runs ----------------------------------------------------------------
+    run(CayleyGraph.from_spec("S_10", "lrx"), backend)  # warm-up (allocator, kernels)
+    left = opts.budget
+    rate = None
+    gpu_growth = {}
+    for n in [int(x) for x in opts.cases.split(",") if x]:
+        states = math.factorial(n)
+        if rate is not None and states / rate > left:
+            log(f"S_{n} lrx skipped: predicted {states / rate:.0f} s at {rate:.3g} states/s, {left:.0f} s left")
+            result["runs"].append({"graph": f"S_{n} lrx", "skipped": True, "predicted_s": states / rate})
+            continue
+        graph = CayleyGraph.from_spec(f"S_{n}", "lrx")
+        r, wall = run(graph, backend, last_layer_limit=1000, store_layers_up_to=0)
+        left -= wall
+        rate = states / wall
+        peak = torch.cuda.max_memory_allocated(dev) if dev.type == "cuda" else None
+        good = r.completed and r.size == states and r.diameter == n * (n - 1) // 2
+        ok &= good
+        gpu_growth[n] = r.growth
+        row = {
+            "graph": graph.name, "backend": r.backend, "seconds": wall, "bfs_seconds": r.seconds,
+            "states_per_s": rate, "peak_device_bytes": peak,
+            "device_bytes_per_state": (peak / states) if peak else None,
+            "host_peak_rss_bytes": r.peak_memory_bytes, "diameter": r.diameter, "size": r.size,
+            "growth": list(r.growth), "checks_ok": good,
+        }
+        result["runs"].append(row)
+        mem = f"peak GPU {peak / 2**30:.2f} GiB ({peak / states:.3f} B/state)" if peak else ""
+        log(f"S_{n} lrx on {r.backend}: {wall:.2f} s, {rate:.3g} states/s, diameter {r.diameter}, {mem} "
+            f"{'ok' if good else 'WRONG'}")
+
+    # 3. the numba CPU engine on the same machine ----------------------------------------
+    cpu_cases = [n for n in gpu_growth if n <= opts.cpu_max]
+    if cpu_cases:
+        n = max(cpu_cases)
+        r, wall = run(CayleyGraph.from_spec(f"S_{n}", "lrx"), "cpu", last_layer_limit=1000, store_layers_up_to=0)
+        same = r.growth == gpu_growth[n]
+        ok &= same
+        result["runs"].append({"graph": f"S_{n} lrx", "backend": "cpu", "seconds": wall,
+                               "states_per_s": math.factorial(n) / wall, "same_growth_as_gpu": same})
+        log(f"S_{n} lrx on numba CPU ({os.cpu_count()} cores): {wall:.2f} s; growth "
+            f"{'equals' if same else 'DIFFERS FROM'} the GPU's")
+
+    result["ok"] = bool(ok)
+    if opts.out:
+        with open(opts.out, "w") as f:
+            json.dump(result, f, indent=1)
+    log("ALL OK" if ok else "FAILED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
