@@ -180,6 +180,15 @@ def test_bottom_up_layers_match(monkeypatch, name):
         assert_same(CayleyGraph(cayley.generators(name, 7)), max_depth=3)
 
 
+@pytest.mark.parametrize("name,start", [("lrx", "0011122"), ("lx", "0001112"), ("pancake", "00112233")])
+def test_bottom_up_layers_on_strings_match(monkeypatch, name, start):
+    """The torch backend pulls on multiset ranks too (numba's multiset kernels push only)."""
+    monkeypatch.setattr(rank_engine, "PULL_MIN_WORK", 0.0)
+    monkeypatch.setattr(rank_engine, "PULL_RATIO", 1e30)
+    graph = CayleyGraph.from_spec(None, cayley.generators(name, len(start)), start=start)
+    assert assert_same(graph).size == graph.order()
+
+
 @pytest.mark.parametrize("start", [None, "00011122"])
 @pytest.mark.parametrize("kw", [{"max_depth": 0}, {"max_depth": 4}, {"max_states": 50}, {"max_depth": 28}])
 def test_limits_match(start, kw):
@@ -214,10 +223,9 @@ def test_reference_rows(name, gens, growth):
     assert r.growth == growth and r.backend == "torch-cpu"
 
 
-@pytest.mark.slow
 def test_reference_rows_degree_9():
     cases = [p.values for p in _reference_cases(9, max_work=4 * 10**7) if p.values[1].degree == 9]
-    assert len(cases) >= 8
+    assert len(cases) >= 8, [c[0] for c in cases]
     for name, gens, growth in cases:
         r = rank_bfs(CayleyGraph(gens), last_layer_limit=0, store_layers_up_to=0, **TORCH)
         assert r.growth == growth, name
