@@ -131,7 +131,8 @@ def bfs(
     backend : ``"auto"``, ``"cpu"`` (numba), ``"torch"`` (torch on ``device``, CPU when
         there is no GPU) or ``"cuda"``. Both engines run on every backend; ``auto`` takes
         CUDA for the hash engine when torch sees a GPU, and numba for the rank engine
-        (its GPU path is tested for exactness but its GPU timings are not yet measured).
+        unless ``device`` names a GPU (its GPU path is tested for exactness, but its GPU
+        timings are not yet measured).
     device : torch device for the torch backends (``"cuda"``, ``"cuda:1"``, ``"cpu"``).
     memory_limit : bytes; refuse to start (:class:`MemoryEstimateError`) when the estimate
         exceeds it. Default: the memory available on this machine.
@@ -252,7 +253,8 @@ def plan_search(
 
     if backend not in BACKENDS:
         raise InvalidInputError(f"unknown backend {backend!r}: expected one of {', '.join(BACKENDS)}")
-    rank_backend = "torch" if backend in ("torch", "cuda") else "cpu"
+    gpu_named = backend == "auto" and str(device or "").startswith("cuda")
+    rank_backend = "torch" if backend in ("torch", "cuda") or gpu_named else "cpu"
     on_host = rank_backend == "cpu" or str(device or ("cuda" if backend == "cuda" else "")).startswith("cpu")
     hash_est = estimate_memory(graph, max_states=max_states, max_depth=max_depth)
     rank_bytes = None
@@ -292,25 +294,16 @@ def _get_backend(name: str, device=None):
         from ..backends import cpu
 
         return cpu
-    try:
-        import torch  # noqa: F401
-    except ImportError:
-        raise InvalidInputError(f"backend {name!r} needs torch: pip install 'cayley[torch]'") from None
+    device = _torch_device(name, device)
     from ..backends.torch_hash import TorchBackend
 
-    if name == "cuda":
-        if not _cuda_available():
-            raise InvalidInputError("backend 'cuda' needs a CUDA GPU visible to torch; none was found")
-        device = device or "cuda"
     return TorchBackend(device)
 
 
-def _rank_backend(name: str, device=None) -> tuple[str, Optional[str]]:
-    """The rank engine's backend for a ``bfs`` backend name: numba for ``auto``/``cpu``
-    (the measured path), torch on ``device`` for ``torch`` (default: CUDA if available,
-    else torch's CPU) and torch on the GPU for ``cuda``."""
-    if name in ("auto", "cpu", "numba"):
-        return "cpu", None
+def _torch_device(name: str, device=None) -> str:
+    """The torch device of backend ``name`` (``torch`` or ``cuda``), for both engines:
+    ``cuda`` needs a GPU (default ``"cuda"``); ``torch`` defaults to CUDA when torch sees
+    one, else torch's CPU (which runs the GPU code path on any machine)."""
     try:
         import torch  # noqa: F401
     except ImportError:
@@ -318,8 +311,19 @@ def _rank_backend(name: str, device=None) -> tuple[str, Optional[str]]:
     if name == "cuda":
         if not _cuda_available():
             raise InvalidInputError("backend 'cuda' needs a CUDA GPU visible to torch; none was found")
-        return "torch", device or "cuda"
-    return "torch", device or ("cuda" if _cuda_available() else "cpu")
+        return str(device or "cuda")
+    return str(device or ("cuda" if _cuda_available() else "cpu"))
+
+
+def _rank_backend(name: str, device=None) -> tuple[str, Optional[str]]:
+    """The rank engine's backend for a ``bfs`` backend name: numba for ``auto`` (unless
+    ``device`` names a GPU) and ``cpu``, the measured path; torch on
+    :func:`_torch_device` for ``torch`` and ``cuda``."""
+    if name == "auto" and str(device or "").startswith("cuda"):
+        name = "cuda"
+    if name in ("auto", "cpu", "numba"):
+        return "cpu", None
+    return "torch", _torch_device(name, device)
 
 
 def _cuda_available() -> bool:
