@@ -266,13 +266,12 @@ class NeuralHeuristic:
         self.arch, self.hidden, self.blocks, self.symmetry = arch, hidden, int(blocks), symmetry
         n, c = graph.degree, graph.symbols
         self._n, self._c = n, c
-        # relabel: symbol v -> its position in the target, so the target reads 0..n-1
-        # (for Schreier graphs: repeated symbols keep one code per symbol)
-        self._code = np.zeros(int(self.target.max()) + 1, dtype=np.int64)
+        # relabel: symbol v -> its position in the target (the target's inverse), so the
+        # target reads 0..n-1; Schreier graphs (repeated symbols) keep their symbols
         if graph.is_schreier:
-            self._code = np.arange(len(self._code), dtype=np.int64)
+            self._code = np.arange(int(self.target.max()) + 1, dtype=np.int64)
         else:
-            self._code[self.target] = np.arange(n)
+            self._code = inverse(self.target)
         self.group, self.conjugators, info = _input_group(graph, symmetry)
         self.symmetry_info = info
         if seed is not None:
