@@ -4,6 +4,7 @@ engine, then timed growth of S_n lrx, largest last. One short script, meant to b
 as-is on a machine with one CUDA GPU (e.g. an H100), from the repository root:
 
     python benchmarks/gpu_rank.py --out "${OUT:-.}/gpu_rank.json"           # S_12, S_13
+    python benchmarks/gpu_rank.py --work-mib 2048 --out r.json              # S_13 near 4 GiB
     python benchmarks/gpu_rank.py --cases 12,13,14 --budget 840 --out r.json  # and S_14
 
 and on any machine, for the same comparison on torch's CPU device:
@@ -16,8 +17,9 @@ Steps:
    graph on strings, directed lx), the torch backend's growth and last layer must equal
    the numba engine's, and the torch code array must equal numba's bit for bit after
    every layer on S_9 lrx. Any mismatch: exit status 1.
-2. timings: ``bfs(S_n lrx, engine="rank", backend=...)`` per case in ``--cases``, after a
-   warm-up on S_10; wall time of the search (CUDA synchronised), states/s, peak GPU memory
+2. timings: ``rank_bfs(S_n lrx, backend="torch", device=..., work_bytes=--work-mib)`` per
+   case in ``--cases``, after a warm-up on S_10; wall time of the search (CUDA
+   synchronised; the process start and imports are not in it), states/s, peak GPU memory
    (``torch.cuda.max_memory_allocated``) and bytes per state. The growth must sum to n!
    and the diameter must be n(n-1)/2 (lrx). A case is skipped when the previous case's
    rate predicts it would overrun what is left of ``--budget`` seconds.
@@ -54,6 +56,9 @@ def main() -> int:
     ap.add_argument("--budget", type=float, default=420.0, help="seconds for the timed runs in all")
     ap.add_argument("--out", default=None, help="JSON file for the results")
     ap.add_argument("--threads", type=int, default=None, help="torch and numba CPU threads (default: theirs)")
+    ap.add_argument("--work-mib", type=int, default=None,
+                    help="the torch backend's batch budget for the timed runs (default: its own; "
+                         "2048 keeps S_13 near 4 GiB of GPU memory)")
     opts = ap.parse_args()
 
     import numba
@@ -69,6 +74,7 @@ def main() -> int:
     from cayley.backends.numba_rank import NumbaRankKernels
     from cayley.backends.torch_rank import TorchRankKernels
     from cayley.graphs import rank_engine
+    from cayley.graphs.rank_engine import rank_bfs
 
     dev = torch.device(opts.device)
     backend = "cuda" if dev.type == "cuda" else "torch"
@@ -150,7 +156,14 @@ def main() -> int:
             result["runs"].append({"graph": f"S_{n} lrx", "skipped": True, "predicted_s": states / rate})
             continue
         graph = CayleyGraph.from_spec(f"S_{n}", "lrx")
-        r, wall = run(graph, backend, last_layer_limit=1000, store_layers_up_to=0)
+        if dev.type == "cuda":
+            torch.cuda.reset_peak_memory_stats(dev)
+        sync()
+        t = time.perf_counter()
+        work = opts.work_mib * 2**20 if opts.work_mib else None
+        r = rank_bfs(graph, backend="torch", device=dev, work_bytes=work, last_layer_limit=1000, store_layers_up_to=0)
+        sync()
+        wall = time.perf_counter() - t
         left -= wall
         rate = states / wall
         peak = torch.cuda.max_memory_allocated(dev) if dev.type == "cuda" else None
@@ -158,7 +171,8 @@ def main() -> int:
         ok &= good
         gpu_growth[n] = r.growth
         row = {
-            "graph": graph.name, "backend": r.backend, "seconds": wall, "bfs_seconds": r.seconds,
+            "graph": graph.name, "backend": r.backend, "work_mib": opts.work_mib, "seconds": wall,
+            "bfs_seconds": r.seconds,
             "states_per_s": rate, "peak_device_bytes": peak,
             "device_bytes_per_state": (peak / states) if peak else None,
             "host_peak_rss_bytes": r.peak_memory_bytes, "diameter": r.diameter, "size": r.size,
@@ -178,7 +192,7 @@ def main() -> int:
         ok &= same
         result["runs"].append({"graph": f"S_{n} lrx", "backend": "cpu", "seconds": wall,
                                "states_per_s": math.factorial(n) / wall, "same_growth_as_gpu": same})
-        log(f"S_{n} lrx on numba CPU ({os.cpu_count()} cores): {wall:.2f} s; growth "
+        log(f"S_{n} lrx on numba CPU ({numba.get_num_threads()} threads): {wall:.2f} s; growth "
             f"{'equals' if same else 'DIFFERS FROM'} the GPU's")
 
     result["ok"] = bool(ok)
