@@ -91,9 +91,50 @@ def test_wal_mode_and_schema(store):
     con = sqlite3.connect(store.path)
     try:
         assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert con.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert con.execute("PRAGMA user_version").fetchone()[0] == 2
     finally:
         con.close()
+
+
+def test_a_version_1_store_is_upgraded(tmp_path):
+    path = tmp_path / "v1.sqlite"
+    old = ResultsStore(path)
+    g = CayleyGraph.from_spec("S_5", "lrx")
+    old.save(bfs(g))
+    con = sqlite3.connect(path)  # make it look like a store written by schema version 1
+    con.execute("CREATE TABLE r1 AS SELECT * FROM results")
+    con.execute("DROP TABLE results")
+    cols = [r[1] for r in con.execute("PRAGMA table_info(r1)") if r[1] not in ("kind", "modulus")]
+    con.execute(f"CREATE TABLE results AS SELECT {', '.join(cols)} FROM r1")
+    con.execute("DROP TABLE r1")
+    con.execute("PRAGMA user_version = 1")
+    con.commit()
+    con.close()
+    store = ResultsStore(path)
+    assert store.load(g).diameter == 10
+    (entry,) = store.results()
+    assert entry.graph == g
+    con = sqlite3.connect(path)
+    assert con.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert con.execute("SELECT kind, modulus FROM results").fetchone() == ("permutation", None)
+    con.close()
+
+
+def test_matrix_group_results(store):
+    matrix = pytest.importorskip("cayley.groups.matrix")
+    from cayley.groups.library import get_family
+
+    g = CayleyGraph(get_family("heisenberg")(3, m=5))
+    if not hasattr(g, "is_matrix"):
+        pytest.skip("CayleyGraph has no matrix groups in this tree")
+    r = bfs(g)
+    store.save(r)
+    assert store.load(g).growth == r.growth and r.size == 125
+    (entry,) = store.results()
+    assert isinstance(entry.graph.generators, matrix.MatrixGeneratorSet)
+    assert entry.graph == g and entry.graph.generators.modulus == 5
+    # the same matrices mod another modulus are another graph
+    assert store.load(CayleyGraph(get_family("heisenberg")(3, m=7))) is None
 
 
 def test_bad_inputs(tmp_path):

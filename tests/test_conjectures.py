@@ -149,12 +149,67 @@ def test_refuted_records():
     assert res.outcome == "fail" and "claim holds" in res.message
 
 
+def _matrix_groups_available() -> bool:
+    from cayley.errors import UnknownFamilyError
+    from cayley.graphs import CayleyGraph
+
+    try:
+        return get_family("heisenberg").kind == "matrix" and hasattr(CayleyGraph, "is_matrix")
+    except (UnknownFamilyError, AttributeError):
+        return False
+
+
+def _heisenberg_oracle(m: int) -> tuple[int, int]:
+    """(order, diameter) of the Heisenberg group over Z/m with x = E12, y = E23 and their
+    inverses, by a plain BFS over triples (a, b, c) = [[1, a, c], [0, 1, b], [0, 0, 1]]."""
+    import networkx as nx
+
+    def mul(u, v):
+        return ((u[0] + v[0]) % m, (u[1] + v[1]) % m, (u[2] + v[2] + u[0] * v[1]) % m)
+
+    gens = [(1, 0, 0), (m - 1, 0, 0), (0, 1, 0), (0, m - 1, 0)]
+    g, todo, seen = nx.Graph(), [(0, 0, 0)], {(0, 0, 0)}
+    while todo:
+        s = todo.pop()
+        for x in gens:
+            t = mul(s, x)
+            g.add_edge(s, t)
+            if t not in seen:
+                seen.add(t)
+                todo.append(t)
+    dist = nx.single_source_shortest_path_length(g, (0, 0, 0))
+    return len(dist), max(dist.values())
+
+
+def test_heisenberg_oracle_supports_the_records():
+    for m in range(2, 16):
+        order, diameter = _heisenberg_oracle(m)
+        assert order == CAT["heisenberg-order"].expected(m) == m**3
+        if m >= CAT["heisenberg-diameter"].n_min:
+            assert diameter == CAT["heisenberg-diameter"].expected(m)
+    assert [_heisenberg_oracle(m)[1] for m in range(2, 10)] == [4, 4, 6, 6, 8, 8, 8, 8]
+
+
+def test_matrix_records_are_checked_or_unsupported():
+    res = check_record(CAT["heisenberg-diameter"], max_n=13)
+    if not _matrix_groups_available():
+        assert res.outcome == "unsupported" and "heisenberg" in res.message
+        return
+    assert res.outcome == "pass" and res.checked == (10, 11, 12, 13) and "m = 10..13" in res.message
+    false = rec(id="h", family="heisenberg", group="matrix", variable="m", params={"n": 3},
+                invariant="diameter", formula="2*floor(m/2)", n_min=2)
+    res = check_record(false, max_n=12)
+    assert res.counterexample == {"m": 2, "expected": 2, "actual": 4}
+
+
 def test_out_of_range_and_unsupported():
     assert check_record(rec(id="big", family="lrx", invariant="diameter", formula="n*(n-1)/2", n_min=20),
                         max_n=10).outcome == "out of range"
-    assert check_record(CAT["heisenberg-diameter"], max_n=10).outcome == "unsupported"
     res = check_record(rec(id="u", family="no_such_family", invariant="diameter", formula="n"), max_n=4)
     assert res.outcome == "unsupported" and "no_such_family" in res.message
+    res = check_record(rec(id="u2", family="no_such_matrices", group="matrix", variable="m", params={"n": 3},
+                           invariant="order", formula="m**3"), max_n=4)
+    assert res.outcome == "unsupported" and "no_such_matrices" in res.message
 
 
 def test_budget_skips_degrees():

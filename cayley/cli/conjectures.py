@@ -128,13 +128,14 @@ def show(record_id, files, fmt):
 def _range(r) -> str:
     from ..conjectures.check import _range_text
 
-    return _range_text(r).replace("n", r.variable, 1) if r.variable != "n" else _range_text(r)
+    return _range_text(r)
 
 
 @conjectures.command()
 @click.argument("record_id", metavar="[ID]", required=False)
 @_catalogue_option
-@click.option("--max-n", type=click.IntRange(min=1), default=10, show_default=True, help="Largest degree to check.")
+@click.option("--max-n", type=click.IntRange(min=1), default=10, show_default=True,
+              help="Largest degree n (or modulus m, for matrix-group records) to check.")
 @click.option("--max-states", type=click.IntRange(min=1), default=None,
               help="Skip searches with more states than this (default 50,000,000).")
 @_db_option

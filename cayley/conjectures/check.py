@@ -160,6 +160,29 @@ class Checker:
         s = start_state(start, gens.degree)
         return CayleyGraph(gens, s)
 
+    def matrix_graph(self, family: str, m: int, params: dict):
+        """The Cayley graph of matrix family ``family`` over Z/``m`` (``params`` fixes the
+        matrix size n); :class:`Unsupported` when this installation has no matrix groups."""
+        from ..graphs import CayleyGraph
+        from ..groups.library import get_family
+
+        try:
+            fam = get_family(family)
+        except UnknownFamilyError:
+            raise Unsupported(f"matrix family {family!r} is not in this installation (no matrix groups)") from None
+        if getattr(fam, "kind", None) != "matrix":
+            raise Unsupported(f"family {family!r} is not a matrix family")
+        p = dict(params)
+        n = p.pop("n", None)
+        if n is None:
+            raise InvalidInputError(f"matrix family {family!r} needs params.n, the matrix size")
+        return CayleyGraph(fam(int(n), m=m, **p))
+
+    def _record_graph(self, record: Record, x: int):
+        if record.group == "matrix":
+            return self.matrix_graph(record.family, x, record.params)
+        return self.graph(record.family, x, record.params, record.start)
+
     def result(self, graph):
         """The completed BFS result of ``graph`` (memo, then store, then a search)."""
         from ..graphs import bfs
@@ -190,6 +213,10 @@ class Checker:
         k = len(graph.generators)
         if states > self.max_states:
             raise BeyondBudget(f"{states:,} states > budget {self.max_states:,}")
+        if getattr(graph, "is_matrix", False):
+            if states * k * _HASH_WORK_FACTOR > self.max_work:
+                raise BeyondBudget(f"~{states * k * _HASH_WORK_FACTOR:.1e} generator applications > budget")
+            return
         if rank_engine.supports(graph):
             work = _ambient(graph) * k
             if work <= self.max_work:
@@ -261,10 +288,8 @@ class Checker:
             raise InvalidInputError(f"max_n must be >= 1, got {max_n}")
         t0 = time.perf_counter()
         try:
-            if record.group != "permutation":
-                raise Unsupported(
-                    f"record {record.id} needs {record.group} groups, which the checker does not compute yet"
-                )
+            if record.group not in ("permutation", "matrix"):
+                raise Unsupported(f"record {record.id} needs {record.group} groups, which the checker does not know")
             if record.family == "*":
                 res = self._check_across(record, max_n)
             elif record.status == "refuted":
@@ -280,7 +305,7 @@ class Checker:
         checked, skipped = [], []
         for n in ns:
             try:
-                r = self.result(self.graph(record.family, n, record.params, record.start))
+                r = self.result(self._record_graph(record, n))
             except BeyondBudget as exc:
                 skipped.append((n, str(exc)))
                 continue
@@ -288,22 +313,24 @@ class Checker:
             expected = self.expected(record, n, actual)
             checked.append(n)
             if not _compare(record.relation, actual, expected):
-                cx = {"n": n, "expected": expected, "actual": actual}
+                v = record.variable
+                cx = {v: n, "expected": expected, "actual": actual}
                 return CheckResult(
                     record, "fail", tuple(checked), tuple(skipped), cx,
-                    f"counterexample at n={n}: {record.invariant} is {actual}, the formula gives "
+                    f"counterexample at {v}={n}: {record.invariant} is {actual}, the formula gives "
                     f"{record.relation} {expected}",
                 )
         return self._summary(record, max_n, checked, skipped)
 
     def _summary(self, record, max_n, checked, skipped, extra: str = "", details=None) -> CheckResult:
         if not checked:
-            why = "beyond the state budget" if skipped else f"no claimed degree n <= {max_n}"
+            why = "beyond the state budget" if skipped else f"no claimed {record.variable} <= {max_n}"
             return CheckResult(record, "out of range", (), tuple(skipped), None,
                                f"nothing checked: {why} (claimed for {_range_text(record)})")
-        msg = f"holds for n = {_ns_text(checked)}"
+        v = record.variable
+        msg = f"holds for {v} = {_ns_text(checked)}"
         if skipped:
-            msg += f"; n = {_ns_text([n for n, _ in skipped])} beyond the budget"
+            msg += f"; {v} = {_ns_text([n for n, _ in skipped])} beyond the budget"
         return CheckResult(record, "pass", tuple(checked), tuple(skipped), None, msg + extra, details=details or {})
 
     def _check_refuted(self, record: Record, max_n: int) -> CheckResult:
@@ -312,7 +339,7 @@ class Checker:
             return CheckResult(record, "out of range", (), (), None,
                                f"the recorded counterexample n={n} is above --max-n {max_n}")
         try:
-            r = self.result(self.graph(record.family, n, record.params, record.start))
+            r = self.result(self._record_graph(record, n))
         except BeyondBudget as exc:
             return CheckResult(record, "out of range", (), ((n, str(exc)),), None,
                                f"the recorded counterexample n={n} is beyond the budget")
@@ -422,8 +449,9 @@ def _ns_text(ns: Iterable[int]) -> str:
 
 def _range_text(record: Record) -> str:
     if record.values is not None:
-        return f"n in {_ns_text(record.values)}"
-    return f"n >= {record.n_min}" if record.n_max is None else f"{record.n_min} <= n <= {record.n_max}"
+        return f"{record.variable} in {_ns_text(record.values)}"
+    v = record.variable
+    return f"{v} >= {record.n_min}" if record.n_max is None else f"{record.n_min} <= {v} <= {record.n_max}"
 
 
 def check_record(record: Record, *, max_n: int = 10, store=None, **budget) -> CheckResult:

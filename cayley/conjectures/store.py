@@ -46,7 +46,10 @@ lists), ``start`` (JSON list), ``graph_name``, ``growth`` (JSON list), ``complet
 (0/1), ``depth``, ``diameter`` (NULL unless completed), ``size``, ``stop_reason``,
 ``last_layer_size``, ``last_layer`` (JSON list of states when at most
 ``LAST_LAYER_LIMIT`` of them, else NULL), ``engine``, ``backend``, ``version``,
-``seconds``, ``bfs_seconds``, ``peak_memory_bytes``, ``saved_at`` (ISO 8601 UTC).
+``seconds``, ``bfs_seconds``, ``peak_memory_bytes``, ``saved_at`` (ISO 8601 UTC),
+``kind`` (``permutation`` or ``matrix``) and ``modulus`` (matrix groups; else NULL). The
+schema version is SQLite's ``user_version`` (2; a version-1 store gains the last two
+columns when opened).
 
 >>> import tempfile, os
 >>> from cayley import CayleyGraph, bfs
@@ -81,7 +84,7 @@ from ..errors import CayleyError, InvalidInputError
 
 __all__ = ["ResultsStore", "StoredResult", "default_path", "graph_key", "graph_definition", "StoreError"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2 added the columns kind and modulus (matrix groups)
 LAST_LAYER_LIMIT = 1000  # keep the last layer's states when it has at most this many
 BUSY_TIMEOUT_S = 60.0
 _RETRIES = 50
@@ -115,7 +118,9 @@ CREATE TABLE IF NOT EXISTS results (
     seconds REAL NOT NULL,
     bfs_seconds REAL NOT NULL,
     peak_memory_bytes INTEGER NOT NULL,
-    saved_at TEXT NOT NULL
+    saved_at TEXT NOT NULL,
+    kind TEXT NOT NULL DEFAULT 'permutation',
+    modulus INTEGER
 );
 CREATE INDEX IF NOT EXISTS results_family ON results (family, degree);
 """
@@ -123,7 +128,7 @@ CREATE INDEX IF NOT EXISTS results_family ON results (family, degree);
 _COLUMNS = (
     "key", "degree", "family", "params", "names", "generators", "start", "graph_name", "growth", "completed",
     "depth", "diameter", "size", "stop_reason", "last_layer_size", "last_layer", "engine", "backend", "version",
-    "seconds", "bfs_seconds", "peak_memory_bytes", "saved_at",
+    "seconds", "bfs_seconds", "peak_memory_bytes", "saved_at", "kind", "modulus",
 )
 
 
@@ -138,15 +143,29 @@ def default_path() -> Path:
     return Path(base) / "cayley" / "results.sqlite"
 
 
+def _is_matrix(gens) -> bool:
+    return hasattr(gens, "matrices") and hasattr(gens, "modulus")
+
+
 def graph_definition(graph) -> dict:
     """The canonical definition of a graph that keys the store: degree, generator arrays,
-    their names and the start state.
+    their names and the start state (for a matrix group also the kind and the modulus,
+    with the matrices as the generator arrays).
 
     >>> from cayley import CayleyGraph
     >>> graph_definition(CayleyGraph.from_spec("S_3", "coxeter"))
     {'degree': 3, 'generators': [[1, 0, 2], [0, 2, 1]], 'names': ['s0', 's1'], 'start': [0, 1, 2]}
     """
     gens = graph.generators
+    if _is_matrix(gens):
+        return {
+            "kind": "matrix",
+            "modulus": int(gens.modulus),
+            "degree": int(gens.degree),
+            "generators": gens.matrices.tolist(),
+            "names": list(gens.names),
+            "start": np.asarray(graph.start).reshape(-1).tolist(),
+        }
     return {
         "degree": int(graph.degree),
         "generators": gens.perms.tolist(),
@@ -280,6 +299,20 @@ class ResultsStore:
         if str(mode).lower() != "wal":
             raise sqlite3.OperationalError("database is locked (journal mode not switched to WAL yet)")
         version = con.execute("PRAGMA user_version").fetchone()[0]
+        if version == 1:  # an older store: add the matrix-group columns
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                cols = {row[1] for row in con.execute("PRAGMA table_info(results)")}
+                if "kind" not in cols:
+                    con.execute("ALTER TABLE results ADD COLUMN kind TEXT NOT NULL DEFAULT 'permutation'")
+                if "modulus" not in cols:
+                    con.execute("ALTER TABLE results ADD COLUMN modulus INTEGER")
+                con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            version = SCHEMA_VERSION
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"results store {str(self.path)!r} has schema version {version}; this cayley reads "
@@ -361,6 +394,7 @@ class ResultsStore:
     def _row(result, seconds: Optional[float]) -> dict:
         graph = result.graph
         gens = graph.generators
+        definition = graph_definition(graph)
         last = result.last_layer
         keep_last = last is not None and len(last) <= LAST_LAYER_LIMIT
         return {
@@ -368,9 +402,11 @@ class ResultsStore:
             "degree": int(graph.degree),
             "family": gens.family,
             "params": _json(dict(gens.params)),
-            "names": _json(list(gens.names)),
-            "generators": _json(gens.perms.tolist()),
-            "start": _json(graph.start.tolist()),
+            "names": _json(definition["names"]),
+            "generators": _json(definition["generators"]),
+            "start": _json(definition["start"]),
+            "kind": definition.get("kind", "permutation"),
+            "modulus": definition.get("modulus"),
             "graph_name": graph.name,
             "growth": _json([int(x) for x in result.growth]),
             "completed": int(bool(result.completed)),
@@ -396,13 +432,23 @@ class ResultsStore:
 
         if graph is None:
             params = json.loads(row["params"])
-            gens = GeneratorSet.from_perms(
-                json.loads(row["generators"]), json.loads(row["names"]), family=row["family"], params=params
-            )
-            graph = CayleyGraph(gens, np.asarray(json.loads(row["start"]), dtype=np.int64))
+            start = np.asarray(json.loads(row["start"]), dtype=np.int64)
+            if row["kind"] == "matrix":
+                from ..groups.matrix import MatrixGeneratorSet
+
+                gens = MatrixGeneratorSet.from_matrices(
+                    json.loads(row["generators"]), int(row["modulus"]), json.loads(row["names"]),
+                    family=row["family"], params=params,
+                )
+            else:
+                gens = GeneratorSet.from_perms(
+                    json.loads(row["generators"]), json.loads(row["names"]), family=row["family"], params=params
+                )
+            graph = CayleyGraph(gens, start)
         last = None
         if row["last_layer"] is not None:
-            last = np.asarray(json.loads(row["last_layer"]), dtype=np.int64).reshape(-1, int(row["degree"]))
+            last = np.asarray(json.loads(row["last_layer"]), dtype=np.int64)
+            last = last.reshape(len(last), -1) if last.size else last.reshape(0, int(row["degree"]))
         result = BfsResult(
             graph=graph,
             growth=tuple(int(x) for x in json.loads(row["growth"])),
