@@ -259,6 +259,47 @@ def test_checkpoint_resumes_to_the_identical_result(tmp_path, first, second, sta
     assert again.growth == full.growth and np.array_equal(again.last_layer, full.last_layer)
 
 
+TORCH_KILL_SCRIPT = """
+import sys, torch
+torch.set_num_threads(1)
+from cayley import CayleyGraph, bfs
+bfs(CayleyGraph.from_spec("S_10", "lrx"), engine="rank", backend="torch", device="cpu",
+    checkpoint=sys.argv[1], checkpoint_seconds=0)
+"""
+
+
+def test_sigkill_mid_run_then_resume(tmp_path):
+    """A torch run killed mid-way resumes (on torch) to the numba engine's growth."""
+    import json
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from cayley.graphs.checkpoint import Checkpoint
+
+    ck = tmp_path / "ck"
+    proc = subprocess.Popen([sys.executable, "-c", TORCH_KILL_SCRIPT, str(ck)])
+    deadline = time.time() + 300
+    while time.time() < deadline and proc.poll() is None:
+        try:
+            if json.loads((ck / "meta.json").read_text())["depth"] >= 20:
+                break
+        except (OSError, ValueError, KeyError):
+            pass
+        time.sleep(0.001)
+    assert proc.poll() is None, "the run finished before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    graph = CayleyGraph.from_spec("S_10", "lrx")
+    state = Checkpoint(ck, graph, engine="rank").load()
+    assert state is not None and 20 <= state.depth < 45
+    resumed = bfs(graph, engine="rank", checkpoint=ck, **TORCH)
+    assert resumed.backend == "torch-cpu" and resumed.diameter == 45
+    assert resumed.growth == bfs(graph, engine="rank").growth
+
+
 # ---------------------------------------------------------------------------------
 # backend names, devices, plan
 # ---------------------------------------------------------------------------------
