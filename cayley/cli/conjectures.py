@@ -233,7 +233,8 @@ def discover(family, param, range_, invariant, layer, start, sets, source, holdo
              no_store, fmt):
     """Fit a quasi-polynomial (period <= 6, degree <= 3) to an invariant of FAMILY.
 
-    Prints the formula confirmed on held-out points and a ready-to-add catalogue record.
+    Prints the formula confirmed on held-out points and a ready-to-add catalogue record;
+    exit code 1 when no formula is confirmed.
     """
     from ..conjectures.discover import discover as run
     from ..conjectures.store import ResultsStore

@@ -359,8 +359,10 @@ def collect_values(family: str, ns: Sequence[int], *, param: str = "n", params: 
             from ..groups.library import get_family
 
             fam = get_family(family)
-            s = start_state(start, fam.state_degree(n)) if fam.accepts(n) or p else None
-            growth = _reference_growth(fam.name, s, n, p)
+            if not (fam.accepts(n) or p):
+                skipped[x] = f"family {fam.name!r} needs degree {fam.degree_rule()}"
+                continue
+            growth = _reference_growth(fam.name, start_state(start, fam.state_degree(n)), n, p)
             if growth is not None:
                 sources[x] = "reference"
         if growth is None and source == "reference":
