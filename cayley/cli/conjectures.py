@@ -218,8 +218,9 @@ def _parse_params(items) -> dict:
 @click.option("--start", default="identity", show_default=True,
               help="identity, alternating (0101...), half (0..01..1) or a string.")
 @click.option("--set", "sets", multiple=True, help="Fixed family parameter, e.g. --set k=2 (repeatable).")
-@click.option("--source", type=click.Choice(["auto", "compute", "reference"]), default="auto", show_default=True,
-              help="reference: the shipped CayleyPy rows only; compute: the store or a search; auto: a row if any.")
+@click.option("--source", type=click.Choice(["compute", "reference", "auto"]), default="compute", show_default=True,
+              help="compute: the results store or a search; reference: the shipped CayleyPy rows only; "
+              "auto: a reference row where there is one, else compute.")
 @click.option("--holdout", type=click.IntRange(min=1), default=1, show_default=True,
               help="Held-out points each residue class must confirm.")
 @click.option("--max-skip", type=click.IntRange(min=0), default=3, show_default=True,

@@ -330,11 +330,12 @@ class Discovery:
 
 def collect_values(family: str, ns: Sequence[int], *, param: str = "n", params: Optional[Mapping] = None,
                    invariant: str = "diameter", start: str = "identity", layer: Optional[int] = None,
-                   source: str = "auto", checker=None):
+                   source: str = "compute", checker=None):
     """Values of ``invariant`` for ``family`` as ``param`` runs over ``ns``.
 
-    ``source`` is ``"reference"`` (only the shipped CayleyPy rows), ``"compute"`` (the
-    results store / a search), or ``"auto"`` (a reference row when there is one). Returns
+    ``source`` is ``"compute"`` (the results store or a search; the default),
+    ``"reference"`` (only the shipped CayleyPy rows) or ``"auto"`` (a reference row when
+    there is one, else compute). Returns
     ``(values, sources, skipped)`` dicts keyed by the parameter value.
 
     >>> vals, src, _ = collect_values("lrx", [4, 5, 6], source="reference")
@@ -387,7 +388,7 @@ def collect_values(family: str, ns: Sequence[int], *, param: str = "n", params: 
 
 def discover(family: str, ns: Sequence[int], *, param: str = "n", params: Optional[Mapping] = None,
              invariant: str = "diameter", start: str = "identity", layer: Optional[int] = None,
-             source: str = "auto", checker=None, holdout: int = 1,
+             source: str = "compute", checker=None, holdout: int = 1,
              max_skip: int = 3, max_period: int = MAX_PERIOD, max_degree: int = MAX_DEGREE) -> Discovery:
     """Collect the values (see :func:`collect_values`) and fit them
     (:func:`fit_quasi_polynomial`).
