@@ -10,7 +10,6 @@ import html
 import json
 import sys
 import time
-from typing import Optional
 
 import click
 

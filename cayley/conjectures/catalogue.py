@@ -194,7 +194,14 @@ def start_state(pattern: str, n: int) -> Optional[str]:
 
 @dataclass(frozen=True)
 class Record:
-    """One catalogue record (see the module docstring for the fields)."""
+    """One catalogue record (see the module docstring for the fields).
+
+    >>> r = load_catalogue()["stars-antipodes"]
+    >>> r.formula_text(), r.claims(1), r.claims(10), r.expected(10)
+    ('[factorial2(n + 1)/3, factorial2(n - 2)] by n mod 2', False, True, 3465)
+    >>> load_catalogue()["lrx-first-layers"].layer_index(7)
+    2
+    """
 
     id: str
     title: str

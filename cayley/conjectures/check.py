@@ -127,9 +127,15 @@ class Checker:
     Examples
     --------
     >>> from cayley.conjectures.catalogue import load_catalogue
+    >>> cat = load_catalogue()
     >>> chk = Checker()
-    >>> chk.check(load_catalogue()["stars-diameter"], max_n=7).outcome
+    >>> chk.check(cat["stars-diameter"], max_n=7).outcome
     'pass'
+    >>> chk.degrees(cat["lx-diameter"], 8)
+    [5, 6, 7, 8]
+    >>> g = chk.graph("lrx", 5, {}, "alternating")
+    >>> g.name, chk.value(cat["lrx-alternating-order"], chk.result(g), 5)
+    ('S_5 lrx(k=1) on 01010', 10)
     """
 
     def __init__(self, store=None, *, max_states: int = DEFAULT_MAX_STATES, max_work: int = DEFAULT_MAX_WORK,
@@ -194,6 +200,7 @@ class Checker:
             self.reused += 1
         else:
             self._check_budget(graph)
+            log.info("conjectures: computing %s", graph.name)
             if self.progress:
                 self.progress(f"computing {graph.name}")
             t0 = time.perf_counter()

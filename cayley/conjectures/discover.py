@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Callable, Mapping, Optional, Sequence
+from typing import Mapping, Optional, Sequence
 
 from ..errors import InvalidInputError
 
@@ -416,7 +416,18 @@ def _ns_text(ns) -> str:
 
 
 def toml_record(d: Discovery) -> str:
-    """A ready-to-add catalogue record (TOML) for a discovery with a fit."""
+    """A ready-to-add catalogue record (TOML) for a discovery with a fit.
+
+    >>> print(toml_record(discover("coxeter", range(2, 9))))  # doctest: +ELLIPSIS
+    [[record]]
+    id = "coxeter-diameter-discovered"
+    ...
+    formula = "n*(n - 1)/2"
+    n_min = 2
+    ...
+    evidence = "fitted on n = 2..4; confirmed on held-out n = 5..8"
+    <BLANKLINE>
+    """
     f = d.fit
     if f is None:
         raise InvalidInputError("nothing to write: no formula was found")
