@@ -146,7 +146,6 @@ def check(record_id, files, max_n, max_states, db, no_store, fmt, progress):
 
     Results come from the results store when present; searches it lacks are run and stored.
     """
-    from ..conjectures.check import DEFAULT_MAX_STATES, Checker
     from ..conjectures.store import ResultsStore
 
     cat = _catalogue(files)
@@ -155,7 +154,7 @@ def check(record_id, files, max_n, max_states, db, no_store, fmt, progress):
     if progress is None:
         progress = sys.stderr.isatty()
     say = (lambda msg: click.echo(f"  {msg}", err=True)) if progress else None
-    chk = Checker(store, max_states=max_states or DEFAULT_MAX_STATES, progress=say)
+    chk = _checker(store, max_states, progress=say)
     t0 = time.perf_counter()
     results = []
     for r in recs:
@@ -271,14 +270,14 @@ def discover(family, param, range_, invariant, layer, start, sets, source, holdo
         sys.exit(1)
 
 
-def _checker(store, max_states):
+def _checker(store, max_states, progress=None):
     from ..conjectures.check import DEFAULT_MAX_STATES, DEFAULT_MAX_WORK, Checker
 
     if max_states is None:
-        return Checker(store)
+        return Checker(store, progress=progress)
     # a larger state budget raises the work budget in proportion
     work = max(DEFAULT_MAX_WORK, DEFAULT_MAX_WORK * max_states // DEFAULT_MAX_STATES)
-    return Checker(store, max_states=max_states, max_work=work)
+    return Checker(store, max_states=max_states, max_work=work, progress=progress)
 
 
 def _ns(ns) -> str:
