@@ -179,7 +179,8 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path):
     path = tmp_path / "shared.sqlite"  # not created yet: both processes race to create it
     count = 150
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([os.getcwd(), env.get("PYTHONPATH", "")])
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the cayley under test
+    env["PYTHONPATH"] = os.pathsep.join([root, env.get("PYTHONPATH", "")])
     procs = [
         subprocess.Popen([sys.executable, "-c", _WRITER, str(path), tag, str(count)], env=env,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
