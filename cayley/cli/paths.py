@@ -26,10 +26,11 @@ def _graph(group: str, gens: str, start: Optional[str]):
 @click.option("--to", "target", default=None, help="End of the path; default the sorted state (the identity).")
 @click.option(
     "--method",
-    type=click.Choice(["auto", "bfs", "mitm", "beam"]),
+    type=click.Choice(["auto", "bfs", "mitm", "ida", "beam"]),
     default="auto",
     show_default=True,
-    help="auto: meet-in-the-middle within --max-states, else beam search.",
+    help="auto: meet-in-the-middle within --max-states, else beam search. ida: IDA*, optimal with an "
+    "admissible --heuristic (auto picks one; --max-states is its node budget).",
 )
 @click.option("--beam-width", type=click.IntRange(min=1), default=1024, show_default=True)
 @click.option("--max-steps", type=click.IntRange(min=1), default=1000, show_default=True, help="Beam search steps.")
@@ -67,6 +68,7 @@ def path(group, gens, source, target, method, beam_width, max_steps, ball, heuri
       cayley path S_5 --gens lrx --from 1,0,4,3,2
       cayley path S_12 --gens pancake --from 3,7,1,11,0,5,2,8,10,6,4,9 --method beam --format json
       cayley path S_6 --gens lrx --from 001011 --to 000111
+      cayley path S_14 --gens pancake --from 3,7,1,13,0,5,2,8,12,10,6,4,11,9 --method ida
     """
     import numpy as np
 
@@ -81,8 +83,8 @@ def path(group, gens, source, target, method, beam_width, max_steps, ball, heuri
         h = Hamming(graph.start)
     elif heuristic == "breakpoints":
         h = Breakpoints(graph.start, kind="reversals" if graph.generators.family == "full_reversals" else "pancake")
-    elif heuristic == "auto":
-        h = default_heuristic(graph)
+    elif heuristic == "auto":  # IDA* picks an admissible default itself
+        h = None if method == "ida" else default_heuristic(graph)
     else:  # a trained heuristic file: loaded by the nn commands' module (torch, lazily)
         from .nn import heuristic_from_file
 

@@ -67,6 +67,9 @@ def _target_array(target: StateLike, what: str = "target") -> np.ndarray:
 
 # batches smaller than this are scored in numpy (no numba import, no parallel launch)
 _NUMPY_BELOW = 4096
+# pattern-database look-ups rank batches smaller than this in one thread: ranking is
+# O(n) per state, and a parallel launch on busy cores waits for descheduled threads
+_SERIAL_RANK_BELOW = 1 << 16
 
 
 def _as_int64(s: np.ndarray) -> np.ndarray:
@@ -394,7 +397,14 @@ class PatternDatabase:
                 f"states must be rearrangements of the target's symbols {np.sort(self.target).tolist()}"
             )
         if self.index == "rank":
-            d = self._data["table"][self._data["ranking"].rank(p)].astype(np.int64)
+            ranking = self._data["ranking"]
+            if len(p) < _SERIAL_RANK_BELOW:
+                from .paths._tables import rank_serial
+
+                r = rank_serial(ranking, p)
+            else:
+                r = ranking.rank(p)
+            d = self._data["table"][r].astype(np.int64)
             d[d == 255] = -1
             return d
         bits, words = self._data["bits"], self._data["words"]

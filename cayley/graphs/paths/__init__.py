@@ -1,7 +1,8 @@
 """Path finding in Cayley and Schreier graphs.
 
 Exact: :func:`shortest_path` (breadth-first search) and :func:`meet_in_the_middle`
-(bidirectional, about twice the reach). Heuristic: :func:`beam_search` with any
+(bidirectional, about twice the reach) and :func:`ida_star` (exact with an admissible
+heuristic, little memory). Heuristic: :func:`beam_search` with any
 :class:`~cayley.graphs.heuristics.Heuristic`. :func:`find_path` picks one.
 :func:`random_walks` makes training data for heuristics and :func:`scramble` a random
 state. Every path returned is a :class:`Path` checked by replaying its moves.
@@ -14,6 +15,7 @@ from ._common import Path, apply_path
 from .auto import find_path
 from .beam import beam_search
 from .exact import meet_in_the_middle, shortest_path
+from .ida import ida_star, is_admissible
 from .walks import Walks, random_walks, scramble
 
 __all__ = [
@@ -22,6 +24,8 @@ __all__ = [
     "find_path",
     "beam_search",
     "meet_in_the_middle",
+    "ida_star",
+    "is_admissible",
     "shortest_path",
     "Walks",
     "random_walks",

@@ -31,7 +31,15 @@ from ...backends.ranking import (  # noqa: E402
     ranking_for,
 )
 
-__all__ = ["UNSEEN", "MAX_DISTANCE", "ranking_for", "bfs_table", "PermutationRanking", "MultisetRanking"]
+__all__ = [
+    "UNSEEN",
+    "MAX_DISTANCE",
+    "ranking_for",
+    "bfs_table",
+    "rank_serial",
+    "PermutationRanking",
+    "MultisetRanking",
+]
 
 UNSEEN = np.uint8(255)
 MAX_DISTANCE = 254
@@ -156,3 +164,35 @@ def bfs_table(ranking, root: np.ndarray, perms: np.ndarray, max_depth=None, prog
             progress(d + 1, c)
         d += 1
     return table, tuple(growth)
+
+
+# Serial ranks for small batches (a search's per-node look-ups): a parallel launch costs
+# more than it saves there, and on busy cores it waits for a descheduled thread.
+@njit(cache=True)
+def _perm_rank_serial(states, fact):
+    out = np.empty(states.shape[0], np.int64)
+    for i in range(states.shape[0]):
+        out[i] = perm_rank_one(states[i], fact)
+    return out
+
+
+@njit(cache=True)
+def _multiset_rank_serial(states, cum, unit, full):
+    out = np.empty(states.shape[0], np.int64)
+    for i in range(states.shape[0]):
+        out[i] = multiset_rank_one(states[i], cum, unit, full)
+    return out
+
+
+def rank_serial(ranking, states: np.ndarray) -> np.ndarray:
+    """``ranking.rank(states)`` in one thread, for ``(m, n)`` int64 states."""
+    s = np.ascontiguousarray(states, dtype=np.int64)
+    if isinstance(ranking, PermutationRanking):
+        fact = getattr(ranking, "_serial_fact", None)
+        if fact is None:
+            fact = factorials(ranking.n)
+            ranking._serial_fact = fact
+        return _perm_rank_serial(s, fact)
+    if isinstance(ranking, MultisetRanking):
+        return _multiset_rank_serial(s, ranking.cum, ranking.unit, ranking.full)
+    return ranking.rank(s)

@@ -11,10 +11,11 @@ from ..graph import CayleyGraph
 from ._common import Path, SeedLike, StateLike, check_positive
 from .beam import beam_search
 from .exact import meet_in_the_middle, shortest_path
+from .ida import ida_star
 
 __all__ = ["find_path", "METHODS"]
 
-METHODS = ("auto", "bfs", "mitm", "beam")
+METHODS = ("auto", "bfs", "mitm", "ida", "beam")
 
 
 def find_path(
@@ -22,7 +23,7 @@ def find_path(
     state: StateLike,
     *,
     target: Optional[StateLike] = None,
-    method: Literal["auto", "bfs", "mitm", "beam"] = "auto",
+    method: Literal["auto", "bfs", "mitm", "ida", "beam"] = "auto",
     max_states: int = 20_000_000,
     heuristic: Optional[Callable[[np.ndarray], np.ndarray]] = None,
     beam_width: int = 1024,
@@ -35,16 +36,17 @@ def find_path(
     ``method="auto"`` first tries :func:`meet_in_the_middle` (optimal) with at most
     ``max_states`` states, and when that is not enough runs :func:`beam_search` with
     ``heuristic`` (default: breakpoints for pancake and reversals, Hamming otherwise).
-    ``"bfs"``, ``"mitm"`` and ``"beam"`` run one method.
+    ``"bfs"``, ``"mitm"``, ``"ida"`` and ``"beam"`` run one method; :func:`ida_star`
+    uses ``heuristic`` (default: an admissible one) and ``max_states`` as its node budget.
 
     Parameters
     ----------
     graph : CayleyGraph
     state : str, sequence of int or ndarray
     target : same, optional
-    method : {"auto", "bfs", "mitm", "beam"}
+    method : {"auto", "bfs", "mitm", "ida", "beam"}
     max_states : int
-        State budget of the exact searches.
+        State budget of the exact searches (nodes generated, for IDA*).
     heuristic, beam_width, max_steps, ball, seed
         Passed to :func:`beam_search`.
 
@@ -65,6 +67,8 @@ def find_path(
         return shortest_path(graph, state, target=target, max_states=max_states)
     if method == "mitm":
         return meet_in_the_middle(graph, state, target=target, max_states=max_states)
+    if method == "ida":
+        return ida_star(graph, state, heuristic, target=target, max_nodes=max_states)
     beam = dict(target=target, beam_width=beam_width, max_steps=max_steps, ball=ball, seed=seed)
     if method == "beam":
         return beam_search(graph, state, heuristic, **beam)
