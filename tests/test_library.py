@@ -26,7 +26,7 @@ SLOW_EDGES = 500_000
 
 def _cases():
     out = []
-    for fam in cayley.families():
+    for fam in cayley.families("permutation"):
         for n in fam.degrees(MAX_N):
             g = fam(n)
             # a cheap upper bound on the edges: the states of S_degree, and at most |G|
@@ -38,7 +38,7 @@ def _cases():
 
 def _schreier_cases():
     out = []
-    for fam in cayley.families():
+    for fam in cayley.families("permutation"):
         # the smallest n from min_degree whose states have at least 5 positions
         n = fam.min_degree
         while fam.state_degree(n) < 5 or not fam.accepts(n):
@@ -50,7 +50,9 @@ def _schreier_cases():
     return out
 
 
-FAMILY_NAMES = [fam.name for fam in cayley.families()]
+FAMILY_NAMES = [fam.name for fam in cayley.families("permutation")]
+# puzzles are registered too (kind "puzzle", degree = number of stickers): tests/test_puzzles.py
+PUZZLE_NAMES = [fam.name for fam in cayley.families("puzzle")]
 
 
 @pytest.mark.parametrize("name,n", _cases())
@@ -559,7 +561,8 @@ def test_cli_families_table_and_json():
     r = CliRunner().invoke(main, ["families", "--format", "json"])
     assert r.exit_code == 0, r.output
     rows = {row["name"]: row for row in json.loads(r.stdout)}
-    assert set(rows) == set(FAMILY_NAMES)
+    assert set(rows) == set(FAMILY_NAMES) | set(PUZZLE_NAMES)
+    assert all(rows[name]["kind"] == "puzzle" for name in PUZZLE_NAMES)
     for row in rows.values():
         assert {"parameters", "example_n", "degree", "generators", "inverse_closed", "reference", "aliases"} <= set(row)
         assert row["reference"] and row["generators"] >= 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import logging
@@ -95,15 +96,49 @@ def main(verbose: bool) -> None:
 # shared options
 # -------------------------------------------------------------------------------------
 def _graph_options(f):
+    """GROUP, --gens or --gens-file (exactly one), --start.
+
+    With ``--gens-file`` the command receives the file's GeneratorSet as ``gens`` (and its
+    ``ip`` colouring as ``start`` unless --start is given); GROUP may then be left out, and
+    when given it sets the degree (GAP files do not state points that no move touches).
+    """
+
+    command = f
+
+    @functools.wraps(command)
+    def wrapper(*args, gens=None, gens_file=None, **kwargs):
+        if (gens is None) == (gens_file is None):
+            raise click.UsageError("give exactly one of --gens and --gens-file")
+        if gens_file is not None:
+            from ..groups.gap_format import load_gap
+
+            from ..groups import parse_group
+
+            group = kwargs.get("group")
+            definition = load_gap(gens_file, degree=parse_group(group).degree if group is not None else None)
+            gens = definition.generators
+            if kwargs.get("start") is None and definition.start is not None:
+                kwargs["start"] = definition.start
+        elif kwargs.get("group") is None:
+            raise click.UsageError("missing argument GROUP (e.g. S_10); it may be left out only with --gens-file")
+        return command(*args, gens=gens, **kwargs)
+
+    f = wrapper
     f = click.option("--start", default=None, help="Start state, e.g. 00001111 (repeated symbols: Schreier graph).")(f)
+    f = click.option(
+        "--gens-file",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="Generators from a GAP puzzle file (M_name := (1,2,3)(...); lines, optional Gen and ip).",
+    )(f)
     f = click.option(
         "--gens",
         "-g",
-        required=True,
+        default=None,
         help="Generators: a family (lrx, lrx:k=2), one-line lists [1,0,2];[0,2,1], "
-        "0-based cycles (0 1)(2 3) or GAP cycles (1,2)(3,4).",
+        "0-based cycles (0 1)(2 3) or GAP cycles (1,2)(3,4). Exactly one of --gens and --gens-file.",
     )(f)
-    f = click.argument("group")(f)
+    f = click.argument("group", required=False)(f)
     return f
 
 
@@ -376,6 +411,7 @@ def families(fmt):
         rows.append(
             {
                 "name": fam.name,
+                "kind": fam.kind,
                 "aliases": list(fam.aliases),
                 "parameters": params,
                 "min_degree": fam.min_degree,

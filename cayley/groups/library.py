@@ -55,6 +55,9 @@ class Family:
     aliases: tuple[str, ...] = ()
     signed: bool = False
     degree_step: int = 1
+    kind: str = "permutation"
+    degree_test: Callable[[int], bool] | None = None
+    rule: str | None = None
 
     def __call__(self, n: int, **params) -> GeneratorSet:
         return build(self, n, **params)
@@ -66,10 +69,14 @@ class Family:
         >>> [n for n in range(1, 9) if f.accepts(n)]
         [2, 4, 6, 8]
         """
+        if self.degree_test is not None:
+            return n >= self.min_degree and bool(self.degree_test(n))
         return n >= self.min_degree and (n - self.min_degree) % self.degree_step == 0
 
     def degrees(self, up_to: int) -> list[int]:
         """The degrees ``n <= up_to`` at which the family is defined (default parameters)."""
+        if self.degree_test is not None:
+            return [n for n in range(self.min_degree, up_to + 1) if self.accepts(n)]
         return list(range(self.min_degree, up_to + 1, self.degree_step))
 
     def example_degree(self, at_least: int = 5) -> int:
@@ -85,6 +92,8 @@ class Family:
 
     def degree_rule(self) -> str:
         """The accepted degrees in words, e.g. ``n >= 3`` or ``n >= 2, n even``."""
+        if self.rule is not None:
+            return self.rule
         rule = f"n >= {self.min_degree}"
         if self.degree_step == 2:
             rule += ", n even" if self.min_degree % 2 == 0 else ", n odd"
@@ -115,6 +124,9 @@ def register(
     param_docs: dict[str, str] | None = None,
     signed: bool = False,
     degree_step: int = 1,
+    kind: str = "permutation",
+    degree_test: Callable[[int], bool] | None = None,
+    rule: str | None = None,
 ):
     """Decorator registering ``func(n, **params) -> list of perms, names`` as a family.
 
@@ -124,6 +136,9 @@ def register(
     parameters. ``signed`` marks a family of ``n`` signed elements realised on ``2n``
     positions (see :meth:`Family.state_degree`). ``degree_step`` restricts the degrees to
     ``min_degree, min_degree + step, ...`` (2 for families defined at even n only).
+    ``kind`` is ``"permutation"`` for the families of S_n and ``"puzzle"`` for puzzles
+    (:mod:`cayley.groups.puzzles`), whose degree is their number of stickers; a puzzle
+    gives ``degree_test`` (which degrees ``n`` it accepts) and ``rule`` (the same in words).
     """
 
     def deco(func):
@@ -136,7 +151,10 @@ def register(
         if not params or params[0].name != "n":
             raise TypeError(f"family {name}: first parameter must be n")
         description = (inspect.getdoc(func) or "").strip().splitlines()[0] if func.__doc__ else ""
-        fam = Family(name, func, params, description, reference, min_degree, tuple(aliases), signed, degree_step)
+        fam = Family(
+            name, func, params, description, reference, min_degree, tuple(aliases), signed, degree_step,
+            kind, degree_test, rule,
+        )
         for key in (name, *aliases):
             if key in _REGISTRY or key in _ALIASES:
                 raise ValueError(f"family name {key!r} registered twice")
@@ -161,6 +179,7 @@ def get_family(name: str) -> Family:
     >>> get_family("LRX").name
     'lrx'
     """
+    _load_puzzles()
     key = _normalise(name)
     key = _ALIASES.get(key, key)
     if key in _REGISTRY:
@@ -174,9 +193,20 @@ def get_family(name: str) -> Family:
     raise UnknownFamilyError(f"unknown generator family {name!r}{hint}")
 
 
-def families() -> list[Family]:
-    """All registered families, sorted by name."""
-    return [_REGISTRY[k] for k in sorted(_REGISTRY)]
+def families(kind: str | None = None) -> list[Family]:
+    """All registered families, sorted by name; ``kind`` keeps one kind
+    (``"permutation"`` or ``"puzzle"``).
+
+    >>> "pyraminx" in [f.name for f in families("puzzle")]
+    True
+    """
+    _load_puzzles()
+    return [_REGISTRY[k] for k in sorted(_REGISTRY) if kind is None or _REGISTRY[k].kind == kind]
+
+
+def _load_puzzles() -> None:
+    # puzzles register themselves in cayley.groups.puzzles, which imports this module
+    from . import puzzles  # noqa: F401
 
 
 def build(fam: Family, n: int, **params) -> GeneratorSet:
@@ -1801,3 +1831,228 @@ def _folded_hypercube(n: int):
     perms = [transposition(2 * n, i, n + i) for i in range(n)]
     perms.append(from_pairs(2 * n, [(i, n + i) for i in range(n)]))
     return perms, [f"F{i}" for i in range(n)] + ["Fall"]
+
+
+# ----------------------------------------------------------------------------------
+# classical Cayley graphs of small groups and interconnection networks
+# ----------------------------------------------------------------------------------
+def _is_prime(p: int) -> bool:
+    return p >= 2 and all(p % d for d in range(2, int(p**0.5) + 1))
+
+
+def _map_perm(n: int, f) -> list[int]:
+    """One-line form ``p[i] = f(i)`` of a map of 0..n-1 onto itself."""
+    return [int(f(i)) for i in range(n)]
+
+
+def _with_inverse(perms, names, p, name):
+    """Append p and, when it is not an involution, its inverse ``name'``."""
+    perms.append(p)
+    names.append(name)
+    inv = _inverse_list(p)
+    if inv != list(p):
+        perms.append(inv)
+        names.append(name + "'")
+
+
+@register(
+    "circulant",
+    reference="Circulant graphs as Cayley graphs of Z_n: https://en.wikipedia.org/wiki/Circulant_graph; "
+    "F. T. Boesch, R. Tindell, Circulants and their connectivities, J. Graph Theory 8 (1984) 487-499",
+    min_degree=4,
+    param_docs={"jumps": "the connection set {j}: shifts by +-j, e.g. 1,2 (default) or 1,3"},
+)
+def _circulant(n: int, jumps="1,2"):
+    """The circulant graph C_n(jumps): shifts of Z_n by +j and -j for each jump j (default 1, 2).
+
+    Translations of the n points, named ``+j`` and ``-j`` (one name when 2j = n). The
+    graph is connected when the jumps and n are coprime as a set.
+    """
+    js = _ints(jumps, "jumps") if not isinstance(jumps, str) else [int(x) for x in re.split(r"[,\s]+", jumps.strip("[]() ")) if x]
+    if not js or any(not 0 < j < n for j in js) or len({min(j % n, -j % n) for j in js}) != len(js):
+        raise InvalidInputError(f"circulant needs distinct jumps in 1..n-1 (j and n-j count once), got {jumps!r} at n={n}")
+    perms, names = [], []
+    for j in js:
+        perms.append(_map_perm(n, lambda i: (i + j) % n))
+        names.append(f"+{j}")
+        if (2 * j) % n:
+            perms.append(_map_perm(n, lambda i: (i - j) % n))
+            names.append(f"-{j}")
+    return perms, names
+
+
+@register(
+    "torus",
+    reference="Torus grid graph C_k x C_k as the Cayley graph of Z_k x Z_k: https://en.wikipedia.org/wiki/Lattice_graph; "
+    "W. J. Dally, Performance analysis of k-ary n-cube interconnection networks, IEEE Trans. Comput. 39 (1990) 775-785",
+    min_degree=6,
+    degree_step=2,
+)
+def _torus(n: int):
+    """The k x k torus (k = n/2): rotations H, H' of positions 0..k-1 and V, V' of positions k..2k-1.
+
+    The group Z_k x Z_k acts on two disjoint k-cycles; its Cayley graph is the toroidal
+    grid C_k x C_k (4-regular, k^2 vertices, diameter 2 floor(k/2)).
+    """
+    k = n // 2
+    perms, names = [], []
+    _with_inverse(perms, names, _cycle_perm(n, list(range(k))), "H")
+    _with_inverse(perms, names, _cycle_perm(n, list(range(k, n))), "V")
+    return perms, names
+
+
+@register(
+    "k_ary_cube",
+    reference="k-ary m-cubes (tori Z_k^m): W. J. Dally, Performance analysis of k-ary n-cube interconnection "
+    "networks, IEEE Trans. Comput. 39 (1990) 775-785; https://en.wikipedia.org/wiki/Hypercube_graph",
+    min_degree=6,
+    degree_step=3,
+    param_docs={"k": "ring length (k >= 3); n = k m positions for m rings"},
+)
+def _k_ary_cube(n: int, k: int = 3):
+    """The k-ary m-cube (m = n/k rings of k positions): rotations Ci, Ci' of each ring (default k = 3).
+
+    The group Z_k^m; the Cayley graph is the m-dimensional torus with k vertices per side.
+    """
+    k = _check_k("k_ary_cube", k, 3, n, n, "3 <= k <= n")
+    if n % k:
+        raise InvalidInputError(f"k_ary_cube needs n divisible by k, got n={n}, k={k}")
+    perms, names = [], []
+    for i in range(n // k):
+        _with_inverse(perms, names, _cycle_perm(n, list(range(i * k, (i + 1) * k))), f"C{i}")
+    return perms, names
+
+
+@register(
+    "dicyclic",
+    reference="Dicyclic (binary dihedral) group Dic_m of order 4m, generalized quaternion for m a power of 2: "
+    "https://en.wikipedia.org/wiki/Dicyclic_group",
+    min_degree=8,
+    degree_step=4,
+)
+def _dicyclic(n: int):
+    """The dicyclic group Dic_m (n = 4m points, its regular representation): a, a', x, x' with a^2m = 1, x^2 = a^m.
+
+    Element a^j is point j and x a^j is point 2m + j; each generator h maps the point of
+    g to the point of g h (x a x^-1 = a^-1). At n = 8 this is the quaternion group Q_8.
+    """
+    m = n // 4
+
+    def mul(e, k, f, j):  # (x^e a^k) (x^f a^j)
+        if f == 0:
+            return e, (k + j) % (2 * m)
+        return (1, (j - k) % (2 * m)) if e == 0 else (0, (m + j - k) % (2 * m))
+
+    def perm(f, j):
+        out = []
+        for i in range(n):
+            e, k = divmod(i, 2 * m)
+            e2, k2 = mul(e, k, f, j)
+            out.append(e2 * 2 * m + k2)
+        return out
+
+    return [perm(0, 1), perm(0, -1 % (2 * m)), perm(1, 0), perm(1, m)], ["a", "a'", "x", "x'"]
+
+
+@register(
+    "affine_line",
+    reference="The affine group AGL(1, p) acting on Z_p (x -> x + 1, x -> g x for a primitive root g): "
+    "https://en.wikipedia.org/wiki/Affine_group; J. D. Dixon, B. Mortimer, Permutation Groups, GTM 163 (1996) 2.8",
+    min_degree=3,
+    degree_test=_is_prime,
+    rule="n >= 3 prime",
+)
+def _affine_line(n: int):
+    """AGL(1, p) on the n = p points of Z_p (p prime): the translation T and the multiplication M by the least primitive root, with inverses.
+
+    Order p(p - 1); a sharply 2-transitive Frobenius group.
+    """
+    g = next(r for r in range(2, n + 1) if len({pow(r, e, n) for e in range(1, n)}) == n - 1) if n > 2 else 1
+    perms, names = [], []
+    _with_inverse(perms, names, _map_perm(n, lambda i: (i + 1) % n), "T")
+    _with_inverse(perms, names, _map_perm(n, lambda i: (g * i) % n), "M")
+    return perms, names
+
+
+@register(
+    "psl2_line",
+    reference="PSL(2, p) acting on the projective line (Moebius maps x -> x + 1, x -> -1/x): "
+    "https://en.wikipedia.org/wiki/Projective_linear_group; the modular group's action, "
+    "https://en.wikipedia.org/wiki/Modular_group",
+    min_degree=4,
+    degree_test=lambda n: _is_prime(n - 1),
+    rule="n = p + 1 points, p >= 3 prime",
+)
+def _psl2_line(n: int):
+    """PSL(2, p) on the n = p + 1 points of the projective line over Z_p (point p is infinity): T: x -> x+1, T', S: x -> -1/x.
+
+    Order p(p^2 - 1)/2; S is an involution swapping 0 and infinity.
+    """
+    p = n - 1
+
+    def s(i):
+        if i == p:
+            return 0
+        if i == 0:
+            return p
+        return (-pow(i, -1, p)) % p
+
+    t = [(i + 1) % p if i < p else p for i in range(n)]
+    return [t, _inverse_list(t), _map_perm(n, s)], ["T", "T'", "S"]
+
+
+@register(
+    "macro_star",
+    reference="Macro-star networks: C.-H. Yeh, E. A. Varvarigos, Macro-star networks: efficient low-degree "
+    "alternatives to star graphs, IEEE Trans. Parallel Distrib. Syst. 9 (1998) 987-1003",
+    min_degree=5,
+    degree_step=2,
+    param_docs={"l": "block length; n = l k + 1 symbols in k blocks"},
+)
+def _macro_star(n: int, l: int = 2):  # noqa: E741 - the paper's name
+    """The macro-star graph MS(l, k), n = l k + 1: star transpositions (0 i), i = 1..l, and swaps of block 1 with block j.
+
+    Position 0 is the star's centre and positions 1..n-1 form k blocks of l; ``S_i``
+    swaps 0 and i, ``B_j`` exchanges block 1 (positions 1..l) with block j, j = 2..k.
+    Degree l + k - 1 instead of the star graph's n - 1; the group is S_n.
+    """
+    if l < 1 or (n - 1) % l or (n - 1) // l < 2:
+        raise InvalidInputError(f"macro_star needs n = l k + 1 with k >= 2, got n={n}, l={l}")
+    k = (n - 1) // l
+    perms = [transposition(n, 0, i) for i in range(1, l + 1)]
+    names = [f"S{i}" for i in range(1, l + 1)]
+    for j in range(2, k + 1):
+        perms.append(from_pairs(n, [(1 + t, (j - 1) * l + 1 + t) for t in range(l)]))
+        names.append(f"B{j}")
+    return perms, names
+
+
+@register(
+    "shuffle_exchange",
+    reference="Perfect shuffle and exchange: H. S. Stone, Parallel processing with the perfect shuffle, IEEE Trans. "
+    "Comput. C-20 (1971) 153-161; P. Diaconis, R. L. Graham, W. M. Kantor, Adv. Appl. Math. 4 (1983) 175-196",
+    min_degree=6,
+    degree_step=2,
+)
+def _shuffle_exchange(n: int):
+    """The perfect out-shuffle O of n cards (n even), its inverse O', and the exchange E of the top two cards.
+
+    O as in ``perfect_shuffles``; E = (0 1). At n = 4 the out-shuffle is an involution
+    (O = O'), so the family starts at 6.
+    """
+    m = n // 2
+    out = [0] * n
+    for i in range(m):
+        out[2 * i], out[2 * i + 1] = i, m + i
+    return [out, _inverse_list(out), transposition(n, 0, 1)], ["O", "O'", "E"]
+
+
+@register(
+    "complete_cyclic",
+    reference="The complete graph K_n as the Cayley graph of Z_n with every non-zero element: "
+    "https://en.wikipedia.org/wiki/Complete_graph; https://en.wikipedia.org/wiki/Cayley_graph",
+    min_degree=3,
+)
+def _complete_cyclic(n: int):
+    """All n - 1 non-trivial translations of Z_n, named ``+1 .. +(n-1)``: the complete graph K_n (diameter 1)."""
+    return [_map_perm(n, lambda i, j=j: (i + j) % n) for j in range(1, n)], [f"+{j}" for j in range(1, n)]
