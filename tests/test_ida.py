@@ -1,6 +1,7 @@
 """IDA* against independent distances (networkx, BFS distance tables, the pure-Python
-pancake IDA* oracle), and the 2x2x2 cube with pattern databases: IDA* and beam search
-against the full BFS of the cube (slow) or meet-in-the-middle (fast)."""
+pancake IDA* oracle), and the 2x2x2 cube (cube_fixed_qtm / cube_fixed_htm of
+cayley.groups.puzzles) with pattern databases: IDA* and beam search against the full BFS
+of the cube (slow) or meet-in-the-middle (fast)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from cayley.errors import InvalidInputError, NoPathError
 from cayley.graphs.heuristics import Breakpoints, Hamming, MaxOf, PatternDatabase
 from cayley.graphs.paths import beam_search, find_path, ida_star, is_admissible, meet_in_the_middle, scramble
 from cayley.groups.perm import inverse
+from cayley.groups.puzzles import face_colours
 from test_paths import check_path, cli, ida_star_pancake, oracle_distances
 
 
@@ -151,37 +153,6 @@ def test_find_path_and_cli_method_ida():
 # -------------------------------------------------------------------------------------
 # the 2x2x2 cube
 # -------------------------------------------------------------------------------------
-def cube_222_fixed_qtm() -> GeneratorSet:
-    """The 2x2x2 cube with the DLB corner fixed: quarter turns U, R, F and inverses.
-
-    Built here from geometry, independently of cayley.groups.puzzles: corner cubies at
-    (+-1, +-1, +-1); sticker 3 c + a is the sticker of corner c facing along axis a
-    (x, y, z). A turn rotates the corners on one side by -90 degrees about the face
-    normal; the sticker (v, a) goes to (R v, the axis of R e_a).
-    """
-    corners = [np.array(v) for v in np.ndindex(2, 2, 2)]
-    corners = [2 * v - 1 for v in corners]  # index c = 4 x + 2 y + z over {-1, 1}^3
-    index = {tuple(v.tolist()): c for c, v in enumerate(corners)}
-    perms, names = [], []
-    for name, axis in (("U", 1), ("R", 0), ("F", 2)):
-        a = np.zeros(3, dtype=np.int64)
-        a[axis] = 1
-        k = np.array([[0, -a[2], a[1]], [a[2], 0, -a[0]], [-a[1], a[0], 0]])
-        rot = np.outer(a, a) - k  # -90 degrees about a: clockwise seen from the face
-        dest = np.arange(24)
-        for c, v in enumerate(corners):
-            if v[axis] != 1:
-                continue
-            for ax in range(3):
-                e = np.zeros(3, dtype=np.int64)
-                e[ax] = 1
-                dest[3 * c + ax] = 3 * index[tuple((rot @ v).tolist())] + int(np.flatnonzero(rot @ e)[0])
-        p = inverse(dest)  # gather convention: new[dest[i]] = old[i]
-        perms += [p, inverse(p)]
-        names += [name, name + "'"]
-    return GeneratorSet.from_perms(perms, names=names)
-
-
 def cubies(perms: np.ndarray) -> list[list[int]]:
     """The moving cubies, found from the generators alone: the minimal blocks of size 3
     of the action on stickers (so this works for any sticker numbering)."""
@@ -219,8 +190,10 @@ def cubies(perms: np.ndarray) -> list[list[int]]:
     return sorted(sorted(c) for c in found if len(c) == 3)
 
 
-def cube_graph() -> CayleyGraph:
-    return CayleyGraph(cube_222_fixed_qtm())
+def cube_graph(metric: str = "qtm") -> CayleyGraph:
+    """The 2x2x2 cube with a fixed corner (cayley.groups.puzzles): 24 stickers, moves
+    U, R, F and inverses (qtm), and U2, R2, F2 too (htm)."""
+    return CayleyGraph.from_spec("S_24", f"cube_fixed_{metric}")
 
 
 def cube_heuristics(g: CayleyGraph):
@@ -229,8 +202,7 @@ def cube_heuristics(g: CayleyGraph):
     and positions and orientations of three cubies with the others' orientations (153090)."""
     cs = cubies(g.generators.perms)
     assert len(cs) == 7
-    ud = np.zeros(24, dtype=np.int64)
-    ud[[3 * c + 1 for c in range(8)]] = 1  # the stickers facing up or down
+    ud = np.isin(face_colours(24), [0, 3]).astype(np.int64)  # the stickers of the U and D faces
     ori = PatternDatabase.build(g, classes=ud)
     pos = np.zeros(24, dtype=np.int64)
     for i, c in enumerate(cs):
@@ -249,15 +221,19 @@ def three_cubies(g: CayleyGraph, cs, ud, which) -> PatternDatabase:
     return PatternDatabase.build(g, classes=classes, index="hash")
 
 
-def test_cube_222_definition_and_cubies():
+@pytest.mark.parametrize("metric", ["qtm", "htm"])
+def test_cube_222_definition_and_cubies(metric):
     from cayley.reference import load_reference
 
-    g = cube_graph()
-    ref = load_reference("puzzles")["cube_222_fixed_qtm"]
-    head = PatternDatabase.build(g, max_depth=6, index="hash").growth
-    assert head == ref[:7]  # the full growth is checked in the slow test
+    g = cube_graph(metric)
+    ref = load_reference("puzzles")[f"cube_222_fixed_{metric}"]
+    head = PatternDatabase.build(g, max_depth=5, index="hash").growth
+    assert head == ref[:6]  # the full growth is checked in the slow test
     cs = cubies(g.generators.perms)
-    assert cs == [[3 * c, 3 * c + 1, 3 * c + 2] for c in range(1, 8)]  # corner 0 = DLB is fixed
+    assert len(cs) == 7 and sorted(x for c in cs for x in c) == sorted(set(range(24)) - {14, 18, 23})
+    # every cubie shows three different faces, exactly one of them U or D
+    colours = face_colours(24)
+    assert all(len({int(colours[x]) for x in c}) == 3 and np.isin(colours[c], [0, 3]).sum() == 1 for c in cs)
 
 
 def test_cube_222_ida_and_beam_with_pattern_databases():
@@ -269,7 +245,7 @@ def test_cube_222_ida_and_beam_with_pattern_databases():
     assert is_admissible(h_ida, g) and is_admissible(h_beam, g)
     gaps = []
     for seed in range(6):
-        s = scramble(g, 40, seed=seed).target
+        s = scramble(g, 40 + seed % 2, seed=seed).target  # both parities of distance
         d = meet_in_the_middle(g, s).length
         p = ida_star(g, s, h_ida)
         assert p.optimal and p.length == d
@@ -281,25 +257,29 @@ def test_cube_222_ida_and_beam_with_pattern_databases():
 
 
 @pytest.mark.slow
-def test_acceptance_cube_222_100_scrambles(capsys):
+@pytest.mark.parametrize("metric", ["qtm", "htm"])
+def test_acceptance_cube_222_100_scrambles(capsys, metric):
     """Full BFS of the 2x2x2 (3 674 160 states, the reference growth), then 100 random
     scrambles: IDA* with pattern databases is optimal; beam search with them is near it."""
     from cayley.reference import load_reference
 
-    g = cube_graph()
+    g = cube_graph(metric)
     t0 = time.perf_counter()
     table = PatternDatabase.build(g, index="hash")
     t_table = time.perf_counter() - t0
-    assert table.growth == load_reference("puzzles")["cube_222_fixed_qtm"] and table.size == 3_674_160
+    assert table.growth == load_reference("puzzles")[f"cube_222_fixed_{metric}"] and table.size == 3_674_160
     t0 = time.perf_counter()
     ori, perm, cs, ud = cube_heuristics(g)
     big = [three_cubies(g, cs, ud, (0, 1, 2)), three_cubies(g, cs, ud, (4, 5, 6))]
     t_pdb = time.perf_counter() - t0
     rng = np.random.default_rng(222)
-    states = np.array([scramble(g, 40, seed=rng).target for _ in range(100)])
+    # 40 or 41 moves: in QTM every move flips the corners' parity, so one length alone
+    # would give distances of one parity only
+    states = np.array([scramble(g, 40 + int(rng.integers(2)), seed=rng).target for _ in range(100)])
     exact = table.distance(states)
-    lines = [f"\n2x2x2 fixed_qtm: full BFS {t_table:.0f} s ({table.size:,} states); PDBs {t_pdb:.1f} s; "
-             f"100 scrambles, mean distance {exact.mean():.2f}, max {exact.max()}"]
+    lines = [f"\n2x2x2 fixed_{metric}: full BFS {t_table:.0f} s ({table.size:,} states); PDBs {t_pdb:.1f} s; "
+             f"100 scrambles, mean distance {exact.mean():.2f}, max {exact.max()}, "
+             f"distance counts {dict(zip(*(a.tolist() for a in np.unique(exact, return_counts=True))))}"]
     for name, h in [("IDA* max(ori 729, pos 5040)", MaxOf([ori, perm])),
                     ("IDA* max(+ two 3-cubie 153090)", MaxOf(big + [ori, perm]))]:
         t0 = time.perf_counter()
@@ -311,7 +291,7 @@ def test_acceptance_cube_222_100_scrambles(capsys):
         nodes = sum(p.explored for p in paths)
         lines.append(f"{name}: 100/100 optimal, {dt:.1f} s, {nodes:,} nodes ({nodes / dt:,.0f}/s)")
     for name, h in [("beam max(ori, pos)", MaxOf([ori, perm])), ("beam max(two 3-cubie, ori, pos)", MaxOf(big + [ori, perm]))]:
-        for width in (256, 1024):
+        for width in ((256, 1024) if "3-cubie" not in name else (256,)):
             t0 = time.perf_counter()
             lengths = []
             for s in states:
