@@ -498,7 +498,7 @@ def train_heuristic(
     Examples
     --------
     >>> g = CayleyGraph.from_spec("S_5", "lrx")
-    >>> h = train_heuristic(g, data="bfs", hidden=(64, 64), steps=300, batch_size=120, seed=0)
+    >>> h = train_heuristic(g, data="bfs", hidden=(64, 64), steps=150, batch_size=120, seed=0)
     >>> from cayley.graphs.heuristics import PatternDatabase
     >>> s = np.random.default_rng(0).permuted(np.tile(np.arange(5), (50, 1)), axis=1)
     >>> bool(np.abs(h(s) - PatternDatabase.build(g).distance(s)).mean() < 1.0)
