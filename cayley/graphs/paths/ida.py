@@ -106,7 +106,7 @@ def ida_star(
     *,
     target: Optional[StateLike] = None,
     max_nodes: int = 20_000_000,
-    batch: int = 2048,
+    batch: Optional[int] = None,
 ) -> Path:
     """A path from ``state`` to ``target`` by IDA*, shortest when ``heuristic`` is admissible.
 
@@ -128,8 +128,9 @@ def ida_star(
         Where the path ends; default ``graph.start``.
     max_nodes : int
         Give up after generating this many nodes, over all iterations.
-    batch : int
-        Nodes expanded per heuristic call.
+    batch : int, optional
+        Nodes expanded per heuristic call; default ``4095 // k`` for ``k`` generators
+        (at least 64), so that the children of one batch are scored in one small call.
 
     Returns
     -------
@@ -153,7 +154,7 @@ def ida_star(
     (12, True, 'ida')
     """
     check_positive("max_nodes", max_nodes, allow_none=False)
-    check_positive("batch", batch, allow_none=False)
+    check_positive("batch", batch)
     t0 = time.perf_counter()
     src, tgt = endpoints(graph, state, target)
     if heuristic is None:
@@ -177,6 +178,8 @@ def ida_star(
         hit = np.flatnonzero(np.all(perms == inv[g], axis=1))
         if len(hit):
             undo[g] = hit[0]
+    if batch is None:  # measured: about 4k children per call beats bigger batches
+        batch = max(64, 4095 // k)
     dtype = np.uint8 if max(int(src.max()), int(tgt.max())) < 256 else np.int32
     tgt_c = tgt.astype(dtype)
 
