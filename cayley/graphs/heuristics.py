@@ -73,6 +73,10 @@ _SERIAL_RANK_BELOW = 1 << 16
 
 
 def _as_int64(s: np.ndarray) -> np.ndarray:
+    """A C-contiguous integer array for the kernels; integer inputs keep their dtype
+    (uint8 beams stay 8x smaller than int64; numba compiles one kernel per dtype)."""
+    if s.dtype.kind in "iu":
+        return np.ascontiguousarray(s)
     return np.ascontiguousarray(s, dtype=np.int64)
 
 
