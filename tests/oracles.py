@@ -63,3 +63,45 @@ def oracle_growth(generators: Iterable[Sequence[int]], start: Sequence[int] | No
     dist = nx.single_source_shortest_path_length(graph, tuple(int(x) for x in start))
     counts = Counter(dist.values())
     return [counts[d] for d in range(max(counts) + 1)]
+
+
+def matrix_oracle_growth(
+    matrices: Iterable[Sequence[Sequence[int]]], modulus: int, start: Sequence[int] | None = None
+) -> list[int]:
+    """Growth function of a matrix group's Cayley (or Schreier) graph, by networkx BFS on
+    the explicit graph. States are tuples of Python ints: an ``n x c`` matrix row-major
+    (default: the identity), acted on by ``S -> A S mod m`` with schoolbook products.
+
+    >>> matrix_oracle_growth([[[1, 1], [0, 1]], [[1, 4], [0, 1]]], 5)  # a cyclic group of order 5
+    [1, 2, 2]
+    >>> matrix_oracle_growth([[[0, 1], [1, 0]]], 3, start=[1, 2])  # a vector, swapped
+    [1, 1]
+    """
+    mats = [[[int(x) % modulus for x in row] for row in a] for a in matrices]
+    n = len(mats[0])
+    if start is None:
+        start = [int(i == j) for i in range(n) for j in range(n)]
+    start = tuple(int(x) % modulus for x in start)
+    cols = len(start) // n
+
+    def act(a, s):
+        return tuple(
+            sum(a[i][k] * s[k * cols + c] for k in range(n)) % modulus for i in range(n) for c in range(cols)
+        )
+
+    graph = nx.DiGraph()
+    graph.add_node(start)
+    todo, seen = [start], {start}
+    while todo:
+        s = todo.pop()
+        for a in mats:
+            t = act(a, s)
+            graph.add_edge(s, t)
+            if t not in seen:
+                seen.add(t)
+                todo.append(t)
+        if graph.number_of_edges() > MAX_EDGES:
+            raise ValueError(f"oracle graph exceeds {MAX_EDGES} edges; use it on small cases only")
+    dist = nx.single_source_shortest_path_length(graph, start)
+    counts = Counter(dist.values())
+    return [counts[d] for d in range(max(counts) + 1)]

@@ -239,8 +239,8 @@ def test_unknown_family_through_the_spec_parser():
 
 def test_every_family_builds_through_the_spec_parser():
     for fam in cayley.families():
-        if fam.signed:
-            continue  # the group spec S_d names the state degree 2n, not n
+        if fam.signed or fam.kind == "matrix":
+            continue  # the group spec S_d names the state degree 2n, not n; matrices need SL(n,m)
         n = fam.example_degree()
         graph = CayleyGraph.from_spec(f"S_{n}", fam.name)
         assert np.array_equal(graph.generators.perms, fam(n).perms)
@@ -561,7 +561,8 @@ def test_cli_families_table_and_json():
     r = CliRunner().invoke(main, ["families", "--format", "json"])
     assert r.exit_code == 0, r.output
     rows = {row["name"]: row for row in json.loads(r.stdout)}
-    assert set(rows) == set(FAMILY_NAMES) | set(PUZZLE_NAMES)
+    matrix_names = {fam.name for fam in cayley.families("matrix")}  # tests/test_matrix.py
+    assert matrix_names and set(rows) == set(FAMILY_NAMES) | set(PUZZLE_NAMES) | matrix_names
     assert all(rows[name]["kind"] == "puzzle" for name in PUZZLE_NAMES)
     for row in rows.values():
         assert {"parameters", "example_n", "degree", "generators", "inverse_closed", "reference", "aliases"} <= set(row)

@@ -181,7 +181,7 @@ def test_parse_group(text):
     assert spec.degree == 10 and spec.name == "S_10"
 
 
-@pytest.mark.parametrize("text", ["", "S", "S_", "S_0", "0", "A_10", "Sym(10", "S10)", "Sym10", "S_-3", "S_1.5", "GL(2,3)"])
+@pytest.mark.parametrize("text", ["", "S", "S_", "S_0", "0", "A_10", "Sym(10", "S10)", "Sym10", "S_-3", "S_1.5", "GL(2)", "SL(2,1)"])
 def test_parse_group_rejects(text):
     with pytest.raises(ParseError) as info:
         parse_group(text)

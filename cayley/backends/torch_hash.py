@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from .actions import MatrixAction
 from .packing import packing
 
 __all__ = ["TorchBackend", "packing"]
@@ -73,14 +74,31 @@ class TorchBackend:
             self._perm_cache = {key: t}
         return t
 
-    def expand(self, keys: torch.Tensor, perms: np.ndarray, bits: int) -> torch.Tensor:
-        """(m, words) -> (m * k, words): row i*k+g is state i acted on by generator g."""
+    def expand(self, keys: torch.Tensor, perms, bits: int) -> torch.Tensor:
+        """(m, words) -> (m * k, words): row i*k+g is state i acted on by generator g.
+
+        ``perms`` is a ``(k, n)`` array (a gather) or a
+        :class:`~cayley.backends.actions.MatrixAction` (left multiplication mod m).
+        """
+        if isinstance(perms, MatrixAction):
+            return self._expand_matrix(keys, perms, bits)
         p = self._perms(perms)
         k, n = p.shape
         m, words = keys.shape
         states = self._unpack(keys, n, bits)  # (m, n)
         neighbours = states[:, p]  # (m, k, n): every generator in one gather
         return self._pack(neighbours, bits, words).reshape(m * k, words)
+
+    def _expand_matrix(self, keys: torch.Tensor, action: MatrixAction, bits: int) -> torch.Tensor:
+        mats = self._perms(action.mats)  # (k, n, n) int64 on the device (cached like perms)
+        k, n, _ = mats.shape
+        m, words = keys.shape
+        states = self._unpack(keys, n * action.cols, bits).reshape(m, 1, 1, n, action.cols)
+        # int64 products of entries below m <= 2**31 fit; reduce each before the sum
+        # (CUDA has no int64 matmul, so this is a broadcast multiply and a sum)
+        prods = torch.remainder(mats.reshape(1, k, n, n, 1) * states, action.modulus)
+        neighbours = torch.remainder(prods.sum(dim=3), action.modulus)  # (m, k, n, cols)
+        return self._pack(neighbours.reshape(m, k, n * action.cols), bits, words).reshape(m * k, words)
 
     def key_set(self, words: int, capacity: int = 0) -> "SortedKeySet":
         return SortedKeySet(words, self.device)

@@ -82,6 +82,8 @@ def main(verbose: bool) -> None:
       cayley growth S_10 --gens lrx
       cayley growth S_8 --gens "[1,2,3,4,5,6,7,0];(0 1)" --format json
       cayley growth S_12 --gens lrx --start 000000111111
+      cayley growth "SL(3,5)" --gens roots
+      cayley growth "UT(3,7)" --gens ut --start 0,0,1
       cayley diameter S_9 --gens pancake
       cayley families
     """
@@ -404,7 +406,8 @@ def families(fmt):
         params = [p.name if p.default is None else f"{p.name}={p.default}" for p in fam.params]
         n = fam.example_degree()
         try:
-            gens = fam(n)
+            # a matrix family needs its modulus: list it over Z/5 (SL(5,5), ...)
+            gens = fam(n, m=5) if fam.kind == "matrix" else fam(n)
             count, closed, degree = len(gens), gens.inverse_closed, gens.degree
         except InvalidInputError:  # a family that needs explicit parameters at this degree
             count = closed = degree = None

@@ -258,9 +258,20 @@ def plan_search(
     on_host = rank_backend == "cpu" or str(device or ("cuda" if backend == "cuda" else "")).startswith("cpu")
     hash_est = estimate_memory(graph, max_states=max_states, max_depth=max_depth)
     rank_bytes = None
-    if rank_engine.supports(graph):
+    matrix_on_torch = graph.is_matrix and rank_backend == "torch"  # matrix rank kernels: numba only
+    if rank_engine.supports(graph) and not matrix_on_torch:
         rank_bytes = rank_engine.rank_memory_bytes(graph, backend=rank_backend, on_host=on_host)
     if engine == "rank":
+        if matrix_on_torch:
+            raise InvalidInputError(
+                f"{graph.name}: the rank engine runs matrix groups on the numba CPU backend only; use --backend cpu "
+                "(or --engine hash, which also runs on torch)"
+            )
+        if graph.is_matrix and rank_bytes is None:
+            raise InvalidInputError(
+                f"{graph.name}: the rank engine needs m**(entries) <= 2**41 ranks (one per matrix over Z/m), "
+                f"here {graph.symbols}**{graph.state_length}; use --engine hash"
+            )
         if rank_bytes is None:
             raise InvalidInputError(
                 f"{graph.name}: the rank engine needs states with a perfect ranking (permutations of up "
@@ -348,9 +359,9 @@ _BATCH_NEIGHBOURS = 1 << 23
 def _hash_bfs(graph, be, est: MemoryEstimate, max_depth, max_states, store_up_to, last_limit, progress, checkpoint):
     t0 = time.perf_counter()
     gens = graph.generators
-    perms = np.ascontiguousarray(gens.perms)
+    perms = _action(graph)
     k = len(gens)
-    bits, words = packing(graph.symbols, graph.degree)
+    bits, words = packing(graph.symbols, graph.state_length)
     undirected = graph.undirected
     expected = None
     if progress is not None and est.order_known:
@@ -360,7 +371,7 @@ def _hash_bfs(graph, be, est: MemoryEstimate, max_depth, max_states, store_up_to
             expected = None
 
     def decode(keys):
-        return be.decode(keys, graph.degree, bits)
+        return be.decode(keys, graph.state_length, bits)
 
     # keys[d] holds the packed states of layer d while the search still needs them:
     # the last two layers (undirected) or every layer (directed), plus small layers.
@@ -443,6 +454,17 @@ def _hash_bfs(graph, be, est: MemoryEstimate, max_depth, max_states, store_up_to
         peak_memory_bytes=peak_rss_bytes(),
         stop_reason=stop_reason,
     )
+
+
+def _action(graph: CayleyGraph):
+    """What the backends' ``expand`` applies: the ``(k, n)`` permutations (a gather), or
+    for matrix generators a :class:`~cayley.backends.actions.MatrixAction`."""
+    gens = graph.generators
+    if graph.is_matrix:
+        from ..backends.actions import MatrixAction
+
+        return MatrixAction(np.ascontiguousarray(gens.matrices), gens.modulus, graph.state_length // gens.degree)
+    return np.ascontiguousarray(gens.perms)
 
 
 def _named(keys: dict[int, np.ndarray]) -> dict[str, np.ndarray]:

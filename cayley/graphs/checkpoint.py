@@ -51,7 +51,11 @@ class CheckpointState:
 
 def graph_fingerprint(graph: CayleyGraph) -> str:
     h = hashlib.blake2b(digest_size=16)
-    h.update(graph.generators.perms.tobytes())
+    gens = graph.generators
+    if graph.is_matrix:  # matrices and modulus; permutation fingerprints stay as they were
+        h.update(b"matrix %d " % gens.modulus + gens.matrices.tobytes())
+    else:
+        h.update(gens.perms.tobytes())
     h.update(graph.start.tobytes())
     return h.hexdigest()
 

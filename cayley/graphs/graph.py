@@ -10,6 +10,7 @@ import numpy as np
 
 from ..errors import InvalidStateError
 from ..groups.generators import GeneratorSet
+from ..groups.matrix import MatrixGeneratorSet, matrix_generators, orbit_size, parse_vector
 from ..groups.parse import as_generator_set, parse_group, parse_state
 
 __all__ = ["CayleyGraph"]
@@ -30,13 +31,30 @@ class CayleyGraph:
     (4, True, False, 24)
     >>> CayleyGraph.from_spec("S_4", "lrx", start="0011").order()
     6
+
+    Matrix generators over Z/m (:class:`~cayley.groups.matrix.MatrixGeneratorSet`) act by
+    left multiplication, ``S -> A S mod m``; states are ``n x c`` matrices stored
+    row-major. The default start is the identity (the Cayley graph); a start vector of
+    ``n`` entries gives the Schreier graph of the action on ``(Z/m)^n``.
+
+    >>> h = CayleyGraph.from_spec("SL(2,5)", "roots")
+    >>> h.name, h.degree, h.state_length, h.order()
+    ('SL(2,5) sl_fund_roots', 2, 4, 120)
+    >>> CayleyGraph.from_spec("SL(2,5)", "roots", start="1,0").order()
+    24
     """
 
-    generators: GeneratorSet
+    generators: GeneratorSet | MatrixGeneratorSet
     start: np.ndarray = field(default=None)  # type: ignore[assignment]
 
     def __post_init__(self):
         gens = self.generators
+        if isinstance(gens, MatrixGeneratorSet):
+            n, m = gens.degree, gens.modulus
+            start = gens.identity() if self.start is None else parse_vector(self.start, n, m)
+            start.setflags(write=False)
+            object.__setattr__(self, "start", start)
+            return
         if not isinstance(gens, GeneratorSet):
             gens = as_generator_set(gens)
             object.__setattr__(self, "generators", gens)
@@ -59,8 +77,14 @@ class CayleyGraph:
 
     @classmethod
     def from_spec(cls, group: str | None, gens, start=None) -> "CayleyGraph":
-        """Build from a group spec (``"S_10"``), a generator spec and an optional start."""
-        degree = parse_group(group).degree if group is not None else None
+        """Build from a group spec (``"S_10"``, or a matrix group ``"SL(3,5)"``), a
+        generator spec and an optional start."""
+        spec = parse_group(group) if group is not None else None
+        if spec is not None and spec.is_matrix:
+            return cls(matrix_generators(gens, spec), start)
+        if isinstance(gens, MatrixGeneratorSet):
+            return cls(gens, start)
+        degree = spec.degree if spec is not None else None
         gs = as_generator_set(gens, degree)
         if isinstance(start, str):
             start = parse_state(start, gs.degree)
@@ -77,18 +101,41 @@ class CayleyGraph:
         return self.generators.inverse_closed
 
     @property
+    def is_matrix(self) -> bool:
+        """True when the generators are matrices over Z/m."""
+        return isinstance(self.generators, MatrixGeneratorSet)
+
+    @property
+    def state_length(self) -> int:
+        """Number of symbols in a state: the degree for permutations, ``n * c`` entries
+        for matrix groups (``n * n`` for the Cayley graph, ``n`` for vectors)."""
+        return len(self.start)
+
+    @property
     def is_schreier(self) -> bool:
-        """True when the start state repeats a symbol (action on strings)."""
+        """True when the start state repeats a symbol (action on strings); for a matrix
+        group, when the start is not an ``n x n`` matrix (action on vectors)."""
+        if self.is_matrix:
+            return self.state_length != self.degree**2
         return len(np.unique(self.start)) < self.degree
 
     @property
     def symbols(self) -> int:
-        """Number of distinct symbols in the start state."""
+        """Number of distinct symbols a state entry can take: those of the start state,
+        or the modulus m for a matrix group."""
+        if self.is_matrix:
+            return self.generators.modulus
         return int(self.start.max()) + 1 if self.degree else 0
 
     @property
     def name(self) -> str:
         g = self.generators
+        if self.is_matrix:
+            base = f"{g.group_label} {g.family or 'custom'}"
+            if self.is_schreier:
+                cols = self.state_length // self.degree
+                base += f" on {'vector' if cols == 1 else 'matrix'} {self.start.tolist()}"
+            return base
         base = g.family or "custom"
         extra = ",".join(f"{k}={v}" for k, v in g.params if k != "n")
         label = f"{base}({extra})" if extra else base
@@ -123,6 +170,17 @@ def _fmt(a) -> str:
 
 @lru_cache(maxsize=256)
 def _order(graph: CayleyGraph) -> int:
+    if graph.is_matrix:
+        gens = graph.generators
+        if not graph.is_schreier and gens.generated is not None:
+            # an invertible start's orbit is the whole group (translate by the start)
+            from ..groups.matrix import det_mod
+            from math import gcd
+
+            start = graph.start.reshape(gens.degree, gens.degree)
+            if gcd(det_mod(start, gens.modulus), gens.modulus) == 1:
+                return gens.order()
+        return orbit_size(gens, graph.start)
     group = graph.generators.to_sympy()
     order = int(group.order())
     if not graph.is_schreier:

@@ -53,13 +53,14 @@ def estimate_memory(
     except Exception:  # pragma: no cover - sympy failure: estimate from the degree
         import math
 
-        order, known = math.factorial(graph.degree), False
+        order = graph.symbols**graph.state_length if graph.is_matrix else math.factorial(graph.degree)
+        known = False
     k = len(graph.generators)
     bound = order if max_states is None else min(order, max_states * k + 1)
     if max_depth is not None:  # a ball of radius d has at most 1 + k + ... + k^d states
         ball = max_depth + 1 if k == 1 else (k ** (max_depth + 1) - 1) // (k - 1)
         bound = min(bound, ball)
-    _, words = packing(graph.symbols, graph.degree)
+    _, words = packing(graph.symbols, graph.state_length)
     per_state = 8 * words * (_TABLE_SLACK + 1.5)
     neighbour_buffer = (1 << 23) * 8 * words * 2
     peak = int(_BASE_BYTES + neighbour_buffer + bound * per_state)

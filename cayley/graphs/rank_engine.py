@@ -24,7 +24,7 @@ import numpy as np
 
 from .. import __version__
 from ..errors import InvalidInputError
-from .bfs import BfsResult, Progress
+from .bfs import BfsResult, Progress, _action
 from .checkpoint import Checkpoint, CheckpointError
 from .graph import CayleyGraph
 from .memory import peak_rss_bytes
@@ -53,8 +53,11 @@ def _pull_is_cheaper(unseen: int, frontier: int, k: int, nwords: int) -> bool:
 
 
 def _ranking(graph: CayleyGraph):
-    from ..backends.ranking import ranking_for
+    from ..backends.ranking import MixedRadixRanking, ranking_for
 
+    if graph.is_matrix:  # every n x c matrix over Z/m, ranked as a base-m number
+        m, length = graph.symbols, graph.state_length
+        return MixedRadixRanking(m, length) if MixedRadixRanking.fits(m, length) else None
     return ranking_for(graph.start)
 
 
@@ -113,9 +116,9 @@ def rank_memory_bytes(
     else:
         words = -(-ranking.size // 2048) * 64
         blocks = words // 64
-    table = 0 if ranking.kind == "permutations" else ranking.cum.nbytes
+    table = ranking.cum.nbytes if ranking.kind == "multiset" else 0
     # the last layer: its recorded indices, sorted copy, and the decoded (m, n) states
-    last = min(last_layer_limit, ranking.size) * (8 * 3 + 8 * n)
+    last = min(last_layer_limit, ranking.size) * (8 * 3 + 8 * graph.state_length)
     if backend == "cpu":
         return int(_BASE_BYTES + 8 * words + 3 * blocks + table + last)
     device = (8 * words + 2 * blocks + _TORCH_WORK_BYTES) if on_host else 0
@@ -140,8 +143,19 @@ def _finished_result(graph: CayleyGraph, state, t0: float, backend: str) -> BfsR
     )
 
 
-def _kernels(backend: str, device, ranking, lay, perms: np.ndarray, work_bytes: Optional[int]):
+def _kernels(backend: str, device, ranking, lay, perms, work_bytes: Optional[int]):
     """The backend primitives: numba (``cpu``) or torch on ``device`` (``torch``)."""
+    from ..backends.actions import MatrixAction
+
+    if isinstance(perms, MatrixAction):
+        if backend not in ("cpu", "numba"):
+            raise InvalidInputError(
+                "the rank engine runs matrix groups on the numba CPU backend only; use --backend cpu "
+                "(or --engine hash, which has a torch backend)"
+            )
+        from ..backends.numba_matrix_rank import NumbaMatrixRankKernels
+
+        return NumbaMatrixRankKernels(ranking, lay, perms)
     if backend in ("cpu", "numba"):
         from ..backends.numba_rank import NumbaRankKernels
 
@@ -189,7 +203,7 @@ def rank_bfs(
         raise InvalidInputError(f"max_states must be >= 1, got {max_states}")
     t0 = time.perf_counter()
     ranking, lay = _layout(graph)
-    perms = np.ascontiguousarray(graph.generators.perms, dtype=np.int64)
+    perms = _action(graph)
     kern = _kernels(backend, device, ranking, lay, perms, work_bytes)
     expected = None
     if progress is not None:

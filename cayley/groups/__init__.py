@@ -2,6 +2,7 @@
 
 from .generators import GeneratorSet
 from .library import Family, families, generators, get_family, register
+from .matrix import MatrixGeneratorSet
 from .parse import (
     GroupSpec,
     as_generator_set,
@@ -27,6 +28,7 @@ from .perm import (
 
 __all__ = [
     "GeneratorSet",
+    "MatrixGeneratorSet",
     "Family",
     "families",
     "generators",

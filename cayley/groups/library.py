@@ -195,7 +195,7 @@ def get_family(name: str) -> Family:
 
 def families(kind: str | None = None) -> list[Family]:
     """All registered families, sorted by name; ``kind`` keeps one kind
-    (``"permutation"`` or ``"puzzle"``).
+    (``"permutation"``, ``"puzzle"`` or ``"matrix"``: :mod:`cayley.groups.matrix`).
 
     >>> "pyraminx" in [f.name for f in families("puzzle")]
     True
@@ -231,11 +231,14 @@ def build(fam: Family, n: int, **params) -> GeneratorSet:
     if not non_default and not fam.accepts(int(n)):
         raise InvalidInputError(f"family {fam.name!r} needs degree {fam.degree_rule()}, got {n!r}")
     try:
-        perms, gen_names = fam.func(int(n), **params)
+        built = fam.func(int(n), **params)
     except (ValueError, IndexError, TypeError) as exc:
         if isinstance(exc, InvalidInputError):
             raise
         raise InvalidInputError(f"family {fam.name!r} with n={n}, {params}: {exc}") from exc
+    if not isinstance(built, tuple):  # a matrix family builds and checks its own MatrixGeneratorSet
+        return built
+    perms, gen_names = built
     where = f"family {fam.name!r} at n={n}" + (f" with {params}" if params else "")
     if not perms:
         raise InvalidInputError(f"{where} has no generators")

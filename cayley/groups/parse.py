@@ -23,7 +23,7 @@ Generator specs (``--gens``), several generators separated by ``;``:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -304,22 +304,50 @@ def format_generators(gs: GeneratorSet, notation: str = "one-line") -> str:
 
 @dataclass(frozen=True)
 class GroupSpec:
-    """A parsed group spec: the ambient group in which the generators live."""
+    """A parsed group spec: the ambient group in which the generators live.
+
+    ``kind`` is ``S`` (permutations of ``degree`` points) or a matrix group over Z/m
+    (``SL``, ``GL``, ``UT``; ``degree`` is the matrix size and ``modulus`` is m).
+    """
 
     name: str
     degree: int
+    kind: str = field(default="S", repr=False)
+    modulus: int | None = field(default=None, repr=False)
+
+    @property
+    def is_matrix(self) -> bool:
+        return self.modulus is not None
+
+
+_MATRIX_GROUP_RE = re.compile(r"(SL|GL|UT)\s*\(\s*(\d+)\s*,\s*(?:Z\s*/\s*)?(\d+)\s*(?:Z)?\s*\)", re.I)
 
 
 def parse_group(text: str) -> GroupSpec:
-    """Parse ``S_10``, ``S10``, ``Sym(10)`` or a bare degree ``10``.
+    """Parse ``S_10``, ``S10``, ``Sym(10)`` or a bare degree ``10``; or a matrix group
+    over Z/m: ``SL(3,5)``, ``GL(2,7)``, ``UT(3,7)`` (also written ``SL(3, Z/5)``).
 
     >>> parse_group("Sym(7)")
     GroupSpec(name='S_7', degree=7)
+    >>> g = parse_group("SL(3, Z/5)")
+    >>> g.name, g.degree, g.kind, g.modulus
+    ('SL(3,5)', 3, 'SL', 5)
     """
     t = str(text).strip()
+    mm = _MATRIX_GROUP_RE.fullmatch(t)
+    if mm:
+        kind, n, m = mm.group(1).upper(), int(mm.group(2)), int(mm.group(3))
+        if n < 1:
+            raise ParseError(f"group {text!r}: matrix size must be >= 1")
+        if not 2 <= m <= 2**31:
+            raise ParseError(f"group {text!r}: modulus must satisfy 2 <= m <= 2**31")
+        return GroupSpec(f"{kind}({n},{m})", n, kind, m)
     m = re.fullmatch(r"[Ss]_?(\d+)|Sym\(\s*(\d+)\s*\)|(\d+)", t)
     if not m:
-        raise ParseError(f"cannot parse group {text!r}: expected S_n, Sn or Sym(n), e.g. S_10")
+        raise ParseError(
+            f"cannot parse group {text!r}: expected S_n, Sn or Sym(n), e.g. S_10, or a matrix group "
+            "SL(n,m), GL(n,m), UT(n,m), e.g. SL(3,5)"
+        )
     n = int(next(g for g in m.groups() if g is not None))
     if n < 1:
         raise ParseError(f"group {text!r}: degree must be >= 1")
