@@ -580,3 +580,29 @@ def test_cli_families_table_and_json():
     lrx = next(line for line in lines if line.startswith("lrx "))
     assert "n, k=1" in lrx and " 3  yes " in lrx and "A186783" in lrx
     assert "bubble_sort -> coxeter" in table.stdout
+
+
+def test_classical_small_groups_beyond_max_n():
+    """Families whose smallest degree is above MAX_N, against the oracle and known orders."""
+    for n, order in ((8, 8), (12, 12), (16, 16)):
+        g = cayley.generators("dicyclic", n)
+        res = bfs(CayleyGraph(g))
+        assert list(res.growth) == oracle_growth(g.perms.tolist()) and res.size == g.order() == order
+    q8 = cayley.generators("dicyclic", 8)
+    assert q8["x"].order == 4 and q8["a"].order == 4  # Q_8: every non-central element has order 4
+    assert np.array_equal(q8.product(["x", "x"]).array, q8.product(["a", "a"]).array)  # x^2 = a^m
+    for n, order in ((7, 42), (11, 110)):
+        assert cayley.generators("affine_line", n).order() == order
+    for n, order in ((8, 168), (12, 660)):  # PSL(2,7), PSL(2,11)
+        g = cayley.generators("psl2_line", n)
+        assert g.order() == order
+    g = cayley.generators("psl2_line", 8)
+    assert list(bfs(CayleyGraph(g)).growth) == oracle_growth(g.perms.tolist())
+    g = cayley.generators("macro_star", 7)
+    assert list(bfs(CayleyGraph(g)).growth) == oracle_growth(g.perms.tolist()) and g.order() == 5040
+    assert cayley.generators("k_ary_cube", 9).order() == 27 and cayley.generators("torus", 10).order() == 25
+    g = cayley.generators("circulant", 10, jumps="1,5")
+    assert g.names == ("+1", "-1", "+5") and list(bfs(CayleyGraph(g)).growth) == [1, 3, 4, 2]
+    with pytest.raises(InvalidInputError, match="circulant needs distinct jumps"):
+        cayley.generators("circulant", 10, jumps="1,9")
+    assert list(bfs(CayleyGraph(cayley.generators("complete_cyclic", 7))).growth) == [1, 6]

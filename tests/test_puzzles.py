@@ -112,7 +112,12 @@ def test_dodecahedral_orders():
     assert generators("starminx", 120).order() == 248270459431215031814452911028288348886138880000000
 
 
-PUZZLES = [f.name for f in cayley.families("puzzle")]
+# the dodecahedral puzzles (120+ stickers) take minutes here: sympy's orbit computation for
+# the engine choice dominates on a loaded 2-core machine, so they run with the slow tests
+PUZZLES = [
+    pytest.param(f.name, marks=[pytest.mark.slow] if f.example_degree() > 100 else [])
+    for f in cayley.families("puzzle")
+]
 
 
 def _one_piece_start(n, piece):
@@ -154,17 +159,17 @@ def test_cube_moves_are_layer_turns():
 def test_cube_rotations_and_colours():
     g = generators("cube_qtm", 54, rotations=True)
     assert g.names[-6:] == ("x", "x'", "y", "y'", "z", "z'")
-    # x moves every sticker; the cube group with rotations is 24 times bigger
-    assert (g["x"].array != np.arange(54)).all()
-    assert g.order() == 24 * 43252003274489856000
+    # x turns the whole cube like R: R, then M' (M turns like L), then L'
+    m = cube_moves(3)
+    x = m["R"][np.argsort(m["M"])][np.argsort(m["L"])]
+    assert np.array_equal(g["x"].array, x)
+    # x moves every sticker but the R and L centres
+    assert int((g["x"].array != np.arange(54)).sum()) == 52
     s = face_colours(96)
-    assert len(s) == 96 and sorted(set(s.tolist())) == list(range(6))
-    # 4x4x4 colour states: the first layers of the Schreier graph agree with the Cayley graph
-    res = bfs(CayleyGraph(generators("cube_qtm", 96), start=s), max_depth=2)
-    assert list(res.growth) == [1, 24, 24 * 23 - 24 * 23 + list(res.growth)[2]]  # sanity: 3 layers
-    assert list(res.growth)[:2] == [1, 24]
+    assert len(s) == 96 and np.bincount(s).tolist() == [16] * 6
 
 
+@pytest.mark.slow
 def test_starminx_2_identical_pieces():
     # the five identical centre triangles of each face share a colour
     s = puzzle_start("starminx_2")

@@ -137,6 +137,10 @@ class CutPuzzle:
         Equal to the face colouring of the distinct pieces' stickers, except that
         stickers of interchangeable pieces (e.g. the five identical pieces around a face
         of the Starminx 2) share colours.
+
+        >>> c = cut_puzzle("c", [("f", 0.0)]).identical_pieces_colouring()   # 2x2x2
+        >>> len(c), len(set(c.tolist()))
+        (24, 24)
         """
         piece_faces = {}
         for f, pc in zip(self.faces.tolist(), self.pieces.tolist()):

@@ -30,7 +30,15 @@ from .generators import GeneratorSet
 from .library import register
 from .perm import compose, inverse
 
-__all__ = ["rubiks_cube_333", "CUBE_333_FACES", "cube_moves", "cube_size", "face_colours"]
+__all__ = [
+    "rubiks_cube_333",
+    "CUBE_333_FACES",
+    "cube_moves",
+    "cube_size",
+    "face_colours",
+    "cut_puzzle_generators",
+    "puzzle_start",
+]
 
 #: Face order of the 54-sticker numbering (Kociemba's facelet order).
 CUBE_333_FACES = ("U", "R", "F", "D", "L", "B")
