@@ -13,7 +13,6 @@ from contextlib import contextmanager
 from typing import Optional
 
 import click
-import numpy as np
 
 from .. import __version__
 from ..errors import CayleyError
@@ -264,20 +263,6 @@ def _result_json(result, order: Optional[int], wall: float) -> dict:
     return d
 
 
-def _ambient_size(graph) -> Optional[int]:
-    """How many states of the start's shape exist: n! for distinct symbols, the multinomial
-    coefficient for strings; None for other state spaces (matrices)."""
-    if getattr(graph, "is_matrix", False):
-        return None
-    from math import factorial
-
-    counts = np.bincount(np.asarray(graph.start))
-    size = factorial(len(graph.start))
-    for c in counts:
-        size //= factorial(int(c))
-    return size
-
-
 def _order(graph, result=None) -> Optional[int]:
     """The group order (orbit size for a Schreier graph), independently of ``result``.
 
@@ -285,7 +270,9 @@ def _order(graph, result=None) -> Optional[int]:
     Schreier-Sims: the orbit cannot be larger than the space (this skips sympy's import,
     a third of a second, in the common S_n case).
     """
-    if result is not None and result.completed and result.size == _ambient_size(graph):
+    from ..graphs.memory import ambient_size
+
+    if result is not None and result.completed and not graph.is_matrix and result.size == ambient_size(graph):
         return result.size
     try:
         return graph.order()

@@ -256,11 +256,16 @@ def plan_search(
     gpu_named = backend == "auto" and str(device or "").startswith("cuda")
     rank_backend = "torch" if backend in ("torch", "cuda") or gpu_named else "cpu"
     on_host = rank_backend == "cpu" or str(device or ("cuda" if backend == "cuda" else "")).startswith("cpu")
-    hash_est = estimate_memory(graph, max_states=max_states, max_depth=max_depth)
     rank_bytes = None
     matrix_on_torch = graph.is_matrix and rank_backend == "torch"  # matrix rank kernels: numba only
     if rank_engine.supports(graph) and not matrix_on_torch:
         rank_bytes = rank_engine.rank_memory_bytes(graph, backend=rank_backend, on_host=on_host)
+    # A rank bitset no larger than the hash engine's fixed buffers (its estimate for a
+    # single state) wins whatever the group order, so the order -- Schreier-Sims through
+    # sympy, seconds for large generator sets -- is only computed when the choice needs it.
+    hash_floor = estimate_memory(graph, max_depth=0, exact_order=False).peak_bytes
+    cheap_rank = engine != "hash" and rank_bytes is not None and rank_bytes <= hash_floor
+    hash_est = estimate_memory(graph, max_states=max_states, max_depth=max_depth, exact_order=not cheap_rank)
     if engine == "rank":
         if matrix_on_torch:
             raise InvalidInputError(

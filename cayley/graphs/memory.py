@@ -7,6 +7,8 @@ import resource
 from dataclasses import dataclass
 from typing import Optional
 
+import numpy as np
+
 from ..backends.packing import packing
 from .graph import CayleyGraph
 
@@ -40,21 +42,33 @@ def _gib(b: float) -> str:
 
 
 def estimate_memory(
-    graph: CayleyGraph, *, max_states: Optional[int] = None, max_depth: Optional[int] = None
+    graph: CayleyGraph,
+    *,
+    max_states: Optional[int] = None,
+    max_depth: Optional[int] = None,
+    exact_order: bool = True,
 ) -> MemoryEstimate:
     """Estimate peak memory of a full BFS of ``graph`` with the hash engine.
+
+    ``exact_order=False`` bounds the number of states by the size of the ambient space
+    (n!, the multinomial for strings, m^entries for matrices) instead of computing the
+    group order (Schreier-Sims, which imports sympy and can take seconds for large
+    generator sets); ``order_known`` is then False.
 
     >>> est = estimate_memory(CayleyGraph.from_spec("S_13", "lrx"))
     >>> est.order, est.peak_bytes > 100 * 2**30
     (6227020800, True)
+    >>> estimate_memory(CayleyGraph.from_spec("S_6", "lrx", "001122"), exact_order=False).order
+    90
     """
-    try:
-        order, known = graph.order(), True
-    except Exception:  # pragma: no cover - sympy failure: estimate from the degree
-        import math
-
-        order = graph.symbols**graph.state_length if graph.is_matrix else math.factorial(graph.degree)
-        known = False
+    order, known = None, False
+    if exact_order:
+        try:
+            order, known = graph.order(), True
+        except Exception:  # pragma: no cover - sympy failure: fall back to the ambient bound
+            pass
+    if order is None:
+        order = ambient_size(graph)
     k = len(graph.generators)
     bound = order if max_states is None else min(order, max_states * k + 1)
     if max_depth is not None:  # a ball of radius d has at most 1 + k + ... + k^d states
@@ -65,6 +79,23 @@ def estimate_memory(
     neighbour_buffer = (1 << 23) * 8 * words * 2
     peak = int(_BASE_BYTES + neighbour_buffer + bound * per_state)
     return MemoryEstimate(order, known, bound, words, per_state, peak, available_memory_bytes())
+
+
+def ambient_size(graph: CayleyGraph) -> int:
+    """Number of states of the start's shape: n! for distinct symbols, the multinomial
+    coefficient for strings, m^entries for matrices; an upper bound on any orbit.
+
+    >>> ambient_size(CayleyGraph.from_spec("S_5", "lrx")), ambient_size(CayleyGraph.from_spec("S_4", "lrx", "0011"))
+    (120, 6)
+    """
+    import math
+
+    if graph.is_matrix:
+        return graph.symbols**graph.state_length
+    size = math.factorial(len(graph.start))
+    for c in np.bincount(np.asarray(graph.start)):
+        size //= math.factorial(int(c))
+    return size
 
 
 def available_memory_bytes() -> int:
