@@ -198,7 +198,7 @@ def _with_rotations(size, perms, names, rotations: bool, half: bool):
 
 @register(
     "cube_qtm",
-    reference="NxNxN cube, quarter turn metric: " + _CUBE_REF + "; 3x3x3 QTM diameter 26, OEIS A080601",
+    reference="NxNxN cube, quarter turn metric: " + _CUBE_REF + "; 3x3x3 QTM diameter 26 (Rokicki, Davidson 2014)",
     min_degree=24,
     kind="puzzle",
     degree_test=_is_cube_degree,
@@ -222,7 +222,7 @@ def _cube_qtm(n: int, rotations: bool = False):
 
 @register(
     "cube_htm",
-    reference="NxNxN cube, half turn (face turn) metric: " + _CUBE_REF + "; 3x3x3 HTM diameter 20, OEIS A080583",
+    reference="NxNxN cube, half turn (face turn) metric: " + _CUBE_REF + "; 3x3x3 HTM diameter 20",
     min_degree=24,
     kind="puzzle",
     degree_test=_is_cube_degree,
