@@ -18,7 +18,7 @@ from ..errors import InvalidInputError, MemoryEstimateError
 from .checkpoint import Checkpoint
 from .graph import CayleyGraph
 from ..backends.packing import packing
-from .memory import MemoryEstimate, _gib, available_memory_bytes, estimate_memory, peak_rss_bytes
+from .memory import MemoryEstimate, _gib, available_memory_bytes, estimate_memory, limit_bound, peak_rss_bytes
 
 __all__ = ["bfs", "BfsResult", "Progress", "SearchPlan", "plan_search", "growth", "diameter"]
 
@@ -263,9 +263,15 @@ def plan_search(
     # A rank bitset no larger than the hash engine's fixed buffers (its estimate for a
     # single state) wins whatever the group order, so the order -- Schreier-Sims through
     # sympy, seconds for large generator sets -- is only computed when the choice needs it.
+    # Likewise a search limited to a small ball (--max-depth, --max-states) is sized by the
+    # ball; the order of a 132-sticker puzzle's orbit would take minutes to compute.
     hash_floor = estimate_memory(graph, max_depth=0, exact_order=False).peak_bytes
     cheap_rank = engine != "hash" and rank_bytes is not None and rank_bytes <= hash_floor
-    hash_est = estimate_memory(graph, max_states=max_states, max_depth=max_depth, exact_order=not cheap_rank)
+    limit = limit_bound(len(graph.generators), max_states=max_states, max_depth=max_depth)
+    small_ball = limit is not None and limit <= _SMALL_BALL_STATES
+    hash_est = estimate_memory(
+        graph, max_states=max_states, max_depth=max_depth, exact_order=not (cheap_rank or small_ball)
+    )
     if engine == "rank":
         if matrix_on_torch:
             raise InvalidInputError(
@@ -293,6 +299,7 @@ def plan_search(
 
 
 BACKENDS = ("auto", "cpu", "numba", "torch", "cuda")
+_SMALL_BALL_STATES = 1 << 26  # a hash search of this many states fits in ~2 GiB
 
 
 def _get_backend(name: str, device=None):

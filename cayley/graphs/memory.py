@@ -69,16 +69,27 @@ def estimate_memory(
             pass
     if order is None:
         order = ambient_size(graph)
-    k = len(graph.generators)
-    bound = order if max_states is None else min(order, max_states * k + 1)
-    if max_depth is not None:  # a ball of radius d has at most 1 + k + ... + k^d states
-        ball = max_depth + 1 if k == 1 else (k ** (max_depth + 1) - 1) // (k - 1)
-        bound = min(bound, ball)
+    limit = limit_bound(len(graph.generators), max_states=max_states, max_depth=max_depth)
+    bound = order if limit is None else min(order, limit)
     _, words = packing(graph.symbols, graph.state_length)
     per_state = 8 * words * (_TABLE_SLACK + 1.5)
     neighbour_buffer = (1 << 23) * 8 * words * 2
     peak = int(_BASE_BYTES + neighbour_buffer + bound * per_state)
     return MemoryEstimate(order, known, bound, words, per_state, peak, available_memory_bytes())
+
+
+def limit_bound(k: int, *, max_states: Optional[int] = None, max_depth: Optional[int] = None) -> Optional[int]:
+    """Most states a search limited by ``max_states`` / ``max_depth`` can hold with ``k``
+    generators (None without limits): a ball of radius d has at most 1 + k + ... + k^d.
+
+    >>> limit_bound(3, max_depth=2), limit_bound(3, max_states=10), limit_bound(3)
+    (13, 31, None)
+    """
+    bound = None if max_states is None else max_states * k + 1
+    if max_depth is not None:
+        ball = max_depth + 1 if k == 1 else (k ** (max_depth + 1) - 1) // (k - 1)
+        bound = ball if bound is None else min(bound, ball)
+    return bound
 
 
 def ambient_size(graph: CayleyGraph) -> int:
