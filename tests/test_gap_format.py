@@ -61,9 +61,11 @@ def test_round_trip_same_generators_and_growth(family, n, tmp_path):
     back = load_gap(path, degree=g.degree).generators
     assert np.array_equal(back.perms, g.perms)
     assert len(back.names) == len(g.names)
-    a = bfs(CayleyGraph(g))
-    b = bfs(CayleyGraph(back))
-    assert a.completed and list(a.growth) == list(b.growth)
+    limit = {"max_depth": 7} if family.startswith("cube") else {}  # 3.67M states: compare a ball
+    a = bfs(CayleyGraph(g), **limit)
+    b = bfs(CayleyGraph(back), **limit)
+    assert (a.completed or limit) and list(a.growth) == list(b.growth)
+    assert len(a.growth) > 7 or not limit
 
 
 def test_round_trip_with_colouring():
