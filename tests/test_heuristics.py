@@ -167,7 +167,10 @@ def test_pattern_database_input_checks():
     with pytest.raises(InvalidInputError):
         PatternDatabase.build(g, index="btree")
     with pytest.raises(MemoryEstimateError):
-        PatternDatabase.build(g, memory_limit=100)
+        PatternDatabase.build(g, memory_limit=100, index="rank")
+    # index="auto" falls back to hashing the orbit when the ranked table is over the limit
+    small = PatternDatabase.build(g, memory_limit=100, max_depth=3)
+    assert small.index == "hash" and small.distance(np.array([[1, 0, 2, 3, 4, 5]])).tolist() == [1]
     pdb = PatternDatabase.build(g)
     with pytest.raises(InvalidStateError):
         pdb.distance(np.array([[0, 0, 1, 2, 3, 4]]))

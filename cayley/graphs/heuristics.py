@@ -306,7 +306,7 @@ class PatternDatabase:
         index : {"auto", "rank", "hash"}
             ``"rank"``: one byte per state of the projection (needs a perfect ranking);
             ``"hash"``: packed states found, in an exact hash table; ``"auto"``: rank
-            when available.
+            when available and its table fits ``memory_limit``, else hash.
         memory_limit : int, optional
             Bytes; refuse (:class:`MemoryEstimateError`) a dense table larger than this.
             Default: the memory available.
@@ -342,6 +342,9 @@ class PatternDatabase:
             from ..graphs.memory import available_memory_bytes
 
             limit = memory_limit if memory_limit is not None else available_memory_bytes()
+            if ranking.size > limit and index == "auto":
+                ranking = None  # the ambient space is too big for a table: index the orbit by hashing
+        if ranking is not None:
             if ranking.size > limit:
                 raise MemoryEstimateError(
                     f"a distance table of {ranking.size:,} states needs {ranking.size / 2**30:.2f} GiB, over the "
