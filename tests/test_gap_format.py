@@ -68,6 +68,15 @@ def test_round_trip_same_generators_and_growth(family, n, tmp_path):
     assert len(a.growth) > 7 or not limit
 
 
+def test_written_files_keep_their_degree_without_group():
+    """A fixed 2x2x2 corner is moved by no generator: the header comment keeps degree 24."""
+    g = generators("cube_fixed_qtm", 24)
+    assert (g.perms[:, 23] == 23).all() and g.degree == 24  # the last sticker never moves
+    back = read_gap(write_gap(g)).generators
+    assert back.degree == 24 and np.array_equal(back.perms, g.perms)
+    assert read_gap("M_X := (1,2);").generators.degree == 2  # no header: the largest point moved
+
+
 def test_round_trip_with_colouring():
     g = generators("lrx", 6)
     start = np.array([0, 0, 1, 1, 2, 2])

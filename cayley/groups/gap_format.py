@@ -97,6 +97,9 @@ def _identical_pieces(value: str, lineno: int, degree: int) -> np.ndarray:
     return out
 
 
+_HEADER_DEGREE = re.compile(r"^#\s*cayley generator set .*\(degree (\d+),", re.MULTILINE)
+
+
 def read_gap(text: str, *, degree: int | None = None) -> GapDefinition:
     """Parse GAP puzzle text (see the module docstring).
 
@@ -155,6 +158,11 @@ def read_gap(text: str, *, degree: int | None = None) -> GapDefinition:
     if degree is None:
         points = [int(x) for nm in names for x in re.findall(r"\d+", moves[nm][1])]
         degree = max(points, default=0)
+        # files written by write_gap record the degree in their header comment: points no
+        # move touches (a fixed corner) are part of the state too
+        header = _HEADER_DEGREE.search(text)
+        if header is not None:
+            degree = max(degree, int(header.group(1)))
         if ip is not None:
             degree = max([degree] + [int(x) for x in re.findall(r"\d+", ip[1])])
     if degree < 1:
