@@ -188,6 +188,19 @@ def finish(graph: CayleyGraph, src, tgt, moves, method: str, optimal: bool, t0: 
     return path
 
 
+def resolve_heuristic(heuristic, tgt: np.ndarray, default):
+    """``heuristic``, or ``default()`` when it is None; refuses one that measures distance
+    to another target than ``tgt`` (when it says which: a ``target`` attribute)."""
+    if heuristic is None:
+        return default()
+    ht = getattr(heuristic, "target", None)
+    if ht is not None and np.shape(ht) == tgt.shape and not np.array_equal(np.asarray(ht), tgt):
+        raise InvalidInputError(
+            f"the heuristic measures distance to {np.asarray(ht).tolist()}, but the target is {tgt.tolist()}"
+        )
+    return heuristic
+
+
 def check_positive(name: str, value: Optional[int], *, allow_zero: bool = False, allow_none: bool = True) -> None:
     if value is None:
         if allow_none:

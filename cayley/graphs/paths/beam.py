@@ -20,7 +20,7 @@ import numpy as np
 from ...backends.packing import packing
 from ...errors import InvalidInputError, NoPathError
 from ..graph import CayleyGraph
-from ._common import Path, SeedLike, StateLike, check_positive, endpoints, finish
+from ._common import Path, SeedLike, StateLike, check_positive, endpoints, finish, resolve_heuristic
 from ._common import cpu_backend as _be, kernels as K
 
 __all__ = ["beam_search"]
@@ -102,16 +102,9 @@ def beam_search(
         raise InvalidInputError(f"unknown backend {backend!r}: expected auto, cpu or torch")
     t0 = time.perf_counter()
     src, tgt = endpoints(graph, state, target)
-    if heuristic is None:
-        from ..heuristics import default_heuristic
+    from ..heuristics import default_heuristic
 
-        heuristic = default_heuristic(graph, tgt)
-    else:
-        ht = getattr(heuristic, "target", None)
-        if ht is not None and np.shape(ht) == tgt.shape and not np.array_equal(np.asarray(ht), tgt):
-            raise InvalidInputError(
-                f"the heuristic measures distance to {np.asarray(ht).tolist()}, but the target is {tgt.tolist()}"
-            )
+    heuristic = resolve_heuristic(heuristic, tgt, lambda: default_heuristic(graph, tgt))
     if np.array_equal(src, tgt):
         return finish(graph, src, tgt, [], "beam", True, t0, 1)
     around = _Ball(graph, tgt, ball)

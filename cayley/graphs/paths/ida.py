@@ -21,10 +21,10 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from ...errors import InvalidInputError, NoPathError
+from ...errors import NoPathError
 from ...groups.perm import inverse
 from ..graph import CayleyGraph
-from ._common import Path, StateLike, check_positive, endpoints, finish
+from ._common import Path, StateLike, check_positive, endpoints, finish, resolve_heuristic
 
 __all__ = ["ida_star", "is_admissible"]
 
@@ -157,14 +157,7 @@ def ida_star(
     check_positive("batch", batch)
     t0 = time.perf_counter()
     src, tgt = endpoints(graph, state, target)
-    if heuristic is None:
-        heuristic = _default(graph, tgt)
-    else:
-        ht = getattr(heuristic, "target", None)
-        if ht is not None and np.shape(ht) == tgt.shape and not np.array_equal(np.asarray(ht), tgt):
-            raise InvalidInputError(
-                f"the heuristic measures distance to {np.asarray(ht).tolist()}, but the target is {tgt.tolist()}"
-            )
+    heuristic = resolve_heuristic(heuristic, tgt, lambda: _default(graph, tgt))
     admissible = is_admissible(heuristic, graph, tgt)
     if np.array_equal(src, tgt):
         return finish(graph, src, tgt, [], "ida", True, t0, 1)
