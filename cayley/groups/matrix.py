@@ -781,21 +781,13 @@ def parse_matrix_generators(spec: str, n: int | None, m: int) -> MatrixGenerator
     >>> parse_matrix_generators("root_weyl", 3, 2).names
     ('e', "e'", 'w', "w'")
     """
-    from .library import get_family
-    from .parse import _NAME, _parse_value
+    from .parse import _NAME, _family_and_params
 
     text = spec.strip() if isinstance(spec, str) else ""
     if not text:
         raise ParseError(f"empty generator spec {spec!r}: expected e.g. roots or [[1,1],[0,1]];[[1,0],[1,1]]")
     if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_\-]*(:.*)?", text) and not re.match(rf"{_NAME}\s*=", text):
-        name, _, arg = text.partition(":")
-        fam = get_family(name)
-        params: dict[str, object] = {}
-        for item in _split_top(arg, ",") if arg else []:
-            key, eq, val = item.partition("=")
-            if not eq:
-                raise ParseError(f"malformed family parameter {item!r} in {spec!r}: expected key=value")
-            params[key.strip()] = _parse_value(val.strip())
+        fam, params = _family_and_params(text)
         fm = params.pop("m", m)
         if fm != m:
             raise InvalidInputError(f"{spec!r} has m={fm}, but the group is over Z/{m}")

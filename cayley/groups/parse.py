@@ -160,7 +160,8 @@ def _split_top(spec: str, sep: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
-def _parse_family_spec(spec: str, degree: int | None) -> GeneratorSet:
+def _family_and_params(spec: str):
+    """``"lrx:k=2"`` -> (the registered family, ``{"k": 2}``)."""
     from .library import get_family
 
     name, _, arg = spec.partition(":")
@@ -171,6 +172,11 @@ def _parse_family_spec(spec: str, degree: int | None) -> GeneratorSet:
         if not eq:
             raise ParseError(f"malformed family parameter {item!r} in {spec!r}: expected key=value")
         params[key.strip()] = _parse_value(val.strip())
+    return fam, params
+
+
+def _parse_family_spec(spec: str, degree: int | None) -> GeneratorSet:
+    fam, params = _family_and_params(spec)
     if "n" in params:
         n = params.pop("n")
         if not isinstance(n, int):
