@@ -56,6 +56,11 @@ def main() -> int:
     ap.add_argument("--budget", type=float, default=420.0, help="seconds for the timed runs in all")
     ap.add_argument("--out", default=None, help="JSON file for the results")
     ap.add_argument("--threads", type=int, default=None, help="torch and numba CPU threads (default: theirs)")
+    ap.add_argument("--torch-cases", default="12",
+                    help="degrees also timed on the tensor-operation torch path (the fused kernels off)")
+    ap.add_argument("--repeat", type=int, default=3, help="timed runs per case while they take under 5 s (median)")
+    ap.add_argument("--emulate", action="store_true",
+                    help="CPU device: time the fused kernels' host-compiled emulation (a dry run of this script)")
     ap.add_argument("--work-mib", type=int, default=None,
                     help="the torch backend's batch budget for the timed runs (default: its own; "
                          "2048 keeps S_13 near 4 GiB of GPU memory)")
@@ -72,12 +77,13 @@ def main() -> int:
     import cayley
     from cayley import CayleyGraph, bfs
     from cayley.backends.numba_rank import NumbaRankKernels
+    from cayley.backends.cuda_rank import CudaRankKernels, fused_available
     from cayley.backends.torch_rank import TorchRankKernels
     from cayley.graphs import rank_engine
     from cayley.graphs.rank_engine import rank_bfs
 
     dev = torch.device(opts.device)
-    backend = "cuda" if dev.type == "cuda" else "torch"
+    backend = "fused" if opts.emulate else "cuda" if dev.type == "cuda" else "torch"
     if dev.type == "cuda" and not torch.cuda.is_available():
         log("no CUDA device visible to torch; use --device cpu")
         return 2
@@ -94,6 +100,8 @@ def main() -> int:
         "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
     }
     log(json.dumps(info))
+    fused = fused_available(dev) or opts.emulate
+    info["fused_kernels"] = "emulated" if opts.emulate else bool(fused)
     result = {"info": info, "checks": [], "runs": []}
     ok = True
 
@@ -102,11 +110,15 @@ def main() -> int:
             torch.cuda.synchronize(dev)
 
     def run(graph, be, **kw):
+        """``be``: "cpu" (numba), or the GPU path: "fused" (emulated on a CPU device) / "cuda" / "torch"."""
         if dev.type == "cuda":
             torch.cuda.reset_peak_memory_stats(dev)
         sync()
         t = time.perf_counter()
-        r = bfs(graph, engine="rank", backend=be, device=(opts.device if be == "torch" else None), **kw)
+        if be == "cpu":
+            r = rank_bfs(graph, backend="cpu", **kw)
+        else:
+            r = rank_bfs(graph, backend="fused" if be == "fused" else "torch", device=dev, **kw)
         sync()
         return r, time.perf_counter() - t
 
@@ -114,74 +126,103 @@ def main() -> int:
     t_check = time.perf_counter()
     cases = [(f"S_{n}", fam, None) for n in range(4, opts.check_max + 1) for fam in ("lrx", "pancake")]
     cases += [("S_8", "lx", None), ("S_10", "lrx", "0001112223"), ("S_12", "coxeter", "000011112222")]
+    paths = [("fused", "1"), ("tensor-ops", "0")] if fused else [("tensor-ops", "0")]
     for group, fam, start in cases:
         graph = CayleyGraph.from_spec(group, fam, start=start)
-        g, tg = run(graph, backend)
         c, tc = run(graph, "cpu")
-        same = g.growth == c.growth and g.completed and (
-            (g.last_layer is None and c.last_layer is None) or np.array_equal(g.last_layer, c.last_layer)
-        )
-        ok &= same
-        result["checks"].append({"graph": graph.name, "same": same, "torch_s": tg, "numba_s": tc})
-        log(f"check {graph.name:40s} {'same' if same else 'MISMATCH'}  torch {tg:.3f} s  numba {tc:.3f} s")
+        for label, flag in paths:
+            os.environ["CAYLEY_FUSED_KERNELS"] = flag
+            g, tg = run(graph, backend)
+            same = g.growth == c.growth and g.completed and (
+                (g.last_layer is None and c.last_layer is None) or np.array_equal(g.last_layer, c.last_layer)
+            )
+            ok &= same
+            result["checks"].append({"graph": graph.name, "path": label, "backend": g.backend, "same": same,
+                                     "gpu_s": tg, "numba_s": tc})
+            log(f"check {graph.name:40s} {label:10s} {'same' if same else 'MISMATCH'}  {g.backend} {tg:.3f} s  "
+                f"numba {tc:.3f} s")
+    os.environ["CAYLEY_FUSED_KERNELS"] = "1"
     graph = CayleyGraph.from_spec("S_9", "lrx")
     ranking, lay = rank_engine._layout(graph)
-    a = NumbaRankKernels(ranking, lay, graph.generators.perms)
-    b = TorchRankKernels(ranking, lay, graph.generators.perms, device=dev)
-    a.reset(0)
-    b.reset(0)
-    code, layers, same = 1, 0, True
-    while True:
-        na, nb = a.push(code)[0], b.push(code)[0]
-        (ca, fa), (cb, fb) = a.host_arrays(), b.host_arrays()
-        same &= na == nb and np.array_equal(ca, cb) and np.array_equal(fa, fb)
-        layers += 1
-        if na == 0 or not same:
-            break
-        code = 3 - code
-    ok &= same
-    result["checks"].append({"graph": "S_9 lrx codes after every layer", "same": bool(same), "layers": layers})
-    log(f"check S_9 lrx code arrays, {layers} layers: {'bit for bit equal' if same else 'MISMATCH'}")
+    kinds = [("tensor-ops", TorchRankKernels)] + ([("fused", CudaRankKernels)] if fused else [])
+    for label, cls in kinds:
+        a = NumbaRankKernels(ranking, lay, graph.generators.perms)
+        b = cls(ranking, lay, graph.generators.perms, device=dev)
+        a.reset(0)
+        b.reset(0)
+        code, layers, same = 1, 0, True
+        while True:
+            na, nb = a.push(code)[0], b.push(code)[0]
+            (ca, fa), (cb, fb) = a.host_arrays(), b.host_arrays()
+            same &= na == nb and np.array_equal(ca, cb) and np.array_equal(fa, fb)
+            layers += 1
+            if na == 0 or not same:
+                break
+            code = 3 - code
+        ok &= same
+        result["checks"].append({"graph": "S_9 lrx codes after every layer", "path": label, "same": bool(same),
+                                 "layers": layers})
+        log(f"check S_9 lrx code arrays ({label}), {layers} layers: {'bit for bit equal' if same else 'MISMATCH'}")
     log(f"checks took {time.perf_counter() - t_check:.1f} s")
 
     # 2. timed GPU runs ----------------------------------------------------------------
+    cases = [int(x) for x in opts.cases.split(",") if x]
+    torch_cases = [int(x) for x in opts.torch_cases.split(",") if x]
     run(CayleyGraph.from_spec("S_10", "lrx"), backend)  # warm-up (allocator, kernels)
+    if fused:  # compile each case's kernels once (NVRTC; CuPy caches them on disk, as a rerun would)
+        for n in cases:
+            graph = CayleyGraph.from_spec(f"S_{n}", "lrx")
+            ranking, lay = rank_engine._layout(graph)
+            t = time.perf_counter()
+            CudaRankKernels(ranking, lay, graph.generators.perms, device=dev)
+            log(f"S_{n} lrx: kernels compiled in {time.perf_counter() - t:.2f} s")
+            result["runs"].append({"graph": graph.name, "compile_s": time.perf_counter() - t})
     left = opts.budget
     rate = None
     gpu_growth = {}
-    for n in [int(x) for x in opts.cases.split(",") if x]:
+    jobs = [(n, "fused" if fused else "tensor-ops") for n in cases]
+    jobs += [(n, "tensor-ops") for n in torch_cases if fused and dev.type == "cuda"]
+    for n, label in jobs:
         states = math.factorial(n)
         if rate is not None and states / rate > left:
-            log(f"S_{n} lrx skipped: predicted {states / rate:.0f} s at {rate:.3g} states/s, {left:.0f} s left")
-            result["runs"].append({"graph": f"S_{n} lrx", "skipped": True, "predicted_s": states / rate})
+            log(f"S_{n} lrx ({label}) skipped: predicted {states / rate:.0f} s at {rate:.3g} states/s, {left:.0f} s left")
+            result["runs"].append({"graph": f"S_{n} lrx", "path": label, "skipped": True, "predicted_s": states / rate})
             continue
+        os.environ["CAYLEY_FUSED_KERNELS"] = "1" if label == "fused" else "0"
         graph = CayleyGraph.from_spec(f"S_{n}", "lrx")
-        if dev.type == "cuda":
-            torch.cuda.reset_peak_memory_stats(dev)
-        sync()
-        t = time.perf_counter()
         work = opts.work_mib * 2**20 if opts.work_mib else None
-        r = rank_bfs(graph, backend="torch", device=dev, work_bytes=work, last_layer_limit=1000, store_layers_up_to=0)
-        sync()
-        wall = time.perf_counter() - t
-        left -= wall
-        rate = states / wall
-        peak = torch.cuda.max_memory_allocated(dev) if dev.type == "cuda" else None
+        walls, peaks = [], []
+        for rep in range(opts.repeat):
+            r, wall = run(graph, backend, work_bytes=work, last_layer_limit=1000, store_layers_up_to=0)
+            walls.append(wall)
+            peaks.append(torch.cuda.max_memory_allocated(dev) if dev.type == "cuda" else None)
+            left -= wall
+            if wall > 5 or wall * 2 > left:
+                break
+        wall = sorted(walls)[len(walls) // 2]
+        if label == "fused" or not fused:
+            rate = states / max(walls)
+        peak = peaks[-1]
         good = r.completed and r.size == states and r.diameter == n * (n - 1) // 2
         ok &= good
-        gpu_growth[n] = r.growth
+        if label == ("fused" if fused else "tensor-ops"):
+            gpu_growth[n] = r.growth
         row = {
-            "graph": graph.name, "backend": r.backend, "work_mib": opts.work_mib, "seconds": wall,
-            "bfs_seconds": r.seconds,
-            "states_per_s": rate, "peak_device_bytes": peak,
+            "graph": graph.name, "path": label, "backend": r.backend, "work_mib": opts.work_mib,
+            "seconds": wall, "seconds_all": walls, "bfs_seconds": r.seconds,
+            "states_per_s": states / wall, "peak_device_bytes": peak,
             "device_bytes_per_state": (peak / states) if peak else None,
             "host_peak_rss_bytes": r.peak_memory_bytes, "diameter": r.diameter, "size": r.size,
             "growth": list(r.growth), "checks_ok": good,
         }
         result["runs"].append(row)
         mem = f"peak GPU {peak / 2**30:.2f} GiB ({peak / states:.3f} B/state)" if peak else ""
-        log(f"S_{n} lrx on {r.backend}: {wall:.2f} s, {rate:.3g} states/s, diameter {r.diameter}, {mem} "
-            f"{'ok' if good else 'WRONG'}")
+        log(f"S_{n} lrx on {r.backend} ({label}): median {wall:.3f} s of {[round(w, 3) for w in walls]}, "
+            f"{states / wall:.3g} states/s, diameter {r.diameter}, {mem} {'ok' if good else 'WRONG'}")
+        if opts.out:  # keep what is done if a later case runs out of time
+            with open(opts.out, "w") as f:
+                json.dump(result, f, indent=1)
+    os.environ["CAYLEY_FUSED_KERNELS"] = "1"
 
     # 3. the numba CPU engine on the same machine ----------------------------------------
     cpu_cases = [n for n in gpu_growth if n <= opts.cpu_max]

@@ -1,5 +1,6 @@
 # Copied from the project-provided reference driver /work/shared/peers/cayleypy_growth.py
-# (how to run CayleyPy at its best); unchanged except this header and the usage path.
+# (how to run CayleyPy at its best); unchanged except this header, the usage path and
+# --device (default cpu, as the reference; cuda for the GPU side-by-side runs).
 """Growth function (BFS layer sizes) of a Cayley graph of S_n with cayleypy 0.2.0, on CPU.
 
 Usage:
@@ -41,10 +42,11 @@ def main() -> None:
     ap.add_argument("n", type=int)
     ap.add_argument("--mode", default="default", choices=["default", "int64", "numpy", "bitmask"])
     ap.add_argument("--batch-size", type=int, default=None)
+    ap.add_argument("--device", default="cpu")
     args = ap.parse_args()
 
     defn = GRAPHS[args.graph](args.n)
-    kwargs = {"device": "cpu"}
+    kwargs = {"device": args.device}
     if args.batch_size is not None:
         kwargs["batch_size"] = args.batch_size
     if args.mode == "int64":
@@ -58,6 +60,8 @@ def main() -> None:
         sizes = [int(x) for x in bfs_numpy(graph)]
     else:
         sizes = [int(x) for x in bfs_bitmask(graph)]
+    if args.device != "cpu":
+        torch.cuda.synchronize()
     t2 = time.perf_counter()
     total = sum(sizes)
     print(
@@ -70,6 +74,7 @@ def main() -> None:
                 "graph": args.graph,
                 "n": args.n,
                 "mode": args.mode,
+                "device": torch.cuda.get_device_name() if args.device != "cpu" else "cpu",
                 "n_generators": defn.n_generators,
                 "encoded_state_size": graph.encoded_state_size,
                 "bit_width": graph.string_encoder.w if graph.string_encoder is not None else None,

@@ -160,11 +160,17 @@ def _kernels(backend: str, device, ranking, lay, perms, work_bytes: Optional[int
         from ..backends.numba_rank import NumbaRankKernels
 
         return NumbaRankKernels(ranking, lay, perms)
-    if backend == "torch":
+    if backend in ("torch", "fused"):
+        from ..backends.cuda_rank import CudaRankKernels, fused_available
+
+        # permutations on a GPU take the fused kernels when CuPy can compile them;
+        # "fused" asks for them anywhere (on a CPU device: their host-compiled emulation)
+        if lay.kind == "permutations" and (backend == "fused" or fused_available(device)):
+            return CudaRankKernels(ranking, lay, perms, device=device, work_bytes=work_bytes)
         from ..backends.torch_rank import TorchRankKernels
 
         return TorchRankKernels(ranking, lay, perms, device=device, work_bytes=work_bytes)
-    raise InvalidInputError(f"unknown rank-engine backend {backend!r}: expected cpu or torch")
+    raise InvalidInputError(f"unknown rank-engine backend {backend!r}: expected cpu, torch or fused")
 
 
 def rank_bfs(
