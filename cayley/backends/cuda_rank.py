@@ -249,8 +249,13 @@ class _CupyModule:
             else:
                 conv.append(a)
         blocks = max(1, min(self.max_blocks, -(-total // _THREADS)))
-        with cp.cuda.Device(self.device.index or 0), cp.cuda.ExternalStream(torch.cuda.current_stream(self.device).cuda_stream):
-            self.fns[name]((blocks,), (_THREADS,), tuple(conv))
+        stream = torch.cuda.current_stream(self.device).cuda_stream
+        with cp.cuda.Device(self.device.index or 0):
+            if stream:  # launch on torch's stream, so the kernels are ordered with its operations
+                with cp.cuda.ExternalStream(stream):
+                    self.fns[name]((blocks,), (_THREADS,), tuple(conv))
+            else:  # torch's legacy default stream is CuPy's default too
+                self.fns[name]((blocks,), (_THREADS,), tuple(conv))
 
 
 _CTYPES = {np.uint64: ctypes.c_uint64, np.int32: ctypes.c_int32}
@@ -289,6 +294,9 @@ class _HostModule:
         getattr(self.lib, name)(*conv)
 
 
+_MODULES: dict = {}
+
+
 def fused_available(device) -> bool:
     """Whether the fused kernels can run on ``device``: a CUDA device with CuPy importable
     (``CAYLEY_FUSED_KERNELS=0`` turns them off, leaving the tensor-operation backend)."""
@@ -317,7 +325,10 @@ class CudaRankKernels(TorchRankKernels):
         super().__init__(ranking, lay, perms, device=device, work_bytes=work_bytes)
         src = kernel_source(self.n, lay.m, lay.bwords, np.asarray(perms))
         if self.device.type == "cuda":
-            self._mod = _CupyModule(src, self.device)
+            key = (src, str(self.device))
+            if key not in _MODULES:  # one compiled module per graph and device in a process
+                _MODULES[key] = _CupyModule(src, self.device)
+            self._mod = _MODULES[key]
             self.name = "cuda-fused"
         else:
             self._mod = _HostModule(src)
