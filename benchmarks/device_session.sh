@@ -2,7 +2,7 @@
 # One device session (a machine with one CUDA GPU; the `device` tool's $OUT collects the
 # results): the rank engine's fused CUDA kernels (exactness checks, S_12/S_13/S_14 lrx),
 # CayleyPy 0.2.0 on the same GPU (S_12 lrx growth), the beam-search H100 column (issue 4),
-# and the GPU-marked tests. Each step has its own time limit; every log lands in $OUT.
+# complete puzzle reference rows (issue 3) and the GPU-marked tests. Each step has its own time limit; every log lands in $OUT.
 #
 #   bash benchmarks/device_session.sh            # wheels for CayleyPy in .whl/ (README of the device tool)
 set -u
@@ -40,7 +40,12 @@ if [ "$(left)" -gt 150 ]; then
     --tools cayley-torch,cayleypy-simple --device cuda --peer-python python3 --timeout 60 \
     --out "$OUT/beam_cuda.json" 2>&1 | tail -30 | tee "$OUT/beam_cuda.log"
 fi
-if [ "$(left)" -gt 40 ]; then
+if [ "$(left)" -gt 80 ]; then
+  echo "== complete puzzle rows on the GPU, hash engine (left $(left) s)"
+  timeout $(( $(left) - 40 )) python3 benchmarks/gpu_puzzles.py --budget $(( $(left) - 50 )) \
+    --out "$OUT/gpu_puzzles.json" 2>&1 | grep -v Warning | tee "$OUT/gpu_puzzles.log"
+fi
+if [ "$(left)" -gt 30 ]; then
   echo "== GPU-marked tests (left $(left) s)"
   timeout $(( $(left) - 10 )) python3 -m pytest -q -m gpu -p no:cacheprovider tests/test_rank_fused.py \
     tests/test_rank_torch.py tests/test_bfs.py 2>&1 | tail -15 | tee "$OUT/pytest_gpu.log"
