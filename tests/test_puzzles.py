@@ -9,7 +9,7 @@ import pytest
 import cayley
 from cayley import CayleyGraph, InvalidInputError, bfs
 from cayley.groups.library import generators, get_family
-from cayley.groups.puzzles import cube_moves, face_colours, puzzle_start, rubiks_cube_333
+from cayley.groups.puzzles import cube_moves, face_colours, mini_pyramorphix_moves, puzzle_start, rubiks_cube_333
 from cayley.reference import load_reference
 from oracles import oracle_growth
 
@@ -28,6 +28,7 @@ REFERENCE_PUZZLES = {
     "dino": ("dino", 24, 4),
     "master_pyramorphix": ("master_pyramorphix", 36, 6),
     "mastermorphix": ("mastermorphix", 40, 6),
+    "mini_pyramorphix": ("mini_pyramorphix", 24, 5),  # the complete row
     "pyraminx": ("pyraminx", 36, 3),
     "pyramorphix": ("pyramorphix", 16, 4),
     "skewb_diamond": ("skewb_diamond", 32, 3),
@@ -38,8 +39,7 @@ REFERENCE_PUZZLES = {
 
 
 def test_every_reference_puzzle_is_covered():
-    # mini_pyramorphix (a 17-move CayleyPy construction on 24 tiles) has no puzzle definition here
-    assert set(REF) - set(REFERENCE_PUZZLES) == {"mini_pyramorphix"}
+    assert set(REF) == set(REFERENCE_PUZZLES)
 
 
 @pytest.mark.parametrize("key", sorted(REFERENCE_PUZZLES))
@@ -71,7 +71,7 @@ def test_complete_reference_rows(key):
 
 def test_complete_rows_are_the_group_orders():
     for key in ["cube_222_qtm", "cube_222_atm", "cube_222_fixed_qtm", "dino", "pyraminx", "pyramorphix",
-                "mastermorphix", "master_pyramorphix", "skewb_diamond", "tetraminx"]:
+                "mastermorphix", "master_pyramorphix", "mini_pyramorphix", "skewb_diamond", "tetraminx"]:
         assert _complete(key), key
     for key in ["cube_333_qtm", "cube_333_htm"]:  # depth-limited rows
         assert sum(REF[key]) < generators(*REFERENCE_PUZZLES[key][:2]).order()
@@ -91,6 +91,8 @@ KNOWN_ORDERS = {
     ("pyramorphix", 16): 96,
     ("mastermorphix", 40): 5308416,
     ("master_pyramorphix", 36): 1327104,
+    # CayleyPy's docstring: 288; 24 positions of the 2x2x2 by half turns (a corner fixed) x 12 rotations
+    ("mini_pyramorphix", 24): 288,
     ("skewb_diamond", 32): 1658880,
     ("master_tetraminx", 48): 2681795837952000,
     ("christophers_jewel", 48): 2009078326886400,
@@ -141,6 +143,57 @@ def test_puzzle_schreier_graph_against_oracle(name):
     res = bfs(CayleyGraph(gens, start=start))
     assert res.completed
     assert list(res.growth) == oracle_growth(gens.perms.tolist(), start.tolist())
+
+
+def test_mini_pyramorphix_complete_row():
+    """The whole Cayley graph (288 states, all tiles distinct at the start): the reference row
+    in full, the group order, and the naive oracle."""
+    g = generators("mini_pyramorphix", 24)
+    assert len(g) == 17 and g.inverse_closed and g.degree == 24
+    res = bfs(CayleyGraph(g))
+    assert res.completed and not CayleyGraph(g).is_schreier
+    assert list(res.growth) == list(REF["mini_pyramorphix"]) == oracle_growth(g.perms.tolist())
+    assert res.size == g.order() == 288
+
+
+def test_mini_pyramorphix_moves():
+    m = mini_pyramorphix_moves()
+    cube = cube_moves(2)
+    ident = np.arange(24)
+    # the six half turns are the 2x2x2 face half turns ...
+    halves = ["M_DF", "M_RL", "M_LF", "M_RD", "M_DL", "M_FR"]
+    assert sorted(m[k].tobytes() for k in halves) == sorted(p[p].tobytes() for p in cube.values())
+    # ... and a half with the opposite one is a whole-puzzle half turn, which moves every tile
+    rot = generators("cube_qtm", 24, rotations=True)
+    for a, b, r in (("DF", "RL", "z"), ("LF", "RD", "y"), ("DL", "FR", "x")):
+        assert np.array_equal(m[f"M_{a}v"], m[f"M_{a}"][m[f"M_{b}"]])
+        assert np.array_equal(m[f"M_{a}v"], rot.product([r, r]).array)
+        assert not (m[f"M_{a}v"] == ident).any()
+    thirds = []
+    for face in "FDLR":
+        turn = m[f"M_{face}v"]
+        # order 3 and no tile fixed: the two pieces on the axis twist in place, six others cycle
+        assert np.array_equal(turn[turn][turn], ident) and not (turn == ident).any()
+        assert np.array_equal(m[f"M_{face}vi"], turn[turn])
+        thirds.append(turn)
+    # the third turns generate the 12 rotations of the tetrahedron, the whole half turns among them
+    assert cayley.GeneratorSet.from_perms(thirds).order() == 12
+    whole = thirds + [m[f"M_{a}v"] for a in ("DF", "LF", "DL")]
+    assert cayley.GeneratorSet.from_perms(whole).order() == 12
+
+
+def test_mini_pyramorphix_bad_input():
+    from click.testing import CliRunner
+
+    from cayley.cli.main import main
+
+    with pytest.raises(InvalidInputError, match="'mini_pyramorphix' needs degree n = 24 tiles, got 25"):
+        generators("mini_pyramorphix", 25)
+    with pytest.raises(InvalidInputError, match="has no parameter 'k'"):
+        generators("mini_pyramorphix", 24, k=2)
+    r = CliRunner().invoke(main, ["growth", "S_25", "--gens", "mini_pyramorphix"])
+    assert r.exit_code == 2 and r.stdout == "" and "Traceback" not in r.output
+    assert r.stderr == "error: family 'mini_pyramorphix' needs degree n = 24 tiles, got 25\n"
 
 
 def test_cube_moves_are_layer_turns():

@@ -38,6 +38,8 @@ __all__ = [
     "face_colours",
     "cut_puzzle_generators",
     "puzzle_start",
+    "mini_pyramorphix_moves",
+    "MINI_PYRAMORPHIX_FACES",
 ]
 
 #: Face order of the 54-sticker numbering (Kociemba's facelet order).
@@ -573,6 +575,106 @@ def _register_cut_puzzle(name: str, shape: str, cuts, doc: str, ref: str) -> Non
 
 for _name, (_shape, _cuts, _doc, _ref) in _CUT_PUZZLES.items():
     _register_cut_puzzle(_name, _shape, _cuts, _doc, _ref)
+
+
+# ----------------------------------------------------------------------------------
+# mini Pyramorphix: the 2x2x2 mechanism as a tetrahedron, half turns and rotations
+# ----------------------------------------------------------------------------------
+#: Outward normal of each tetrahedron face of the mini Pyramorphix, in the cube frame of
+#: :func:`cube_moves` (x to R, y to U, z to F); the same four directions as the tetrahedron
+#: of :func:`cayley.groups.polyhedra.polyhedron`. The face's centre piece is the 2x2x2 corner
+#: in this direction, the tip opposite the face is the antipodal corner.
+MINI_PYRAMORPHIX_FACES = {"F": (1, 1, 1), "D": (-1, -1, 1), "L": (-1, 1, -1), "R": (1, -1, -1)}
+
+
+def _third_turn(axis: np.ndarray) -> np.ndarray:
+    """Rotation matrix of -120 degrees about a body diagonal ``axis`` (entries +-1),
+    clockwise seen from its tip; integral: Rodrigues with cos = -1/2, sin = -sqrt(3)/2."""
+    cross = np.array([[0, -axis[2], axis[1]], [axis[2], 0, -axis[0]], [-axis[1], axis[0], 0]])
+    return (np.outer(axis, axis) - cross - np.eye(3, dtype=np.int64)) // 2
+
+
+def _whole_turn(rot: np.ndarray) -> np.ndarray:
+    """The 2x2x2 sticker permutation of the whole-cube rotation ``rot`` (gather convention)."""
+    pts = _sticker_points(2)
+    index = {tuple(p): i for i, p in enumerate(pts.tolist())}
+    dest = np.array([index[tuple((rot @ p).tolist())] for p in pts])
+    return inverse(dest)
+
+
+def mini_pyramorphix_moves() -> dict[str, np.ndarray]:
+    """The 17 moves of the mini Pyramorphix on the 24 stickers of the 2x2x2 cube, by name.
+
+    Tetrahedron faces ``F D L R`` (:data:`MINI_PYRAMORPHIX_FACES`); ``XY`` names the edge
+    where faces X and Y meet, whose half of the puzzle is a 2x2x2 face layer:
+
+    - ``M_XY`` for the six edges ``DF RL LF RD DL FR``: half turn of the half holding edge
+      ``XY`` (the 2x2x2 face half turns ``F2 B2 U2 D2 L2 R2``);
+    - ``M_XYv`` for ``DF LF DL``: the whole puzzle turned half a turn about that edge's axis
+      (``M_XY`` and the opposite half together: ``z2 y2 x2``);
+    - ``M_Xv`` and ``M_Xvi`` for ``F D L R``: the whole puzzle turned a third of a turn about
+      the axis through the centre of face X and the opposite tip, clockwise and
+      anticlockwise seen from face X.
+
+    >>> m = mini_pyramorphix_moves()
+    >>> len(m), [int((p != np.arange(24)).sum()) for p in (m["M_DF"], m["M_DFv"], m["M_Fv"])]
+    (17, [12, 24, 24])
+    >>> moves = cube_moves(2)
+    >>> bool((m["M_DF"] == compose(moves["F"], moves["F"])).all())
+    True
+    """
+    faces = {k: np.array(v) for k, v in MINI_PYRAMORPHIX_FACES.items()}
+    layers = cube_moves(2)
+    # CayleyPy's edge names, each edge followed by the opposite one
+    edge_names = ("DF", "RL", "LF", "RD", "DL", "FR")
+    half = {}
+    for face in CUBE_333_FACES:
+        # the 2x2x2 layer of this face holds the centres of the two tetrahedron faces
+        # whose normals point to its side, hence the edge where they meet
+        normal = np.array(_FACE_FRAMES[face][0])
+        pair = {k for k, c in faces.items() if c @ normal > 0}
+        edge = next(e for e in edge_names if set(e) == pair)
+        half[edge] = compose(layers[face], layers[face])
+    out = {}
+    for i in range(0, 6, 2):
+        a, b = edge_names[i], edge_names[i + 1]
+        out[f"M_{a}"] = half[a]
+        out[f"M_{b}"] = half[b]
+        out[f"M_{a}v"] = compose(half[a], half[b])
+    for face in ("F", "D", "L", "R"):
+        turn = _whole_turn(_third_turn(faces[face]))
+        out[f"M_{face}v"] = turn
+        out[f"M_{face}vi"] = inverse(turn)
+    return out
+
+
+@register(
+    "mini_pyramorphix",
+    reference="Mini Pyramorphix (CayleyPy Puzzles.mini_pyramorphix: 17 moves on 24 tiles, group of order 288); "
+    "the Pyramorphix is the 2x2x2 cube in a tetrahedral shape: https://www.jaapsch.net/puzzles/pyramorph.htm, "
+    "https://en.wikipedia.org/wiki/Pyramorphix",
+    min_degree=24,
+    kind="puzzle",
+    degree_test=lambda n: n == 24,
+    rule="n = 24 tiles",
+)
+def _mini_pyramorphix(n: int):
+    """Mini Pyramorphix: half turns about the 6 edge axes and whole-puzzle rotations of the tetrahedral 2x2x2 (24 tiles, 17 moves).
+
+    The Pyramorphix is a 2x2x2 cube shaped as a tetrahedron: four of the cube's corners are
+    its tips, the other four the centres of its faces, and a 2x2x2 face layer is the half
+    of the tetrahedron beyond a cut through the centre across an edge axis. The 24 tiles
+    are the 24 stickers of the 2x2x2 cube, numbered as in :func:`cube_moves` (three per
+    piece: a tip shows all three, a face centre one, its other two tiles track its twist).
+    The moves (:func:`mini_pyramorphix_moves`, CayleyPy's names) are the six half turns
+    ``M_XY`` of a half holding edge ``XY``, the three whole-puzzle half turns ``M_XYv`` and
+    the eight whole-puzzle third turns ``M_Xv, M_Xvi`` about a face axis. Every tile is
+    distinct at the start (the identity), so the graph is the Cayley graph of the group
+    they generate, of order 288 (2x2x2 half-turn positions of a fixed corner, 24, times
+    the 12 rotations of the tetrahedron).
+    """
+    m = mini_pyramorphix_moves()
+    return list(m.values()), list(m)
 
 
 # ----------------------------------------------------------------------------------
