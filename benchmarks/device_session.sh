@@ -26,7 +26,7 @@ timeout 330 python3 benchmarks/gpu_rank.py --cases 12,13,14 --torch-cases 12 --b
   --out "$OUT/gpu_rank.json" 2>&1 | tee "$OUT/gpu_rank.log"
 
 echo "== cayley CLI end to end, S_12 lrx on the GPU (left $(left) s)"
-( time timeout 60 python3 -m cayley growth S_12 --gens lrx --engine rank --backend cuda --verbose ) 2>&1 \
+( time timeout 60 python3 -m cayley --verbose growth S_12 --gens lrx --engine rank --backend cuda ) 2>&1 \
   | tail -14 | tee "$OUT/cli_s12.txt"
 
 echo "== CayleyPy 0.2.0 on the same GPU, S_12 lrx (left $(left) s)"
@@ -42,7 +42,7 @@ if [ "$(left)" -gt 150 ]; then
 fi
 if [ "$(left)" -gt 80 ]; then
   echo "== complete puzzle rows on the GPU, hash engine (left $(left) s)"
-  timeout $(( $(left) - 40 )) python3 benchmarks/gpu_puzzles.py --budget $(( $(left) - 50 )) \
+  timeout $(( $(left) - 40 )) python3 benchmarks/gpu_puzzles.py --budget $(( $(left) - 50 )) --rows ${PUZZLE_ROWS:-cube_222_qtm,cube_222_htm,cube_222_qstm,cube_222_atm,dino,pyraminx} \
     --out "$OUT/gpu_puzzles.json" 2>&1 | grep -v Warning | tee "$OUT/gpu_puzzles.log"
 fi
 if [ "$(left)" -gt 30 ]; then

@@ -61,7 +61,7 @@ typedef unsigned int u32;
 /* the same kernels on the host, for tests: one thread walks every grid-stride loop */
 struct cayley_dim3 { u32 x; };
 static const cayley_dim3 threadIdx = {0}, blockIdx = {0}, blockDim = {1}, gridDim = {1};
-#define __global__ extern "C"
+#define CAYLEY_KERNEL extern "C"
 #define __device__
 #define __forceinline__ inline
 static inline u64 atomicOr(u64 *p, u64 v) { return __atomic_fetch_or(p, v, __ATOMIC_RELAXED); }
@@ -76,6 +76,7 @@ __device__ __forceinline__ u64 warp_sum(u64 v) {
     return v;
 }
 #define IS_WARP_LEADER ((threadIdx.x & 31) == 0)
+#define CAYLEY_KERNEL extern "C" __global__
 #endif
 #define LO 0x5555555555555555ULL
 
@@ -96,7 +97,7 @@ __device__ __forceinline__ u64 code_bits(u64 x, int code) {
 _KERNELS = r"""
 /* top-down layer: every frontier slot (code code_f) of the words of the active blocks;
    unseen neighbours get 3 - code_f, the frontier becomes done (3) */
-__global__ void push_layer(u64 *codes, const long long *active, u64 nactive,
+CAYLEY_KERNEL void push_layer(u64 *codes, const long long *active, u64 nactive,
                            unsigned char *flags_next, u64 *counter, int code_f) {
     const u64 total = nactive * BWORDS;
     const u64 code_n = (u64)(3 - code_f);
@@ -122,7 +123,7 @@ __global__ void push_layer(u64 *codes, const long long *active, u64 nactive,
 
 /* bottom-up layer: every unseen slot with a parent (inverse generator) holding code_f
    gets 3 - code_f; a thread writes only its own word */
-__global__ void pull_layer(u64 *codes, u64 nwords, unsigned char *flags_next, u64 *counter, int code_f) {
+CAYLEY_KERNEL void pull_layer(u64 *codes, u64 nwords, unsigned char *flags_next, u64 *counter, int code_f) {
     u64 cnt = 0;
     for (u64 gid = (u64)blockIdx.x * blockDim.x + threadIdx.x; gid < nwords; gid += (u64)blockDim.x * gridDim.x) {
         const u64 um = code_bits(codes[gid], 0);
@@ -149,7 +150,7 @@ __global__ void pull_layer(u64 *codes, u64 nwords, unsigned char *flags_next, u6
 }
 
 /* the frontier of the active blocks becomes done (after a pull) */
-__global__ void retire_layer(u64 *codes, const long long *active, u64 nactive, int code_f) {
+CAYLEY_KERNEL void retire_layer(u64 *codes, const long long *active, u64 nactive, int code_f) {
     const u64 total = nactive * BWORDS;
     for (u64 gid = (u64)blockIdx.x * blockDim.x + threadIdx.x; gid < total; gid += (u64)blockDim.x * gridDim.x) {
         const u64 word = (u64)active[gid / BWORDS] * BWORDS + gid % BWORDS;

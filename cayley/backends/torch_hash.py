@@ -44,7 +44,7 @@ class TorchBackend:
         return per, words
 
     def encode(self, states: np.ndarray, bits: int, words: int) -> torch.Tensor:
-        s = torch.as_tensor(np.ascontiguousarray(states, dtype=np.int64), device=self.device)
+        s = torch.as_tensor(np.array(states, dtype=np.int64), device=self.device)  # a writable copy
         return self._pack(s, bits, words)
 
     def _pack(self, s: torch.Tensor, bits: int, words: int) -> torch.Tensor:
