@@ -145,3 +145,33 @@ def test_fused_kernels_on_the_gpu_equal_numba():
     graph = CayleyGraph.from_spec("S_10", "pancake")
     g = rank_bfs(graph, backend="torch", device="cuda")
     assert g.backend == "cuda-fused" and g.growth == rank_bfs(graph, backend="cpu").growth
+
+
+def test_auto_takes_the_gpu_only_for_large_permutation_searches(monkeypatch):
+    """backend="auto": the GPU (fused kernels) for S_13 and up when CUDA, CuPy and room for
+    the codes are there; numba otherwise (and nothing imports torch for small graphs)."""
+    import importlib
+    import importlib.util
+
+    from cayley.backends import cuda_rank
+
+    bfs_mod = importlib.import_module("cayley.graphs.bfs")  # the module (cayley.graphs.bfs is the function)
+
+    s13 = CayleyGraph.from_spec("S_13", "lrx")
+    assert not bfs_mod._rank_prefers_gpu(s13)  # this machine: no GPU, or no CuPy
+    assert bfs_mod.plan_search(s13).rank_backend == "cpu"
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: object() if name == "cupy" else real_find_spec(name, *a))
+    monkeypatch.setattr(bfs_mod, "_cuda_available", lambda: True)
+    monkeypatch.setattr(cuda_rank, "fused_available", lambda device: True)
+    free = [40 * 2**30]
+    monkeypatch.setattr(torch.cuda, "mem_get_info", lambda *a: (free[0], 80 * 2**30))
+    assert bfs_mod._rank_prefers_gpu(s13)
+    assert bfs_mod._rank_backend("auto", None, s13) == ("torch", "cuda")
+    assert bfs_mod.plan_search(s13).rank_backend == "torch"
+    assert bfs_mod._rank_backend("cpu", None, s13) == ("cpu", None)  # asked for the CPU: the CPU
+    assert not bfs_mod._rank_prefers_gpu(CayleyGraph.from_spec("S_12", "lrx"))  # start-up would dominate
+    assert not bfs_mod._rank_prefers_gpu(CayleyGraph.from_spec("S_14", "lrx", start="0" * 7 + "1" * 7))  # strings
+    free[0] = 16 * 2**30  # S_14's codes (22 GB) do not fit: numba
+    assert not bfs_mod._rank_prefers_gpu(CayleyGraph.from_spec("S_14", "lrx"))
+    assert bfs_mod._rank_prefers_gpu(s13)

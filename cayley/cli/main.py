@@ -154,7 +154,9 @@ def _run_options(f):
         type=click.Choice(["auto", "cpu", "torch", "cuda"]),
         default="auto",
         show_default=True,
-        help="cpu: numba; cuda: torch on the GPU; torch: torch on its default device.",
+        help="cpu: numba; cuda: the GPU (the rank engine's fused CUDA kernels for permutations, "
+        "torch otherwise); torch: torch on its default device; auto: the GPU when there is one "
+        "(rank engine: for S_13 and larger, when CuPy is installed and the codes fit), else numba.",
     )(f)
     f = click.option(
         "--memory-limit",

@@ -178,7 +178,7 @@ def bfs(
     if plan.engine == "rank":
         from .rank_engine import rank_bfs
 
-        rank_backend, rank_device = _rank_backend(backend, device)
+        rank_backend, rank_device = _rank_backend(backend, device, graph)
         return rank_bfs(
             graph,
             max_depth=max_depth,
@@ -254,7 +254,8 @@ def plan_search(
     if backend not in BACKENDS:
         raise InvalidInputError(f"unknown backend {backend!r}: expected one of {', '.join(BACKENDS)}")
     gpu_named = backend == "auto" and str(device or "").startswith("cuda")
-    rank_backend = "torch" if backend in ("torch", "cuda") or gpu_named else "cpu"
+    gpu_auto = backend == "auto" and device is None and engine != "hash" and _rank_prefers_gpu(graph)
+    rank_backend = "torch" if backend in ("torch", "cuda") or gpu_named or gpu_auto else "cpu"
     on_host = rank_backend == "cpu" or str(device or ("cuda" if backend == "cuda" else "")).startswith("cpu")
     rank_bytes = None
     matrix_on_torch = graph.is_matrix and rank_backend == "torch"  # matrix rank kernels: numba only
@@ -338,15 +339,48 @@ def _torch_device(name: str, device=None) -> str:
     return str(device or ("cuda" if _cuda_available() else "cpu"))
 
 
-def _rank_backend(name: str, device=None) -> tuple[str, Optional[str]]:
-    """The rank engine's backend for a ``bfs`` backend name: numba for ``auto`` (unless
-    ``device`` names a GPU) and ``cpu``, the measured path; torch on
-    :func:`_torch_device` for ``torch`` and ``cuda``."""
-    if name == "auto" and str(device or "").startswith("cuda"):
+def _rank_backend(name: str, device=None, graph: Optional[CayleyGraph] = None) -> tuple[str, Optional[str]]:
+    """The rank engine's backend for a ``bfs`` backend name: ``cpu`` is numba; ``torch``
+    and ``cuda`` are torch on :func:`_torch_device` (on a CUDA device, the fused kernels of
+    :mod:`cayley.backends.cuda_rank` for permutations); ``auto`` is the GPU when ``device``
+    names one or :func:`_rank_prefers_gpu` says so for ``graph``, else numba."""
+    if name == "auto" and (str(device or "").startswith("cuda") or (device is None and _rank_prefers_gpu(graph))):
         name = "cuda"
     if name in ("auto", "cpu", "numba"):
         return "cpu", None
     return "torch", _torch_device(name, device)
+
+
+# auto takes the GPU for permutation searches of at least this many ranks (S_13 and up)
+_GPU_MIN_RANKS = 2**32
+
+
+def _rank_prefers_gpu(graph: Optional[CayleyGraph]) -> bool:
+    """Whether ``backend="auto"`` runs the rank engine on the GPU: a permutation state space
+    of at least 2**32 ranks, a CUDA GPU with CuPy (for the fused kernels), and room for the
+    codes in the GPU's free memory. Measured on an H100 host (benchmarks/RESULTS.md): S_12
+    lrx 0.064 s on the GPU vs 2.05 s for numba on 16 cores, but importing torch and CuPy
+    costs seconds, so smaller graphs stay on numba (and never import torch)."""
+    import importlib.util
+
+    if graph is None or graph.is_matrix:
+        return False
+    from .rank_engine import _layout, _ranking
+
+    ranking = _ranking(graph)
+    if ranking is None or ranking.kind != "permutations" or ranking.size < _GPU_MIN_RANKS:
+        return False
+    if importlib.util.find_spec("cupy") is None or not _cuda_available():
+        return False
+    import torch
+
+    from ..backends.cuda_rank import fused_available
+
+    if not fused_available("cuda"):
+        return False
+    lay = _layout(graph)[1]
+    free, _ = torch.cuda.mem_get_info()
+    return lay.nwords * 8 + lay.nblocks * 2 + 2**28 <= free
 
 
 def _cuda_available() -> bool:
