@@ -71,6 +71,16 @@ def test_plot_writes_png(tmp_path):
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_group_implied_by_a_family_of_one_size_or_explicit_generators():
+    r = run("growth", "--gens", "mini_pyramorphix", "--format", "json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["growth"] == [1, 17, 54, 84, 92, 40]
+    r = run("growth", "--gens", "[1,2,0];[1,0,2]", "--format", "json")
+    assert r.exit_code == 0 and json.loads(r.stdout)["growth"] == [1, 2, 3]  # directed: a 3-cycle and a swap
+    r = run("growth", "--gens", "lrx")  # lrx lives at every n >= 3: the degree must be given
+    assert r.exit_code == 2 and "missing argument GROUP" in r.output and "(e.g. S_5) or n=5" in r.output
+
+
 @pytest.mark.parametrize(
     "args, fragment",
     [

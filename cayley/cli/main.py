@@ -121,7 +121,16 @@ def _graph_options(f):
             if kwargs.get("start") is None and definition.start is not None:
                 kwargs["start"] = definition.start
         elif kwargs.get("group") is None:
-            raise click.UsageError("missing argument GROUP (e.g. S_10); it may be left out only with --gens-file")
+            # a family defined at one degree only (a puzzle: dino, mini_pyramorphix) implies it
+            from ..groups import parse_generators
+
+            try:
+                kwargs["group"] = f"S_{parse_generators(gens).degree}"
+            except CayleyError as exc:
+                raise click.UsageError(
+                    f"missing argument GROUP (e.g. S_10); it may be left out with --gens-file or a family of one "
+                    f"size: {exc}"
+                ) from None
         return command(*args, gens=gens, **kwargs)
 
     f = wrapper

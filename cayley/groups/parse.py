@@ -186,7 +186,14 @@ def _parse_family_spec(spec: str, degree: int | None) -> GeneratorSet:
                 f"{spec!r} acts on {fam.state_degree(n)} positions, but the group has degree {degree}"
             )
     elif degree is None:
-        raise ParseError(f"family {fam.name!r} needs a degree: give the group (e.g. S_10) or n=10")
+        fixed = fam.degrees(256)
+        if len(fixed) != 1 or fam.signed:  # a puzzle of one size needs no degree
+            example = fam.state_degree(fam.example_degree())
+            raise ParseError(
+                f"family {fam.name!r} needs a degree ({fam.degree_rule()}): give the group (e.g. S_{example}) "
+                f"or n={fam.example_degree()}"
+            )
+        n = fixed[0]
     elif fam.signed:
         # n signed elements live on 2n positions: the group's degree is 2n
         if degree % 2:
