@@ -28,9 +28,8 @@ tensor, so everything else (frontier extraction, probing, checkpoints) is inheri
 >>> import shutil
 >>> k = CudaRankKernels(PermutationRanking(4), PermLayout(4), np.array([[1, 0, 2, 3], [1, 2, 3, 0], [3, 0, 1, 2]]),
 ...                     device="cpu") if shutil.which("c++") else None
->>> if k is not None:
-...     k.reset(0); print([k.push(c)[0] for c in (1, 2, 1, 2, 1, 2, 1)])
-[3, 6, 6, 5, 3, 0, 0]
+>>> if k is not None:  # S_4 lrx, layer by layer (1 + 3 + 5 + 6 + 5 + 3 + 1 = 4!)
+...     k.reset(0); assert [k.push(c)[0] for c in (1, 2, 1, 2, 1, 2, 1)] == [3, 5, 6, 5, 3, 1, 0]
 """
 
 from __future__ import annotations
