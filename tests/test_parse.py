@@ -294,3 +294,26 @@ def test_format_rejects_unknown_notation():
 
 def test_non_string_spec():
     _raises(ParseError, lambda: parse_generators(123), "int")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("notation", ["one-line", "cycles", "gap"])
+def test_format_generators_reads_back_for_every_family(notation):
+    """Every registered permutation family's generators (names such as ``(0,1)`` or
+    ``I[0..0,1..1]`` included) survive format_generators -> parse_generators."""
+    import cayley
+    from cayley.groups.generators import GeneratorSet
+    from cayley.groups.library import generators
+
+    checked = 0
+    for fam in cayley.families():
+        if fam.kind == "matrix":
+            continue
+        g = generators(fam.name, fam.state_degree(fam.example_degree()) if not fam.signed else fam.example_degree())
+        if not isinstance(g, GeneratorSet):
+            continue
+        h = parse_generators(format_generators(g, notation), g.degree)
+        assert h.names == g.names and np.array_equal(h.perms, g.perms), fam.name
+        checked += 1
+    assert checked >= 90
+    odd = GeneratorSet([[1, 0, 2], [1, 2, 0]], names=['a"b;c', "x\\y=z"])
+    assert parse_generators(format_generators(odd, notation)).names == odd.names

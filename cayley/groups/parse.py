@@ -42,6 +42,8 @@ __all__ = [
 ]
 
 _NAME = r"[A-Za-z_][A-Za-z0-9_'\-^]*"
+# any other name, double-quoted, with \" and \\ escaped: "(0,1)"=[1,0,2]
+_QUOTED = r'"((?:[^"\\]|\\.)*)"'
 _CYCLE_RE = re.compile(r"\(([^()]*)\)")
 _CYCLE_FORMS = "expected cycles like (0 1)(2 3) (0-based) or (1,2)(3,4) (GAP, 1-based)"
 
@@ -144,10 +146,17 @@ def parse_permutation(text: str, degree: int | None = None) -> np.ndarray:
 
 
 def _split_top(spec: str, sep: str) -> list[str]:
-    """Split on ``sep`` outside brackets and parentheses."""
-    parts, depth, cur = [], 0, []
+    """Split on ``sep`` outside brackets, parentheses and double-quoted names."""
+    parts, depth, cur, quoted, escaped = [], 0, [], False, False
     for ch in spec:
-        if ch in "([":
+        if quoted:
+            quoted = escaped or ch != '"'
+            escaped = not escaped and ch == "\\"
+            cur.append(ch)
+            continue
+        if ch == '"':
+            quoted = True
+        elif ch in "([":
             depth += 1
         elif ch in ")]":
             depth -= 1
@@ -238,8 +247,12 @@ def parse_generators(spec: str, degree: int | None = None) -> GeneratorSet:
         return _parse_family_spec(text, degree)
     perms, names, one_line = [], [], []
     for item in _split_top(text, ";"):
-        m = re.match(rf"^({_NAME})\s*=\s*(.*)$", item, re.S)
-        name, body = (m.group(1), m.group(2)) if m else (None, item)
+        m = re.match(rf"^(?:({_NAME})|{_QUOTED})\s*=\s*(.*)$", item, re.S)
+        if m:
+            name = m.group(1) if m.group(1) is not None else re.sub(r"\\(.)", r"\1", m.group(2))
+            body = m.group(3)
+        else:
+            name, body = None, item
         perms.append(parse_permutation(body, degree))
         names.append(name)
         one_line.append(body.strip().startswith("["))
@@ -297,6 +310,12 @@ def format_generators(gs: GeneratorSet, notation: str = "one-line") -> str:
     'A=[1,2,0];B=[1,0,2]'
     >>> format_generators(g, "gap")
     'A=(1,2,3);B=(1,2)'
+
+    Names outside the bare-name grammar are double-quoted, so any name reads back:
+
+    >>> h = parse_generators(format_generators(GeneratorSet([[1, 0, 2]], names=["(0,1)"])))
+    >>> h.names, format_generators(h)
+    (('(0,1)',), '"(0,1)"=[1,0,2]')
     """
     from .perm import Permutation
 
@@ -311,6 +330,8 @@ def format_generators(gs: GeneratorSet, notation: str = "one-line") -> str:
             body = perm.gap_notation()
         else:
             raise ParseError(f"unknown notation {notation!r}: expected one-line, cycles or gap")
+        if not re.fullmatch(_NAME, name):
+            name = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
         out.append(f"{name}={body}")
     return ";".join(out)
 
