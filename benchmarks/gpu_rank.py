@@ -75,7 +75,7 @@ def main() -> int:
         numba.set_num_threads(opts.threads)
 
     import cayley
-    from cayley import CayleyGraph, bfs
+    from cayley import CayleyGraph
     from cayley.backends.numba_rank import NumbaRankKernels
     from cayley.backends.cuda_rank import CudaRankKernels, fused_available
     from cayley.backends.torch_rank import TorchRankKernels

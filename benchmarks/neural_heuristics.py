@@ -51,7 +51,7 @@ def mae_part(a):
                 s = np.random.default_rng(100 + seed).permuted(np.tile(np.arange(8), (1000, 1)), axis=1)
                 base = h(s)
                 from cayley.groups import compose, inverse
-                from cayley.nn.heuristics import generator_symmetries
+                from cayley.groups import generator_symmetries
 
                 ok = True
                 for pi in generator_symmetries(g.generators):

@@ -1,5 +1,6 @@
 """Permutation groups given by generators (depends on numpy only; sympy lazily)."""
 
+from .automorphisms import generator_symmetries
 from .generators import GeneratorSet
 from .library import Family, families, generators, get_family, register
 from .matrix import MatrixGeneratorSet
@@ -29,6 +30,7 @@ from .perm import (
 __all__ = [
     "GeneratorSet",
     "MatrixGeneratorSet",
+    "generator_symmetries",
     "Family",
     "families",
     "generators",
