@@ -160,12 +160,14 @@ def _run_options(f):
     )(f)
     f = click.option(
         "--backend",
-        type=click.Choice(["auto", "cpu", "torch", "cuda"]),
+        type=click.Choice(["auto", "cpu", "torch", "cuda", "distributed"]),
         default="auto",
         show_default=True,
         help="cpu: numba; cuda: the GPU (the rank engine's fused CUDA kernels for permutations, "
         "torch otherwise); torch: torch on its default device; auto: the GPU when there is one "
-        "(rank engine: for S_13 and larger, when CuPy is installed and the codes fit), else numba.",
+        "(rank engine: for S_13 and larger, when CuPy is installed and the codes fit), else numba; "
+        "distributed: the rank engine's codes split over the processes of torchrun "
+        "(torchrun --nproc-per-node 4 -m cayley growth ... --backend distributed).",
     )(f)
     f = click.option(
         "--memory-limit",
@@ -246,17 +248,32 @@ def _progress_bar(enabled: Optional[bool], title: str):
 def _run_bfs(graph, max_depth, max_states, engine, backend, memory_limit, checkpoint, progress):
     from ..graphs import bfs
 
-    with _progress_bar(progress, graph.name) as cb:
-        return bfs(
-            graph,
-            max_depth=max_depth,
-            max_states=max_states,
-            engine=engine,
-            backend=backend,
-            memory_limit=_parse_bytes(memory_limit),
-            checkpoint=checkpoint,
-            progress=cb,
-        )
+    distributed = backend == "distributed"
+    with _progress_bar(False if _quiet_process(backend) else progress, graph.name) as cb:
+        try:
+            return bfs(
+                graph,
+                max_depth=max_depth,
+                max_states=max_states,
+                engine=engine,
+                backend=backend,
+                memory_limit=_parse_bytes(memory_limit),
+                checkpoint=checkpoint,
+                progress=cb,
+            )
+        finally:
+            if distributed and "torch.distributed" in sys.modules:
+                import torch.distributed as dist
+
+                if dist.is_initialized():  # the CLI joined the group (torchrun): leave it cleanly
+                    dist.destroy_process_group()
+
+
+def _quiet_process(backend) -> bool:
+    """Under torchrun every process runs the command; only rank 0 prints."""
+    import os
+
+    return backend == "distributed" and os.environ.get("RANK", "0") != "0"
 
 
 def _covers(result, order: Optional[int]) -> Optional[bool]:
@@ -325,6 +342,8 @@ def growth(group, gens, start, max_depth, max_states, engine, backend, memory_li
 
         store = ResultsStore(db)  # opened before the search: a bad path fails fast
     result = _run_bfs(graph, max_depth, max_states, engine, backend, memory_limit, checkpoint, progress)
+    if _quiet_process(backend):
+        return
     order = _order(graph, result)
     wall = time.perf_counter() - t0
     stored = store.save(result, seconds=wall) if store is not None else None
@@ -369,6 +388,8 @@ def diameter(group, gens, start, max_depth, max_states, engine, backend, memory_
     t0 = time.perf_counter()
     graph = _make_graph(group, gens, start)
     result = _run_bfs(graph, max_depth, max_states, engine, backend, memory_limit, checkpoint, progress)
+    if _quiet_process(backend):
+        return
     wall = time.perf_counter() - t0
     if fmt == "json":
         d = {

@@ -253,6 +253,8 @@ def plan_search(
 
     if backend not in BACKENDS:
         raise InvalidInputError(f"unknown backend {backend!r}: expected one of {', '.join(BACKENDS)}")
+    if backend == "distributed":
+        return _distributed_plan(graph, engine)
     gpu_named = backend == "auto" and str(device or "").startswith("cuda")
     gpu_auto = backend == "auto" and device is None and engine != "hash" and _rank_prefers_gpu(graph)
     rank_backend = "torch" if backend in ("torch", "cuda") or gpu_named or gpu_auto else "cpu"
@@ -299,7 +301,39 @@ def plan_search(
     return SearchPlan(chosen, int(peak), hash_est, rank_bytes, rank_backend)
 
 
-BACKENDS = ("auto", "cpu", "numba", "torch", "cuda")
+def _distributed_plan(graph: CayleyGraph, engine: str) -> SearchPlan:
+    """The rank engine with its codes split over the process group (joined from torchrun's
+    environment here): the estimate is one process's share."""
+    from . import rank_engine
+
+    if engine == "hash":
+        raise InvalidInputError("backend 'distributed' runs the rank engine only; use --engine rank or auto")
+    if graph.is_matrix or not rank_engine.supports(graph):
+        raise InvalidInputError(
+            f"{graph.name}: backend 'distributed' needs permutations or strings with a perfect ranking "
+            "(the rank engine); matrix groups and larger state spaces are not distributed yet"
+        )
+    try:
+        import torch.distributed as dist  # noqa: F401
+    except ImportError:
+        raise InvalidInputError("backend 'distributed' needs torch: pip install 'cayley[torch]'") from None
+    from ..backends.distributed_rank import init_from_env
+
+    init_from_env()
+    world = dist.get_world_size()
+    share = rank_engine.rank_memory_bytes(graph, backend="torch", on_host=True) - _rank_base_bytes()
+    peak = _rank_base_bytes() + share // world
+    hash_est = estimate_memory(graph, max_depth=0, exact_order=False)
+    return SearchPlan("rank", int(peak), hash_est, int(peak), "distributed")
+
+
+def _rank_base_bytes() -> int:
+    from .rank_engine import _BASE_BYTES, _TORCH_BASE_BYTES
+
+    return _BASE_BYTES + _TORCH_BASE_BYTES
+
+
+BACKENDS = ("auto", "cpu", "numba", "torch", "cuda", "distributed")
 _SMALL_BALL_STATES = 1 << 26  # a hash search of this many states fits in ~2 GiB
 
 
@@ -344,6 +378,8 @@ def _rank_backend(name: str, device=None, graph: Optional[CayleyGraph] = None) -
     and ``cuda`` are torch on :func:`_torch_device` (on a CUDA device, the fused kernels of
     :mod:`cayley.backends.cuda_rank` for permutations); ``auto`` is the GPU when ``device``
     names one or :func:`_rank_prefers_gpu` says so for ``graph``, else numba."""
+    if name == "distributed":
+        return "distributed", None
     if name == "auto" and (str(device or "").startswith("cuda") or (device is None and _rank_prefers_gpu(graph))):
         name = "cuda"
     if name in ("auto", "cpu", "numba"):

@@ -160,6 +160,10 @@ def _kernels(backend: str, device, ranking, lay, perms, work_bytes: Optional[int
         from ..backends.numba_rank import NumbaRankKernels
 
         return NumbaRankKernels(ranking, lay, perms)
+    if backend == "distributed":
+        from ..backends.distributed_rank import ShardedRankKernels
+
+        return ShardedRankKernels(ranking, lay, perms, work_bytes=work_bytes)
     if backend in ("torch", "fused"):
         from ..backends.cuda_rank import CudaRankKernels, fused_available
 
@@ -170,7 +174,7 @@ def _kernels(backend: str, device, ranking, lay, perms, work_bytes: Optional[int
         from ..backends.torch_rank import TorchRankKernels
 
         return TorchRankKernels(ranking, lay, perms, device=device, work_bytes=work_bytes)
-    raise InvalidInputError(f"unknown rank-engine backend {backend!r}: expected cpu, torch or fused")
+    raise InvalidInputError(f"unknown rank-engine backend {backend!r}: expected cpu, torch, fused or distributed")
 
 
 def rank_bfs(
@@ -207,6 +211,8 @@ def rank_bfs(
         raise InvalidInputError(f"max_depth must be >= 0, got {max_depth}")
     if max_states is not None and max_states < 1:
         raise InvalidInputError(f"max_states must be >= 1, got {max_states}")
+    if backend == "distributed" and checkpoint is not None:
+        raise InvalidInputError("distributed runs do not write or resume checkpoints yet; run without --checkpoint")
     t0 = time.perf_counter()
     ranking, lay = _layout(graph)
     perms = _action(graph)

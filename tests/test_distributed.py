@@ -1,0 +1,97 @@
+"""The rank engine across processes (cayley.backends.distributed_rank): several local
+processes on gloo must give exactly the numba engine's growth and last layers, and the CLI
+runs under torchrun with only rank 0 printing."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+import torch.distributed as dist  # noqa: E402
+import torch.multiprocessing as mp  # noqa: E402
+
+from cayley import CayleyGraph, bfs  # noqa: E402
+from cayley.errors import InvalidInputError  # noqa: E402
+
+if not dist.is_available() or not dist.is_gloo_available():  # pragma: no cover
+    pytest.skip("torch.distributed with gloo is not available", allow_module_level=True)
+
+CASES = [(("S_8", "lrx"), None), (("S_7", "pancake"), None), (("S_7", "lx"), None), (("S_9", "coxeter"), None),
+         (("S_10", "lrx"), "0001112223"), (("S_6", "all_transpositions"), None)]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _worker(rank, world, port, out, work_bytes):
+    os.environ["MASTER_ADDR"], os.environ["MASTER_PORT"] = "127.0.0.1", str(port)
+    torch.set_num_threads(1)
+    dist.init_process_group("gloo", rank=rank, world_size=world)
+    from cayley.graphs.rank_engine import rank_bfs
+
+    rows = []
+    for spec, start in CASES:
+        r = rank_bfs(CayleyGraph.from_spec(*spec, start=start), backend="distributed", work_bytes=work_bytes)
+        rows.append({"growth": list(r.growth), "backend": r.backend,
+                     "last": None if r.last_layer is None else r.last_layer.tolist(),
+                     "layers": {str(d): a.tolist() for d, a in r.layers.items()}})
+    r = rank_bfs(CayleyGraph.from_spec("S_8", "lrx"), backend="distributed", max_depth=5)
+    rows.append({"growth": list(r.growth), "completed": r.completed, "last": r.last_layer.tolist()})
+    with open(os.path.join(out, f"rank{rank}.json"), "w") as f:
+        json.dump(rows, f)
+    dist.destroy_process_group()
+
+
+@pytest.mark.parametrize("world,work_bytes", [(2, None), (3, 2**14)])
+def test_local_processes_equal_the_numba_engine(tmp_path, world, work_bytes):
+    """2 processes; 3 processes with batches of ~30 states, so a layer takes many rounds and
+    processes run out of frontier at different rounds."""
+    mp.spawn(_worker, args=(world, _free_port(), str(tmp_path), work_bytes), nprocs=world, join=True)
+    runs = [json.loads((tmp_path / f"rank{r}.json").read_text()) for r in range(world)]
+    assert all(run == runs[0] for run in runs)  # every process returns the same result
+    for (spec, start), row in zip(CASES, runs[0]):
+        ref = bfs(CayleyGraph.from_spec(*spec, start=start), engine="rank", backend="cpu")
+        assert row["growth"] == list(ref.growth), spec
+        assert row["last"] == ref.last_layer.tolist(), spec
+        assert row["backend"] == f"distributed-gloox{world}"
+        assert all(np.array_equal(np.array(row["layers"][str(d)]), a) for d, a in ref.layers.items())
+    part = runs[0][-1]
+    ref = bfs(CayleyGraph.from_spec("S_8", "lrx"), engine="rank", backend="cpu", max_depth=5)
+    assert part["growth"] == list(ref.growth) and not part["completed"] and part["last"] == ref.last_layer.tolist()
+
+
+def test_cli_under_torchrun_prints_once(tmp_path):
+    cmd = [sys.executable, "-m", "torch.distributed.run", "--nproc-per-node", "2", "--master-port", str(_free_port()),
+           "-m", "cayley", "growth", "S_8", "--gens", "lrx", "--backend", "distributed", "--format", "json",
+           "--no-progress"]
+    env = dict(os.environ, OMP_NUM_THREADS="1", CAYLEY_DIST_BACKEND="gloo")
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = [ln for ln in done.stdout.splitlines() if ln.startswith("{")]
+    assert len(lines) == 1
+    out = json.loads(lines[0])
+    assert out["growth"] == list(bfs(CayleyGraph.from_spec("S_8", "lrx")).growth)
+    assert out["backend"] == "distributed-gloox2"
+
+
+def test_distributed_needs_torchrun_and_refuses_what_it_cannot_do(monkeypatch):
+    for var in ("RANK", "WORLD_SIZE"):
+        monkeypatch.delenv(var, raising=False)
+    with pytest.raises(InvalidInputError, match="torchrun"):
+        bfs(CayleyGraph.from_spec("S_6", "lrx"), backend="distributed")
+    with pytest.raises(InvalidInputError, match="rank engine only"):
+        bfs(CayleyGraph.from_spec("S_6", "lrx"), backend="distributed", engine="hash")
+    from cayley.graphs.rank_engine import rank_bfs
+
+    with pytest.raises(InvalidInputError, match="checkpoints"):
+        rank_bfs(CayleyGraph.from_spec("S_6", "lrx"), backend="distributed", checkpoint="/tmp/x")
