@@ -268,3 +268,13 @@ def test_puzzle_degrees_are_sticker_counts():
         generators("cube_qtm", 30)
     g = cayley.parse_generators("dino", degree=24)
     assert len(g) == 16
+
+
+def test_stated_puzzle_degrees_are_the_cut_puzzles():
+    """The sticker counts stated for registration (no geometry at import) are the cut's."""
+    from cayley.groups import puzzles
+
+    assert set(puzzles._CUT_DEGREES) == set(puzzles._CUT_PUZZLES)
+    for name, (shape, cuts, _, _) in puzzles._CUT_PUZZLES.items():
+        assert puzzles._cut_cache(shape, tuple(cuts)).degree == puzzles._CUT_DEGREES[name], name
+        assert get_family(name).accepts(puzzles._CUT_DEGREES[name])
