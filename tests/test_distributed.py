@@ -84,6 +84,54 @@ def test_cli_under_torchrun_prints_once(tmp_path):
     assert out["backend"] == "distributed-gloox2"
 
 
+def _checkpoint_worker(rank, world, port, out, phase):
+    os.environ["MASTER_ADDR"], os.environ["MASTER_PORT"] = "127.0.0.1", str(port)
+    torch.set_num_threads(1)
+    dist.init_process_group("gloo", rank=rank, world_size=world)
+    from cayley.graphs.rank_engine import rank_bfs
+
+    graph = CayleyGraph.from_spec("S_8", "lrx")
+    ck = os.path.join(out, "ck")
+    kw = {"max_depth": 12, "checkpoint_seconds": 0} if phase == "first" else {}
+    try:
+        r = rank_bfs(graph, backend="distributed", checkpoint=ck, **kw)
+        row = {"growth": list(r.growth), "last": r.last_layer.tolist(), "completed": r.completed}
+    except Exception as exc:  # noqa: BLE001 - reported to the test
+        row = {"error": f"{type(exc).__name__}: {exc}"}
+    with open(os.path.join(out, f"{phase}{rank}.json"), "w") as f:
+        json.dump(row, f)
+    dist.destroy_process_group()
+
+
+def test_checkpoints_resume_also_after_a_kill_mid_save(tmp_path):
+    """Stop at depth 12 (saved after every layer), then make process 1 look killed in the
+    middle of its last save (its newest slot gone, process 0's kept): the rerun resumes from
+    the newest layer both hold and ends with the numba engine's result."""
+    full = bfs(CayleyGraph.from_spec("S_8", "lrx"), engine="rank", backend="cpu")
+    mp.spawn(_checkpoint_worker, args=(2, _free_port(), str(tmp_path), "first"), nprocs=2, join=True)
+    first = json.loads((tmp_path / "first0.json").read_text())
+    assert first["growth"] == list(full.growth[:13]) and not first["completed"]
+    def depths(shard):
+        return sorted(json.loads((p / "meta.json").read_text())["depth"] for p in shard.iterdir())
+
+    shard0, shard1 = (tmp_path / "ck" / f"shard-000{r}-of-0002" for r in range(2))
+    assert depths(shard0) == depths(shard1) == [11, 12]  # the last two layers, each process
+    newest = max(shard1.iterdir(), key=lambda p: json.loads((p / "meta.json").read_text())["depth"])
+    for f in newest.iterdir():
+        f.unlink()
+    newest.rmdir()
+    assert depths(shard1) == [11]  # process 1 "died" saving layer 12: resume from 11
+    mp.spawn(_checkpoint_worker, args=(2, _free_port(), str(tmp_path), "second"), nprocs=2, join=True)
+    for r in range(2):
+        row = json.loads((tmp_path / f"second{r}.json").read_text())
+        assert row.get("error") is None, row
+        assert row["growth"] == list(full.growth) and row["last"] == full.last_layer.tolist()
+    # a different number of processes is refused with the reason
+    mp.spawn(_checkpoint_worker, args=(3, _free_port(), str(tmp_path), "third"), nprocs=3, join=True)
+    row = json.loads((tmp_path / "third0.json").read_text())
+    assert "written by a run of 2 processes" in row["error"]
+
+
 def test_distributed_needs_torchrun_and_refuses_what_it_cannot_do(monkeypatch):
     for var in ("RANK", "WORLD_SIZE"):
         monkeypatch.delenv(var, raising=False)
@@ -93,5 +141,5 @@ def test_distributed_needs_torchrun_and_refuses_what_it_cannot_do(monkeypatch):
         bfs(CayleyGraph.from_spec("S_6", "lrx"), backend="distributed", engine="hash")
     from cayley.graphs.rank_engine import rank_bfs
 
-    with pytest.raises(InvalidInputError, match="checkpoints"):
-        rank_bfs(CayleyGraph.from_spec("S_6", "lrx"), backend="distributed", checkpoint="/tmp/x")
+    with pytest.raises(InvalidInputError, match="process group"):
+        rank_bfs(CayleyGraph.from_spec("S_6", "lrx"), backend="distributed")

@@ -211,8 +211,6 @@ def rank_bfs(
         raise InvalidInputError(f"max_depth must be >= 0, got {max_depth}")
     if max_states is not None and max_states < 1:
         raise InvalidInputError(f"max_states must be >= 1, got {max_states}")
-    if backend == "distributed" and checkpoint is not None:
-        raise InvalidInputError("distributed runs do not write or resume checkpoints yet; run without --checkpoint")
     t0 = time.perf_counter()
     ranking, lay = _layout(graph)
     perms = _action(graph)
@@ -229,7 +227,11 @@ def rank_bfs(
     layers: dict[int, np.ndarray] = {}
     if store_layers_up_to >= 1:
         layers[0] = graph.start.reshape(1, -1).copy()
-    ck = Checkpoint(checkpoint, graph, engine="rank") if checkpoint is not None else None
+    ck = None
+    if checkpoint is not None:  # a distributed run saves one shard per process
+        opener = getattr(kern, "open_checkpoint", None)
+        ck = opener(checkpoint, graph) if opener is not None else Checkpoint(checkpoint, graph, engine="rank")
+    agree = getattr(kern, "agree", bool)  # distributed: every process saves at the same layers
     state = ck.load() if ck is not None else None
     if state is not None and state.extra.get("finished"):
         return _finished_result(graph, state, t0, kern.name)
@@ -238,7 +240,7 @@ def rank_bfs(
         if "codes" not in name_of or "flags" not in name_of:
             raise CheckpointError(f"checkpoint {str(checkpoint)!r} has no code array: corrupt")
         codes, flags = state.arrays.pop(name_of["codes"]), state.arrays.pop(name_of["flags"])
-        if codes.shape != (lay.nwords,) or flags.shape != (lay.nblocks,):
+        if codes.shape != (kern.lay.nwords,) or flags.shape != (kern.lay.nblocks,):
             raise CheckpointError(f"checkpoint {checkpoint!r} does not match this graph's rank layout: corrupt")
         kern.restore(codes, flags)
         del codes, flags
@@ -293,7 +295,7 @@ def rank_bfs(
         total += new
         code_f = 3 - code_f
         frontier_idx = None
-        if ck is not None and time.perf_counter() - last_save >= checkpoint_seconds:
+        if ck is not None and agree(time.perf_counter() - last_save >= checkpoint_seconds):
             save()
             last_save = time.perf_counter()
         if progress is not None:
