@@ -52,10 +52,13 @@ def _worker(rank, world, port, out, work_bytes):
     dist.destroy_process_group()
 
 
-@pytest.mark.parametrize("world,work_bytes", [(2, None), (3, 2**14)])
-def test_local_processes_equal_the_numba_engine(tmp_path, world, work_bytes):
-    """2 processes; 3 processes with batches of ~30 states, so a layer takes many rounds and
-    processes run out of frontier at different rounds."""
+@pytest.mark.parametrize("world,work_bytes,kernels", [(2, None, "numba"), (3, 2**14, "numba"), (2, None, "torch"),
+                                                     (3, 2**14, "torch")])
+def test_local_processes_equal_the_numba_engine(tmp_path, monkeypatch, world, work_bytes, kernels):
+    """2 processes; 3 processes with small batches (~30 states on torch, one block of 5040
+    ranks per chunk on numba), so a layer takes many rounds and processes run out of frontier
+    at different rounds; CPU permutations take numba's expand/claim kernels, the rest torch's."""
+    monkeypatch.setenv("CAYLEY_DIST_NUMBA", "1" if kernels == "numba" else "0")
     mp.spawn(_worker, args=(world, _free_port(), str(tmp_path), work_bytes), nprocs=world, join=True)
     runs = [json.loads((tmp_path / f"rank{r}.json").read_text()) for r in range(world)]
     assert all(run == runs[0] for run in runs)  # every process returns the same result
@@ -63,7 +66,8 @@ def test_local_processes_equal_the_numba_engine(tmp_path, world, work_bytes):
         ref = bfs(CayleyGraph.from_spec(*spec, start=start), engine="rank", backend="cpu")
         assert row["growth"] == list(ref.growth), spec
         assert row["last"] == ref.last_layer.tolist(), spec
-        assert row["backend"] == f"distributed-gloox{world}"
+        numba_used = kernels == "numba" and start is None
+        assert row["backend"] == f"distributed-gloox{world}" + ("-numba" if numba_used else "")
         assert all(np.array_equal(np.array(row["layers"][str(d)]), a) for d, a in ref.layers.items())
     part = runs[0][-1]
     ref = bfs(CayleyGraph.from_spec("S_8", "lrx"), engine="rank", backend="cpu", max_depth=5)
@@ -81,7 +85,7 @@ def test_cli_under_torchrun_prints_once(tmp_path):
     assert len(lines) == 1
     out = json.loads(lines[0])
     assert out["growth"] == list(bfs(CayleyGraph.from_spec("S_8", "lrx")).growth)
-    assert out["backend"] == "distributed-gloox2"
+    assert out["backend"] == "distributed-gloox2-numba"
 
 
 def _checkpoint_worker(rank, world, port, out, phase):

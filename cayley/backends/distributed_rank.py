@@ -9,13 +9,15 @@ because the counts are all-reduced.
 
 A top-down layer, in rounds of at most one batch of frontier states per process:
 
-1. each process unranks a batch of its own frontier states (the torch backend's batch
-   kernels, on its device) and ranks every neighbour;
+1. each process unranks a batch of its own frontier states and ranks every neighbour (on
+   CPUs for permutations: numba's :func:`~cayley.backends.numba_rank.perm_expand`, the
+   perm_layer machinery; otherwise the torch backend's batch kernels, on its device);
 2. the neighbours' distinct indices are sorted, so they are already grouped by owner
    (ownership is monotone in the index); one ``all_to_all`` exchanges the counts and one
    the indices;
 3. each owner keeps the received indices that are unseen in its shard, makes them
-   distinct and marks them with the next code; then retires its frontier.
+   distinct and marks them with the next code (numba: atomic ORs whose old value decides
+   who counts a state); then retires its frontier.
 
 The number of rounds is agreed with an all-reduce per round (a process out of frontier
 sends nothing but keeps answering). Layers are top-down only (a bottom-up layer would need
@@ -83,6 +85,10 @@ def _share_cores() -> None:
     want = max(1, cores // max(1, local))
     if torch.get_num_threads() > want:
         torch.set_num_threads(want)
+    import numba
+
+    if numba.get_num_threads() > want:
+        numba.set_num_threads(want)
 
 
 class _Shard:
@@ -127,7 +133,15 @@ class ShardedRankKernels(TorchRankKernels):
         super().__init__(ranking, self.shard, perms, device=device, work_bytes=work_bytes or 2**27)
         self.lay = self.shard
         self.name = f"distributed-{dist.get_backend(group)}x{self.world}"
-        self._perm_layout = lay.kind == "permutations"
+        # on CPUs, permutations expand and claim through numba (perm_layer's machinery)
+        self._numba = device.type == "cpu" and lay.kind == "permutations" and os.environ.get("CAYLEY_DIST_NUMBA", "1") != "0"
+        if self._numba:
+            keep, fpart, qend, modf = lay.generator_parts(np.asarray(perms, dtype=np.int64))
+            shifts = np.ascontiguousarray((4 * np.asarray(perms, dtype=np.int64)[keep]).astype(np.uint64))
+            self._expand_args = (shifts, fpart, qend, modf, lay.weights.astype(np.uint64), np.uint64(lay.P),
+                                 np.uint64(lay.bwords), lay.table)
+            self._k_kept = len(keep)
+            self.name += "-numba"
 
     # -- rank space: the global layout's ----------------------------------------------------
     def _to_rank(self, idx: torch.Tensor) -> torch.Tensor:
@@ -195,7 +209,11 @@ class ShardedRankKernels(TorchRankKernels):
     def _exchange(self, idx: torch.Tensor) -> torch.Tensor:
         """Send each of the sorted distinct global indices ``idx`` to its owner; returns the
         indices this process received (from all processes, itself included)."""
-        counts = torch.bincount(self._owner(idx), minlength=self.world).to(torch.int64)
+        return self._exchange_sorted(idx, torch.bincount(self._owner(idx), minlength=self.world))
+
+    def _exchange_sorted(self, idx: torch.Tensor, counts: torch.Tensor) -> torch.Tensor:
+        """Send ``idx`` (grouped by owner, ``counts[r]`` for process ``r``) to the owners."""
+        counts = counts.to(torch.int64)
         got = torch.empty_like(counts)
         dist.all_to_all_single(got, counts, group=self.group)
         out = torch.empty(int(got.sum().item()), dtype=torch.int64, device=self.device)
@@ -246,7 +264,52 @@ class ShardedRankKernels(TorchRankKernels):
             yield (batch if batch is not None else empty), None
 
     # -- layers -----------------------------------------------------------------------------------
+    def _push_numba(self, code_f: int, rec):
+        """The top-down layer on CPUs: numba expands chunks of the flagged blocks (global
+        neighbour indices, frontier retired), groups them by owner (a counting sort),
+        all_to_all, and numba claims the received ones with atomics."""
+        import numba
+
+        from .numba_rank import claim, count_in_blocks, group_by_owner, perm_expand
+
+        U = np.uint64
+        sh = self.shard
+        codes = self.codes.numpy().view(np.uint64)  # the tensor's memory
+        flags = self.flags.numpy()
+        active = np.flatnonzero(flags).astype(np.int64)
+        counts = count_in_blocks(codes, active, U(sh.bwords), U(code_f))
+        k = max(1, self._k_kept)
+        chunk_states = max(5040, self.work_bytes // (k * 8 * 4))
+        flags_next = np.zeros_like(flags)
+        span = self.global_layout.stride * self.per
+        new, i0, nthreads = 0, 0, numba.get_num_threads()
+        while True:
+            i1 = i0
+            total = 0
+            while i1 < len(active) and (total == 0 or total + counts[i1] <= chunk_states):
+                total += int(counts[i1])
+                i1 += 1
+            if self._sum(1 if i1 > i0 else 0) == 0:
+                break
+            if i1 > i0:
+                offsets = np.zeros(i1 - i0, np.int64)
+                np.cumsum(counts[i0 : i1 - 1], out=offsets[1:])
+                out = perm_expand(codes, active[i0:i1], U(sh.b0), offsets, *self._expand_args[:7],
+                                  self._expand_args[7], U(code_f), np.empty(total * self._k_kept, np.uint64))
+            else:
+                out = np.empty(0, np.uint64)
+            i0 = i1
+            grouped, per_owner = group_by_owner(out, U(span), self.world)
+            got = self._exchange_sorted(torch.from_numpy(grouped.view(np.int64)), torch.from_numpy(per_owner))
+            if len(got):
+                new += int(claim(codes, got.numpy().view(np.uint64), U(sh.base_word), U(sh.b0),
+                                 U(sh.stride), U(3 - code_f), flags_next, nthreads))
+        self.flags = torch.from_numpy(flags_next)
+        return self._sum(new), rec
+
     def push(self, code_f: int, record_size=None):
+        if self._numba:
+            return self._push_numba(code_f, self.extract(code_f) if record_size is not None else None)
         code_n = 3 - code_f
         rec = self.extract(code_f) if record_size is not None else None
         flags_next = torch.zeros_like(self.flags)

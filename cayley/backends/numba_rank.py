@@ -67,6 +67,10 @@ __all__ = [
     "multiset_layer",
     "extract",
     "count_code",
+    "count_in_blocks",
+    "perm_expand",
+    "group_by_owner",
+    "claim",
     "num_threads",
     "fill_padding",
     "NumbaRankKernels",
@@ -723,6 +727,115 @@ def multiset_layer(codes, flags, flags_next, perms, cum, unit, full, bwords, shi
         newc[t] = cnt
     if probe:
         return ctl[2]
+    return newc.sum()
+
+
+@njit(cache=True, parallel=True)
+def count_in_blocks(codes, blocks, bwords, code):
+    """Slots holding ``code`` in each of the blocks ``blocks``."""
+    out = np.zeros(blocks.shape[0], np.int64)
+    for j in prange(blocks.shape[0]):
+        wbase = np.uint64(blocks[j]) * bwords
+        c = 0
+        for w in range(bwords):
+            c += np.int64(popcount(_frontier_bits(codes[wbase + np.uint64(w)], code)))
+        out[j] = c
+    return out
+
+
+@njit(cache=True, parallel=True)
+def perm_expand(codes, blocks, b0, offsets, shifts, fpart, qend, modf, weights, P, bwords, table, code_f, out):
+    """The neighbours' global indices of the frontier (code ``code_f``) in the blocks
+    ``blocks`` of a shard of the codes (local block ``j`` is global block ``b0 + j``):
+    block ``blocks[i]``'s frontier states, in slot order, write their ``k`` neighbours
+    (generator-major per batch) to ``out[offsets[i] * k ...]``, and become "done". The
+    perm_layer machinery without the marking: the distributed engine routes the indices
+    to the shards that own them (:func:`claim`)."""
+    U = np.uint64
+    k = U(shifts.shape[0])
+    n = U(shifts.shape[1])
+    m = n - P
+    stride = bwords * U(32)
+    one = U(1)
+    for i in prange(blocks.shape[0]):
+        rem = np.empty((m, m), np.uint64)
+        bh = np.empty(k, np.uint64)
+        bu = np.empty(k, np.uint64)
+        lob = np.empty(_BATCH, np.uint64)
+        stb = np.empty(_BATCH, np.uint64)
+        hb = np.empty(_BATCH, np.uint64)
+        ub = np.empty(_BATCH, np.uint64)
+        lb = np.empty(_BATCH, np.uint64)
+        local = U(blocks[i])
+        ps = _block_setup(local + b0, P, n, shifts, fpart, weights, rem, bh, bu)
+        wbase = local * bwords
+        pos = offsets[i] * np.int64(k)
+        w = U(0)
+        while w < bwords:
+            nb = 0
+            while w < bwords and nb + 32 <= _BATCH:
+                fm = _frontier_bits(codes[wbase + w], code_f)
+                if fm != 0:
+                    codes[wbase + w] |= fm << one if code_f == one else fm  # this thread's block only
+                    while fm:
+                        lob[nb] = w * U(32) + (cttz(fm) >> one)
+                        nb += 1
+                        fm &= fm - one
+                w += one
+            if nb == 0:
+                continue
+            _unrank_lanes(stb, lob, nb, ps, rem, table)
+            for g in range(k):
+                _neighbour_lanes(stb, lob, hb, ub, lb, nb, g, bh, bu, shifts, fpart, qend, modf, weights, P, stride)
+                for q in range(nb):
+                    out[pos + q] = lb[q]
+                pos += nb
+    return out
+
+
+@njit(cache=True)
+def group_by_owner(idx, span, world):
+    """``idx`` grouped by owner ``idx // span`` (a counting sort, stable) and the count per
+    owner: the distributed engine's routing of neighbours to the shards that hold them."""
+    counts = np.zeros(world, np.int64)
+    for q in range(idx.shape[0]):
+        counts[np.int64(idx[q] // span)] += 1
+    start = np.zeros(world, np.int64)
+    for r in range(1, world):
+        start[r] = start[r - 1] + counts[r - 1]
+    out = np.empty_like(idx)
+    for q in range(idx.shape[0]):
+        o = np.int64(idx[q] // span)
+        out[start[o]] = idx[q]
+        start[o] += 1
+    return out, counts
+
+
+@njit(cache=True, parallel=True)
+def claim(codes, idx, base_word, b0, stride, code_n, flags_next, nthreads):
+    """Give the unseen slots among the global indices ``idx`` (all in this shard, repeats
+    allowed) the code ``code_n`` with an atomic OR; the old value says who found a state, so
+    the count of new states is exact. Flags the receiving (local) blocks."""
+    U = np.uint64
+    one = U(1)
+    three = U(3)
+    total = idx.shape[0]
+    newc = np.zeros(nthreads, np.int64)
+    per = (total + nthreads - 1) // nthreads
+    for t in prange(nthreads):
+        cnt = 0
+        for q in range(t * per, min(total, (t + 1) * per)):
+            x = U(idx[q])
+            wi = (x >> U(5)) - base_word
+            sh = (x & U(31)) << one
+            if (atomic_load(codes, wi) >> sh) & three == 0:
+                old = atomic_or(codes, wi, code_n << sh)
+                if (old >> sh) & three == 0:
+                    cnt += 1
+                    h = x // stride - b0
+                    if flags_next[h] == 0:
+                        flags_next[h] = 1
+        newc[t] = cnt
     return newc.sum()
 
 
