@@ -22,7 +22,7 @@ A top-down layer, in rounds of at most one batch of frontier states per process:
 The number of rounds is agreed with an all-reduce per round (a process out of frontier
 sends nothing but keeps answering). Layers are top-down only (a bottom-up layer would need
 a request/answer exchange for every parent). With a checkpoint folder each process saves its
-shard (:class:`ShardedCheckpoint`), all at the same layers, and a run resumes from the
+shard (:class:`cayley.graphs.checkpoint.ShardedCheckpoint`), all at the same layers, and a run resumes from the
 newest layer every process holds, also after a kill in the middle of a save.
 
 Process groups: gloo with CPU tensors (tested here with several local processes), or NCCL
@@ -38,7 +38,6 @@ environment :func:`init_from_env` reads::
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Optional
 
 import numpy as np
@@ -48,7 +47,7 @@ import torch.distributed as dist
 from ..errors import InvalidInputError
 from .torch_rank import TorchRankKernels, _signed
 
-__all__ = ["ShardedRankKernels", "ShardedCheckpoint", "init_from_env"]
+__all__ = ["ShardedRankKernels", "init_from_env"]
 
 _FULL = 2**64 - 1
 
@@ -178,9 +177,13 @@ class ShardedRankKernels(TorchRankKernels):
             self.codes[w] |= 1 << ((start_idx & 31) * 2)
             self.flags[start_idx // sh.stride - sh.b0] = 1
 
-    # -- checkpoints: every process saves its shard (host_arrays/restore are the torch backend's) --
-    def open_checkpoint(self, directory, graph) -> "ShardedCheckpoint":
-        return ShardedCheckpoint(directory, graph, self)
+    # -- checkpoints: every process saves its shard (host_arrays/restore are the torch backend's;
+    # the folder logic is cayley.graphs.checkpoint.ShardedCheckpoint) --
+    def gather_object(self, obj) -> list:
+        """``obj`` of every process, in process order (collective)."""
+        everyone: list = [None] * self.world
+        dist.all_gather_object(everyone, obj, group=self.group)
+        return everyone
 
     def agree(self, due: bool) -> bool:
         """Whether any process wants a checkpoint now (so all save at the same layer)."""
@@ -348,61 +351,3 @@ class ShardedRankKernels(TorchRankKernels):
             found = found or bool((self._read(mine) == 0).any())
         return self._sum(int(found)) > 0
 
-
-class ShardedCheckpoint:
-    """The checkpoint of a distributed run: folder ``shard-R-of-W`` per process, each with
-    two slots that saves alternate between, so every process always holds its last two
-    saves intact. All processes save at the same layers (the driver asks
-    :meth:`ShardedRankKernels.agree`), and :meth:`load` takes the newest layer that every
-    process holds: a kill in the middle of a save, which leaves some processes one save
-    ahead, resumes from the save before it. Same ``load``/``save`` contract as
-    :class:`cayley.graphs.checkpoint.Checkpoint`; both are collective."""
-
-    def __init__(self, directory, graph, kern: ShardedRankKernels):
-        from ..graphs.checkpoint import Checkpoint, CheckpointError
-
-        self.kern = kern
-        root = Path(directory)
-        mine = f"-of-{kern.world:04d}"
-        if root.exists():
-            others = sorted({p.name.rsplit("-of-", 1)[1] for p in root.glob("shard-*-of-*") if not p.name.endswith(mine)})
-            if others:
-                raise CheckpointError(
-                    f"checkpoint folder {str(root)!r} was written by a run of {int(others[0])} processes, this run has "
-                    f"{kern.world}: resume it with as many (torchrun --nproc-per-node ...) or use an empty folder"
-                )
-            if any(p.suffix == ".npy" or p.name == "meta.json" for p in root.iterdir()):
-                raise CheckpointError(
-                    f"checkpoint folder {str(root)!r} holds a single-process checkpoint; resume it without "
-                    "--backend distributed or use an empty folder"
-                )
-        shard = root / f"shard-{kern.rank:04d}{mine}"
-        self.slots = [Checkpoint(shard / slot, graph, engine="rank") for slot in ("a", "b")]
-        self._next = 0
-        self._last_depth = None
-        self._error = CheckpointError
-
-    def load(self):
-        states = [slot.load() for slot in self.slots]
-        held = {s.depth: i for i, s in enumerate(states) if s is not None}
-        everyone: list = [None] * self.kern.world
-        dist.all_gather_object(everyone, sorted(held), group=self.kern.group)
-        if not any(everyone):
-            return None
-        common = set(everyone[0]).intersection(*everyone[1:])
-        if not common:
-            raise self._error(
-                f"the processes' checkpoints hold no common layer (layers held: {everyone}): corrupt or mixed folders"
-            )
-        i = held[max(common)]
-        self._next = 1 - i  # the next save replaces the other slot, never the one resumed from
-        self._last_depth = max(common)
-        return states[i]
-
-    def save(self, **kw) -> None:
-        if kw.get("depth") == self._last_depth:  # the same layer again (a stop after a save):
-            self.slots[1 - self._next].save(**kw)  # rewrite it, keep the older save as the backup
-            return
-        self.slots[self._next].save(**kw)
-        self._next = 1 - self._next
-        self._last_depth = kw.get("depth")

@@ -32,7 +32,7 @@ from .. import __version__
 from ..errors import CayleyError
 from .graph import CayleyGraph
 
-__all__ = ["Checkpoint", "CheckpointState", "CheckpointError"]
+__all__ = ["Checkpoint", "CheckpointState", "CheckpointError", "ShardedCheckpoint"]
 
 FORMAT = 1
 
@@ -184,3 +184,60 @@ class Checkpoint:
                 (self.dir / fname).unlink()
             except OSError:
                 pass
+
+
+class ShardedCheckpoint:
+    """The checkpoint of a run split over processes (the distributed rank engine): folder
+    ``shard-R-of-W`` per process, each with two slots that saves alternate between, so every
+    process always holds its last two saves intact. All processes save at the same layers
+    (the driver asks the kernels to agree), and :meth:`load` takes the newest layer that
+    every process holds: a kill in the middle of a save, which leaves some processes one
+    save ahead, resumes from the save before it. Same ``load``/``save`` contract as
+    :class:`Checkpoint`; both are collective (``gather(obj)`` returns every process's
+    ``obj`` in process order).
+    """
+
+    def __init__(self, directory, graph: CayleyGraph, *, rank: int, world: int, gather):
+        root = Path(directory)
+        mine = f"-of-{world:04d}"
+        if root.exists():
+            others = sorted({p.name.rsplit("-of-", 1)[1] for p in root.glob("shard-*-of-*") if not p.name.endswith(mine)})
+            if others:
+                raise CheckpointError(
+                    f"checkpoint folder {str(root)!r} was written by a run of {int(others[0])} processes, this run has "
+                    f"{world}: resume it with as many (torchrun --nproc-per-node ...) or use an empty folder"
+                )
+            if any(p.suffix == ".npy" or p.name == "meta.json" for p in root.iterdir()):
+                raise CheckpointError(
+                    f"checkpoint folder {str(root)!r} holds a single-process checkpoint; resume it without "
+                    "--backend distributed or use an empty folder"
+                )
+        shard = root / f"shard-{rank:04d}{mine}"
+        self.slots = [Checkpoint(shard / slot, graph, engine="rank") for slot in ("a", "b")]
+        self.gather = gather
+        self._next = 0
+        self._last_depth: Optional[int] = None
+
+    def load(self) -> Optional[CheckpointState]:
+        states = [slot.load() for slot in self.slots]
+        held = {s.depth: i for i, s in enumerate(states) if s is not None}
+        everyone = self.gather(sorted(held))
+        if not any(everyone):
+            return None
+        common = set(everyone[0]).intersection(*everyone[1:])
+        if not common:
+            raise CheckpointError(
+                f"the processes' checkpoints hold no common layer (layers held: {everyone}): corrupt or mixed folders"
+            )
+        i = held[max(common)]
+        self._next = 1 - i  # the next save replaces the other slot, never the one resumed from
+        self._last_depth = max(common)
+        return states[i]
+
+    def save(self, **kw) -> None:
+        if kw.get("depth") == self._last_depth:  # the same layer again (a stop after a save):
+            self.slots[1 - self._next].save(**kw)  # rewrite it, keep the older save as the backup
+            return
+        self.slots[self._next].save(**kw)
+        self._next = 1 - self._next
+        self._last_depth = kw.get("depth")

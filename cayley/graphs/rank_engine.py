@@ -25,7 +25,7 @@ import numpy as np
 from .. import __version__
 from ..errors import InvalidInputError
 from .bfs import BfsResult, Progress, _action
-from .checkpoint import Checkpoint, CheckpointError
+from .checkpoint import Checkpoint, CheckpointError, ShardedCheckpoint
 from .graph import CayleyGraph
 from .memory import peak_rss_bytes
 
@@ -229,8 +229,10 @@ def rank_bfs(
         layers[0] = graph.start.reshape(1, -1).copy()
     ck = None
     if checkpoint is not None:  # a distributed run saves one shard per process
-        opener = getattr(kern, "open_checkpoint", None)
-        ck = opener(checkpoint, graph) if opener is not None else Checkpoint(checkpoint, graph, engine="rank")
+        if hasattr(kern, "gather_object"):
+            ck = ShardedCheckpoint(checkpoint, graph, rank=kern.rank, world=kern.world, gather=kern.gather_object)
+        else:
+            ck = Checkpoint(checkpoint, graph, engine="rank")
     agree = getattr(kern, "agree", bool)  # distributed: every process saves at the same layers
     state = ck.load() if ck is not None else None
     if state is not None and state.extra.get("finished"):
