@@ -273,7 +273,7 @@ class _HostModule:
         os.makedirs(folder, exist_ok=True)
         lib = os.path.join(folder, f"rank_{key}.so")
         if not os.path.exists(lib):
-            cu = os.path.join(folder, f"rank_{key}.cpp")
+            cu = os.path.join(folder, f"rank_{key}.{os.getpid()}.cpp")  # per process: builds may race
             with open(cu, "w") as f:
                 f.write(src)
             tmp = f"{lib}.{os.getpid()}.tmp"
@@ -282,6 +282,7 @@ class _HostModule:
             if done.returncode != 0:
                 raise RuntimeError(f"compiling the host emulation failed:\n{done.stderr[-4000:]}")
             os.replace(tmp, lib)
+            os.unlink(cu)
         self.lib = ctypes.CDLL(lib)
 
     def __call__(self, name: str, total: int, *args) -> None:
