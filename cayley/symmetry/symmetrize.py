@@ -108,7 +108,10 @@ class sort_frame:
     one-line arrays ``(M, n)`` with ``scores[owner[m]][elements[m]]`` canonical, and the
     batch row each belongs to. ``max_size`` caps the branching per input (the first
     elements in lexicographic order are kept; then averaging is no longer exact on
-    such highly symmetric inputs).
+    such highly symmetric inputs). ``first_only=True`` returns one element per input whose
+    image is the lexicographic minimum over the group (tied branches are followed and
+    merged when their images agree, so the image is canonical on inputs with ties too,
+    e.g. one-hot vectors under a group other than S_n).
 
     >>> import torch
     >>> from cayley.symmetry import S
@@ -147,24 +150,30 @@ class sort_frame:
             vals = cur[:, pts]  # candidate values at base point b
             best = vals.min(axis=1, keepdims=True)
             hit = vals <= best + self.tol
-            if first_only:
-                hit = hit & (np.cumsum(hit, axis=1) == 1)
             rows, cols = np.nonzero(hit)
-            if not first_only:
-                # cap the frame per input: keep the first max_size branches of each owner
-                counts = np.bincount(owner[rows], minlength=B_)
-                if counts.max() > self.max_size:
-                    order = np.argsort(owner[rows], kind="stable")
-                    rank = np.empty(len(rows), dtype=np.int64)
-                    start = np.concatenate([[0], np.cumsum(counts)[:-1]])
-                    rank[order] = np.arange(len(rows)) - np.repeat(start, counts)
-                    keep = rank < self.max_size
-                    rows, cols = rows[keep], cols[keep]
+            # cap the branches per input: keep the first max_size of each owner
+            counts = np.bincount(owner[rows], minlength=B_)
+            if counts.max() > self.max_size:
+                order = np.argsort(owner[rows], kind="stable")
+                rank = np.empty(len(rows), dtype=np.int64)
+                start = np.concatenate([[0], np.cumsum(counts)[:-1]])
+                rank[order] = np.arange(len(rows)) - np.repeat(start, counts)
+                keep = rank < self.max_size
+                rows, cols = rows[keep], cols[keep]
             u = reps[cols]
             # x[g][u] = x[compose(g, u)]: the element and the state advance together
             els = self.group.mul(u, els[rows])
             cur = self.group.act_on(u, cur[rows])
             owner = owner[rows]
+            if first_only:  # branches with the same image have the same futures: keep one
+                _, keep = np.unique(np.concatenate([owner[:, None], cur], axis=1), axis=0, return_index=True)
+                keep.sort()
+                els, cur, owner = els[keep], cur[keep], owner[keep]
+        if first_only:  # the lexicographically smallest image of each input, one element each
+            order = np.lexsort(tuple(cur[:, j] for j in range(n - 1, -1, -1)) + (owner,))
+            _, first = np.unique(owner[order], return_index=True)
+            pick = order[first]
+            els, owner = els[pick], owner[pick]
         return els, owner
 
     def __call__(self, scores: torch.Tensor, *, first_only: bool = False):

@@ -30,6 +30,7 @@ from cayley.symmetry import (  # noqa: E402
     T,
     Trivial,
     V,
+    Z,
     assert_equivariant,
     equivariance_error,
     pca_frame,
@@ -302,3 +303,27 @@ def test_pca_frame_warns_on_degenerate_covariance():
     with pytest.warns(RuntimeWarning, match="eigengap"):
         f(pts.reshape(1, -1))
     assert float(f.last_eigengap[0]) < 1e-6
+
+
+@pytest.mark.parametrize("group", [D(6), Z(7), D(5)], ids=str)
+def test_first_only_gives_a_canonical_image_on_tied_inputs(group):
+    """One element per input whose image is the lexicographic minimum over the group: the
+    same image for x and every g.x, also when x has ties (0/1 and 3-valued vectors), where
+    following only the first tie at each level of the chain does not give it."""
+    from cayley.symmetry.symmetrize import sort_frame
+
+    f = sort_frame(group)
+    rng = np.random.default_rng(0)
+    n = group.degree
+    for trial in range(60):
+        x = (rng.random(n) < 0.4).astype(float) if trial % 2 == 0 else rng.integers(0, 3, n).astype(float)
+        g = group.random_elements(1, seed=int(rng.integers(1 << 30)))[0]
+        xs = np.stack([x, group.act_on(g[None], x[None])[0]])
+        els, owner = f.canonical(xs, first_only=True)
+        assert owner.tolist() == [0, 1]
+        imgs = group.act_on(els, xs[owner])
+        assert np.array_equal(imgs[0], imgs[1])
+        # and it is the minimum of the orbit (the groups here are small enough to list)
+        elements = group.elements()
+        orbit = group.act_on(elements, np.broadcast_to(x, (len(elements), n)))
+        assert min(map(tuple, orbit)) == tuple(imgs[0])
