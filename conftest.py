@@ -7,7 +7,10 @@ need torch skip themselves, so the README's test command passes with or without 
 
 import ast
 import importlib.util
+import sys
 from pathlib import Path
+
+import pytest
 
 
 def _imports_torch_at_top(path: Path) -> bool:
@@ -45,3 +48,20 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "slow" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _single_thread_torch(request):
+    """Tests and doctests of the neural side (``nn``, ``symmetry``) run torch single-threaded:
+    their models are small, and on a loaded 2-core machine two OpenMP threads that wait for
+    each other make training many times slower."""
+    torch = sys.modules.get("torch")
+    if torch is None or not {"nn", "symmetry"} & set(Path(str(request.node.path)).parts):
+        yield
+        return
+    n = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(n)

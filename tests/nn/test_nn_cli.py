@@ -12,16 +12,6 @@ torch = pytest.importorskip("torch")
 from cayley.cli.main import main  # noqa: E402
 
 
-@pytest.fixture(autouse=True)
-def _one_torch_thread():
-    """Single-threaded torch: the batched ops here are small, and on a loaded 2-core machine
-    two OpenMP threads waiting for each other make them many times slower."""
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
-
-
 def run(*args):
     return CliRunner().invoke(main, list(args))
 

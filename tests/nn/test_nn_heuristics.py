@@ -17,16 +17,6 @@ from cayley.groups import generator_symmetries  # noqa: E402
 from cayley.nn.heuristics import NeuralHeuristic, _bfs_dataset, train_heuristic  # noqa: E402
 
 
-@pytest.fixture(autouse=True)
-def _one_torch_thread():
-    """Single-threaded torch: the batched ops here are small, and on a loaded 2-core machine
-    two OpenMP threads waiting for each other make them many times slower."""
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
-
-
 def _conj(pi, g):
     return compose(inverse(pi), compose(g, pi))
 

@@ -12,16 +12,6 @@ from cayley.groups import act  # noqa: E402
 from cayley.nn.ntk import PermutationEnsemble, arccos_kernel, binary_inputs, random_permutation  # noqa: E402
 
 
-@pytest.fixture(autouse=True)
-def _one_torch_thread():
-    """Single-threaded torch: the batched ops here are small, and on a loaded 2-core machine
-    two OpenMP threads waiting for each other make them many times slower."""
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
-
-
 def test_arccos_kernel_matches_monte_carlo():
     """Oracle: the closed form against a Monte-Carlo average over random first-layer weights."""
     rng = np.random.default_rng(0)
