@@ -81,6 +81,25 @@ def test_group_implied_by_a_family_of_one_size_or_explicit_generators():
     assert r.exit_code == 2 and "missing argument GROUP" in r.output and "(e.g. S_5) or n=5" in r.output
 
 
+def test_inverses_option_makes_the_graph_undirected(tmp_path):
+    """--inverses adds the missing inverses: lx becomes lrx (L^-1 = R), for --gens and for a
+    GAP file of clockwise moves, and for matrix generators."""
+    lrx = json.loads(run("growth", "S_6", "--gens", "lrx", "--format", "json").stdout)["growth"]
+    r = run("growth", "S_6", "--gens", "lx", "--inverses", "--format", "json")
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert d["growth"] == lrx and d["generators"] == ["L", "X", "L^-1"]
+    directed = json.loads(run("growth", "S_6", "--gens", "lx", "--format", "json").stdout)["growth"]
+    assert directed != lrx
+    gap = tmp_path / "lx.gap"
+    gap.write_text("M_L := (1,2,3,4,5,6);\nM_X := (1,2);\nGen := [M_L, M_X];\n")
+    r = run("growth", "S_6", "--gens-file", str(gap), "--inverses", "--format", "json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["growth"] == lrx
+    r = run("growth", "SL(2,5)", "--gens", "[[1,1],[0,1]];[[1,0],[1,1]]", "--inverses", "--format", "json")
+    assert r.exit_code == 0 and sum(json.loads(r.stdout)["growth"]) == 120  # |SL(2,5)|
+
+
 @pytest.mark.parametrize(
     "args, fragment",
     [

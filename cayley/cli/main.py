@@ -107,7 +107,7 @@ def _graph_options(f):
     command = f
 
     @functools.wraps(command)
-    def wrapper(*args, gens=None, gens_file=None, **kwargs):
+    def wrapper(*args, gens=None, gens_file=None, inverses=False, **kwargs):
         if (gens is None) == (gens_file is None):
             raise click.UsageError("give exactly one of --gens and --gens-file")
         if gens_file is not None:
@@ -131,9 +131,19 @@ def _graph_options(f):
                     f"missing argument GROUP (e.g. S_10); it may be left out with --gens-file or a family of one "
                     f"size: {exc}"
                 ) from None
+        if inverses:  # the generators plus their missing inverses: an undirected graph
+            from ..graphs import CayleyGraph
+
+            gens = CayleyGraph.from_spec(kwargs.get("group"), gens).generators.with_inverses()
         return command(*args, gens=gens, **kwargs)
 
     f = wrapper
+    f = click.option(
+        "--inverses",
+        is_flag=True,
+        help="Add the missing inverses of the generators (an undirected graph), e.g. for a GAP file listing "
+        "clockwise moves only.",
+    )(f)
     f = click.option("--start", default=None, help="Start state, e.g. 00001111 (repeated symbols: Schreier graph).")(f)
     f = click.option(
         "--gens-file",
