@@ -25,10 +25,11 @@ from .basis import (
     orbit_labels,
 )
 from .errors import EquivarianceError, RepresentationError, SolverError
-from .groups import A, D, Group, MatrixGroup, O, PermutationGroup, RubiksCube, S, SO, Z, expm
+from .groups import A, D, Group, MatrixGroup, O, PermutationGroup, ProductGroup, RubiksCube, S, SO, Z, expm
 from .reps import (
     DirectSum,
     Dual,
+    Factor,
     Hom,
     LazyOperator,
     Regular,
@@ -64,8 +65,8 @@ _LAZY = {
 }
 
 __all__ = [
-    "A", "D", "Group", "MatrixGroup", "O", "PermutationGroup", "RubiksCube", "S", "SO", "Z", "expm",
-    "DirectSum", "Dual", "Hom", "LazyOperator", "Regular", "Rep", "Scalar", "Sign", "T",
+    "A", "D", "Group", "MatrixGroup", "O", "PermutationGroup", "ProductGroup", "RubiksCube", "S", "SO", "Z", "expm",
+    "DirectSum", "Dual", "Factor", "Hom", "LazyOperator", "Regular", "Rep", "Scalar", "Sign", "T",
     "TensorProduct", "Trivial", "V",
     "BlockBasis", "EquivariantBasis", "cache_info", "clear_cache", "equivariant_basis",
     "invariant_basis", "orbit_labels",

@@ -46,6 +46,7 @@ __all__ = [
     "SO",
     "O",
     "RubiksCube",
+    "ProductGroup",
     "expm",
 ]
 
@@ -436,6 +437,45 @@ def O(n: int) -> MatrixGroup:
     refl = np.eye(n)
     refl[0, 0] = -1.0
     return MatrixGroup(refl[None], _so_algebra(n), name=f"O({n})", d=n)
+
+
+class ProductGroup(MatrixGroup):
+    """The direct product ``G_1 x ... x G_k`` of groups, as block-diagonal matrices: each
+    factor's defining matrices in its own diagonal block (permutation groups as permutation
+    matrices), its generators and Lie algebra embedded there. Every factor's defining
+    representation is :class:`~cayley.symmetry.reps.Factor` ``(G, i)``; a point cloud of
+    ``n`` points in ``R^3`` under relabelling and rotation is ``Factor(G, 0) * Factor(G, 1)``
+    for ``G = ProductGroup(S(n), O(3))``.
+
+    >>> G = ProductGroup(S(4), O(3))
+    >>> G.d, G.blocks, len(G.discrete_generators), len(G.lie_algebra)
+    (7, [(0, 4), (4, 7)], 4, 3)
+    """
+
+    def __init__(self, *factors: Group):
+        if len(factors) < 2:
+            raise RepresentationError("a product group needs at least two factors")
+        dims = [f.d for f in factors]
+        D = int(sum(dims))
+        offsets = np.concatenate([[0], np.cumsum(dims)]).astype(int)
+        self.blocks = [(int(offsets[i]), int(offsets[i + 1])) for i in range(len(factors))]
+        gens, lie = [], []
+        for f, (lo, hi) in zip(factors, self.blocks):
+            for g in f.discrete_generators:
+                m = np.eye(D)
+                m[lo:hi, lo:hi] = f.matrix(g)
+                gens.append(m)
+            for a in f.lie_algebra:
+                m = np.zeros((D, D))
+                m[lo:hi, lo:hi] = a
+                lie.append(m)
+        self.factors = tuple(factors)
+        super().__init__(np.array(gens).reshape(-1, D, D), np.array(lie).reshape(-1, D, D),
+                         name=" x ".join(f.name for f in factors), d=D)
+
+    @cached_property
+    def key(self):
+        return ("product",) + tuple(f.key for f in self.factors)
 
 
 def RubiksCube() -> PermutationGroup:

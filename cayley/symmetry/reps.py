@@ -47,6 +47,7 @@ __all__ = [
     "Sign",
     "V",
     "Regular",
+    "Factor",
     "Dual",
     "DirectSum",
     "TensorProduct",
@@ -313,6 +314,49 @@ class V(Rep):
 
     def __repr__(self) -> str:
         return "V"
+
+
+class Factor(Rep):
+    """The defining representation of factor ``i`` of a :class:`~cayley.symmetry.groups.ProductGroup`
+    (the other factors act trivially): ``rho(g)`` is the factor's diagonal block of ``g``.
+
+    >>> import numpy as np
+    >>> from cayley.symmetry.groups import ProductGroup, O
+    >>> G = ProductGroup(S(4), O(3))
+    >>> cloud = Factor(G, 0) * Factor(G, 1)          # 4 points in R^3, x.reshape(4, 3)
+    >>> g = G.random_elements(1, seed=0)[0]
+    >>> x = np.arange(12.0)
+    >>> y = cloud.apply(g, x).reshape(4, 3)
+    >>> P, Q = g[:4, :4], g[4:, 4:]
+    >>> np.allclose(y, P @ x.reshape(4, 3) @ Q.T)
+    True
+    """
+
+    def __init__(self, group: Group, i: int):
+        blocks = getattr(group, "blocks", None)
+        if blocks is None:
+            raise RepresentationError(f"Factor needs a ProductGroup, got {group}")
+        if not 0 <= i < len(blocks):
+            raise RepresentationError(f"{group} has {len(blocks)} factors; factor {i} does not exist")
+        self.group, self.i = group, i
+        lo, hi = blocks[i]
+        self.sl = slice(lo, hi)
+        self.size = hi - lo
+
+    @property
+    def key(self):
+        return ("Factor", self.group.key, self.i)
+
+    def apply(self, g, x, *, transpose: bool = False):
+        g = B.like(g[..., self.sl, self.sl], x)
+        return B.matvec(B.mT(g) if transpose else g, x)
+
+    def dapply(self, A, x, *, transpose: bool = False):
+        A = B.like(A[..., self.sl, self.sl], x)
+        return B.matvec(B.mT(A) if transpose else A, x)
+
+    def __repr__(self) -> str:
+        return f"V[{self.group.factors[self.i]}]"
 
 
 class Regular(Rep):
