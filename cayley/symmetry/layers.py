@@ -356,14 +356,37 @@ def uniform_rep(ch: int, group: Group, *, max_rank: int = 2) -> Rep:
     >>> r = uniform_rep(96, O(5))
     >>> r.size, repr(r)
     (87, '32T0+6V+V⊗V')
+
+    For a :class:`~cayley.symmetry.groups.ProductGroup` the tensors are built from the
+    factors' representations (each factor, and products of them up to ``max_rank``):
+
+    >>> from cayley.symmetry import ProductGroup, S
+    >>> repr(uniform_rep(192, ProductGroup(S(4), O(3))))
+    '64T0+8V[S(4)]+10V[O(3)]+V[S(4)]⊗V[S(4)]+V[S(4)]⊗V[O(3)]+2V[O(3)]⊗V[O(3)]'
     """
     share = ch / (max_rank + 1)
     parts = []
-    for k in range(max_rank + 1):
-        d = group.d**k
-        m = int(share // d)
-        if m > 0:
-            parts.append(m * T(k, 0, group))
+    factors = getattr(group, "factors", None)
+    if factors is not None:  # a ProductGroup: tensor products of the factors' representations
+        from itertools import combinations_with_replacement
+
+        from .reps import Factor, TensorProduct
+
+        basic = [Factor(group, i) for i in range(len(factors))]
+        for k in range(max_rank + 1):
+            reps = [Trivial(group)] if k == 0 else [
+                c[0] if k == 1 else TensorProduct(list(c)) for c in combinations_with_replacement(basic, k)
+            ]
+            for r in reps:
+                m = int(share / len(reps) // r.size)
+                if m > 0:
+                    parts.append(m * r)
+    else:
+        for k in range(max_rank + 1):
+            d = group.d**k
+            m = int(share // d)
+            if m > 0:
+                parts.append(m * T(k, 0, group))
     if not parts:
         parts = [ch * Trivial(group)]
     return DirectSum(parts)

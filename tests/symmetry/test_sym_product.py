@@ -71,6 +71,13 @@ def test_emlp_on_point_clouds_is_invariant_and_equivariant():
     assert_equivariant(eq, cloud, cloud, atol=1e-10)
     xs = torch.randn(8, 12, dtype=torch.float64)
     assert inv(xs).std() > 1e-6  # a nonconstant invariant (quadratic features of the points)
+    # the default hidden representation of a product group is built from its factors
+    default = EMLP(cloud, Trivial(G), ch=192, num_layers=2).double()
+    with torch.no_grad():
+        for p in default.parameters():
+            p.normal_(0, 0.3)
+    assert_equivariant(default, cloud, Trivial(G), atol=1e-9)
+    assert default(xs).std() > 1e-3
     # a plain network is not: the check can fail
     plain = torch.nn.Sequential(torch.nn.Linear(12, 32), torch.nn.SiLU(), torch.nn.Linear(32, 1)).double()
     assert equivariance_error(plain, cloud, Trivial(G))["worst"] > 1e-3
