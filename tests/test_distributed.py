@@ -136,6 +136,34 @@ def test_checkpoints_resume_also_after_a_kill_mid_save(tmp_path):
     assert "written by a run of 2 processes" in row["error"]
 
 
+def test_memory_check_shares_the_machine_between_local_processes(monkeypatch):
+    """Four processes on one machine each get a quarter of its memory: a search whose share
+    fits one process alone is refused when four would hold it at once."""
+    import importlib
+
+    from cayley.errors import MemoryEstimateError
+
+    bfs_mod = importlib.import_module("cayley.graphs.bfs")
+    monkeypatch.setenv("LOCAL_WORLD_SIZE", "4")
+    monkeypatch.setattr(bfs_mod, "available_memory_bytes", lambda: 2**30)
+
+    class _Plan:
+        engine, peak_bytes = "rank", 400 * 2**20
+
+        def describe(self):
+            return "rank engine"
+
+        def suggestion(self, limit):
+            return "more memory"
+
+    monkeypatch.setattr(bfs_mod, "plan_search", lambda *a, **k: _Plan())
+    with pytest.raises(MemoryEstimateError, match="exceeds the limit"):
+        bfs_mod.bfs(CayleyGraph.from_spec("S_6", "lrx"), backend="distributed")
+    monkeypatch.setenv("LOCAL_WORLD_SIZE", "1")
+    monkeypatch.setattr(bfs_mod, "_rank_backend", lambda *a: ("cpu", None))  # no process group here
+    assert bfs_mod.bfs(CayleyGraph.from_spec("S_6", "lrx"), backend="distributed").size == 720
+
+
 def test_distributed_needs_torchrun_and_refuses_what_it_cannot_do(monkeypatch):
     for var in ("RANK", "WORLD_SIZE"):
         monkeypatch.delenv(var, raising=False)

@@ -166,7 +166,13 @@ def bfs(
         device=device,
     )
     # default: leave a tenth of the free memory to the rest of the machine
-    limit = memory_limit if memory_limit is not None else int(0.9 * available_memory_bytes())
+    if memory_limit is not None:
+        limit = memory_limit
+    else:  # processes of one distributed run on this machine share its memory
+        import os
+
+        local = int(os.environ.get("LOCAL_WORLD_SIZE", "1")) if backend == "distributed" else 1
+        limit = int(0.9 * available_memory_bytes()) // max(1, local)
     log.info("bfs %s: %s", graph.name, plan.describe())
     if plan.peak_bytes > limit:
         raise MemoryEstimateError(
