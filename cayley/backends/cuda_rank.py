@@ -335,7 +335,6 @@ class CudaRankKernels(TorchRankKernels):
             self._mod = _HostModule(src)
             self.name = "cuda-emulated"
         self._counter = torch.zeros(1, dtype=torch.int64, device=self.device)
-        self.source = src
 
     def _count(self) -> int:
         return int(self._counter.item())

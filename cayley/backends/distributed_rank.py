@@ -94,7 +94,6 @@ class _Shard:
     """The part of a layout one process owns: blocks ``b0 .. b1 - 1`` (local words from 0)."""
 
     def __init__(self, lay, b0: int, b1: int):
-        self.global_layout = lay
         self.kind, self.bwords, self.stride = lay.kind, lay.bwords, lay.stride
         self.mfact = getattr(lay, "mfact", None)
         self.b0, self.b1 = b0, b1
@@ -142,19 +141,8 @@ class ShardedRankKernels(TorchRankKernels):
             self._k_kept = len(keep)
             self.name += "-numba"
 
-    # -- rank space: the global layout's ----------------------------------------------------
-    def _to_rank(self, idx: torch.Tensor) -> torch.Tensor:
-        lay = self.global_layout
-        if lay.kind != "permutations":
-            return idx
-        return (idx // lay.stride) * lay.mfact + idx % lay.stride
-
-    def _to_index(self, ranks: torch.Tensor) -> torch.Tensor:
-        lay = self.global_layout
-        if lay.kind != "permutations":
-            return ranks
-        return (ranks // lay.mfact) * lay.stride + ranks % lay.mfact
-
+    # -- rank space: the torch backend's (a shard keeps the layout's stride and block size);
+    # ownership: equal runs of blocks --------------------------------------------------------
     def _owner(self, idx: torch.Tensor) -> torch.Tensor:
         return torch.div(idx, self.global_layout.stride * self.per, rounding_mode="floor")
 
@@ -297,8 +285,8 @@ class ShardedRankKernels(TorchRankKernels):
             if i1 > i0:
                 offsets = np.zeros(i1 - i0, np.int64)
                 np.cumsum(counts[i0 : i1 - 1], out=offsets[1:])
-                out = perm_expand(codes, active[i0:i1], U(sh.b0), offsets, *self._expand_args[:7],
-                                  self._expand_args[7], U(code_f), np.empty(total * self._k_kept, np.uint64))
+                out = perm_expand(codes, active[i0:i1], U(sh.b0), offsets, *self._expand_args, U(code_f),
+                                  np.empty(total * self._k_kept, np.uint64))
             else:
                 out = np.empty(0, np.uint64)
             i0 = i1
