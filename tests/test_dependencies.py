@@ -1,4 +1,4 @@
-"""The dependency direction of DESIGN.md, checked on the source: groups -> numpy only (plus
+"""The dependency direction of docs/design.md, checked on the source: groups -> numpy only (plus
 errors and its own modules); backends never import graphs (or anything above them);
 nothing imports nn or cli (except cli's own lazy commands and nn itself)."""
 
