@@ -15,7 +15,7 @@ import cayley  # noqa: E402
 from cayley import CayleyGraph, GeneratorSet, InvalidInputError, bfs  # noqa: E402
 from cayley.backends import torch_rank  # noqa: E402
 from cayley.backends.numba_rank import NumbaRankKernels  # noqa: E402
-from cayley.backends.ranking import MultisetRanking, rank_permutations, unrank_permutations  # noqa: E402
+from cayley.backends.ranking import MultisetRanking, rank_permutations  # noqa: E402
 from cayley.backends.torch_rank import TorchRankKernels  # noqa: E402
 from cayley.graphs import plan_search, rank_engine  # noqa: E402
 from cayley.graphs.rank_engine import rank_bfs  # noqa: E402

@@ -30,7 +30,7 @@ generator ``p`` acts on a state ``s`` by ``s[p]``.
 from __future__ import annotations
 
 from itertools import chain
-from math import comb, factorial, prod
+from math import factorial, prod
 from typing import Sequence
 
 import numpy as np
@@ -305,6 +305,7 @@ def arrangement_state(n: int, k: int) -> np.ndarray:
 def orbit_size_on_colourings(counts: Sequence[int]) -> int:
     """The orbit size of :func:`colouring_state` under the full symmetric group: a multinomial.
 
+    >>> from math import comb
     >>> orbit_size_on_colourings([2, 3]) == comb(5, 2)
     True
     """

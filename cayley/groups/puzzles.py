@@ -506,7 +506,6 @@ def cut_puzzle_generators(name: str) -> GeneratorSet:
     >>> g.degree, len(g), g.inverse_closed
     (24, 16, True)
     """
-    from .polyhedra import cut_puzzle
 
     if name not in _CUT_PUZZLES:
         raise InvalidInputError(f"unknown polyhedral puzzle {name!r}; known: {', '.join(sorted(_CUT_PUZZLES))}")

@@ -40,7 +40,7 @@ from typing import Callable
 import numpy as np
 
 from .errors import RepresentationError, SolverError
-from .reps import Hom, Rep, Trivial
+from .reps import Hom, Rep
 
 __all__ = [
     "equivariant_basis",

@@ -35,7 +35,7 @@ from ..groups import inverse
 from .basis import EquivariantBasis, _group_blocks, equivariant_basis
 from .errors import RepresentationError
 from .groups import Group
-from .reps import DirectSum, Rep, T, TensorProduct, Trivial, V
+from .reps import DirectSum, Rep, T, TensorProduct, Trivial
 
 __all__ = [
     "EquivariantLinear",

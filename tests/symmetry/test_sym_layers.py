@@ -18,7 +18,6 @@ from cayley.symmetry import (  # noqa: E402
     O,
     RubiksCube,
     S,
-    SO,
     Sign,
     T,
     Trivial,

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import itertools
 
 import numpy as np
 import pytest
 
 torch = pytest.importorskip("torch")
 
-from cayley.groups import compose  # noqa: E402
 from cayley.symmetry import (  # noqa: E402
     A,
     D,
