@@ -9,13 +9,13 @@ import json
 import logging
 import sys
 import time
-from contextlib import contextmanager
 from typing import Optional
 
 import click
 
 from .. import __version__
 from ..errors import CayleyError
+from .progress import bfs_progress
 
 FORMATS = click.Choice(["table", "json", "csv"])
 
@@ -193,7 +193,7 @@ def _run_options(f):
     f = click.option(
         "--progress/--no-progress",
         default=None,
-        help="Progress bar on stderr (default: when stderr is a terminal).",
+        help="Progress on stderr: a bar on a terminal, a line every few seconds in a log (default: bar on a terminal only).",
     )(f)
     return f
 
@@ -217,49 +217,11 @@ def _make_graph(group: str, gens: str, start: Optional[str]):
     return CayleyGraph.from_spec(group, gens, start=start)
 
 
-@contextmanager
-def _progress_bar(enabled: Optional[bool], title: str):
-    """Yield a progress callback that draws a rich bar on stderr (or None)."""
-    if enabled is None:
-        enabled = sys.stderr.isatty()
-    if not enabled:
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    console = Console(stderr=True)
-    columns = [
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        TextColumn("layer {task.fields[layer]}"),
-        TextColumn("{task.completed:,.0f} states"),
-        TextColumn("{task.fields[rate]} states/s"),
-        TextColumn("{task.fields[mem]}"),
-        TimeElapsedColumn(),
-    ]
-    with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task(title, total=None, layer=0, rate="-", mem="-")
-
-        def update(p):
-            rate = p.states / p.seconds if p.seconds > 0 else 0.0
-            bar.update(
-                task,
-                completed=p.states,
-                total=p.expected_states,
-                layer=p.depth,
-                rate=f"{rate:,.0f}",
-                mem=f"{p.rss_bytes / 2**20:,.0f} MiB",
-            )
-
-        yield update
-
-
 def _run_bfs(graph, max_depth, max_states, engine, backend, memory_limit, checkpoint, progress):
     from ..graphs import bfs
 
     distributed = backend == "distributed"
-    with _progress_bar(False if _quiet_process(backend) else progress, graph.name) as cb:
+    with bfs_progress(False if _quiet_process(backend) else progress, graph.name) as cb:
         try:
             return bfs(
                 graph,
