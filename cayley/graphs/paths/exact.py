@@ -261,4 +261,5 @@ def meet_in_the_middle(
             row = nxt[meet[0]]
             head = fwd.walk_back(row, fwd.depth)[::-1]  # source -> meeting state
             tail = bwd.walk_back(row, bwd.depth)  # meeting state -> target
-            return finish(graph, src, tgt, head + tail, "mitm", True, t0, fwd.total + bwd.total, written=(state, target))
+            explored = fwd.total + bwd.total
+            return finish(graph, src, tgt, head + tail, "mitm", True, t0, explored, written=(state, target))
