@@ -534,6 +534,7 @@ def _parameter_count(in_features: int, hidden: Sequence[int], blocks: int, arch:
 
 
 def _build(head: dict, tensors: dict, graph: Optional[CayleyGraph]) -> NeuralHeuristic:
+    _field(head, "graph", lambda v: isinstance(v, str) and len(v) <= 1000, "a graph name", optional=True)
     n = _field(head, "degree", lambda v: _is_int(v) and 1 <= v <= MAX_DEGREE, f"an integer in 1..{MAX_DEGREE}")
     gens = _field(
         head, "generators",

@@ -129,6 +129,7 @@ BAD_FIELDS = [(k, _DELETE, None) for k in REQUIRED] + [
     ("format", "other-format", "not a cayley heuristic"),
     ("version", 99, "version"),
     ("version", "1", "version"),
+    ("graph", 5, "graph"),
     ("degree", 0, "degree"),
     ("degree", "5", "degree"),
     ("degree", 6, "degree"),
