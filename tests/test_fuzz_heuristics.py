@@ -28,8 +28,12 @@ STATES = np.random.default_rng(1).permuted(np.tile(np.arange(5), (8, 1)), axis=1
 @contextlib.contextmanager
 def address_space(extra_bytes: int = 2 << 30):
     """Cap the address space at its current size plus ``extra_bytes`` (restored after)."""
-    with open("/proc/self/status") as f:
-        vm = next(int(line.split()[1]) * 1024 for line in f if line.startswith("VmSize:"))
+    try:
+        with open("/proc/self/status") as f:
+            vm = next(int(line.split()[1]) * 1024 for line in f if line.startswith("VmSize:"))
+    except (OSError, StopIteration):  # not Linux: no cap
+        yield
+        return
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     limit = vm + extra_bytes if hard == resource.RLIM_INFINITY else min(vm + extra_bytes, hard)
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
