@@ -481,3 +481,108 @@ def test_acceptance_pancake_30_beam(capsys):
     with capsys.disabled():
         print(f"\npancake n=30, width 256: mean length {np.mean(lengths):.2f} (gap lower bound {np.mean(bounds):.2f}), "
               f"{dt:.1f} s for 100")
+
+
+# -------------------------------------------------------------------------------------
+# issue 17: a target that is not a rearrangement of the start; symbols as written
+# -------------------------------------------------------------------------------------
+METHODS = ("auto", "bfs", "mitm", "ida", "beam")
+IMPOSSIBLE = [
+    ("S_4", "coxeter", "0,0,1,1", "1,1,2,2"),  # relabelled separately, both read 0011
+    ("S_5", "coxeter", "1,0,2,3,4", "9,1,2,3,5"),  # both read as permutations of 0..4
+    ("S_4", "lrx", "0011", "0012"),
+    ("S_4", "lrx", "abba", "abbc"),
+    ("S_4", "lrx", "0,1,2,3", "a,b,c,d"),
+]
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("group,gens,src,tgt", IMPOSSIBLE)
+def test_cli_target_that_is_no_rearrangement_is_one_line_error(method, group, gens, src, tgt):
+    r = cli("path", group, "--gens", gens, "--from", src, "--to", tgt, "--method", method)
+    assert r.exit_code == 2, r.output
+    assert r.stderr.startswith("error:") and "rearrangement" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.output
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("group,gens,src,tgt", IMPOSSIBLE)
+def test_api_string_target_that_is_no_rearrangement(method, group, gens, src, tgt):
+    g = CayleyGraph.from_spec(group, gens)
+    fns = {"bfs": shortest_path, "mitm": meet_in_the_middle, "beam": beam_search}
+    with pytest.raises(InvalidStateError, match="rearrangement"):
+        find_path(g, src, target=tgt, method=method)
+    if method in fns:
+        with pytest.raises(InvalidStateError, match="rearrangement"):
+            fns[method](g, src, target=tgt)
+    if method == "ida":
+        from cayley.graphs.paths import ida_star
+
+        with pytest.raises(InvalidStateError, match="rearrangement"):
+            ida_star(g, src, target=tgt)
+
+
+def _replay_written(perms, source: list, moves: list) -> list:
+    s = list(source)
+    for m in moves:
+        s = [s[i] for i in perms[m]]
+    return s
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_cli_path_replays_on_the_symbols_as_written(method):
+    """Symbols that are not 0..k-1 (numbers or letters): the path, replayed on the states as
+    the user wrote them, gives the target as the user wrote it."""
+    cases = [
+        ("S_5", "coxeter", "9,5,1,2,3", "1,2,3,5,9"),
+        ("S_5", "lrx", "3,3,7,7,9", "9,7,3,7,3"),
+        ("S_4", "lrx", "bcab", "abbc"),
+        ("S_4", "lrx", "1122", None),  # default target: the sorted state
+    ]
+    for group, gens, src, tgt in cases:
+        args = ["path", group, "--gens", gens, "--from", src, "--method", method, "--format", "json"]
+        r = cli(*args + (["--to", tgt] if tgt else []))
+        assert r.exit_code == 0, r.output
+        d = json.loads(r.stdout)
+        g = CayleyGraph.from_spec(group, gens)
+        names = list(g.generators.names)
+        perms = g.generators.perms.tolist()
+        moves = [names.index(x) for x in d["path"]]
+        written = src.split(",") if "," in src else list(src)
+        want = (tgt.split(",") if "," in tgt else list(tgt)) if tgt else sorted(written)
+        assert _replay_written(perms, written, moves) == want, (src, tgt, d)
+
+
+def test_api_paths_are_replayed_on_the_written_states(monkeypatch):
+    """The last guard: even when the rearrangement check is skipped, a path is replayed on
+    the states as written before it is returned, so the relabelled answer never escapes."""
+    import cayley.graphs.paths._common as common
+
+    g = CayleyGraph.from_spec("S_5", "coxeter")
+    monkeypatch.setattr(common, "check_rearrangement", lambda *a, **k: None)
+    for method in METHODS:
+        with pytest.raises(RuntimeError, match="does not reach the target as written"):
+            find_path(g, "1,0,2,3,4", target="9,1,2,3,5", method=method)
+
+
+def test_cli_scramble_keeps_the_start_symbols_and_round_trips():
+    r = cli("scramble", "S_6", "--gens", "lrx", "--start", "1,1,2,2,7,7", "--length", "9", "--seed", "3")
+    assert r.exit_code == 0, r.output
+    state = r.stdout.strip()
+    assert sorted(int(x) for x in state.split(",")) == [1, 1, 2, 2, 7, 7]
+    r = cli("path", "S_6", "--gens", "lrx", "--from", state, "--to", "1,1,2,2,7,7", "--format", "json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["length"] <= 9
+    r = cli("scramble", "S_4", "--gens", "lrx", "--start", "abba", "--length", "5", "--seed", "0", "--format", "json")
+    assert r.exit_code == 0, r.output
+    assert sorted(json.loads(r.stdout)["state"]) == ["a", "a", "b", "b"]
+
+
+def test_scramble_and_walks_share_the_state_check():
+    g = CayleyGraph.from_spec("S_4", "lrx", start="0011")
+    with pytest.raises(InvalidStateError, match="rearrangement"):
+        scramble(g, 3, start=[0, 1, 2, 3], seed=0)
+    with pytest.raises(InvalidStateError, match="rearrangement"):
+        random_walks(g, count=2, length=2, target=[0, 0, 0, 1])
+    p = scramble(g, 4, start="1100", seed=0)
+    assert p.is_valid() and sorted(p.target.tolist()) == [0, 0, 1, 1]

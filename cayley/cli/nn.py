@@ -24,8 +24,8 @@ def _need_torch():
 
 
 def heuristic_from_file(path: str, graph):
-    """The heuristic for ``cayley path --heuristic FILE``: loaded with cayley.nn, checked
-    against the graph (same generators; beam search checks the target)."""
+    """The heuristic for ``cayley path --heuristic FILE``: loaded and checked by cayley.nn,
+    also against the graph (same generators; beam search checks the target)."""
     import os
 
     from ..errors import InvalidInputError
@@ -35,11 +35,7 @@ def heuristic_from_file(path: str, graph):
     _need_torch()
     from ..nn.heuristics import load_heuristic
 
-    h = load_heuristic(path)
-    a, b = h.graph.generators.perms, graph.generators.perms
-    if a.shape != b.shape or not (a == b).all():
-        raise InvalidInputError(f"the heuristic {path!r} was trained for {h.graph.name}, not for {graph.name}")
-    return h
+    return load_heuristic(path, graph=graph)
 
 
 def _set_threads(threads: Optional[int]) -> None:

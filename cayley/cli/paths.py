@@ -13,6 +13,10 @@ GENS_HELP = (
 )
 
 
+def _symbol_key(x):
+    return (isinstance(x, str), x)
+
+
 def _graph(group: str, gens: str, start: Optional[str]):
     from ..graphs import CayleyGraph
 
@@ -70,15 +74,16 @@ def path(group, gens, source, target, method, beam_width, max_steps, ball, heuri
       cayley path S_6 --gens lrx --from 001011 --to 000111
       cayley path S_14 --gens pancake --from 3,7,1,13,0,5,2,8,12,10,6,4,11,9 --method ida
     """
-    import numpy as np
-
     from ..graphs.heuristics import Breakpoints, Hamming, default_heuristic
-    from ..graphs.paths import find_path
-    from ..groups.parse import parse_state
+    from ..graphs.paths import check_rearrangement, find_path, written_symbols
 
-    src = parse_state(source)
-    tgt = parse_state(target) if target is not None else np.sort(src)
-    graph = _graph(group, gens, ",".join(map(str, tgt.tolist())))
+    # the symbols as written: --to must hold the same ones (each state alone is relabelled
+    # 0..k-1 by rank, which would make 0011 and 1122 the same state)
+    written = written_symbols(source)
+    if target is None:  # the sorted state, in the symbols as written
+        target = ",".join(map(str, sorted(written.tolist(), key=_symbol_key)))
+    check_rearrangement(written, written_symbols(target), "--to", "--from")
+    graph = _graph(group, gens, target)
     if heuristic == "hamming":
         h = Hamming(graph.start)
     elif heuristic == "breakpoints":
@@ -89,9 +94,10 @@ def path(group, gens, source, target, method, beam_width, max_steps, ball, heuri
         from .nn import heuristic_from_file
 
         h = heuristic_from_file(heuristic, graph)
-    p = find_path(
+    p = find_path(  # replays the path on --from and --to as written before returning it
         graph,
-        src,
+        source,
+        target=target,
         method=method,
         max_states=max_states,
         heuristic=h,
@@ -135,13 +141,17 @@ def scramble(group, gens, length, seed, start, backtracking, fmt):
       cayley scramble S_12 --gens pancake --length 30 --seed 1
     """
     from ..graphs.paths import scramble as do_scramble
+    from ..graphs.paths import written_symbols
 
     graph = _graph(group, gens, start)
     p = do_scramble(graph, length, seed=seed, non_backtracking=not backtracking)
-    text = ",".join(map(str, p.target.tolist()))
+    state = p.target.tolist()
+    if start is not None and not graph.is_matrix:
+        # the graph relabels the start's symbols 0..k-1 by rank: print them as written
+        symbols = sorted(set(written_symbols(start).tolist()), key=_symbol_key)
+        state = [symbols[v] for v in state]
+    text = ",".join(map(str, state))
     if fmt == "json":
-        click.echo(
-            json.dumps({"state": p.target.tolist(), "moves": list(p.names), "length": p.length, "seed": seed})
-        )
+        click.echo(json.dumps({"state": state, "moves": list(p.names), "length": p.length, "seed": seed}))
         return
     click.echo(text)

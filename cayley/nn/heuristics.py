@@ -20,14 +20,20 @@ input (an ``n x n`` matrix) both act by permuting entries, which makes them one
   exact, bitwise invariance, one model call.
 - ``"average"``: :class:`cayley.symmetry.GroupAverage` of the model over ``K`` (``|K|`` calls).
 
-Weights are saved locally (:meth:`NeuralHeuristic.save`): one file holding the torch
-state dict and a small JSON header (graph, architecture, symmetry, training summary).
+Weights are saved locally (:meth:`NeuralHeuristic.save`): one file holding a JSON header
+(graph, architecture, symmetry, training summary, the tensors' names, dtypes and shapes)
+and the raw tensors, with a sha256 checksum of both. Loading trusts nothing in a file:
+see :func:`load_heuristic` and docs/security-heuristics.md.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import math
+import os
+import struct
 import time
 from typing import Callable, Literal, Optional, Sequence, Union
 
@@ -47,7 +53,24 @@ __all__ = ["NeuralHeuristic", "train_heuristic", "load_heuristic", "generator_sy
 log = logging.getLogger(__name__)
 
 FORMAT = "cayley-heuristic"
-VERSION = 1
+VERSION = 2  # 2: own container with a sha256 checksum; 1: torch.save of {header, state_dict}
+READS = (1, 2)
+# the container of version 2: MAGIC, then version (u32), header length (u64) and the sha256
+# of everything after the preamble (32 bytes), then the UTF-8 JSON header, then the
+# tensors' little-endian bytes in the order the header lists them
+MAGIC = b"\x89cayley-heuristic\r\n\x1a\n"
+_PREAMBLE = struct.Struct("<IQ32s")
+# what a file may ask for: bounds checked before anything of that size is built
+MAX_FILE_BYTES = 1 << 31
+MAX_HEADER_BYTES = 1 << 24
+MAX_DEGREE = 1024
+MAX_GENERATORS = 4096
+MAX_WIDTH = 1 << 16
+MAX_LAYERS = 64
+MAX_BLOCKS = 256
+MAX_PARAMETERS = 1 << 27  # 512 MiB of float32 weights
+MAX_SYMMETRY_ENTRIES = 1 << 25  # conjugators times n^2: the lifted symmetry group
+_DTYPES = {"float32": (torch.float32, "<f4"), "int64": (torch.int64, "<i8")}
 SeedLike = Union[int, np.random.Generator, None]
 Symmetry = Literal["none", "augment", "canonical", "average"]
 _REFRESH = 16  # training steps served by one pool of random walks
@@ -284,7 +307,7 @@ class NeuralHeuristic:
         return head
 
     def save(self, path) -> None:
-        """Write the weights (torch state dict) and the JSON header to one local file.
+        """Write the JSON header and the weights to one local file, with a sha256 checksum.
 
         >>> import tempfile, os
         >>> h = NeuralHeuristic(CayleyGraph.from_spec("S_4", "lrx"), hidden=(8,), seed=0)
@@ -295,40 +318,14 @@ class NeuralHeuristic:
         >>> bool(np.array_equal(g(s), h(s))), g.graph == h.graph
         (True, True)
         """
-        blob = {"header": json.dumps(self._full_header(), default=str), "state_dict": self.model.state_dict()}
-        try:
-            torch.save(blob, path)
-        except OSError as exc:
-            raise InvalidInputError(f"cannot write heuristic {str(path)!r}: {exc.strerror}") from None
+        _write_file(path, self._full_header(), self.model.state_dict())
 
     @classmethod
-    def load(cls, path, *, map_location: str = "cpu") -> "NeuralHeuristic":
-        """Read a file written by :meth:`save` (weights only: no code is unpickled)."""
-        try:
-            blob = torch.load(path, map_location=map_location, weights_only=True)
-        except FileNotFoundError:
-            raise InvalidInputError(f"no heuristic file {str(path)!r}") from None
-        except Exception as exc:  # not a torch file, or not a weights-only one
-            raise InvalidInputError(f"{str(path)!r} is not a cayley heuristic file ({type(exc).__name__})") from None
-        try:
-            head = json.loads(blob["header"])
-            ok = head.get("format") == FORMAT
-        except (TypeError, KeyError, ValueError):
-            ok = False
-        if not ok:
-            raise InvalidInputError(f"{str(path)!r} is not a cayley heuristic file (no {FORMAT} header)")
-        if head.get("version", 0) > VERSION:
-            raise InvalidInputError(f"{str(path)!r} has format version {head['version']}; this cayley reads {VERSION}")
-        gens = GeneratorSet.from_perms(head["generators"], head["names"], family=head.get("family"),
-                                       params=head.get("params") or None)
-        graph = CayleyGraph(gens, np.asarray(head["start"], dtype=np.int64))
-        arch = head["arch"]
-        h = cls(graph, arch=arch["kind"], hidden=arch["hidden"], blocks=arch["blocks"], symmetry=head["symmetry"],
-                _header={k: v for k, v in head.items() if k in ("training", "graph_spec")})
-        h.model.load_state_dict(blob["state_dict"])
-        h.model.eval()
-        h.scale = float(head["scale"])
-        return h
+    def load(cls, path, *, graph: Optional[CayleyGraph] = None, map_location: str = "cpu") -> "NeuralHeuristic":
+        """Read a file written by :meth:`save` (or by cayley's format version 1), checking
+        everything in it; with ``graph``, also that it was trained for that graph's
+        generators. Every defect is an :class:`~cayley.errors.InvalidInputError`."""
+        return _load(path, graph, map_location)
 
     def __repr__(self) -> str:
         return (
@@ -337,15 +334,284 @@ class NeuralHeuristic:
         )
 
 
-def load_heuristic(path) -> NeuralHeuristic:
+def load_heuristic(path, *, graph: Optional[CayleyGraph] = None) -> NeuralHeuristic:
     """Load a heuristic saved by :meth:`NeuralHeuristic.save` (alias of :meth:`NeuralHeuristic.load`).
+
+    Nothing in the file is trusted: the checksum, the header's every field (type, range,
+    that the generators are permutations of the declared degree), the size of the model
+    it declares (bounded before it is built), and that the stored tensors are exactly the
+    model's (names, dtypes, shapes, finite values). No code is unpickled. With ``graph``,
+    the file must be for that graph's generators.
 
     >>> load_heuristic("/nonexistent/h.pt")
     Traceback (most recent call last):
     ...
     cayley.errors.InvalidInputError: no heuristic file '/nonexistent/h.pt'
     """
-    return NeuralHeuristic.load(path)
+    return NeuralHeuristic.load(path, graph=graph)
+
+
+# -------------------------------------------------------------------------------------
+# the file format
+# -------------------------------------------------------------------------------------
+def _write_file(path, header: dict, state_dict) -> None:
+    """Write ``header`` (plus the tensors' names, dtypes and shapes) and the tensors of
+    ``state_dict`` in the version-2 container."""
+    names, parts = [], []
+    for name, t in state_dict.items():
+        dt = str(t.dtype).replace("torch.", "")
+        if dt not in _DTYPES:
+            raise InvalidInputError(f"cannot save a {dt} tensor ({name})")
+        names.append([name, dt, list(t.shape)])
+        parts.append(t.detach().cpu().contiguous().numpy().astype(_DTYPES[dt][1]).tobytes())
+    head = dict(header)
+    head["tensors"] = names
+    body = json.dumps(head, default=str).encode("utf-8")
+    payload = b"".join(parts)
+    digest = hashlib.sha256(body + payload).digest()
+    try:
+        with open(path, "wb") as f:
+            f.write(MAGIC + _PREAMBLE.pack(VERSION, len(body), digest) + body + payload)
+    except OSError as exc:
+        raise InvalidInputError(f"cannot write heuristic {str(path)!r}: {exc.strerror}") from None
+
+
+class _Bad(Exception):
+    """A defect of a heuristic file (turned into one InvalidInputError line by _load)."""
+
+
+def _load(path, graph: Optional[CayleyGraph], map_location: str) -> NeuralHeuristic:
+    name = str(path)
+    try:
+        size = os.path.getsize(path)
+        with open(path, "rb") as f:
+            start = f.read(len(MAGIC))
+    except FileNotFoundError:
+        raise InvalidInputError(f"no heuristic file {name!r}") from None
+    except OSError as exc:
+        raise InvalidInputError(f"cannot read heuristic file {name!r}: {exc.strerror or exc}") from None
+    try:
+        if size > MAX_FILE_BYTES:
+            raise _Bad(f"{size:,} bytes, more than the {MAX_FILE_BYTES:,} a heuristic file may have")
+        if start == MAGIC:
+            head, tensors = _read_v2(path, size)
+        elif start.startswith(b"PK\x03\x04"):  # a zip: torch.save, format version 1
+            head, tensors = _read_v1(path, size, map_location)
+        else:
+            raise _Bad("not a cayley heuristic file")
+        return _build(head, tensors, graph)
+    except _Bad as exc:
+        msg = str(exc)
+        if msg.startswith("not a cayley heuristic"):
+            raise InvalidInputError(f"{name!r} is {msg}") from None
+        raise InvalidInputError(f"heuristic file {name!r}: {msg}") from None
+
+
+def _read_v2(path, size: int) -> tuple[dict, dict]:
+    with open(path, "rb") as f:
+        f.seek(len(MAGIC))
+        pre = f.read(_PREAMBLE.size)
+        if len(pre) != _PREAMBLE.size:
+            raise _Bad("truncated (no complete preamble)")
+        version, hlen, digest = _PREAMBLE.unpack(pre)
+        if version != 2:
+            raise _Bad(f"format version {version}; this cayley reads versions {', '.join(map(str, READS))}")
+        rest = size - len(MAGIC) - _PREAMBLE.size
+        if hlen > min(rest, MAX_HEADER_BYTES):
+            raise _Bad(f"its header claims {hlen:,} bytes, but {rest:,} follow (at most {MAX_HEADER_BYTES:,})")
+        data = f.read(rest)  # bounded by the file's real size, itself bounded above
+    if len(data) != rest or hashlib.sha256(data).digest() != digest:
+        raise _Bad("checksum mismatch: the file is damaged or was changed after it was written")
+    try:
+        head = json.loads(data[:hlen].decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise _Bad("its header is not valid JSON") from None
+    if not isinstance(head, dict):
+        raise _Bad("its header is not a JSON object")
+    _check_format(head, 2)
+    listing = head.get("tensors")
+    if not isinstance(listing, list) or len(listing) > 4 * (MAX_LAYERS + 2 * MAX_BLOCKS) * 4:
+        raise _Bad("header field 'tensors' must list the stored tensors")
+    tensors, pos = {}, hlen
+    for item in listing:
+        if not (isinstance(item, list) and len(item) == 3 and isinstance(item[0], str) and item[1] in _DTYPES
+                and isinstance(item[2], list) and len(item[2]) <= 4
+                and all(_is_int(d) and 0 <= d <= MAX_PARAMETERS for d in item[2])):
+            raise _Bad(f"bad entry {_short(item)} in header field 'tensors'")
+        tname, dt, shape = item
+        count = math.prod(shape)
+        if count > MAX_PARAMETERS or tname in tensors:
+            raise _Bad(f"bad entry {_short(item)} in header field 'tensors'")
+        np_dtype = np.dtype(_DTYPES[dt][1])
+        nbytes = count * np_dtype.itemsize
+        if pos + nbytes > len(data):
+            raise _Bad(f"tensor {tname!r} runs past the end of the file")
+        arr = np.frombuffer(data, dtype=np_dtype, count=count, offset=pos).reshape(shape)
+        tensors[tname] = torch.from_numpy(arr.astype(np_dtype.newbyteorder("="), copy=True))
+        pos += nbytes
+    if pos != len(data):
+        raise _Bad(f"{len(data) - pos:,} bytes after the last tensor")
+    return head, tensors
+
+
+def _read_v1(path, size: int, map_location: str) -> tuple[dict, dict]:
+    """Format version 1: a torch.save zip, read with ``weights_only=True`` after checking
+    that its records are stored uncompressed within the file (so no record can make
+    torch allocate more than the file holds)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+    except Exception:  # noqa: BLE001 - zipfile raises many kinds on a damaged directory
+        raise _Bad("not a cayley heuristic file (a damaged zip)") from None
+    if len(infos) > 4096 or sum(i.file_size for i in infos) > size or any(
+        i.compress_type != zipfile.ZIP_STORED or i.file_size != i.compress_size for i in infos
+    ):
+        raise _Bad("not a cayley heuristic file (unexpected zip records)")
+    import warnings
+
+    try:
+        with warnings.catch_warnings():  # a damaged pickle can make torch warn as well as fail
+            warnings.simplefilter("ignore")
+            blob = torch.load(path, map_location=map_location, weights_only=True)
+    except Exception as exc:  # noqa: BLE001 - not a torch file, or not a weights-only one
+        raise _Bad(f"not a cayley heuristic file ({type(exc).__name__})") from None
+    if not isinstance(blob, dict) or set(blob) != {"header", "state_dict"} or not isinstance(blob["header"], str):
+        raise _Bad(f"not a cayley heuristic file (no {FORMAT} header)")
+    try:
+        head = json.loads(blob["header"])
+    except (ValueError, RecursionError):
+        head = None
+    if not isinstance(head, dict) or head.get("format") != FORMAT:
+        raise _Bad(f"not a cayley heuristic file (no {FORMAT} header)")
+    _check_format(head, 1)
+    sd = blob["state_dict"]
+    if not isinstance(sd, dict) or not all(isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in sd.items()):
+        raise _Bad("its state_dict is not a mapping of names to tensors")
+    return head, dict(sd)
+
+
+def _is_int(x) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool)
+
+
+def _short(x) -> str:
+    s = repr(x)
+    return s if len(s) <= 60 else s[:57] + "..."
+
+
+def _check_format(head: dict, container: int) -> None:
+    if head.get("format") != FORMAT:
+        raise _Bad(f"not a cayley heuristic file (no {FORMAT} header)")
+    v = head.get("version")
+    if not _is_int(v) or v != container:
+        raise _Bad(f"header field 'version' is {_short(v)} in a version-{container} file; "
+                   f"this cayley reads versions {', '.join(map(str, READS))}")
+
+
+def _field(head: dict, key: str, check, what: str, *, optional: bool = False, label: Optional[str] = None):
+    label = label or key
+    if key not in head:
+        if optional:
+            return None
+        raise _Bad(f"header field {label!r} is missing")
+    v = head[key]
+    if (v is None and optional) or check(v):
+        return v
+    raise _Bad(f"header field {label!r} must be {what}, got {_short(v)}")
+
+
+def _parameter_count(in_features: int, hidden: Sequence[int], blocks: int, arch: str) -> int:
+    """Numbers in the state dict of :func:`_build_model` (weights, biases, batch norms)."""
+    total, w = 0, in_features
+    for h in hidden:
+        total += w * h + h + 4 * h + 1
+        w = h
+    if arch == "resmlp":
+        total += blocks * 2 * (w * w + w + 4 * w + 1)
+    return total + w + 1
+
+
+def _build(head: dict, tensors: dict, graph: Optional[CayleyGraph]) -> NeuralHeuristic:
+    _field(head, "graph", lambda v: isinstance(v, str) and len(v) <= 1000, "a graph name", optional=True)
+    n = _field(head, "degree", lambda v: _is_int(v) and 1 <= v <= MAX_DEGREE, f"an integer in 1..{MAX_DEGREE}")
+    gens = _field(
+        head, "generators",
+        lambda v: isinstance(v, list) and 1 <= len(v) <= MAX_GENERATORS
+        and all(isinstance(p, list) and len(p) == n and all(_is_int(x) for x in p) for p in v),
+        f"1..{MAX_GENERATORS} lists of {n} integers (the degree)",
+    )
+    names = _field(head, "names", lambda v: isinstance(v, list) and len(v) == len(gens)
+                   and all(isinstance(x, str) and 0 < len(x) <= 100 for x in v),
+                   f"{len(gens)} generator names")
+    family = _field(head, "family", lambda v: isinstance(v, str), "a string", optional=True)
+    params = _field(head, "params", lambda v: isinstance(v, dict) and all(
+        isinstance(x, (str, int, float, bool)) or x is None for x in v.values()), "an object of numbers and strings",
+        optional=True)
+    start = _field(head, "start", lambda v: isinstance(v, list) and len(v) == n
+                   and all(_is_int(x) and 0 <= x < n for x in v), f"{n} integers in 0..{n - 1}")
+    arch = _field(head, "arch", lambda v: isinstance(v, dict), "an object")
+    kind = _field(arch, "kind", lambda v: v in ARCHS, " or ".join(ARCHS), label="arch.kind")
+    hidden = arch.get("hidden")
+    if not (isinstance(hidden, list) and 1 <= len(hidden) <= MAX_LAYERS
+            and all(_is_int(h) and 1 <= h <= MAX_WIDTH for h in hidden)):
+        raise _Bad(f"header field 'arch.hidden' must be 1..{MAX_LAYERS} widths in 1..{MAX_WIDTH}, got {_short(hidden)}")
+    blocks = arch.get("blocks", 0)
+    if not (_is_int(blocks) and 0 <= blocks <= MAX_BLOCKS):
+        raise _Bad(f"header field 'arch.blocks' must be an integer in 0..{MAX_BLOCKS}, got {_short(blocks)}")
+    symmetry = _field(head, "symmetry", lambda v: v in SYMMETRIES, " or ".join(SYMMETRIES))
+    info = _field(head, "symmetry_info", lambda v: isinstance(v, dict), "an object", optional=True)
+    scale = _field(head, "scale", lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)
+                   and math.isfinite(v) and 0 < v <= 1e9, "a number in (0, 1e9]")
+    meta = {}
+    for key in ("training", "graph_spec"):
+        v = _field(head, key, lambda v: isinstance(v, dict), "an object", optional=True)
+        if v is not None:
+            meta[key] = v
+    # the graph (GeneratorSet checks the permutations) and the model size, before building
+    try:
+        gs = GeneratorSet.from_perms(gens, names, family=family, params=params or None)
+        g = CayleyGraph(gs, np.asarray(start, dtype=np.int64))
+    except InvalidInputError as exc:
+        raise _Bad(str(exc)) from None
+    if graph is not None:
+        a, b = g.generators.perms, graph.generators.perms
+        if a.shape != b.shape or not (a == b).all():
+            raise _Bad(f"it was trained for {g.name}, not for {graph.name}")
+    in_features = n * g.symbols
+    count = _parameter_count(in_features, hidden, blocks, kind)
+    if count > MAX_PARAMETERS:
+        raise _Bad(f"its architecture has {count:,} parameters, more than the {MAX_PARAMETERS:,} allowed")
+    if symmetry != "none" and not (g.is_schreier or g.is_matrix):
+        try:
+            conj = generator_symmetries(gs, max_count=max(1, MAX_SYMMETRY_ENTRIES // (n * n)))
+        except InvalidInputError:
+            raise _Bad(f"the generators have too many symmetries for symmetry={symmetry!r}") from None
+        del conj
+    try:
+        h = NeuralHeuristic(g, arch=kind, hidden=hidden, blocks=blocks, symmetry=symmetry, _header=meta)
+    except InvalidInputError as exc:
+        raise _Bad(str(exc)) from None
+    if info is not None and info != h.symmetry_info:
+        raise _Bad(f"header field 'symmetry_info' {_short(info)} differs from this version's {h.symmetry_info} "
+                   "for these generators")
+    want = h.model.state_dict()
+    if list(tensors) != list(want):
+        missing = [k for k in want if k not in tensors]
+        extra = [k for k in tensors if k not in want]
+        raise _Bad(f"its tensors do not match the architecture (missing {missing[:5]}, unexpected {extra[:5]})")
+    for key, t in tensors.items():
+        w = want[key]
+        if t.dtype != w.dtype or tuple(t.shape) != tuple(w.shape):
+            raise _Bad(f"tensor {key!r} is {str(t.dtype).replace('torch.', '')} {list(t.shape)}, but the "
+                       f"architecture needs {str(w.dtype).replace('torch.', '')} {list(w.shape)}")
+        if t.is_floating_point() and not bool(torch.isfinite(t).all()):
+            raise _Bad(f"tensor {key!r} holds values that are not finite")
+    h.model.load_state_dict(tensors)
+    h.model.eval()
+    h.scale = float(scale)
+    return h
 
 
 # -------------------------------------------------------------------------------------

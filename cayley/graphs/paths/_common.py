@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Optional, Sequence, Union
 
@@ -11,7 +13,7 @@ from ...errors import InvalidInputError, InvalidStateError
 from ...groups.parse import parse_state
 from ..graph import CayleyGraph
 
-__all__ = ["Path", "apply_path", "StateLike", "SeedLike"]
+__all__ = ["Path", "apply_path", "StateLike", "SeedLike", "written_symbols", "check_rearrangement"]
 
 
 class _LazyModule:
@@ -168,15 +170,99 @@ def as_state(graph: CayleyGraph, state: StateLike, what: str, *, check_multiset:
     return np.ascontiguousarray(s, dtype=np.int64)
 
 
+def written_symbols(text: str) -> np.ndarray:
+    """The symbols of a state string as written, before :func:`~cayley.parse_state`
+    relabels them ``0 .. k-1`` by rank: an int64 array when every symbol is an integer
+    (``"9,1,2"``, ``"0011"``), else an object array of strings (``"abba"``, ``"x,y"``).
+
+    Two strings stand for states of one graph only when they hold the same symbols
+    (:func:`check_rearrangement`); each one's ranks alone cannot tell.
+
+    Examples
+    --------
+    >>> written_symbols("9,1,2").tolist(), written_symbols("0011").tolist(), written_symbols("abba").tolist()
+    ([9, 1, 2], [0, 0, 1, 1], ['a', 'b', 'b', 'a'])
+    """
+    t = str(text).strip()
+    if t.startswith("[") or "," in t or " " in t:  # the same split as parse_state
+        items = [x for x in re.split(r"[,\s]+", t.strip("[] ")) if x]
+    else:
+        items = list(t)
+    try:
+        return np.array([int(x) for x in items], dtype=np.int64)
+    except (ValueError, OverflowError):
+        out = np.empty(len(items), dtype=object)
+        out[:] = items
+        return out
+
+
+def check_rearrangement(state, target, what: str = "target", of: str = "state") -> None:
+    """Refuse a ``target`` that is not a rearrangement of ``state`` (the same symbols, as
+    many times each): moves only permute positions, so no path joins them.
+
+    Examples
+    --------
+    >>> check_rearrangement(written_symbols("0,1,1"), written_symbols("1,0,1"))
+    >>> check_rearrangement(written_symbols("0,0,1,1"), written_symbols("1,1,2,2"))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    cayley.errors.InvalidStateError: the target [1, 1, 2, 2] is not a rearrangement of the state [0, 0, 1, 1] ...
+    """
+    a, b = np.asarray(state).reshape(-1).tolist(), np.asarray(target).reshape(-1).tolist()
+    if len(a) != len(b):
+        raise InvalidStateError(
+            f"the {what} {_short(b)} has {len(b)} symbols but the {of} {_short(a)} has {len(a)}: "
+            "it is not a rearrangement of it"
+        )
+    ca, cb = Counter(a), Counter(b)
+    if ca != cb:
+
+        def key(x):
+            return (isinstance(x, str), str(x) if isinstance(x, str) else x)
+
+        extra = ", ".join(map(str, sorted((cb - ca).elements(), key=key)))
+        missing = ", ".join(map(str, sorted((ca - cb).elements(), key=key)))
+        raise InvalidStateError(
+            f"the {what} {_short(b)} is not a rearrangement of the {of} {_short(a)} (it has {extra} where the "
+            f"{of} has {missing}): moves only permute positions, so no path joins them"
+        )
+
+
 def endpoints(graph: CayleyGraph, state: StateLike, target: Optional[StateLike]) -> tuple[np.ndarray, np.ndarray]:
-    """Checked source and target (default: the graph's start)."""
+    """Checked source and target (default: the graph's start). Two strings must hold the
+    same symbols as written (each alone is relabelled by rank, which would hide it)."""
+    if isinstance(state, str) and isinstance(target, str):
+        check_rearrangement(written_symbols(state), written_symbols(target))
     src = as_state(graph, state, "state")
     tgt = graph.start.copy() if target is None else as_state(graph, target, "target")
     return src, tgt
 
 
-def finish(graph: CayleyGraph, src, tgt, moves, method: str, optimal: bool, t0: float, explored: int) -> Path:
-    """Build the :class:`Path` and check it by replaying its moves."""
+def _replay_written(graph: CayleyGraph, moves, written) -> None:
+    """Replay ``moves`` on the source as the user wrote it and compare with the target as
+    written; strings keep their symbols (a relabelling cannot hide a wrong answer)."""
+    state, target = written
+    if not (isinstance(state, str) and isinstance(target, str)):
+        return  # arrays are taken as they are: the replay of src/tgt is this replay
+    s, t = written_symbols(state), written_symbols(target)
+    perms = graph.generators.perms
+    ok = s.shape == t.shape and s.dtype == t.dtype
+    if ok:
+        for m in moves:
+            s = s[perms[m]]
+        ok = bool(np.all(s == t))
+    if not ok:
+        raise RuntimeError(
+            f"internal error: a path from {state!r} does not reach the target as written {target!r} "
+            f"({graph.name}, moves {list(moves)}); please report it"
+        )
+
+
+def finish(
+    graph: CayleyGraph, src, tgt, moves, method: str, optimal: bool, t0: float, explored: int, written=None
+) -> Path:
+    """Build the :class:`Path` and check it by replaying its moves; ``written``, the
+    ``(state, target)`` the caller passed, is replayed as written too."""
     import time
 
     path = Path(graph, src, tgt, tuple(moves), method, optimal, time.perf_counter() - t0, int(explored))
@@ -185,6 +271,8 @@ def finish(graph: CayleyGraph, src, tgt, moves, method: str, optimal: bool, t0: 
             f"internal error: {method} returned a path that does not reach the target "
             f"({graph.name}, source {src.tolist()}, moves {list(moves)}); please report it"
         )
+    if written is not None:
+        _replay_written(graph, path.moves, written)
     return path
 
 

@@ -106,16 +106,16 @@ def beam_search(
 
     heuristic = resolve_heuristic(heuristic, tgt, lambda: default_heuristic(graph, tgt))
     if np.array_equal(src, tgt):
-        return finish(graph, src, tgt, [], "beam", True, t0, 1)
+        return finish(graph, src, tgt, [], "beam", True, t0, 1, written=(state, target))
     around = _Ball(graph, tgt, ball)
     hit = around.find(_be.encode(src.reshape(1, -1), around.bits, around.words))
     if hit is not None:  # the start is already in the ball: its path is a shortest one
-        return finish(graph, src, tgt, around.path_from(hit[1]), "beam", True, t0, around.size)
+        return finish(graph, src, tgt, around.path_from(hit[1]), "beam", True, t0, around.size, written=(state, target))
     if backend == "torch":
         moves, explored, cut = _beam_torch(graph, src, around, heuristic, beam_width, max_steps, history, seed, device)
     else:
         moves, explored, cut = _beam_cpu(graph, src, around, heuristic, beam_width, max_steps, history, seed)
-    return finish(graph, src, tgt, moves, "beam", not cut, t0, explored + around.size)
+    return finish(graph, src, tgt, moves, "beam", not cut, t0, explored + around.size, written=(state, target))
 
 
 class _Ball:

@@ -152,7 +152,7 @@ def shortest_path(
     t0 = time.perf_counter()
     src, tgt, bits, words = _setup(graph, state, target)
     if np.array_equal(src, tgt):
-        return finish(graph, src, tgt, [], "bfs", True, t0, 1)
+        return finish(graph, src, tgt, [], "bfs", True, t0, 1, written=(state, target))
     perms = graph.generators.perms
     side = _Side(_be.encode(src.reshape(1, -1), bits, words), perms, inverse(perms), bits, graph.degree, graph.undirected)
     tkey = _be.encode(tgt.reshape(1, -1), bits, words)
@@ -174,7 +174,7 @@ def shortest_path(
         hit = K.find_rows(nxt, tkey)[0]
         if hit >= 0:
             moves = side.walk_back(nxt[hit], side.depth)[::-1]
-            return finish(graph, src, tgt, moves, "bfs", True, t0, side.total)
+            return finish(graph, src, tgt, moves, "bfs", True, t0, side.total, written=(state, target))
 
 
 def meet_in_the_middle(
@@ -232,7 +232,7 @@ def meet_in_the_middle(
     t0 = time.perf_counter()
     src, tgt, bits, words = _setup(graph, state, target)
     if np.array_equal(src, tgt):
-        return finish(graph, src, tgt, [], "mitm", True, t0, 2)
+        return finish(graph, src, tgt, [], "mitm", True, t0, 2, written=(state, target))
     perms = graph.generators.perms
     inv = inverse(perms)
     n, window = graph.degree, graph.undirected
@@ -261,4 +261,5 @@ def meet_in_the_middle(
             row = nxt[meet[0]]
             head = fwd.walk_back(row, fwd.depth)[::-1]  # source -> meeting state
             tail = bwd.walk_back(row, bwd.depth)  # meeting state -> target
-            return finish(graph, src, tgt, head + tail, "mitm", True, t0, fwd.total + bwd.total)
+            explored = fwd.total + bwd.total
+            return finish(graph, src, tgt, head + tail, "mitm", True, t0, explored, written=(state, target))

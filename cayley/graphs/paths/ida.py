@@ -160,7 +160,7 @@ def ida_star(
     heuristic = resolve_heuristic(heuristic, tgt, lambda: _default(graph, tgt))
     admissible = is_admissible(heuristic, graph, tgt)
     if np.array_equal(src, tgt):
-        return finish(graph, src, tgt, [], "ida", True, t0, 1)
+        return finish(graph, src, tgt, [], "ida", True, t0, 1, written=(state, target))
 
     perms = graph.generators.perms
     k, n = perms.shape
@@ -212,7 +212,7 @@ def ida_star(
             if len(done):
                 i = done[0]
                 word = moves[parent[i]].tolist() + [int(kid_moves[i])]
-                return finish(graph, src, tgt, word, "ida", admissible, t0, generated)
+                return finish(graph, src, tgt, word, "ida", admissible, t0, generated, written=(state, target))
             if generated > max_nodes:
                 raise NoPathError(
                     f"IDA* generated {generated:,} nodes (max_nodes={max_nodes:,}) without reaching the target; "
