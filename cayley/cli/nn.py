@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import json
 import time
-from contextlib import contextmanager
 from typing import Optional
 
 import click
 
 from ..errors import CayleyError
 from .paths import GENS_HELP
+from .progress import loss_progress
 
 
 def _need_torch():
@@ -159,36 +159,6 @@ def _widths(text: str) -> tuple[int, ...]:
     return w
 
 
-@contextmanager
-def _loss_bar(enabled: Optional[bool], title: str):
-    """Yield ``progress(step, steps, loss)`` drawing a rich bar with the loss on stderr (or None)."""
-    import sys
-
-    if enabled is None:
-        enabled = sys.stderr.isatty()
-    if not enabled:
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("loss {task.fields[loss]}"),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    ) as bar:
-        task = bar.add_task(title, total=None, loss="-")
-
-        def cb(step: int, steps: int, loss: float) -> None:
-            bar.update(task, completed=step, total=steps, loss=f"{loss:.4g}")
-
-        yield cb
-
-
 @train.command()
 @click.argument("group")
 @click.option("--gens", "-g", required=True, help=GENS_HELP)
@@ -219,7 +189,8 @@ def _loss_bar(enabled: Optional[bool], title: str):
 @click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=1e-3, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--threads", type=click.IntRange(min=1), default=None, help="Torch CPU threads (default: torch's).")
-@click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal).")
+@click.option("--progress/--no-progress", default=None,
+              help="Progress on stderr: a bar on a terminal, a line every few seconds in a log (default: bar on a terminal only).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def heuristic(group, gens, out, start, data, walk_mode, walk_length, arch, hidden, blocks, symmetry, steps,
               batch_size, lr, seed, threads, progress, fmt):
@@ -238,7 +209,7 @@ def heuristic(group, gens, out, start, data, walk_mode, walk_length, arch, hidde
 
     widths = _widths(hidden)
     graph = CayleyGraph.from_spec(group, gens, start=start)
-    with _loss_bar(progress, graph.name) as cb:
+    with loss_progress(progress, graph.name) as cb:
         h = train_heuristic(
             graph, data=data, arch=arch, hidden=widths, blocks=blocks, symmetry=symmetry, steps=steps,
             batch_size=batch_size, lr=lr, walk_length=walk_length, walk_mode=walk_mode, seed=seed, progress=cb,
