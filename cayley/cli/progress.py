@@ -22,7 +22,7 @@ import os
 import sys
 import time
 from contextlib import contextmanager
-from typing import Callable, Iterator, Optional, TextIO
+from typing import Callable, Optional, TextIO
 
 __all__ = ["LineLog", "bfs_progress", "loss_progress", "count_progress", "interval_seconds"]
 
@@ -79,117 +79,78 @@ def _mode(enabled: Optional[bool]) -> str:
 
 
 @contextmanager
-def bfs_progress(enabled: Optional[bool], title: str) -> Iterator[Optional[Callable]]:
-    """Yield a callback taking :class:`cayley.graphs.Progress` (or None when off)."""
+def _reporter(enabled: Optional[bool], title: str, line: Callable, texts: list[str], counted: bool,
+              bar_update: Callable, **fields):
+    """The shared frame: ``line(log, start, *args)`` writes log lines, ``bar_update(*args)``
+    returns the keyword arguments of a rich bar update; ``texts`` are the bar's text columns."""
     mode = _mode(enabled)
     if mode == "off":
         yield None
         return
     if mode == "lines":
         log = LineLog(title)
-
-        def report(p) -> None:
-            rate = p.states / p.seconds if p.seconds > 0 else 0.0
-            fields = [f"layer {p.depth}", f"{p.states:,} states"]
-            if p.expected_states:
-                fields.append(f"{100.0 * p.states / p.expected_states:.1f}%")
-            fields += [f"{rate:,.0f} states/s", f"{p.rss_bytes / 2**20:,.0f} MiB"]
-            if p.expected_states and rate > 0 and p.states * 100 >= p.expected_states:  # too rough before 1%
-                fields.append(f"ETA {_clock((p.expected_states - p.states) / rate)}")
-            log.line(*fields, final=bool(p.expected_states) and p.states >= p.expected_states)
-
         try:
-            yield report
+            yield lambda *args: line(log, *args)
         finally:
             log.close()
         return
     from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    columns = [
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        TextColumn("layer {task.fields[layer]}"),
-        TextColumn("{task.completed:,.0f} states"),
-        TextColumn("{task.fields[rate]} states/s"),
-        TextColumn("{task.fields[mem]}"),
-        TimeElapsedColumn(),
-    ]
+    columns = [TextColumn("[bold]{task.description}"), BarColumn()]
+    columns += [MofNCompleteColumn()] if counted else []
+    columns += [TextColumn(t) for t in texts] + [TimeElapsedColumn()]
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(title, total=None, layer=0, rate="-", mem="-")
-
-        def update(p) -> None:
-            rate = p.states / p.seconds if p.seconds > 0 else 0.0
-            bar.update(task, completed=p.states, total=p.expected_states, layer=p.depth,
-                       rate=f"{rate:,.0f}", mem=f"{p.rss_bytes / 2**20:,.0f} MiB")
-
-        yield update
+        task = bar.add_task(title, total=None, **fields)
+        yield lambda *args: bar.update(task, **bar_update(*args))
 
 
-@contextmanager
-def loss_progress(enabled: Optional[bool], title: str) -> Iterator[Optional[Callable[[int, int, float], None]]]:
-    """Yield ``progress(step, steps, loss)`` for training loops (or None when off)."""
-    mode = _mode(enabled)
-    if mode == "off":
-        yield None
-        return
-    if mode == "lines":
-        log = LineLog(title)
-        start = time.monotonic()
-
-        def report(step: int, steps: int, loss: float) -> None:
-            spent = time.monotonic() - start
-            eta = spent / step * (steps - step) if step > 0 else 0.0
-            log.line(f"step {step}/{steps}", f"loss {loss:.4g}", f"ETA {_clock(eta)}", final=step >= steps)
-
-        try:
-            yield report
-        finally:
-            log.close()
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TextColumn("loss {task.fields[loss]}"), TimeElapsedColumn(),
-                  console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(title, total=None, loss="-")
-
-        def update(step: int, steps: int, loss: float) -> None:
-            bar.update(task, completed=step, total=steps, loss=f"{loss:.4g}")
-
-        yield update
+def _eta(log: LineLog, done: float, total: float) -> str:
+    spent = time.monotonic() - log.start
+    return f"ETA {_clock(spent / done * (total - done) if done > 0 else 0.0)}"
 
 
-@contextmanager
-def count_progress(enabled: Optional[bool], title: str) -> Iterator[Optional[Callable[[int, int], None]]]:
-    """Yield ``progress(done, total)`` for work counted in items (or None when off)."""
-    mode = _mode(enabled)
-    if mode == "off":
-        yield None
-        return
-    if mode == "lines":
-        log = LineLog(title)
-        start = time.monotonic()
+def _rate(p) -> float:
+    return p.states / p.seconds if p.seconds > 0 else 0.0
 
-        def report(done: int, total: int) -> None:
-            spent = time.monotonic() - start
-            eta = spent / done * (total - done) if done > 0 else 0.0
-            log.line(f"{done:,}/{total:,}", f"ETA {_clock(eta)}", final=done >= total)
 
-        try:
-            yield report
-        finally:
-            log.close()
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+def _bfs_line(log: LineLog, p) -> None:
+    rate = _rate(p)
+    fields = [f"layer {p.depth}", f"{p.states:,} states"]
+    if p.expected_states:
+        fields.append(f"{100.0 * p.states / p.expected_states:.1f}%")
+    fields += [f"{rate:,.0f} states/s", f"{p.rss_bytes / 2**20:,.0f} MiB"]
+    if p.expected_states and rate > 0 and p.states * 100 >= p.expected_states:  # too rough before 1%
+        fields.append(f"ETA {_clock((p.expected_states - p.states) / rate)}")
+    log.line(*fields, final=bool(p.expected_states) and p.states >= p.expected_states)
 
-    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(title, total=None)
 
-        def update(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+def bfs_progress(enabled: Optional[bool], title: str):
+    """A context manager yielding a callback taking :class:`cayley.graphs.Progress` (or None when off)."""
+    return _reporter(
+        enabled, title, _bfs_line,
+        ["layer {task.fields[layer]}", "{task.completed:,.0f} states", "{task.fields[rate]} states/s",
+         "{task.fields[mem]}"], False,
+        lambda p: dict(completed=p.states, total=p.expected_states, layer=p.depth, rate=f"{_rate(p):,.0f}",
+                       mem=f"{p.rss_bytes / 2**20:,.0f} MiB"),
+        layer=0, rate="-", mem="-")
 
-        yield update
+
+def loss_progress(enabled: Optional[bool], title: str):
+    """A context manager yielding ``progress(step, steps, loss)`` for training loops (or None when off)."""
+    return _reporter(
+        enabled, title,
+        lambda log, step, steps, loss: log.line(f"step {step}/{steps}", f"loss {loss:.4g}", _eta(log, step, steps),
+                                                final=step >= steps),
+        ["loss {task.fields[loss]}"], True,
+        lambda step, steps, loss: dict(completed=step, total=steps, loss=f"{loss:.4g}"),
+        loss="-")
+
+
+def count_progress(enabled: Optional[bool], title: str):
+    """A context manager yielding ``progress(done, total)`` for work counted in items (or None when off)."""
+    return _reporter(
+        enabled, title,
+        lambda log, done, total: log.line(f"{done:,}/{total:,}", _eta(log, done, total), final=done >= total),
+        [], True,
+        lambda done, total: dict(completed=done, total=total))
