@@ -9,8 +9,9 @@ family parameters), ``start`` (``"identity"`` for the Cayley graph, ``"alternati
 for 0101..., ``"half"`` for 0^floor(n/2) 1^ceil(n/2), or a string pattern),
 ``invariant`` (see :data:`INVARIANTS`), ``layer`` (for ``invariant = "layer"``: the
 depth, an expression in n), ``relation`` (``"=="`` default, ``"<="``, ``">="``),
-``formula`` (a sympy expression in ``n``; for ``growth`` in ``n`` and ``d``; for
-``growth_polynomial`` in ``n`` and ``q``), or ``period`` with ``formula`` a list of
+``formula`` (an expression in ``n``; for ``growth`` in ``n`` and ``d``; for
+``growth_polynomial`` in ``n`` and ``q``; read by :func:`parse_formula` from a whitelist,
+never evaluated as code), or ``period`` with ``formula`` a list of
 ``period`` expressions chosen by ``n mod period``, or ``values`` (a table ``n = value``,
 e.g. an OEIS sequence), ``n_min`` / ``n_max`` (the range where the claim is made;
 ``n_max`` absent means all larger n), ``source``, ``status`` (``theorem``,
@@ -355,6 +356,9 @@ def evaluate(text: str, n: int, **others):
     (45, Fraction(33, 2), 35)
     """
     syms = _symbols()
+    unknown = sorted(set(others) - set(syms))
+    if unknown:
+        raise InvalidInputError(f"evaluate: unknown variable {unknown[0]!r}; formulas use {', '.join(syms)}")
     sub = {syms["n"]: n, **{syms[k]: v for k, v in others.items()}}
     where = f"formula {_quote(text)} at n={n}"
     return _rational_value(_substitute(parse_formula(text), sub, where), where)
@@ -707,7 +711,7 @@ def _parse_file(text: str, name: str) -> list[Record]:
     if not isinstance(tables, list):
         raise CatalogueError(f"catalogue file {name}: expected [[record]] tables")
     records = []
-    for i, t in enumerate(tables):
+    for t in tables:
         try:
             records.append(parse_record(t, topic))
         except CatalogueError as exc:

@@ -40,6 +40,16 @@ The database runs in WAL mode; each operation opens its own connection with a bu
 timeout, writes inside ``BEGIN IMMEDIATE`` transactions and retries on "database is
 locked", so several processes can save into one file at once without losing rows.
 
+Opening an existing file
+------------------------
+An existing file is first read through a read-only connection (``mode=ro``): a database
+that is not a cayley results store (other tables, or a ``results`` table of another form)
+or has a newer schema is refused with a :class:`StoreError` before anything is written to
+it. A store whose file or folder is not writable (read-only media) opens read-only
+(``store.read_only``; ``mode=ro``, else ``immutable=1``): ``load``/``results`` work and
+``save`` raises :class:`StoreError`. A malformed row (bad JSON) reads as one
+:class:`StoreError` naming its key.
+
 Schema (table ``results``, one row per graph key): ``key`` (primary key), ``degree``,
 ``family``, ``params`` (JSON object), ``names`` (JSON list), ``generators`` (JSON list of
 lists), ``start`` (JSON list), ``graph_name``, ``growth`` (JSON list), ``completed``
