@@ -229,3 +229,152 @@ def test_cli_growth_save_and_db(tmp_path, monkeypatch):
     junk.write_bytes(b"x" * 4096)
     res = runner.invoke(main, ["growth", "S_5", "--gens", "stars", "--db", str(junk)])
     assert res.exit_code == 2 and "junk.sqlite" in res.output
+
+
+# -- hardening (issue 17) ------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "column, value",
+    [("growth", "[1, 2,"), ("params", "{not json"), ("generators", '"abc"'), ("start", "[[["),
+     ("last_layer", "[1, 2"), ("names", "[1, 2, 3, 4, 5, 6, 7]"), ("growth", '{"a": 1}')],
+)
+def test_a_malformed_row_gives_one_line(tmp_path, column, value):
+    path = tmp_path / "r.sqlite"
+    store = ResultsStore(path)
+    g = CayleyGraph.from_spec("S_4", "coxeter")
+    store.save(bfs(g))
+    con = sqlite3.connect(path)
+    con.execute(f"UPDATE results SET {column} = ?", (value,))
+    con.commit()
+    con.close()
+    with pytest.raises(StoreError, match="r.sqlite") as info:
+        list(store.results())
+    assert "\n" not in str(info.value)
+    if column in ("growth", "last_layer"):  # read back for this very graph
+        with pytest.raises(StoreError, match="malformed"):
+            store.load(g)
+
+
+def _foreign(path):
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE notes (x TEXT)")
+    con.execute("INSERT INTO notes VALUES ('mine')")
+    con.commit()
+    con.close()
+    return path.read_bytes()
+
+
+def test_a_foreign_database_is_refused_before_anything_is_written(tmp_path):
+    from click.testing import CliRunner
+
+    from cayley.cli.main import main
+
+    for schema in ("notes", "results"):
+        path = tmp_path / f"{schema}.sqlite"
+        con = sqlite3.connect(path)
+        con.execute(f"CREATE TABLE {schema} (x TEXT)")  # a 'results' table of another schema too
+        con.execute(f"INSERT INTO {schema} VALUES ('mine')")
+        con.commit()
+        con.close()
+        before = path.read_bytes()
+        with pytest.raises(StoreError, match="not a cayley results store") as info:
+            ResultsStore(path)
+        assert "\n" not in str(info.value)
+        assert path.read_bytes() == before
+        assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(schema)) == [path.name]
+        con = sqlite3.connect(path)
+        assert con.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+        con.close()
+        res = CliRunner().invoke(main, ["conjectures", "check", "coxeter-diameter", "--max-n", "3", "--db", str(path)])
+        assert res.exit_code == 2 and "not a cayley results store" in res.output, res.output
+        assert path.read_bytes() == before
+    newer = tmp_path / "newer.sqlite"
+    ResultsStore(newer)
+    con = sqlite3.connect(newer)
+    con.execute("PRAGMA journal_mode = DELETE")
+    con.execute("PRAGMA user_version = 9")
+    con.close()
+    before = newer.read_bytes()
+    with pytest.raises(StoreError, match="schema version 9"):
+        ResultsStore(newer)
+    assert newer.read_bytes() == before
+    con = sqlite3.connect(newer)
+    assert con.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    con.close()
+
+
+def test_an_empty_or_new_file_becomes_a_store(tmp_path):
+    empty = tmp_path / "empty.sqlite"
+    empty.write_bytes(b"")
+    assert len(ResultsStore(empty)) == 0
+    assert len(ResultsStore(empty)) == 0  # and opens again
+
+
+def _read_only_store(tmp_path, *, wal_files: bool):
+    """A store with S_5 stars in a read-only folder: checkpointed (the file alone), or a copy
+    taken while another connection was open (its rows still in the -wal file beside it)."""
+    import shutil
+
+    folder = tmp_path / "media"
+    folder.mkdir()
+    path = folder / "r.sqlite"
+    g = CayleyGraph.from_spec("S_5", "stars")
+    if wal_files:
+        live = tmp_path / "live.sqlite"
+        ResultsStore(live)
+        hold = sqlite3.connect(live)  # keeps the rows from being checkpointed into the file
+        hold.execute("SELECT COUNT(*) FROM results").fetchall()
+        ResultsStore(live).save(bfs(g))
+        for suffix in ("", "-wal", "-shm"):
+            shutil.copyfile(f"{live}{suffix}", f"{path}{suffix}")
+        hold.close()
+        assert os.path.getsize(f"{path}-wal") > 0
+    else:
+        ResultsStore(path).save(bfs(g))
+        assert sorted(p.name for p in folder.iterdir()) == ["r.sqlite"]
+    for p in folder.iterdir():
+        p.chmod(0o444)
+    folder.chmod(0o555)
+    return folder, path, g
+
+
+def _modes_enforced(tmp_path) -> bool:
+    """Whether file modes stop this process (not for root with CAP_DAC_OVERRIDE)."""
+    probe = tmp_path / "probe"
+    probe.write_text("x")
+    probe.chmod(0o444)
+    try:
+        with open(probe, "a"):
+            return False
+    except PermissionError:
+        return True
+    finally:
+        probe.chmod(0o644)
+        probe.unlink()
+
+
+@pytest.mark.parametrize("wal_files", [False, True])
+def test_a_read_only_store_can_be_read(tmp_path, wal_files):
+    from click.testing import CliRunner
+
+    from cayley.cli.main import main
+
+    if not _modes_enforced(tmp_path):
+        pytest.skip("file modes are not enforced for this user (root): read-only media cannot be imitated")
+    folder, path, g = _read_only_store(tmp_path, wal_files=wal_files)
+    try:
+        before = sorted((p.name, p.read_bytes()) for p in folder.iterdir())
+        store = ResultsStore(path)
+        assert store.read_only
+        assert store.load(g).diameter == 6 and len(store) == 1 and g in store
+        (entry,) = store.results()
+        assert entry.graph == g
+        with pytest.raises(StoreError, match="read-only"):
+            store.save(bfs(CayleyGraph.from_spec("S_4", "stars")))
+        res = CliRunner().invoke(main, ["conjectures", "check", "stars-diameter", "--max-n", "5", "--db", str(path),
+                                        "--format", "json"])
+        assert res.exit_code == 0, res.output
+        out = json.loads(res.output)
+        assert out["reused"] == 1 and out["results"][0]["outcome"] == "pass"  # S_5 read; S_2..S_4 computed, not saved
+        assert sorted((p.name, p.read_bytes()) for p in folder.iterdir()) == before
+    finally:
+        folder.chmod(0o755)

@@ -13,10 +13,11 @@ import sympy
 from click.testing import CliRunner
 
 from cayley.cli.main import main
-from cayley.conjectures.catalogue import CatalogueError, load_catalogue, parse_record
+from cayley.conjectures.catalogue import CatalogueError, load_catalogue, parse_formula, parse_record
 from cayley.conjectures.check import Checker, check_catalogue, check_record
 from cayley.conjectures.discover import discover, fit_quasi_polynomial
 from cayley.conjectures.store import ResultsStore
+from cayley.errors import CayleyError
 from cayley.groups.library import get_family
 from cayley.reference import load_reference
 from oracles import oracle_growth
@@ -84,6 +85,178 @@ def test_formulas_evaluate():
 def test_bad_records_are_refused(fields, message):
     with pytest.raises(CatalogueError, match=message):
         rec(**fields)
+
+
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"title": 5}, "title must be a string"),
+        ({"statement": {"a": 1}}, "statement must be a string"),
+        ({"family": 3}, "family must be a string"),
+        ({"evidence": ["a"]}, "evidence must be a string"),
+        ({"source": True}, "source must be a string"),
+        ({"n_min": True}, "n_min must be a positive integer"),
+        ({"n_min": 6, "n_max": 4}, "n_max 4 is below n_min 6"),
+        ({"n_max": 2.5}, "n_max must be a positive integer"),
+        ({"formula": None, "values": {"3": 2.5}}, "values must be a table n = integer"),
+        ({"formula": None, "values": {"3": True}}, "values must be a table n = integer"),
+        ({"formula": None, "values": {"0": 1}}, "values must be a table n = integer"),
+        ({"formula": None, "values": {"3": "4"}}, "values must be a table n = integer"),
+        ({"formula": None, "values": {}}, "values must be a table n = integer"),
+        ({"status": "refuted", "counterexample": "n=5"}, "counterexample must be a positive integer"),
+        ({"period": True, "formula": ["n"]}, "period must be an integer"),
+        ({"params": {"k": {"a": 1}}}, "params"),
+        ({"params": {"k": [1, 2]}}, "params"),
+        ({"group": 5}, "group must be a string"),
+        ({"families": 5, "family": "*"}, "families"),
+        ({"variable": ["n"]}, "variable must be"),
+        ({"relation": ["=="]}, "relation"),
+        ({"invariant": "layer", "layer": "n +"}, "layer: cannot parse"),
+        ({"invariant": "layer", "layer": [1]}, "layer must be"),
+        ({"invariant": "layer", "layer": "__import__('os')"}, "layer: "),
+        ({"start": 5}, "start must be a string"),
+        ({"formula": "x + n"}, "unknown name 'x'"),
+        ({"formula": "0.5*n"}, "0.5"),
+    ],
+)
+def test_bad_fields_from_a_file_give_one_line(fields, message):
+    data = {"id": "x", "family": "lrx", "invariant": "diameter", "formula": "n", **fields}
+    data = {k: v for k, v in data.items() if v is not None}
+    with pytest.raises(CatalogueError, match=message) as info:
+        rec(**data)
+    assert "\n" not in str(info.value)
+
+
+# -- formulas from a file are parsed by a whitelist, never evaluated as code (issue 17) ------------
+def _old_parse(text):
+    """The former parser (sympy.sympify): applied here to the trusted shipped text only."""
+    from cayley.conjectures.catalogue import _functions, _symbols
+
+    syms = _symbols()
+    expr = sympy.sympify(text, locals={**syms, **_functions()})
+    return expr.xreplace({sympy.Symbol(k): v for k, v in syms.items()})
+
+
+def _shipped_texts():
+    for r in CAT.values():
+        texts = [] if r.formula is None else (list(r.formula) if r.period else [r.formula])
+        if r.layer is not None:
+            texts.append(r.layer)
+        for t in texts:
+            yield r.id, t
+
+
+def test_shipped_formulas_parse_to_the_same_expressions():
+    from cayley.conjectures.catalogue import _symbols
+
+    s = _symbols()
+    texts = list(_shipped_texts())
+    assert len(texts) >= 40
+    for rid, text in texts:
+        new, old = parse_formula(text), _old_parse(text)
+        if new == old:
+            continue
+        for n in range(1, 13):  # else the same values
+            for d in range(4):
+                sub = {s["n"]: n, s["m"]: n, s["d"]: d}
+                assert sympy.simplify((new.subs(sub) - old.subs(sub)).doit()) == 0, (rid, text, n, d)
+
+
+def test_discover_output_parses():
+    # what discover writes (closed forms, polynomials, the Piecewise on Mod) is accepted
+    s = parse_formula("Piecewise((3*n**2/16, Eq(Mod(n, 4), 0)), (3*n**2/16 + 1/4, Eq(Mod(n, 4), 2)), (n, True))")
+    n = sympy.Symbol("n", integer=True, positive=True)
+    assert [s.subs(n, k) for k in (4, 6, 7)] == [3, sympy.Rational(7, 1), 7]
+    assert parse_formula("ceiling(n**2/3) - n + 1").subs(n, 4) == 3
+    assert parse_formula("n//2 + n % 3").subs(n, 7) == 4
+    assert parse_formula("Max(n, 3) + Min(n, 2) + binomial(n, 2)").subs(n, 2) == 6
+
+
+EVIL = [
+    "__import__('os').system('touch {sentinel}') + n",
+    "__import__('os').system('touch {sentinel}')",
+    "open('{sentinel}', 'w').close() or n",
+    "exec(\"open('{sentinel}', 'w')\")",
+    "eval(\"open('{sentinel}', 'w')\")",
+    "(lambda: open('{sentinel}', 'w'))() + n",
+    "n.__class__",
+    "n.subs(n, 2)",
+    "floor.__globals__",
+    "getattr(n, 'is_integer')",
+    "[1][0] + n",
+    "(n, 1)[0]",
+    "'a'",
+    "{{1: 2}}",
+    "n if n else 1",
+    "[k for k in (1, 2)]",
+    "factorial(n, evaluate=False)",
+    "Symbol('n')",
+    "S(1) + n",
+    "Integer(2) * n",
+    "sympify('n')",
+    "__builtins__",
+    "n; import os",
+    "99999**99999",
+    "2**2**2**2**2",
+    "factorial(100000)",
+    "1" * 40 + " + n",
+    "n + " * 700 + "n",
+    "floor(" * 120 + "n" + ")" * 120,
+    "f(n)",
+    "floor(n, n, n)",
+    "binomial(n)",
+    "Product(i, (i, 1, 10**9))",
+    "i + n",
+]
+
+
+@pytest.mark.parametrize("text", EVIL)
+def test_formulas_that_are_code_or_bombs_are_refused(text, tmp_path):
+    sentinel = tmp_path / "pwned"
+    text = text.format(sentinel=sentinel)
+    t0 = time.perf_counter()
+    with pytest.raises(CatalogueError) as info:
+        parse_formula(text)
+    assert time.perf_counter() - t0 < 5
+    assert "\n" not in str(info.value)
+    assert not sentinel.exists()
+
+
+def test_a_catalogue_file_with_code_runs_nothing_in_the_cli(run, tmp_path):
+    sentinel = tmp_path / "pwned"
+    evil = tmp_path / "evil.toml"
+    evil.write_text('[[record]]\nid = "evil"\ntitle = "t"\nstatement = "s"\nfamily = "lrx"\ninvariant = "diameter"\n'
+                    f'formula = "__import__(\'os\').system(\'touch {sentinel}\') + n"\nsource = "x"\n'
+                    'status = "conjecture"\n')
+    for args in (["list"], ["show", "evil"], ["check", "evil", "--no-store"], ["export"]):
+        res = run(*args, "--catalogue", str(evil))
+        assert res.exit_code == 2, (args, res.output)
+        assert res.output.startswith("error: ") and res.output.count("\n") == 1, res.output
+        assert "'__import__'" in res.output
+        assert not sentinel.exists(), args
+
+
+def test_bad_catalogue_files_give_one_line(tmp_path):
+    cases = {
+        "binary.toml": b"\xff\xfe\x00 not utf-8",
+        "nested.toml": b"x = " + b"[" * 5000 + b"]" * 5000,
+        "records.toml": b"record = 5\n",
+        "scalar.toml": b"record = [1, 2]\n",
+    }
+    for name, data in cases.items():
+        (tmp_path / name).write_bytes(data)
+        with pytest.raises(CatalogueError) as info:
+            load_catalogue(tmp_path / name)
+        assert name in str(info.value) and "\n" not in str(info.value), name
+
+
+def test_evaluation_errors_are_catalogue_errors():
+    r = rec(id="x", family="lrx", invariant="growth_polynomial", formula="floor(n/q)")
+    with pytest.raises(CatalogueError, match="polynomial in q"):
+        r.expected(3)
+    r = rec(id="x", family="lrx", invariant="growth", formula="n")
+    with pytest.raises(CayleyError, match="distance d"):
+        r.expected(3)
 
 
 def test_duplicate_ids_are_refused(tmp_path):
@@ -230,10 +403,12 @@ def test_store_is_used_as_a_cache(tmp_path):
 
 # -- discovery -------------------------------------------------------------------------------
 def _parses_to(formula: str, values: dict):
-    """The formula string, parsed by plain sympy, gives ``values``."""
-    expr = sympy.sympify(formula)
+    """The formula string, parsed by plain sympy and by the catalogue's parser, gives ``values``."""
+    expr = sympy.sympify(formula)  # trusted text: what discover wrote
     n = sympy.Symbol("n")
-    return all(expr.subs(n, k) == v for k, v in values.items())
+    ours = parse_formula(formula)
+    n_ours = sympy.Symbol("n", integer=True, positive=True)
+    return all(expr.subs(n, k) == v and ours.subs(n_ours, k) == v for k, v in values.items())
 
 
 def test_fit_is_exact_and_needs_held_out_points():

@@ -206,7 +206,7 @@ class Checker:
             t0 = time.perf_counter()
             r = bfs(graph)
             self.computed += 1
-            if self.store is not None:
+            if self.store is not None and not getattr(self.store, "read_only", False):  # read-only media: keep in memory
                 self.store.save(r, seconds=time.perf_counter() - t0)
         self._memo[graph] = r
         return r

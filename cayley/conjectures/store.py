@@ -40,6 +40,16 @@ The database runs in WAL mode; each operation opens its own connection with a bu
 timeout, writes inside ``BEGIN IMMEDIATE`` transactions and retries on "database is
 locked", so several processes can save into one file at once without losing rows.
 
+Opening an existing file
+------------------------
+An existing file is first read through a read-only connection (``mode=ro``): a database
+that is not a cayley results store (other tables, or a ``results`` table of another form)
+or has a newer schema is refused with a :class:`StoreError` before anything is written to
+it. A store whose file or folder is not writable (read-only media) opens read-only
+(``store.read_only``; ``mode=ro``, else ``immutable=1``): ``load``/``results`` work and
+``save`` raises :class:`StoreError`. A malformed row (bad JSON) reads as one
+:class:`StoreError` naming its key.
+
 Schema (table ``results``, one row per graph key): ``key`` (primary key), ``degree``,
 ``family``, ``params`` (JSON object), ``names`` (JSON list), ``generators`` (JSON list of
 lists), ``start`` (JSON list), ``graph_name``, ``growth`` (JSON list), ``completed``
@@ -251,32 +261,101 @@ class ResultsStore:
 
     def __init__(self, path: "str | os.PathLike | None" = None):
         self.path = Path(path) if path is not None else default_path()
+        self.read_only = False  # a store on read-only media: load/results work, save refuses
+        self._uri: Optional[str] = None  # the read-only URI connections use when read_only
+        self._columns = _COLUMNS
         if self.path.exists() and self.path.is_dir():
             raise StoreError(f"results store path {str(self.path)!r} is a folder, expected a file")
+        if self.path.exists():
+            # look before writing anything: a foreign or newer database is refused untouched
+            version, uri = self._inspect()
+            if not (os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK)):
+                self._open_read_only(version, uri)
+                return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"cannot create the folder of results store {str(self.path)!r}: {exc.strerror}") from None
-        self._retry(self._init_schema)
+        try:
+            self._retry(self._init_schema)
+        except StoreError as exc:
+            if "readonly" not in str(exc) or not self.path.exists():
+                raise
+            self._open_read_only(*self._inspect())  # the file modes said writable, the media did not
 
     def __repr__(self) -> str:
-        return f"ResultsStore({str(self.path)!r})"
+        return f"ResultsStore({str(self.path)!r}{', read-only' if self.read_only else ''})"
 
     # -- connection handling -----------------------------------------------------------
-    def _connect(self) -> sqlite3.Connection:
+    def _file_uri(self, query: str) -> str:
+        from urllib.parse import quote
+
+        return f"file:{quote(str(self.path.resolve()))}?{query}"
+
+    def _inspect(self) -> "tuple[int, str]":
+        """Read the schema through a read-only connection (never writing to the file):
+        refuse a database that is not a cayley results store, or one of a newer schema.
+        Returns the schema version and the read-only URI that could read it
+        (``mode=ro``, else ``immutable=1`` when even the read locks cannot be taken)."""
+        last = None
+        for query in ("mode=ro", "mode=ro&immutable=1"):
+            uri = self._file_uri(query)
+            try:
+                version, objects, cols = self._retry(self._read_schema, uri)
+            except StoreError as exc:
+                last = exc
+                if "not a usable SQLite database" in str(exc):
+                    raise
+                continue
+            break
+        else:
+            raise last
+        where = f"results store {str(self.path)!r}"
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{where} has schema version {version}; this cayley reads "
+                f"version {SCHEMA_VERSION}: upgrade cayley or use another --db"
+            )
+        need = set(_COLUMNS) if version >= 2 else set(_COLUMNS) - {"kind", "modulus"}
+        if objects and not (cols and need <= cols):
+            names = ", ".join(sorted(objects)[:4]) + (", ..." if len(objects) > 4 else "")
+            raise StoreError(
+                f"{where} is not a cayley results store (it holds {names}); it was left untouched: "
+                "give another --db"
+            )
+        return version, uri
+
+    @staticmethod
+    def _read_schema(con: sqlite3.Connection):
+        version = int(con.execute("PRAGMA user_version").fetchone()[0])
+        objects = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")}
+        cols = {row[1] for row in con.execute("PRAGMA table_info(results)")}
+        return version, objects, cols
+
+    def _open_read_only(self, version: int, uri: str) -> None:
+        self.read_only = True
+        self._uri = uri
+        if version < 2:  # a version-1 store read as it is: the matrix columns take their defaults
+            self._columns = tuple(c for c in _COLUMNS if c not in ("kind", "modulus"))
+
+    def _connect(self, uri: Optional[str] = None) -> sqlite3.Connection:
         # isolation_level=None: we issue BEGIN IMMEDIATE ourselves, so a writer takes the
         # write lock before reading what it compares against (no lost update)
-        con = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        uri = uri or self._uri
+        if uri is not None:
+            con = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        else:
+            con = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
         con.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         return con
 
-    def _retry(self, op):
+    def _retry(self, op, uri: Optional[str] = None):
         """Run ``op(connection)``, retrying when another process holds a lock that the busy
         timeout did not wait out (e.g. while the file is being created or switched to WAL)."""
         delay = 0.01
         for attempt in range(_RETRIES):
             try:
-                con = self._connect()
+                con = self._connect(uri)
             except sqlite3.Error as exc:
                 raise StoreError(f"cannot open results store {str(self.path)!r}: {exc}") from None
             try:
@@ -341,6 +420,9 @@ class ResultsStore:
 
         if not isinstance(result, BfsResult):
             raise InvalidInputError(f"ResultsStore.save expects a BfsResult, got {type(result).__name__}")
+        if self.read_only:
+            raise StoreError(f"results store {str(self.path)!r} is read-only (file or folder not writable): "
+                             "nothing saved; give another --db")
         if seconds is not None and (not isinstance(seconds, (int, float)) or seconds < 0):
             raise InvalidInputError(f"seconds must be a number >= 0, got {seconds!r}")
         row = self._row(result, seconds)
@@ -367,20 +449,35 @@ class ResultsStore:
         """The stored :class:`~cayley.graphs.BfsResult` of ``graph`` (completed or not), or
         None when nothing is stored. Its ``graph`` is ``graph`` itself; ``layers`` is empty."""
         key = graph_key(graph)
+        cols = self._columns
         row = self._retry(
-            lambda con: con.execute(f"SELECT {', '.join(_COLUMNS)} FROM results WHERE key = ?", (key,)).fetchone()
+            lambda con: con.execute(f"SELECT {', '.join(cols)} FROM results WHERE key = ?", (key,)).fetchone()
         )
         if row is None:
             return None
-        return self._entry(dict(zip(_COLUMNS, row)), graph).result
+        return self._checked_entry(dict(zip(cols, row)), graph).result
 
     def results(self) -> Iterator[StoredResult]:
         """Every stored entry, in the order saved (oldest first)."""
+        cols = self._columns
         rows = self._retry(
-            lambda con: con.execute(f"SELECT {', '.join(_COLUMNS)} FROM results ORDER BY rowid").fetchall()
+            lambda con: con.execute(f"SELECT {', '.join(cols)} FROM results ORDER BY rowid").fetchall()
         )
         for row in rows:
-            yield self._entry(dict(zip(_COLUMNS, row)))
+            yield self._checked_entry(dict(zip(cols, row)))
+
+    def _checked_entry(self, row: dict, graph=None) -> StoredResult:
+        """:meth:`_entry`, with a malformed row (bad JSON, wrong shapes) as one StoreError."""
+        row.setdefault("kind", "permutation")
+        row.setdefault("modulus", None)
+        try:
+            return self._entry(row, graph)
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError, CayleyError) as exc:
+            key = str(row.get("key"))[:12]
+            msg = " ".join(str(exc).split())
+            msg = msg if len(msg) <= 120 else msg[:117] + "..."
+            raise StoreError(f"results store {str(self.path)!r}: the row of key {key}... is malformed "
+                             f"({type(exc).__name__}: {msg}); delete it or use another --db") from None
 
     def __len__(self) -> int:
         return int(self._retry(lambda con: con.execute("SELECT COUNT(*) FROM results").fetchone()[0]))
