@@ -799,7 +799,8 @@ def test_verify_malformed_dataset_is_one_line_exit_2(tmp_path):
         "puzzle_info.json": ["[" * 100_000, '{"generators": {"L": [1, 0]}, "central_state": [0, 1, 2, 3, 4]}',
                              info.replace('"path_separator": "."', '"path_separator": 5'),
                              info.replace('"path_separator": "."', '"path_separator": ""'),
-                             "\ufeff\u00ff".encode("utf-16").decode("latin-1")],
+                             "\ufeff\u00ff".encode("utf-16").decode("latin-1"),
+                             '{"generators": {"L": [1.5, 0, 2, 3, 4]}, "central_state": [0, 1, 2, 3, 4]}'],
         "test.csv": ["id,initial_state\n0\n", "id,initial_state\n0,\"1,0,2,3,4\"\n0,\"1,0,2,3,4\"\n",
                      test + "9," + "1" * 200_000 + "\n"],
     }

@@ -196,6 +196,10 @@ def graph_from_info(info: dict) -> tuple[CayleyGraph, Layout]:
     gens = info.get("generators")
     if not isinstance(gens, dict) or not gens or not all(isinstance(k, str) and k for k in gens):
         raise InvalidInputError(f"{where}: generators must be a non-empty object {{name: permutation}}")
+    lists = [("central_state", info.get("central_state"))] + [(f"generator {k!r}", v) for k, v in gens.items()]
+    for what, value in lists:
+        if not isinstance(value, list) or not all(isinstance(x, int) and not isinstance(x, bool) for x in value):
+            raise InvalidInputError(f"{where}: {_clip(what)} must be a list of integers, got {_clip(value)}")
     try:
         central = np.asarray(info["central_state"], dtype=np.int64)
         names = list(gens)
