@@ -724,6 +724,9 @@ def test_a_failed_export_loses_nothing(tmp_path, monkeypatch):
     with pytest.raises(OSError):
         export_paths("S_5", "lrx", count=3, scramble_length=3, seed=1, out=out, overwrite=True)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # no staging files left either
+    with pytest.raises(OSError):
+        export_paths("S_5", "lrx", count=3, scramble_length=3, seed=1, out=tmp_path / "new")
+    assert not (tmp_path / "new").exists()  # a folder the failed export created is removed
 
 
 @pytest.fixture
@@ -849,3 +852,18 @@ def test_verify_streams_rejected_rows(lrx_folder, tmp_path):
 
     small, large = peak(2_000), peak(60_000)
     assert large < small + 1_000_000, (small, large)
+
+
+def test_verify_chunked_replay_matches_one_pass(lrx_folder, tmp_path, monkeypatch):
+    """Replaying valid rows in chunks (here of 2 rows) gives the same report."""
+    import cayley.datasets.verify as verify_mod
+
+    bad = corrupt(lrx_folder, tmp_path, lambda ls: _set_path(_extra_move(_extra_move(ls, 5), 1), 3, "Q"))
+    whole = verify_submission(lrx_folder, bad, max_errors=10)
+    monkeypatch.setattr(verify_mod, "_CHUNK", 2)
+    chunked = verify_submission(lrx_folder, bad, max_errors=10)
+    assert chunked == whole and [e.row for e in whole.errors] == [1, 3, 5] and whole.valid_rows == 3
+    assert verify_submission(lrx_folder, bad, max_errors=2).errors == whole.errors[:2]
+    sample = verify_submission(lrx_folder, lrx_folder / "sample_submission.csv")
+    monkeypatch.setattr(verify_mod, "_CHUNK", 1 << 14)
+    assert sample == verify_submission(lrx_folder, lrx_folder / "sample_submission.csv") and sample.ok
