@@ -301,7 +301,10 @@ def inside(folder: os.PathLike, name, what: str = "dataset-metadata.json") -> Fs
     except (OSError, RuntimeError, ValueError) as exc:
         raise InvalidInputError(f"{what}: cannot resolve {name!r} ({_first_line(exc)})") from None
     if os.path.isabs(name) or target == root or not target.is_relative_to(root):
-        raise InvalidInputError(f"{what}: {name!r} is outside the dataset folder")
+        norm = os.path.normpath(name)
+        if os.path.isabs(name) or norm == "." or norm.split(os.sep)[0] == "..":
+            raise InvalidInputError(f"{what}: {name!r} is outside the dataset folder")
+        raise InvalidInputError(f"{what}: {name!r} is a symbolic link to outside the dataset folder")
     return target
 
 
