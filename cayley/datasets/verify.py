@@ -139,6 +139,9 @@ def verify_submission(folder: os.PathLike, submission: os.PathLike, *, max_error
         header = next(reader, None)
         if header is None:
             return _report(0, 0, len(tests), [Rejection(0, None, "the submission is empty (no header)")], max_errors)
+        if any("\x00" in h for h in header):
+            raise InvalidInputError(f"submission {sub} has NUL characters in its header (UTF-16 text without a "
+                                    "byte-order mark?); save it as UTF-8")
         header = [h.strip() for h in header]
         missing = [c for c in layout.submission if c not in header]
         extra = [c for c in header if c not in layout.submission]
