@@ -864,7 +864,9 @@ def test_verify_chunked_replay_matches_one_pass(lrx_folder, tmp_path, monkeypatc
     whole = verify_submission(lrx_folder, bad, max_errors=10)
     monkeypatch.setattr(verify_mod, "_CHUNK", 2)
     chunked = verify_submission(lrx_folder, bad, max_errors=10)
-    assert chunked == whole and [e.row for e in whole.errors] == [1, 3, 5] and whole.valid_rows == 3
+    assert chunked == whole
+    monkeypatch.setattr(verify_mod, "_CHUNK_MOVES", 5)  # chunks by moves too
+    assert verify_submission(lrx_folder, bad, max_errors=10) == whole and [e.row for e in whole.errors] == [1, 3, 5] and whole.valid_rows == 3
     assert verify_submission(lrx_folder, bad, max_errors=2).errors == whole.errors[:2]
     sample = verify_submission(lrx_folder, lrx_folder / "sample_submission.csv")
     monkeypatch.setattr(verify_mod, "_CHUNK", 1 << 14)

@@ -131,6 +131,7 @@ def verify_submission(folder: os.PathLike, submission: os.PathLike, *, max_error
     errors = _Rejections(max_errors)
     first_row: dict[str, int] = {}  # at most one entry per test id
     pending: list[tuple[int, str, np.ndarray]] = []  # (row, id, move indices), replayed in chunks
+    pending_moves = 0
     score = valid = 0
     nrows = 0
     blank_from, blanks = 0, 0  # a run of blank lines, rejected unless it ends the file
@@ -193,10 +194,11 @@ def verify_submission(folder: os.PathLike, submission: os.PathLike, *, max_error
                 errors.add(Rejection(nrows, rid, f"move {k}: {what}; moves are {_clip(', '.join(move_index))}"))
                 continue
             pending.append((nrows, rid, np.array([move_index[t] for t in tokens], dtype=np.int64)))
-            if len(pending) >= _CHUNK:
+            pending_moves += len(tokens)
+            if len(pending) >= _CHUNK or pending_moves >= _CHUNK_MOVES:
                 s, v = _replay(pending, tests, perms, central, errors)
                 score, valid = score + s, valid + v
-                pending = []
+                pending, pending_moves = [], 0
     if pending:
         s, v = _replay(pending, tests, perms, central, errors)
         score, valid = score + s, valid + v
@@ -212,6 +214,7 @@ def verify_submission(folder: os.PathLike, submission: os.PathLike, *, max_error
 
 # valid rows replayed together at a time: memory stays bounded however long the submission
 _CHUNK = 1 << 14
+_CHUNK_MOVES = 1 << 22  # or as many moves (32 MiB of move indices)
 
 
 class _Rejections:
