@@ -655,3 +655,219 @@ def test_walks_large_graph_without_distances(tmp_path):
 def test_load_rejects_non_dataset(tmp_path):
     with pytest.raises(InvalidInputError, match="no dataset-metadata.json"):
         load(tmp_path)
+
+
+# -------------------------------------------------------------------------------------
+# hardening (issue 17): export never loses files, load stays inside the folder,
+# verify gives one line for malformed input and streams
+# -------------------------------------------------------------------------------------
+def export_cli(*extra):
+    return run("dataset", "export", "paths", "S_5", "--gens", "lrx", "--count", 2, "--scramble-length", 3, *extra)
+
+
+def test_export_refuses_a_non_empty_folder_and_keeps_user_files(tmp_path):
+    out = tmp_path / "d"
+    out.mkdir()
+    (out / "README.md").write_text("my notes\n")
+    (out / "test.csv").write_text("my,data\n")
+    r = export_cli("--out", out)
+    assert r.exit_code == 2 and r.output.count("\n") == 1 and "not empty" in r.output, r.output
+    r = export_cli("--out", out, "--overwrite")  # --overwrite replaces only what cayley wrote
+    assert r.exit_code == 2 and r.output.count("\n") == 1 and "README.md" in r.output, r.output
+    assert (out / "README.md").read_text() == "my notes\n" and (out / "test.csv").read_text() == "my,data\n"
+    assert sorted(p.name for p in out.iterdir()) == ["README.md", "test.csv"]
+
+
+def test_overwrite_replaces_only_cayley_files(tmp_path):
+    out = tmp_path / "d"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me\n")
+    assert export_cli("--out", out).exit_code == 2  # not empty
+    r = export_cli("--out", out, "--overwrite")
+    assert r.exit_code == 0, r.output
+    meta = json.loads((out / "dataset-metadata.json").read_text())
+    assert sorted(meta["cayley_files"]) == sorted(
+        ["dataset-metadata.json", "README.md", "test.csv", "sample_submission.csv", "solutions.csv",
+         "puzzle_info.json"])
+    assert (out / "notes.txt").read_text() == "keep me\n"
+    # a walks export over it removes the paths files cayley wrote, keeps the user's
+    r = run("dataset", "export", "walks", "S_5", "--gens", "lrx", "--count", 2, "--length", 3, "--out", out,
+            "--overwrite")
+    assert r.exit_code == 0, r.output
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        ["notes.txt", "walks.csv", "puzzle_info.json", "README.md", "dataset-metadata.json"])
+    assert load(out).kind == "walks" and (out / "notes.txt").read_text() == "keep me\n"
+
+
+def test_overwrite_refuses_a_user_file_under_a_cayley_name(tmp_path):
+    out = tmp_path / "d"
+    export_paths("S_5", "lrx", count=2, scramble_length=3, seed=0, out=out)
+    meta = json.loads((out / "dataset-metadata.json").read_text())
+    meta["cayley_files"].remove("solutions.csv")  # as if the user had put it there
+    (out / "dataset-metadata.json").write_text(json.dumps(meta))
+    before = (out / "solutions.csv").read_bytes()
+    with pytest.raises(InvalidInputError, match="solutions.csv"):
+        export_paths("S_5", "lrx", count=2, scramble_length=3, seed=1, out=out, overwrite=True)
+    assert (out / "solutions.csv").read_bytes() == before
+
+
+def test_a_failed_export_loses_nothing(tmp_path, monkeypatch):
+    out = tmp_path / "d"
+    export_paths("S_5", "lrx", count=2, scramble_length=3, seed=0, out=out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    import cayley.datasets._format as fmt
+
+    def disk_full(*a, **k):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(fmt, "readme_card", disk_full)
+    with pytest.raises(OSError):
+        export_paths("S_5", "lrx", count=3, scramble_length=3, seed=1, out=out, overwrite=True)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # no staging files left either
+    with pytest.raises(OSError):
+        export_paths("S_5", "lrx", count=3, scramble_length=3, seed=1, out=tmp_path / "new")
+    assert not (tmp_path / "new").exists()  # a folder the failed export created is removed
+
+
+@pytest.fixture
+def small_export(tmp_path):
+    out = tmp_path / "ds"
+    export_paths("S_5", "lrx", count=3, scramble_length=4, seed=0, out=out)
+    return out
+
+
+@pytest.mark.parametrize("where", ["../outside.csv", "ABSOLUTE", "sub/../../outside.csv"])
+def test_load_keeps_resources_inside_the_folder(small_export, tmp_path, where):
+    outside = tmp_path / "outside.csv"
+    outside.write_text("id,secret\n1,x\n")
+    meta = json.loads((small_export / "dataset-metadata.json").read_text())
+    meta["resources"].append({"path": str(outside) if where == "ABSOLUTE" else where})
+    (small_export / "dataset-metadata.json").write_text(json.dumps(meta))
+    with pytest.raises(InvalidInputError, match="outside the dataset folder") as exc:
+        load(small_export)
+    assert "\n" not in str(exc.value)
+
+
+def test_load_and_verify_refuse_symlinks_out_of_the_folder(small_export, tmp_path):
+    outside = tmp_path / "outside.csv"
+    outside.write_text((small_export / "test.csv").read_text())
+    (small_export / "test.csv").unlink()
+    (small_export / "test.csv").symlink_to(outside)
+    with pytest.raises(InvalidInputError, match="outside the dataset folder"):
+        load(small_export)
+    r = run("dataset", "verify", small_export, "--submission", small_export / "sample_submission.csv")
+    assert r.exit_code == 2 and r.output.count("\n") == 1 and "outside the dataset folder" in r.output, r.output
+
+
+def test_load_malformed_metadata_is_one_line(small_export):
+    for text in ['{"resources": [5]}', '[1, 2]', '{"resources": "test.csv"}', "[" * 100_000,
+                 '{"resources": [{"path": 7}]}']:
+        (small_export / "dataset-metadata.json").write_text(text)
+        with pytest.raises(InvalidInputError):
+            load(small_export)
+
+
+def _verify_cli(folder, sub):
+    return run("dataset", "verify", folder, "--submission", sub)
+
+
+@pytest.mark.parametrize("case", ["utf16", "utf16le", "latin1", "huge field", "nul"])
+def test_verify_malformed_submission_is_one_line_exit_2(lrx_folder, tmp_path, case):
+    text = (lrx_folder / "sample_submission.csv").read_text()
+    sub = tmp_path / "sub.csv"
+    if case == "utf16":
+        sub.write_bytes(text.encode("utf-16"))
+    elif case == "utf16le":  # no byte-order mark: ASCII decodes as UTF-8 with a NUL after each character
+        sub.write_bytes(text.encode("utf-16-le"))
+    elif case == "latin1":
+        sub.write_bytes(text.encode() + "5,caf\u00e9\n".encode("latin-1"))
+    elif case == "huge field":
+        sub.write_text(text + "5," + "L." * 70_000 + "L\n")
+    else:
+        sub.write_bytes(text.encode() + b"5,L\x00R\n")
+    r = _verify_cli(lrx_folder, sub)
+    if case == "nul":  # a NUL in a move name is a bad move: rejected, not malformed
+        assert r.exit_code in (1, 2) and r.output.count("\n") <= 6 and "Traceback" not in r.output, r.output
+        return
+    assert r.exit_code == 2 and r.output.count("\n") == 1 and r.output.startswith("error: "), r.output
+    with pytest.raises(InvalidInputError):
+        verify_submission(lrx_folder, sub)
+
+
+def test_verify_malformed_dataset_is_one_line_exit_2(tmp_path):
+    base = tmp_path / "base"
+    export_paths("S_5", "lrx", count=3, scramble_length=4, seed=0, out=base)
+    sub = base / "sample_submission.csv"
+    info = (base / "puzzle_info.json").read_text()
+    test = (base / "test.csv").read_text()
+    cases = {
+        "puzzle_info.json": ["[" * 100_000, '{"generators": {"L": [1, 0]}, "central_state": [0, 1, 2, 3, 4]}',
+                             info.replace('"path_separator": "."', '"path_separator": 5'),
+                             info.replace('"path_separator": "."', '"path_separator": ""'),
+                             "\ufeff\u00ff".encode("utf-16").decode("latin-1"),
+                             '{"generators": {"L": [1.5, 0, 2, 3, 4]}, "central_state": [0, 1, 2, 3, 4]}'],
+        "test.csv": ["id,initial_state\n0\n", "id,initial_state\n0,\"1,0,2,3,4\"\n0,\"1,0,2,3,4\"\n",
+                     test + "9," + "1" * 200_000 + "\n"],
+    }
+    for name, texts in cases.items():
+        for text in texts:
+            (base / "puzzle_info.json").write_text(info)
+            (base / "test.csv").write_text(test)
+            (base / name).write_text(text, encoding="latin-1" if text.startswith("\xff") else "utf-8")
+            r = _verify_cli(base, sub)
+            assert r.exit_code == 2 and r.output.count("\n") == 1 and r.output.startswith("error: "), (
+                name, text[:60], r.output[-300:])
+
+
+def test_verify_duplicated_header_column_is_rejected(lrx_folder, tmp_path):
+    bad = corrupt(lrx_folder, tmp_path, lambda ls: ["id,path,path"] + [f"{x},{x.split(',')[1]}" for x in ls[1:]])
+    r = verify_submission(lrx_folder, bad)
+    assert not r.ok and r.first_error.row == 0 and "'path' appears twice" in r.first_error.reason
+    assert _verify_cli(lrx_folder, bad).exit_code == 1
+
+
+def test_verify_accepts_trailing_blank_lines_only(lrx_folder, tmp_path):
+    ok = corrupt(lrx_folder, tmp_path, lambda ls: ls + ["", "", "  "])
+    r = verify_submission(lrx_folder, ok)
+    assert r.ok and r.rows == 6, r.summary()
+    bad = corrupt(lrx_folder, tmp_path, lambda ls: ls[:3] + [""] + ls[3:])
+    r = verify_submission(lrx_folder, bad)
+    assert not r.ok and r.first_error.row == 3 and "empty line" in r.first_error.reason
+
+
+def test_verify_streams_rejected_rows(lrx_folder, tmp_path):
+    """Memory does not grow with the number of rejected rows: only counts and the first
+    few rejections are kept."""
+    import tracemalloc
+
+    def peak(rows):
+        sub = tmp_path / f"many{rows}.csv"
+        with open(sub, "w") as f:
+            f.write("id,path\n")
+            f.write("".join(f"{100 + i},L.R\n" for i in range(rows)))
+        tracemalloc.start()
+        r = verify_submission(lrx_folder, sub, max_errors=3)
+        _, top = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        assert r.error_count == rows + 6 and len(r.errors) == 3 and r.first_error.row == 1
+        return top
+
+    small, large = peak(2_000), peak(30_000)
+    assert large < small + 1_000_000, (small, large)
+
+
+def test_verify_chunked_replay_matches_one_pass(lrx_folder, tmp_path, monkeypatch):
+    """Replaying valid rows in chunks (here of 2 rows) gives the same report."""
+    import cayley.datasets.verify as verify_mod
+
+    bad = corrupt(lrx_folder, tmp_path, lambda ls: _set_path(_extra_move(_extra_move(ls, 5), 1), 3, "Q"))
+    whole = verify_submission(lrx_folder, bad, max_errors=10)
+    monkeypatch.setattr(verify_mod, "_CHUNK", 2)
+    chunked = verify_submission(lrx_folder, bad, max_errors=10)
+    assert chunked == whole
+    monkeypatch.setattr(verify_mod, "_CHUNK_MOVES", 5)  # chunks by moves too
+    assert verify_submission(lrx_folder, bad, max_errors=10) == whole and [e.row for e in whole.errors] == [1, 3, 5] and whole.valid_rows == 3
+    assert verify_submission(lrx_folder, bad, max_errors=2).errors == whole.errors[:2]
+    sample = verify_submission(lrx_folder, lrx_folder / "sample_submission.csv")
+    monkeypatch.setattr(verify_mod, "_CHUNK", 1 << 14)
+    assert sample == verify_submission(lrx_folder, lrx_folder / "sample_submission.csv") and sample.ok

@@ -14,12 +14,16 @@ GENS_HELP = "Generators: a family (lrx, pancake, lrx:k=2), one-line lists [1,0,2
 
 
 def _common_meta(f):
-    f = click.option("--overwrite", is_flag=True, help="Replace an earlier export in --out.")(f)
+    f = click.option("--overwrite", is_flag=True,
+                     help="Write into a non-empty --out: replace the files an earlier cayley export wrote there "
+                          "(its dataset-metadata.json lists them) and keep every other file; a file cayley did "
+                          "not write under an export file's name (README.md, test.csv, ...) is refused.")(f)
     f = click.option("--license", "license_", default="CC0-1.0", show_default=True, help="Kaggle license name.")(f)
     f = click.option("--id", "dataset_id", default=None,
                      help="Kaggle dataset id owner/slug (default $KAGGLE_USERNAME or cayley, /<slug of the title>).")(f)
     f = click.option("--title", default=None, help="Kaggle dataset title (6 to 50 characters).")(f)
-    f = click.option("--out", "-o", required=True, type=click.Path(file_okay=False), help="Output folder.")(f)
+    f = click.option("--out", "-o", required=True, type=click.Path(file_okay=False),
+                     help="Output folder: new or empty (see --overwrite).")(f)
     return f
 
 
@@ -203,8 +207,11 @@ def export_growth_cmd(families, reference, reference_max_states, start, engine, 
 @_format_option
 def verify(folder, submission, max_errors, fmt):
     """Check a submission against the dataset in FOLDER: every id once, valid move names,
-    every path ends at the central state. Prints the score (total moves); exit code 1 when
-    the submission is rejected."""
+    every path ends at the central state. Prints the score (total moves).
+
+    Exit code 0: accepted; 1: rejected (the first problems are listed); 2: the submission
+    or the dataset cannot be read (not UTF-8, malformed CSV or JSON, a file outside FOLDER).
+    """
     from ..datasets import verify_submission
 
     r = verify_submission(folder, submission, max_errors=max_errors)

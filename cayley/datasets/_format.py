@@ -8,10 +8,13 @@ the README's column table and :func:`load` all read it, so they cannot disagree.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
 import re
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any, Iterable, Optional, Sequence
@@ -29,6 +32,9 @@ __all__ = [
     "load",
     "kaggle_metadata",
     "validate_metadata",
+    "inside",
+    "reading",
+    "ExportFolder",
 ]
 
 
@@ -191,17 +197,115 @@ def write_table(path: os.PathLike, columns: Sequence[Column], rows: Iterable[Seq
 
 def read_table(path: os.PathLike) -> list[dict]:
     """Read a CSV written by :func:`write_table`: one dict per row, cells typed by
-    :data:`COLUMNS` (unregistered columns stay strings)."""
-    with open(path, newline="", encoding="utf-8") as f:
-        reader = csv.DictReader(f)
-        kinds = {name: COLUMNS[name].kind if name in COLUMNS else "str" for name in reader.fieldnames or ()}
+    :data:`COLUMNS` (unregistered columns stay strings).
+
+    Raises
+    ------
+    InvalidInputError
+        One line naming the file and line for anything malformed: not UTF-8, a CSV error,
+        a repeated column, a row with more fields than the header, a cell of the wrong type.
+    """
+    with reading(path), open(path, newline="", encoding="utf-8") as f:
+        reader = csv.reader(f)
+        header = next(reader, None) or []
+        dup = _repeated(header)
+        if dup is not None:
+            raise InvalidInputError(f"{path}: column {dup!r} appears twice in the header")
+        kinds = [COLUMNS[name].kind if name in COLUMNS else "str" for name in header]
         rows = []
-        for lineno, raw in enumerate(reader, start=2):
+        for rec in reader:
+            if not rec:
+                continue
+            if len(rec) > len(header):
+                raise InvalidInputError(f"{path}: line {reader.line_num}: {len(rec)} fields, the header has "
+                                        f"{len(header)}")
+            rec = rec + [""] * (len(header) - len(rec))
             try:
-                rows.append({k: _read_cell(kinds[k], v if v is not None else "") for k, v in raw.items()})
-            except (ValueError, json.JSONDecodeError) as exc:
-                raise InvalidInputError(f"{path}: line {lineno}: {exc}") from None
+                rows.append({k: _read_cell(kind, v) for k, kind, v in zip(header, kinds, rec)})
+            except (ValueError, TypeError, RecursionError) as exc:
+                what = "nested too deeply" if isinstance(exc, RecursionError) else _first_line(exc)
+                raise InvalidInputError(f"{path}: line {reader.line_num}: {what}") from None
     return rows
+
+
+def _repeated(names: Sequence[str]) -> Optional[str]:
+    """The first name that appears twice, or None."""
+    seen: set = set()
+    for n in names:
+        if n in seen:
+            return n
+        seen.add(n)
+    return None
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    line = text[0] if text else type(exc).__name__
+    return line if len(line) <= 200 else line[:197] + "..."
+
+
+@contextlib.contextmanager
+def reading(path: os.PathLike, what: Optional[str] = None):
+    """Turn what reading a text file can raise (not UTF-8, a CSV error, JSON nested too
+    deeply, an OS error) into one-line :class:`~cayley.errors.InvalidInputError`.
+
+    >>> import tempfile, os
+    >>> p = os.path.join(tempfile.mkdtemp(), "x.csv")
+    >>> _ = open(p, "wb").write("a,b".encode("utf-16"))
+    >>> with reading(p, "submission"):
+    ...     _ = open(p, encoding="utf-8").read()
+    Traceback (most recent call last):
+    ...
+    cayley.errors.InvalidInputError: submission ...x.csv is UTF-16 text; save it as UTF-8
+    """
+    name = f"{what} {path}" if what else f"{path}"
+    try:
+        yield
+    except UnicodeDecodeError as exc:
+        try:
+            with open(path, "rb") as f:
+                head = f.read(4)
+        except OSError:
+            head = b""
+        if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            raise InvalidInputError(f"{name} is UTF-16 text; save it as UTF-8") from None
+        raise InvalidInputError(f"{name} is not UTF-8 text (byte {exc.object[exc.start:exc.start + 1]!r} "
+                                f"cannot be decoded)") from None
+    except csv.Error as exc:
+        raise InvalidInputError(f"{name}: malformed CSV ({_first_line(exc)})") from None
+    except RecursionError:
+        raise InvalidInputError(f"{name}: nested too deeply") from None
+    except OSError as exc:
+        raise InvalidInputError(f"cannot read {name}: {exc.strerror or _first_line(exc)}") from None
+
+
+def inside(folder: os.PathLike, name, what: str = "dataset-metadata.json") -> FsPath:
+    """The file ``name`` of the dataset ``folder``, refused unless it lies inside the
+    folder once every symbolic link is followed (no absolute paths, no ``..`` out of it,
+    no link pointing elsewhere).
+
+    >>> import tempfile
+    >>> d = tempfile.mkdtemp()
+    >>> inside(d, "test.csv").name
+    'test.csv'
+    >>> inside(d, "../secret.csv")
+    Traceback (most recent call last):
+    ...
+    cayley.errors.InvalidInputError: dataset-metadata.json: '../secret.csv' is outside the dataset folder
+    """
+    if not isinstance(name, str) or not name or "\x00" in name:
+        raise InvalidInputError(f"{what}: a file name must be a non-empty string, got {name!r}")
+    try:
+        root = FsPath(folder).resolve()
+        target = (root / name).resolve()
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise InvalidInputError(f"{what}: cannot resolve {name!r} ({_first_line(exc)})") from None
+    if os.path.isabs(name) or target == root or not target.is_relative_to(root):
+        norm = os.path.normpath(name)
+        if os.path.isabs(name) or norm == "." or norm.split(os.sep)[0] == "..":
+            raise InvalidInputError(f"{what}: {name!r} is outside the dataset folder")
+        raise InvalidInputError(f"{what}: {name!r} is a symbolic link to outside the dataset folder")
+    return target
 
 
 # -------------------------------------------------------------------------------------
@@ -287,6 +391,9 @@ def validate_metadata(meta: dict, folder: Optional[os.PathLike] = None) -> None:
     resources = meta.get("resources", [])
     if not isinstance(resources, list):
         raise InvalidInputError(f"{where}: resources must be a list")
+    owned = meta.get(CAYLEY_FILES, [])
+    if not isinstance(owned, list) or not all(isinstance(x, str) for x in owned):
+        raise InvalidInputError(f"{where}: {CAYLEY_FILES} must be a list of file names")
     seen = set()
     for r in resources:
         path = r.get("path") if isinstance(r, dict) else None
@@ -295,9 +402,12 @@ def validate_metadata(meta: dict, folder: Optional[os.PathLike] = None) -> None:
         if path in seen:
             raise InvalidInputError(f"{where}: resource {path!r} is listed twice")
         seen.add(path)
-        if folder is not None and not (FsPath(folder) / path).is_file():
+        if folder is not None and not inside(folder, path, where).is_file():
             raise InvalidInputError(f"{where}: resource {path!r} is not a file in {folder}")
-        fields = r.get("schema", {}).get("fields", [])
+        schema = r.get("schema", {})
+        fields = schema.get("fields", []) if isinstance(schema, dict) else None
+        if not isinstance(fields, list):
+            raise InvalidInputError(f"{where}: {path}: schema must be {{\"fields\": [...]}}")
         for fdef in fields:
             if not isinstance(fdef, dict) or not isinstance(fdef.get("name"), str):
                 raise InvalidInputError(f"{where}: {path}: every schema field needs a name, got {fdef!r}")
@@ -307,7 +417,8 @@ def validate_metadata(meta: dict, folder: Optional[os.PathLike] = None) -> None:
                 )
         if fields and folder is not None and path.endswith(".csv"):
             # Kaggle matches fields to columns by position: they must list every column, in order
-            with open(FsPath(folder) / path, newline="", encoding="utf-8") as f:
+            file = inside(folder, path, where)
+            with reading(file), open(file, newline="", encoding="utf-8") as f:
                 header = next(csv.reader(f), [])
             if header != [fd["name"] for fd in fields]:
                 raise InvalidInputError(f"{where}: {path}: schema fields {[fd['name'] for fd in fields]} "
@@ -440,36 +551,162 @@ def reproduce(command: Sequence[str], function: str, positional: Sequence, optio
 # every file an export writes
 EXPORT_FILES = ("dataset-metadata.json", "README.md", "puzzle_info.json", "test.csv", "sample_submission.csv",
                 "solutions.csv", "walks.csv", "growth.csv", "growth.parquet")
+# the field of dataset-metadata.json listing the files cayley wrote (the only ones --overwrite replaces)
+CAYLEY_FILES = "cayley_files"
+_STAGE_PREFIX = ".cayley-export-"
 
 
-def prepare_folder(out: os.PathLike, overwrite: bool) -> FsPath:
-    """Create ``out``; refuse a folder that already holds an export unless ``overwrite``."""
-    p = FsPath(out)
-    if p.exists() and not p.is_dir():
-        raise InvalidInputError(f"output {str(p)!r} exists and is not a folder")
-    if (p / "dataset-metadata.json").exists() and not overwrite:
-        raise InvalidInputError(f"{str(p)!r} already holds a dataset; pass overwrite=True (--overwrite) to replace it")
-    p.mkdir(parents=True, exist_ok=True)
-    for name in EXPORT_FILES:  # an overwritten export leaves no file of the old one behind
-        if (p / name).is_file():
-            (p / name).unlink()
-    return p
+class ExportFolder:
+    """An export being written: files go to a hidden staging folder inside ``out``
+    (``folder / "test.csv"`` is the staged path) and :meth:`commit` moves each into place
+    with an atomic rename, ``dataset-metadata.json`` last. Used as a context manager, an
+    export that fails leaves ``out`` as it was.
+
+    ``out`` must be empty or new unless ``overwrite``; then it may hold other files, which
+    are kept, but only the files an earlier cayley export listed under ``cayley_files`` in
+    its ``dataset-metadata.json`` are replaced or removed: any other file under an export
+    file's name (a user's ``README.md`` or ``test.csv``) is refused.
+
+    >>> import tempfile, os
+    >>> d = tempfile.mkdtemp()
+    >>> _ = open(os.path.join(d, "test.csv"), "w").write("mine")
+    >>> ExportFolder(d, overwrite=False)
+    Traceback (most recent call last):
+    ...
+    cayley.errors.InvalidInputError: '...' is not empty (it holds test.csv); ...
+    >>> ExportFolder(d, overwrite=True)
+    Traceback (most recent call last):
+    ...
+    cayley.errors.InvalidInputError: '...': will not replace test.csv, which no cayley export wrote ...
+    """
+
+    def __init__(self, out: os.PathLike, overwrite: bool):
+        self.out = FsPath(out)
+        self.stage: Optional[FsPath] = None
+        self.names: list[str] = []
+        self._created = False
+        self.owned: set[str] = set()
+        p = self.out
+        if p.exists() and not p.is_dir():
+            raise InvalidInputError(f"output {str(p)!r} exists and is not a folder")
+        if not p.is_dir():
+            return
+        entries = sorted(e.name for e in p.iterdir())
+        if not entries:
+            return
+        if not overwrite:
+            if os.path.lexists(p / "dataset-metadata.json"):
+                raise InvalidInputError(
+                    f"{str(p)!r} already holds a dataset; pass overwrite=True (--overwrite) to replace it")
+            shown = ", ".join(entries[:3]) + (f" and {len(entries) - 3} more" if len(entries) > 3 else "")
+            raise InvalidInputError(f"{str(p)!r} is not empty (it holds {shown}); choose a new or empty folder, "
+                                    "or pass overwrite=True (--overwrite) to write beside those files")
+        self.owned = _cayley_files(p)
+        self._refuse_foreign(EXPORT_FILES)
+
+    def _refuse_foreign(self, names) -> None:
+        foreign = [n for n in names if n not in self.owned and os.path.lexists(self.out / n)]
+        if foreign:
+            it = "it" if len(foreign) == 1 else "them"
+            raise InvalidInputError(
+                f"{str(self.out)!r}: will not replace {', '.join(foreign)}, which no cayley export wrote "
+                f"(dataset-metadata.json lists cayley's files under {CAYLEY_FILES}); move {it} or choose "
+                "another folder"
+            )
+
+    def __truediv__(self, name: str) -> FsPath:
+        """The staged path of the export file ``name`` (created on first use)."""
+        if name not in EXPORT_FILES:
+            raise ValueError(f"internal error: {name!r} is not an export file")
+        if self.stage is None:
+            if not self.out.is_dir():
+                self.out.mkdir(parents=True, exist_ok=True)
+                self._created = True
+            self.stage = FsPath(tempfile.mkdtemp(prefix=_STAGE_PREFIX, dir=self.out))
+        if name not in self.names:
+            self.names.append(name)
+        return self.stage / name
+
+    def written(self) -> list[str]:
+        """The files staged so far, in the order they were written."""
+        return [n for n in self.names if self.stage is not None and (self.stage / n).is_file()]
+
+    def commit(self) -> None:
+        """Move the staged files into ``out`` (``dataset-metadata.json`` last) and remove
+        the files of the earlier cayley export that this one does not write."""
+        names = self.written()
+        self._refuse_foreign(names)  # checked again: the folder may have changed meanwhile
+        names.sort(key=lambda n: n == "dataset-metadata.json")
+        for n in names:
+            os.replace(self.stage / n, self.out / n)
+        for n in sorted(self.owned - set(names)):
+            q = self.out / n
+            if q.is_file() and not q.is_symlink():
+                q.unlink()
+        self._drop_stage()
+
+    def discard(self) -> None:
+        """Forget the staged files; ``out`` is left as it was."""
+        self._drop_stage()
+        if self._created:
+            with contextlib.suppress(OSError):
+                self.out.rmdir()  # only when still empty
+
+    def _drop_stage(self) -> None:
+        if self.stage is not None:
+            shutil.rmtree(self.stage, ignore_errors=True)
+            self.stage = None
+
+    def __enter__(self) -> "ExportFolder":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is not None or self.stage is not None:
+            self.discard()
+
+
+def _cayley_files(folder: FsPath) -> set[str]:
+    """The export files of ``folder`` that an earlier cayley export wrote (its
+    ``dataset-metadata.json`` lists them under ``cayley_files``); regular files only."""
+    meta_file = folder / "dataset-metadata.json"
+    if meta_file.is_symlink() or not meta_file.is_file():
+        return set()
+    try:
+        meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    except (ValueError, RecursionError, OSError):
+        return set()
+    names = meta.get(CAYLEY_FILES) if isinstance(meta, dict) else None
+    if not isinstance(names, list):
+        return set()
+    return {n for n in names if isinstance(n, str) and n in EXPORT_FILES
+            and not (folder / n).is_symlink() and (folder / n).is_file()}
+
+
+def prepare_folder(out: os.PathLike, overwrite: bool) -> ExportFolder:
+    """Check ``out`` and start an export there (see :class:`ExportFolder`): refused when it
+    is not empty unless ``overwrite``, and then when a file under an export file's name
+    was not written by cayley."""
+    return ExportFolder(out, overwrite)
 
 
 def finish_folder(
-    out: FsPath, *, title: str, dataset_id: Optional[str], subtitle: str, license: str,
+    out: ExportFolder, *, title: str, dataset_id: Optional[str], subtitle: str, license: str,
     resources: list[Resource], what: str, how: str, command: str, python: str,
     facts: Sequence[tuple[str, str]], keywords: Sequence[str],
 ) -> dict:
-    """Write README.md and dataset-metadata.json (whose description is the card)."""
+    """Write README.md and dataset-metadata.json (whose description is the card, and whose
+    ``cayley_files`` lists every file of the export), then move the export into place."""
     all_resources = resources + [Resource("README.md", "Dataset card: what, how it was generated, columns.")]
     card = readme_card(title=title, what=what, how=how, command=command, python=python,
                        resources=all_resources, facts=facts)
-    (out / "README.md").write_text(card, encoding="utf-8")
+    with open(out / "README.md", "w", encoding="utf-8") as f:
+        f.write(card)
     meta = kaggle_metadata(title=title, dataset_id=dataset_id, subtitle=subtitle, description=card,
                            license=license, resources=all_resources, keywords=keywords)
+    meta[CAYLEY_FILES] = sorted(set(out.written()) | {"dataset-metadata.json"})
     write_json(out / "dataset-metadata.json", meta)
-    validate_metadata(meta, out)
+    validate_metadata(meta, out.stage)
+    out.commit()
     return meta
 
 
@@ -531,18 +768,31 @@ def load(folder: os.PathLike) -> Dataset:
     (4, 0, 1, 2, 3)
     """
     p = FsPath(folder)
-    meta_file = p / "dataset-metadata.json"
+    if not os.path.lexists(p / "dataset-metadata.json"):
+        raise InvalidInputError(f"{str(p)!r} is not an exported dataset: no dataset-metadata.json")
+    meta_file = inside(p, "dataset-metadata.json", str(p))
     if not meta_file.is_file():
         raise InvalidInputError(f"{str(p)!r} is not an exported dataset: no dataset-metadata.json")
     meta = _read_json(meta_file)
+    if not isinstance(meta, dict):
+        raise InvalidInputError(f"{meta_file}: expected a JSON object, got {type(meta).__name__}")
+    resources = meta.get("resources", [])
+    if not isinstance(resources, list):
+        raise InvalidInputError(f"{meta_file}: resources must be a list")
     tables = {}
-    for r in meta.get("resources", []):
-        path = r.get("path", "")
+    for r in resources:
+        path = r.get("path") if isinstance(r, dict) else None
+        if not isinstance(path, str) or not path:
+            raise InvalidInputError(f"{meta_file}: every resource needs a path, got {r!r}")
+        file = inside(p, path)
         if path.endswith(".csv"):
-            if not (p / path).is_file():
+            if not file.is_file():
                 raise InvalidInputError(f"{str(p)!r}: {path} is listed in dataset-metadata.json but missing")
-            tables[path[: -len(".csv")]] = read_table(p / path)
-    info = _read_json(p / "puzzle_info.json") if (p / "puzzle_info.json").is_file() else None
+            tables[path[: -len(".csv")]] = read_table(file)
+    info = None
+    if os.path.lexists(p / "puzzle_info.json"):
+        info_file = inside(p, "puzzle_info.json", str(p))
+        info = _read_json(info_file) if info_file.is_file() else None
     if "growth" in tables:
         kind = "growth"
     elif "walks" in tables:
@@ -555,7 +805,15 @@ def load(folder: os.PathLike) -> Dataset:
 
 
 def _read_json(path: FsPath):
+    """Parse a JSON file; anything malformed (not UTF-8, not JSON, nested too deeply,
+    numbers too long) is one-line :class:`~cayley.errors.InvalidInputError`."""
+    with reading(path):
+        text = path.read_text(encoding="utf-8")
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise InvalidInputError(f"{path}: not valid JSON ({exc.msg}, line {exc.lineno})") from None
+    except RecursionError:
+        raise InvalidInputError(f"{path}: not valid JSON (nested too deeply)") from None
+    except ValueError as exc:
+        raise InvalidInputError(f"{path}: not valid JSON ({_first_line(exc)})") from None

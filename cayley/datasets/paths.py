@@ -143,145 +143,148 @@ def export_paths(
     lay = get_layout(layout)
     graph = CayleyGraph.from_spec(group, gens, start=start)
     names = parse_rename(rename, graph.generators)
-    folder = prepare_folder(out, overwrite)
-    rng = np.random.default_rng(seed)
+    with prepare_folder(out, overwrite) as folder:  # a failed export leaves out as it was
+        rng = np.random.default_rng(seed)
 
-    states, undo = _make_states(graph, count, scramble_length, rng)
-    h = _heuristic(graph, heuristic)
-    radius = _ball_radius(graph) if ball == "auto" else int(ball)
-    table, order = _exact_table(graph, exact, table_max_states)
-    bound = _lower_bound(graph) if exact else None
+        states, undo = _make_states(graph, count, scramble_length, rng)
+        h = _heuristic(graph, heuristic)
+        radius = _ball_radius(graph) if ball == "auto" else int(ball)
+        table, order = _exact_table(graph, exact, table_max_states)
+        bound = _lower_bound(graph) if exact else None
 
-    from ..graphs.paths import beam_search, meet_in_the_middle
+        from ..graphs.paths import beam_search, meet_in_the_middle
 
-    gen_names = graph.generators.names
-    samples, solutions = [], []
-    beam_solved = 0
-    for i, s in enumerate(states):
-        try:
-            p = beam_search(graph, s, h, beam_width=beam_width, max_steps=max_steps, ball=radius, seed=rng)
-            moves, beam_optimal = list(p.moves), p.optimal
-            beam_solved += 1
-        except NoPathError:
-            if undo[i] is None:
-                raise InvalidInputError(
-                    f"beam search found no path from state {i} {s.tolist()}; try a wider beam (--beam-width) "
-                    "or a larger --ball"
-                ) from None
-            moves, beam_optimal = undo[i], False
-        _check(graph, s, moves)
-        opt_len, opt_method, opt_moves = None, None, None
+        gen_names = graph.generators.names
+        samples, solutions = [], []
+        beam_solved = 0
+        for i, s in enumerate(states):
+            try:
+                p = beam_search(graph, s, h, beam_width=beam_width, max_steps=max_steps, ball=radius, seed=rng)
+                moves, beam_optimal = list(p.moves), p.optimal
+                beam_solved += 1
+            except NoPathError:
+                if undo[i] is None:
+                    raise InvalidInputError(
+                        f"beam search found no path from state {i} {s.tolist()}; try a wider beam (--beam-width) "
+                        "or a larger --ball"
+                    ) from None
+                moves, beam_optimal = undo[i], False
+            _check(graph, s, moves)
+            opt_len, opt_method, opt_moves = None, None, None
+            if exact:
+                if table is not None:
+                    tp = table.path(s)
+                    opt_len, opt_method, opt_moves = tp.length, "table", list(tp.moves)
+                elif beam_optimal:
+                    opt_len, opt_method, opt_moves = len(moves), "bfs", moves
+                elif bound is not None and int(bound(s.reshape(1, -1))[0]) >= len(moves):
+                    opt_len, opt_method, opt_moves = len(moves), "lower_bound", moves
+                else:
+                    try:
+                        mp = meet_in_the_middle(graph, s, max_states=exact_max_states)
+                        opt_len, opt_method, opt_moves = mp.length, "mitm", list(mp.moves)
+                    except NoPathError:
+                        pass
+                if opt_moves is not None:
+                    _check(graph, s, opt_moves)
+                    if len(moves) < opt_len:  # a shorter valid path disproves optimality: a bug
+                        raise RuntimeError(f"internal error: path of length {len(moves)} beats the optimum {opt_len}")
+            samples.append([names[gen_names[m]] for m in moves])
+            solutions.append((opt_len, opt_method,
+                              None if opt_moves is None else [names[gen_names[m]] for m in opt_moves]))
+            if progress is not None:
+                progress(i + 1, len(states))
+
+        # --- tables ---------------------------------------------------------------------
+        test_cols = [column(c) for c in lay.test]
+        sub_cols = [column(c) for c in lay.submission]
+
+        def test_row(i, s):
+            return [{"id": i, "initial_state_id": i, "initial_state": s, "permutation": s, "n": graph.degree}[c]
+                    for c in lay.test]
+
+        def sub_row(i, s, path):
+            return [{"id": i, "initial_state_id": i, "permutation": s, "path": path, "solution": path}[c]
+                    for c in lay.submission]
+
+        write_table(folder / "test.csv", test_cols, (test_row(i, s) for i, s in enumerate(states)))
+        write_table(folder / "sample_submission.csv", sub_cols,
+                    (sub_row(i, s, p) for i, (s, p) in enumerate(zip(states, samples))))
+        info = puzzle_info(graph, group, gens, names, lay)
+        write_json(folder / "puzzle_info.json", info)
+        resources = [
+            Resource("test.csv", "The states to solve.", test_cols),
+            Resource("sample_submission.csv", "A valid submission found by beam search (its score is the total "
+                     "number of moves).", sub_cols),
+            Resource("puzzle_info.json", "Central state, the generators (moves) by name as one-line permutations, "
+                     "the action convention and the layout."),
+        ]
+        known = [x for x in solutions if x[0] is not None]
         if exact:
-            if table is not None:
-                tp = table.path(s)
-                opt_len, opt_method, opt_moves = tp.length, "table", list(tp.moves)
-            elif beam_optimal:
-                opt_len, opt_method, opt_moves = len(moves), "bfs", moves
-            elif bound is not None and int(bound(s.reshape(1, -1))[0]) >= len(moves):
-                opt_len, opt_method, opt_moves = len(moves), "lower_bound", moves
-            else:
-                try:
-                    mp = meet_in_the_middle(graph, s, max_states=exact_max_states)
-                    opt_len, opt_method, opt_moves = mp.length, "mitm", list(mp.moves)
-                except NoPathError:
-                    pass
-            if opt_moves is not None:
-                _check(graph, s, opt_moves)
-                if len(moves) < opt_len:  # a shorter valid path disproves optimality: a bug
-                    raise RuntimeError(f"internal error: path of length {len(moves)} beats the optimum {opt_len}")
-        samples.append([names[gen_names[m]] for m in moves])
-        solutions.append((opt_len, opt_method, None if opt_moves is None else [names[gen_names[m]] for m in opt_moves]))
-        if progress is not None:
-            progress(i + 1, len(states))
+            sol_cols = [column(lay.id), column("scramble_length"), column("sample_length"), column("optimal_length"),
+                        column("optimal_method"), column("optimal_path")]
+            write_table(folder / "solutions.csv", sol_cols, (
+                [i, scramble_length, len(samples[i]), ol, om, op] for i, (ol, om, op) in enumerate(solutions)))
+            resources.insert(2, Resource("solutions.csv", "Exact distances (optimal lengths) where computable, with "
+                                         "a shortest path.", sol_cols))
 
-    # --- tables ---------------------------------------------------------------------
-    test_cols = [column(c) for c in lay.test]
-    sub_cols = [column(c) for c in lay.submission]
-
-    def test_row(i, s):
-        return [{"id": i, "initial_state_id": i, "initial_state": s, "permutation": s, "n": graph.degree}[c]
-                for c in lay.test]
-
-    def sub_row(i, s, path):
-        return [{"id": i, "initial_state_id": i, "permutation": s, "path": path, "solution": path}[c]
-                for c in lay.submission]
-
-    write_table(folder / "test.csv", test_cols, (test_row(i, s) for i, s in enumerate(states)))
-    write_table(folder / "sample_submission.csv", sub_cols,
-                (sub_row(i, s, p) for i, (s, p) in enumerate(zip(states, samples))))
-    info = puzzle_info(graph, group, gens, names, lay)
-    write_json(folder / "puzzle_info.json", info)
-    resources = [
-        Resource("test.csv", "The states to solve.", test_cols),
-        Resource("sample_submission.csv", "A valid submission found by beam search (its score is the total "
-                 "number of moves).", sub_cols),
-        Resource("puzzle_info.json", "Central state, the generators (moves) by name as one-line permutations, "
-                 "the action convention and the layout."),
-    ]
-    known = [x for x in solutions if x[0] is not None]
-    if exact:
-        sol_cols = [column(lay.id), column("scramble_length"), column("sample_length"), column("optimal_length"),
-                    column("optimal_method"), column("optimal_path")]
-        write_table(folder / "solutions.csv", sol_cols, (
-            [i, scramble_length, len(samples[i]), ol, om, op] for i, (ol, om, op) in enumerate(solutions)))
-        resources.insert(2, Resource("solutions.csv", "Exact distances (optimal lengths) where computable, with "
-                                     "a shortest path.", sol_cols))
-
-    # --- card and metadata ----------------------------------------------------------
-    score = int(sum(len(p) for p in samples))
-    opt_score = int(sum(x[0] for x in known)) if known and len(known) == len(states) else None
-    how_states = (f"Each state is {scramble_length} random moves (never straight back) by the inverse generators "
-                  "from the central state, so its distance is at most that" if scramble_length is not None else
-                  "Each state is a uniformly random arrangement of the central state's symbols")
-    heur = type(h).__name__ if h is not None else "default"
-    how = (
-        f"{how_states}; states are distinct. The sample submission was found by beam search (width {beam_width}, "
-        f"heuristic {heur}, meeting a breadth-first ball of radius {radius} around the central state); "
-        f"{beam_solved} of {len(states)} rows were solved by it"
-        + (", the others undo their scramble" if beam_solved < len(states) else "")
-        + ". Every path was checked by replaying its moves."
-    )
-    if exact:
-        how += (" Exact distances: " + (f"a breadth-first distance table of all {order:,} states" if table is not None
-                else f"meet-in-the-middle (bidirectional BFS, at most {exact_max_states:,} states per row)"
-                + (", or a beam path as long as the breakpoint lower bound" if bound is not None else ""))
-                + f"; known for {len(known)} of {len(states)} rows.")
-    gens_desc = ", ".join(f"{names[n]}" for n in gen_names)
-    what = (
-        f"Path-finding benchmark on the {'Schreier' if graph.is_schreier else 'Cayley'} graph {graph.name} "
-        f"({len(gen_names)} moves: {gens_desc}). Each row of `test.csv` is a state; a solution is a sequence of "
-        "moves from it to the central state (`puzzle_info.json`). A move p sends a state s to s' with "
-        "s'[i] = s[p[i]]. The score of a submission is the total number of moves (lower is better); check one "
-        f"with `cayley dataset verify DIR --submission FILE`."
-    )
-    command, call = reproduce(
-        ["cayley", "dataset", "export", "paths"], "export_paths", [(None, group), ("--gens", gens)], [
-            ("--count", "count", count, None), ("--scramble-length", "scramble_length", scramble_length, None),
-            ("--seed", "seed", seed if isinstance(seed, (int, np.integer)) else None, None),
-            ("--start", "start", start, None), ("--layout", "layout", layout, "id-path"),
-            ("--rename", "rename", rename, None), ("--heuristic", "heuristic", heuristic, "auto"),
-            ("--beam-width", "beam_width", beam_width, 1024), ("--max-steps", "max_steps", max_steps, 1000),
-            ("--ball", "ball", ball, "auto"), ("--exact", "exact", exact, True),
-            ("--exact-max-states", "exact_max_states", exact_max_states, 1_000_000),
-            ("--table-max-states", "table_max_states", table_max_states, TABLE_MAX_STATES),
-            ("--title", "title", title, None), ("--id", "dataset_id", dataset_id, None),
-            ("--license", "license", license, "CC0-1.0"), ("--out", "out", str(out), None),
-        ])
-    python = "from cayley.datasets import export_paths\n" + call
-    facts = [("graph", graph.name), ("states", f"{len(states)}"), ("sample submission score", f"{score}"),
-             ("rows solved by beam search", f"{beam_solved}")]
-    if exact:
-        facts.append(("exact distances known", f"{len(known)} of {len(states)}"))
-        if opt_score is not None:
-            facts.append(("optimal score", f"{opt_score}"))
-    title = title or f"Cayley paths {graph.name}"
-    meta = finish_folder(
-        folder, title=title, dataset_id=dataset_id, license=license, resources=resources, what=what, how=how,
-        subtitle=f"Path-finding benchmark: {len(states)} states of {graph.name}, made with cayley",
-        command=command, python=python, facts=facts, keywords=["mathematics", "puzzles"],
-    )
-    return PathsExport(str(folder), len(states), score, beam_solved, len(known), opt_score,
-                       time.perf_counter() - t0, meta)
+        # --- card and metadata ----------------------------------------------------------
+        score = int(sum(len(p) for p in samples))
+        opt_score = int(sum(x[0] for x in known)) if known and len(known) == len(states) else None
+        how_states = (f"Each state is {scramble_length} random moves (never straight back) by the inverse generators "
+                      "from the central state, so its distance is at most that" if scramble_length is not None else
+                      "Each state is a uniformly random arrangement of the central state's symbols")
+        heur = type(h).__name__ if h is not None else "default"
+        how = (
+            f"{how_states}; states are distinct. The sample submission was found by beam search (width {beam_width}, "
+            f"heuristic {heur}, meeting a breadth-first ball of radius {radius} around the central state); "
+            f"{beam_solved} of {len(states)} rows were solved by it"
+            + (", the others undo their scramble" if beam_solved < len(states) else "")
+            + ". Every path was checked by replaying its moves."
+        )
+        if exact:
+            how += (" Exact distances: " + (f"a breadth-first distance table of all {order:,} states"
+                                            if table is not None else
+                                            f"meet-in-the-middle (bidirectional BFS, at most {exact_max_states:,} "
+                                            "states per row)"
+                    + (", or a beam path as long as the breakpoint lower bound" if bound is not None else ""))
+                    + f"; known for {len(known)} of {len(states)} rows.")
+        gens_desc = ", ".join(f"{names[n]}" for n in gen_names)
+        what = (
+            f"Path-finding benchmark on the {'Schreier' if graph.is_schreier else 'Cayley'} graph {graph.name} "
+            f"({len(gen_names)} moves: {gens_desc}). Each row of `test.csv` is a state; a solution is a sequence of "
+            "moves from it to the central state (`puzzle_info.json`). A move p sends a state s to s' with "
+            "s'[i] = s[p[i]]. The score of a submission is the total number of moves (lower is better); check one "
+            f"with `cayley dataset verify DIR --submission FILE`."
+        )
+        command, call = reproduce(
+            ["cayley", "dataset", "export", "paths"], "export_paths", [(None, group), ("--gens", gens)], [
+                ("--count", "count", count, None), ("--scramble-length", "scramble_length", scramble_length, None),
+                ("--seed", "seed", seed if isinstance(seed, (int, np.integer)) else None, None),
+                ("--start", "start", start, None), ("--layout", "layout", layout, "id-path"),
+                ("--rename", "rename", rename, None), ("--heuristic", "heuristic", heuristic, "auto"),
+                ("--beam-width", "beam_width", beam_width, 1024), ("--max-steps", "max_steps", max_steps, 1000),
+                ("--ball", "ball", ball, "auto"), ("--exact", "exact", exact, True),
+                ("--exact-max-states", "exact_max_states", exact_max_states, 1_000_000),
+                ("--table-max-states", "table_max_states", table_max_states, TABLE_MAX_STATES),
+                ("--title", "title", title, None), ("--id", "dataset_id", dataset_id, None),
+                ("--license", "license", license, "CC0-1.0"), ("--out", "out", str(out), None),
+            ])
+        python = "from cayley.datasets import export_paths\n" + call
+        facts = [("graph", graph.name), ("states", f"{len(states)}"), ("sample submission score", f"{score}"),
+                 ("rows solved by beam search", f"{beam_solved}")]
+        if exact:
+            facts.append(("exact distances known", f"{len(known)} of {len(states)}"))
+            if opt_score is not None:
+                facts.append(("optimal score", f"{opt_score}"))
+        title = title or f"Cayley paths {graph.name}"
+        meta = finish_folder(
+            folder, title=title, dataset_id=dataset_id, license=license, resources=resources, what=what, how=how,
+            subtitle=f"Path-finding benchmark: {len(states)} states of {graph.name}, made with cayley",
+            command=command, python=python, facts=facts, keywords=["mathematics", "puzzles"],
+        )
+        return PathsExport(str(folder.out), len(states), score, beam_solved, len(known), opt_score,
+                           time.perf_counter() - t0, meta)
 
 
 # -------------------------------------------------------------------------------------

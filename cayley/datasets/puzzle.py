@@ -17,7 +17,7 @@ from typing import Mapping, Union
 
 import numpy as np
 
-from ..errors import InvalidInputError
+from ..errors import CayleyError, InvalidInputError
 from ..graphs.graph import CayleyGraph
 from ..groups.generators import GeneratorSet
 
@@ -190,20 +190,44 @@ def graph_from_info(info: dict) -> tuple[CayleyGraph, Layout]:
     >>> g.generators.names, g.start.tolist(), layout.path
     (('a',), [0, 0, 1], 'path')
     """
+    where = "puzzle_info.json"
+    if not isinstance(info, dict):
+        raise InvalidInputError(f"{where}: expected a JSON object, got {type(info).__name__}")
+    gens = info.get("generators")
+    if not isinstance(gens, dict) or not gens or not all(isinstance(k, str) and k for k in gens):
+        raise InvalidInputError(f"{where}: generators must be a non-empty object {{name: permutation}}")
+    lists = [("central_state", info.get("central_state"))] + [(f"generator {k!r}", v) for k, v in gens.items()]
+    for what, value in lists:
+        if not isinstance(value, list) or not all(isinstance(x, int) and not isinstance(x, bool) for x in value):
+            raise InvalidInputError(f"{where}: {_clip(what)} must be a list of integers, got {_clip(value)}")
     try:
-        gens = info["generators"]
         central = np.asarray(info["central_state"], dtype=np.int64)
         names = list(gens)
         perms = np.asarray([gens[k] for k in names], dtype=np.int64)
         layout = get_layout(info.get("layout", "id-path"))
-    except (KeyError, TypeError, ValueError) as exc:
-        raise InvalidInputError(f"puzzle_info.json: missing or malformed field ({exc})") from None
-    graph = CayleyGraph(GeneratorSet.from_perms(perms, names=names), central)
+    except (KeyError, TypeError, ValueError, OverflowError) as exc:
+        raise InvalidInputError(f"{where}: missing or malformed field ({_clip(exc)})") from None
+    if central.ndim != 1 or perms.ndim != 2 or perms.shape[1] != central.size or central.size == 0:
+        raise InvalidInputError(f"{where}: central_state must be a list of integers and every generator a list "
+                                "of as many")
+    try:
+        graph = CayleyGraph(GeneratorSet.from_perms(perms, names=names), central)
+    except CayleyError:
+        raise
+    except (ValueError, TypeError, IndexError, OverflowError) as exc:
+        raise InvalidInputError(f"{where}: {_clip(exc)}") from None
     if not np.array_equal(graph.start, central):
         raise InvalidInputError(
-            f"puzzle_info.json: central_state {central.tolist()} must use the symbols 0..k-1 (each at least once)"
+            f"puzzle_info.json: central_state {_clip(central.tolist())} must use the symbols 0..k-1 "
+            "(each at least once)"
         )
     return graph, layout
+
+
+def _clip(obj, limit: int = 100) -> str:
+    lines = str(obj).strip().splitlines()
+    text = lines[0] if lines else ""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def inverse_graph(graph: CayleyGraph) -> CayleyGraph:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import heapq
 import os
 from dataclasses import dataclass
 from pathlib import Path as FsPath
@@ -11,7 +12,7 @@ from typing import Optional
 import numpy as np
 
 from ..errors import InvalidInputError
-from ._format import _read_json, parse_state_cell
+from ._format import _read_json, _repeated, inside, parse_state_cell, reading
 from .puzzle import graph_from_info
 
 __all__ = ["Rejection", "VerifyReport", "verify_submission"]
@@ -70,7 +71,10 @@ def verify_submission(folder: os.PathLike, submission: os.PathLike, *, max_error
     ``test.csv`` appears exactly once, every move is one of the names in
     ``puzzle_info.json``, and replaying each path from its initial state ends at the
     central state (and, in the ``id-permutation-solution`` layout, each row's permutation
-    is its test state). The paths are replayed together, one numpy step per move.
+    is its test state). The paths are replayed together, one numpy step per move, in
+    chunks of rows as the file is read: memory holds the test states, one row number per
+    test id and the first ``max_errors`` rejections, not the submission. Blank lines at the
+    end of the file are ignored; elsewhere they are rejected rows.
 
     Parameters
     ----------
@@ -88,7 +92,10 @@ def verify_submission(folder: os.PathLike, submission: os.PathLike, *, max_error
     Raises
     ------
     InvalidInputError
-        When the folder is not a path-finding dataset, or the submission cannot be read.
+        One line, when the folder is not a path-finding dataset (or a file of it lies outside
+        it, or is malformed), or the submission cannot be read (not UTF-8, malformed CSV, a
+        field over the csv module's limit of 131,072 characters). A submission that reads
+        but does not pass is not an error: it is a report with ``ok`` False.
 
     Examples
     --------
@@ -100,98 +107,152 @@ def verify_submission(folder: os.PathLike, submission: os.PathLike, *, max_error
     >>> r.ok, r.score == e.score
     (True, True)
     """
+    if not isinstance(max_errors, int) or max_errors < 1:
+        raise InvalidInputError(f"max_errors must be an integer >= 1, got {max_errors!r}")
     p = FsPath(folder)
-    if not (p / "puzzle_info.json").is_file() or not (p / "test.csv").is_file():
+    if not os.path.lexists(p / "puzzle_info.json") or not os.path.lexists(p / "test.csv"):
+        raise InvalidInputError(f"{str(p)!r} is not a path-finding dataset: it needs puzzle_info.json and test.csv")
+    info_file, test_file = inside(p, "puzzle_info.json", str(p)), inside(p, "test.csv", str(p))
+    if not info_file.is_file() or not test_file.is_file():
         raise InvalidInputError(f"{str(p)!r} is not a path-finding dataset: it needs puzzle_info.json and test.csv")
     sub = FsPath(submission)
     if not sub.is_file():
         raise InvalidInputError(f"submission {str(sub)!r} is not a file")
-    info = _read_json(p / "puzzle_info.json")
+    info = _read_json(info_file)
     graph, layout = graph_from_info(info)
     sep = info.get("path_separator", ".")
+    if not isinstance(sep, str) or not sep:
+        raise InvalidInputError(f"puzzle_info.json: path_separator must be a non-empty string, got {sep!r}")
     central = graph.start
     perms = graph.generators.perms
     move_index = {name: i for i, name in enumerate(graph.generators.names)}
-    tests = _read_tests(p / "test.csv", layout, graph.degree)
+    tests = _read_tests(test_file, layout, graph.degree)
 
-    errors: list[Rejection] = []
-    with open(sub, newline="", encoding="utf-8-sig") as f:
+    errors = _Rejections(max_errors)
+    first_row: dict[str, int] = {}  # at most one entry per test id
+    pending: list[tuple[int, str, np.ndarray]] = []  # (row, id, move indices), replayed in chunks
+    pending_moves = 0
+    score = valid = 0
+    nrows = 0
+    blank_from, blanks = 0, 0  # a run of blank lines, rejected unless it ends the file
+    with reading(sub, "submission"), open(sub, newline="", encoding="utf-8-sig") as f:
         reader = csv.reader(f)
         header = next(reader, None)
         if header is None:
             return _report(0, 0, len(tests), [Rejection(0, None, "the submission is empty (no header)")], max_errors)
+        if any("\x00" in h for h in header):
+            raise InvalidInputError(f"submission {sub} has NUL characters in its header (UTF-16 text without a "
+                                    "byte-order mark?); save it as UTF-8")
         header = [h.strip() for h in header]
         missing = [c for c in layout.submission if c not in header]
         extra = [c for c in header if c not in layout.submission]
-        if missing or extra:
-            what = f"missing column {missing[0]!r}" if missing else f"unexpected column {extra[0]!r}"
+        dup = _repeated(header)
+        if missing or extra or dup is not None:
+            what = (f"missing column {missing[0]!r}" if missing else f"unexpected column {extra[0]!r}" if extra
+                    else f"column {dup!r} appears twice")
             reason = f"{what}; expected the header {','.join(layout.submission)}"
             return _report(0, 0, len(tests), [Rejection(0, None, reason)], max_errors)
         col = {c: header.index(c) for c in layout.submission}
-        first_row: dict[str, int] = {}
-        rows_ok: list[tuple[int, str, np.ndarray]] = []  # (row, id, move indices)
-        nrows = 0
         for nrows, rec in enumerate(reader, start=1):
-            if not rec:
-                errors.append(Rejection(nrows, None, "empty line"))
+            if not rec or (len(rec) == 1 and not rec[0].strip()):
+                if not blanks:
+                    blank_from = nrows
+                blanks += 1
                 continue
+            for b in range(blank_from, blank_from + blanks):
+                errors.add(Rejection(b, None, "empty line"))
+            blanks = 0
             if len(rec) != len(header):
-                errors.append(Rejection(nrows, None, f"{len(rec)} fields, expected {len(header)}"))
+                errors.add(Rejection(nrows, None, f"{len(rec)} fields, expected {len(header)}"))
                 continue
             rid = rec[col[layout.id]].strip()
             if rid not in tests:
-                errors.append(Rejection(nrows, rid, f"id {rid!r} is not in test.csv"))
+                errors.add(Rejection(nrows, _clip(rid), f"id {_clip(rid)!r} is not in test.csv"))
                 continue
             if rid in first_row:
-                errors.append(Rejection(nrows, rid, f"id {rid} appears again (first at row {first_row[rid]})"))
+                errors.add(Rejection(nrows, rid, f"id {rid} appears again (first at row {first_row[rid]})"))
                 continue
             first_row[rid] = nrows
             if layout.path != layout.state and layout.state in col:
                 try:
                     given = np.array(parse_state_cell(rec[col[layout.state]]), dtype=np.int64)
-                except ValueError:
+                except (ValueError, OverflowError):
                     given = None
                 if given is None or not np.array_equal(given, tests[rid]):
-                    errors.append(Rejection(nrows, rid, f"{layout.state} {rec[col[layout.state]]!r} is not the "
-                                                        f"state of id {rid} in test.csv"))
+                    errors.add(Rejection(nrows, rid, f"{layout.state} {_clip(rec[col[layout.state]])!r} is not the "
+                                                     f"state of id {rid} in test.csv"))
                     continue
             text = rec[col[layout.path]].strip()
             if text.upper() == "UNSOLVED":
-                errors.append(Rejection(nrows, rid, "unsolved (UNSOLVED instead of a path)"))
+                errors.add(Rejection(nrows, rid, "unsolved (UNSOLVED instead of a path)"))
                 continue
             tokens = text.split(sep) if text else []
             bad = next(((k, t) for k, t in enumerate(tokens, start=1) if t not in move_index), None)
             if bad is not None:
                 k, t = bad
-                what = "an empty move name" if t == "" else f"{t!r} is not a move name"
-                errors.append(Rejection(nrows, rid, f"move {k}: {what}; moves are {', '.join(move_index)}"))
+                what = "an empty move name" if t == "" else f"{_clip(t)!r} is not a move name"
+                errors.add(Rejection(nrows, rid, f"move {k}: {what}; moves are {_clip(', '.join(move_index))}"))
                 continue
-            rows_ok.append((nrows, rid, np.array([move_index[t] for t in tokens], dtype=np.int64)))
+            pending.append((nrows, rid, np.array([move_index[t] for t in tokens], dtype=np.int64)))
+            pending_moves += len(tokens)
+            if len(pending) >= _CHUNK or pending_moves >= _CHUNK_MOVES:
+                s, v = _replay(pending, tests, perms, central, errors)
+                score, valid = score + s, valid + v
+                pending, pending_moves = [], 0
+    if pending:
+        s, v = _replay(pending, tests, perms, central, errors)
+        score, valid = score + s, valid + v
+    nrows -= blanks  # trailing blank lines are not rows
+    rejected = errors.sorted()
+    missing_ids = [rid for rid in tests if rid not in first_row]
+    room = max(0, max_errors - len(rejected))
+    rejected += [Rejection(None, rid, f"id {rid} of test.csv has no row in the submission")
+                 for rid in missing_ids[:room]]
+    count = errors.count + len(missing_ids)
+    return VerifyReport(count == 0, score, nrows, valid, len(tests), tuple(rejected), count)
 
-    # replay all paths together: step t moves every row with more than t moves
-    score = 0
-    if rows_ok:
-        states = np.stack([tests[rid] for _, rid, _ in rows_ok])
-        lengths = np.array([len(m) for _, _, m in rows_ok], dtype=np.int64)
-        offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-        flat = np.concatenate([m for _, _, m in rows_ok]) if lengths.sum() else np.zeros(0, dtype=np.int64)
-        for t in range(int(lengths.max(initial=0))):
-            idx = np.flatnonzero(lengths > t)
-            states[idx] = np.take_along_axis(states[idx], perms[flat[offsets[idx] + t]], axis=1)
-        wrong = ~np.all(states == central, axis=1)
-        for j in np.flatnonzero(wrong):
-            row, rid, _ = rows_ok[j]
-            errors.append(Rejection(row, rid, f"the path ends at {_short(states[j])}, not the central state "
-                                              f"{_short(central)}"))
-        score = int(lengths[~wrong].sum())
-        valid = int((~wrong).sum())
-    else:
-        valid = 0
-    errors.sort(key=lambda e: e.row)
-    for rid in tests:
-        if rid not in first_row:
-            errors.append(Rejection(None, rid, f"id {rid} of test.csv has no row in the submission"))
-    return _report(nrows, valid, len(tests), errors, max_errors, score)
+
+# valid rows replayed together at a time: memory stays bounded however long the submission
+_CHUNK = 1 << 14
+_CHUNK_MOVES = 1 << 22  # or as many moves (32 MiB of move indices)
+
+
+class _Rejections:
+    """Counts every rejection and keeps the ``keep`` with the smallest rows."""
+
+    def __init__(self, keep: int):
+        self.keep = keep
+        self.count = 0
+        self._heap: list = []  # (-row, -seq, rejection): a max-heap on the row
+
+    def add(self, r: Rejection) -> None:
+        self.count += 1
+        item = (-r.row, -self.count, r)
+        if len(self._heap) < self.keep:
+            heapq.heappush(self._heap, item)
+        elif item > self._heap[0]:
+            heapq.heapreplace(self._heap, item)
+
+    def sorted(self) -> list[Rejection]:
+        return [r for _, _, r in sorted(self._heap, reverse=True)]
+
+
+def _replay(rows, tests, perms, central, errors: _Rejections) -> tuple[int, int]:
+    """Replay the paths of ``rows`` together (step t moves every row with more than t
+    moves); reject those not ending at the central state. Returns (score, valid rows)."""
+    states = np.stack([tests[rid] for _, rid, _ in rows])
+    lengths = np.array([len(m) for _, _, m in rows], dtype=np.int64)
+    offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    flat = np.concatenate([m for _, _, m in rows]) if lengths.sum() else np.zeros(0, dtype=np.int64)
+    for t in range(int(lengths.max(initial=0))):
+        idx = np.flatnonzero(lengths > t)
+        states[idx] = np.take_along_axis(states[idx], perms[flat[offsets[idx] + t]], axis=1)
+    wrong = ~np.all(states == central, axis=1)
+    for j in np.flatnonzero(wrong):
+        row, rid, _ = rows[j]
+        errors.add(Rejection(row, rid, f"the path ends at {_short(states[j])}, not the central state "
+                                       f"{_short(central)}"))
+    return int(lengths[~wrong].sum()), int((~wrong).sum())
 
 
 def _report(rows, valid, expected, errors, max_errors, score=0) -> VerifyReport:
@@ -199,21 +260,33 @@ def _report(rows, valid, expected, errors, max_errors, score=0) -> VerifyReport:
 
 
 def _read_tests(path: FsPath, layout, degree: int) -> dict[str, np.ndarray]:
-    with open(path, newline="", encoding="utf-8") as f:
+    with reading(path), open(path, newline="", encoding="utf-8") as f:
         reader = csv.DictReader(f)
         if reader.fieldnames is None or layout.id not in reader.fieldnames or layout.state not in reader.fieldnames:
-            raise InvalidInputError(f"{path}: expected columns {','.join(layout.test)}, got {reader.fieldnames}")
+            raise InvalidInputError(f"{path}: expected columns {','.join(layout.test)}, got "
+                                    f"{_clip(str(reader.fieldnames))}")
         out = {}
-        for lineno, row in enumerate(reader, start=2):
+        for row in reader:
+            lineno = reader.line_num
+            rid, cell = row[layout.id], row[layout.state]
+            if rid is None or cell is None:
+                raise InvalidInputError(f"{path}: line {lineno}: too few fields")
             try:
-                s = np.array(parse_state_cell(row[layout.state]), dtype=np.int64)
-            except ValueError:
-                raise InvalidInputError(f"{path}: line {lineno}: state {row[layout.state]!r} is not a list of "
+                s = np.array(parse_state_cell(cell), dtype=np.int64)
+            except (ValueError, OverflowError):
+                raise InvalidInputError(f"{path}: line {lineno}: state {_clip(cell)!r} is not a list of "
                                         "integers") from None
             if len(s) != degree:
                 raise InvalidInputError(f"{path}: line {lineno}: state has {len(s)} symbols, the puzzle {degree}")
-            out[row[layout.id].strip()] = s
+            rid = rid.strip()
+            if rid in out:
+                raise InvalidInputError(f"{path}: line {lineno}: id {_clip(rid)!r} appears twice")
+            out[rid] = s
     return out
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _short(a: np.ndarray) -> str:

@@ -94,63 +94,63 @@ def export_walks(
     check_dataset_id(dataset_id)
     graph = CayleyGraph.from_spec(group, gens, start=start)
     names = parse_rename(rename, graph.generators)
-    folder = prepare_folder(out, overwrite)
+    with prepare_folder(out, overwrite) as folder:  # a failed export leaves out as it was
 
-    from ..graphs.heuristics import PatternDatabase
-    from ..graphs.paths import random_walks
+        from ..graphs.heuristics import PatternDatabase
+        from ..graphs.paths import random_walks
 
-    table = None
-    order = None
-    if exact and table_max_states:
-        try:
-            order = graph.order()
-        except Exception:  # sympy failure: no table
-            order = None
-        if order is not None and order <= table_max_states:
-            table = PatternDatabase.build(graph)
-    w = random_walks(graph, count=count, length=length, mode=mode, seed=seed, table=table)
-    dist = w.distances if w.distances is not None else [None] * len(w)
-    if table is not None and np.any(np.asarray(dist) > w.steps):  # a walk shorter than the distance: a bug
-        raise RuntimeError("internal error: a walk length is below the exact distance")
-    cols = [column("state"), column("walk"), column("walk_length"), column("distance")]
-    rows = write_table(folder / "walks.csv", cols, (
-        [s, int(k), int(st), None if d is None or d < 0 else int(d)]
-        for s, k, st, d in zip(w.states, w.walk, w.steps, dist)))
-    write_json(folder / "puzzle_info.json", puzzle_info(graph, group, gens, names, LAYOUTS["id-path"]))
-    known = 0 if w.distances is None else int(np.count_nonzero(np.asarray(w.distances) >= 0))
+        table = None
+        order = None
+        if exact and table_max_states:
+            try:
+                order = graph.order()
+            except Exception:  # sympy failure: no table
+                order = None
+            if order is not None and order <= table_max_states:
+                table = PatternDatabase.build(graph)
+        w = random_walks(graph, count=count, length=length, mode=mode, seed=seed, table=table)
+        dist = w.distances if w.distances is not None else [None] * len(w)
+        if table is not None and np.any(np.asarray(dist) > w.steps):  # a walk shorter than the distance: a bug
+            raise RuntimeError("internal error: a walk length is below the exact distance")
+        cols = [column("state"), column("walk"), column("walk_length"), column("distance")]
+        rows = write_table(folder / "walks.csv", cols, (
+            [s, int(k), int(st), None if d is None or d < 0 else int(d)]
+            for s, k, st, d in zip(w.states, w.walk, w.steps, dist)))
+        write_json(folder / "puzzle_info.json", puzzle_info(graph, group, gens, names, LAYOUTS["id-path"]))
+        known = 0 if w.distances is None else int(np.count_nonzero(np.asarray(w.distances) >= 0))
 
-    resources = [
-        Resource("walks.csv", "States from random walks with their walk lengths and exact distances.", cols),
-        Resource("puzzle_info.json", "Central state and the generators (moves) by name as one-line permutations."),
-    ]
-    what = (f"Random-walk training set on the {'Schreier' if graph.is_schreier else 'Cayley'} graph {graph.name}: "
-            f"{rows:,} states, each with the number of moves its walk took from the central state and, where "
-            "computed, its exact distance. Use it to train a distance estimate (heuristic) for path finding.")
-    mode_text = {"classic": "each move a uniformly random generator",
-                 "non_backtracking": "never stepping straight back",
-                 "bfs_unique": "a breadth-first search whose layers were cut to random samples"}[mode]
-    how = (f"{count} walks of {length} moves ({mode_text}) from the central state by the inverse generators "
-           "(cayley.graphs.paths.random_walks), so walk_length moves by the generators lead back: an upper bound on "
-           "the distance. " + (f"Exact distances from a breadth-first distance table of all {order:,} states."
-                               if table is not None else "Exact distances were not computed (graph too large)."))
-    command, call = reproduce(
-        ["cayley", "dataset", "export", "walks"], "export_walks", [(None, group), ("--gens", gens)], [
-            ("--count", "count", count, None), ("--length", "length", length, None),
-            ("--mode", "mode", mode, "classic"),
-            ("--seed", "seed", seed if isinstance(seed, (int, np.integer)) else None, None),
-            ("--start", "start", start, None), ("--rename", "rename", rename, None),
-            ("--exact", "exact", exact, True),
-            ("--table-max-states", "table_max_states", table_max_states, TABLE_MAX_STATES),
-            ("--title", "title", title, None), ("--id", "dataset_id", dataset_id, None),
-            ("--license", "license", license, "CC0-1.0"), ("--out", "out", str(out), None),
-        ])
-    python = "from cayley.datasets import export_walks\n" + call
-    facts = [("graph", graph.name), ("rows", f"{rows:,}"), ("exact distances", f"{known:,} of {rows:,}")]
-    meta = finish_folder(
-        folder, title=title or f"Cayley walks {graph.name}", dataset_id=dataset_id, license=license,
-        resources=resources, what=what, how=how,
-        subtitle=f"Random walks on {graph.name} with walk lengths and distances, made with cayley",
-        command=command, python=python, facts=facts,
-        keywords=["mathematics"],
-    )
-    return WalksExport(str(folder), rows, known, time.perf_counter() - t0, meta)
+        resources = [
+            Resource("walks.csv", "States from random walks with their walk lengths and exact distances.", cols),
+            Resource("puzzle_info.json", "Central state and the generators (moves) by name as one-line permutations."),
+        ]
+        what = (f"Random-walk training set on the {'Schreier' if graph.is_schreier else 'Cayley'} graph {graph.name}: "
+                f"{rows:,} states, each with the number of moves its walk took from the central state and, where "
+                "computed, its exact distance. Use it to train a distance estimate (heuristic) for path finding.")
+        mode_text = {"classic": "each move a uniformly random generator",
+                     "non_backtracking": "never stepping straight back",
+                     "bfs_unique": "a breadth-first search whose layers were cut to random samples"}[mode]
+        how = (f"{count} walks of {length} moves ({mode_text}) from the central state by the inverse generators "
+               "(cayley.graphs.paths.random_walks), so walk_length moves by the generators lead back: an upper bound "
+               "on the distance. " + (f"Exact distances from a breadth-first distance table of all {order:,} states."
+                                   if table is not None else "Exact distances were not computed (graph too large)."))
+        command, call = reproduce(
+            ["cayley", "dataset", "export", "walks"], "export_walks", [(None, group), ("--gens", gens)], [
+                ("--count", "count", count, None), ("--length", "length", length, None),
+                ("--mode", "mode", mode, "classic"),
+                ("--seed", "seed", seed if isinstance(seed, (int, np.integer)) else None, None),
+                ("--start", "start", start, None), ("--rename", "rename", rename, None),
+                ("--exact", "exact", exact, True),
+                ("--table-max-states", "table_max_states", table_max_states, TABLE_MAX_STATES),
+                ("--title", "title", title, None), ("--id", "dataset_id", dataset_id, None),
+                ("--license", "license", license, "CC0-1.0"), ("--out", "out", str(out), None),
+            ])
+        python = "from cayley.datasets import export_walks\n" + call
+        facts = [("graph", graph.name), ("rows", f"{rows:,}"), ("exact distances", f"{known:,} of {rows:,}")]
+        meta = finish_folder(
+            folder, title=title or f"Cayley walks {graph.name}", dataset_id=dataset_id, license=license,
+            resources=resources, what=what, how=how,
+            subtitle=f"Random walks on {graph.name} with walk lengths and distances, made with cayley",
+            command=command, python=python, facts=facts,
+            keywords=["mathematics"],
+        )
+        return WalksExport(str(folder.out), rows, known, time.perf_counter() - t0, meta)
