@@ -10,7 +10,50 @@ import numpy as np
 from ..errors import DegreeMismatchError, InvalidInputError
 from .perm import Permutation, _short, check_permutation, compose, identity, inverse
 
-__all__ = ["GeneratorSet"]
+__all__ = ["GeneratorSet", "MAX_GENERATORS", "MAX_GENERATOR_ENTRIES", "check_generator_count"]
+
+#: Most generators a family, a spec or a GAP file may define (checked before enumerating).
+MAX_GENERATORS = 10**6
+#: Most entries (generators x degree) a generator set read from user input may hold: 2**24
+#: int64 entries are 128 MiB as an array and several times that while being built.
+MAX_GENERATOR_ENTRIES = 2**24
+
+
+def _format_count(c) -> str:
+    """``1,234`` for counts a person can read, ``about 1.2e+40`` beyond, ``more than 1e308``."""
+    if isinstance(c, (int, np.integer)) and c < 10**15:
+        return f"{int(c):,}"
+    try:
+        return f"about {float(c):.3g}" if float(c) != float("inf") else "more than 1e308"
+    except OverflowError:
+        return "more than 1e308"
+
+
+def check_generator_count(count, degree: int, what: str, *, noun: str = "generators", error=None,
+                          max_generators: int | None = None, max_entries: int | None = None) -> None:
+    """Refuse ``count`` generators of ``degree`` points before they are built: more than
+    ``MAX_GENERATORS``, or more than ``MAX_GENERATOR_ENTRIES`` entries in all.
+
+    ``count`` may be a float for counts too large to compute exactly.
+
+    >>> check_generator_count(10, 5, "lrx")
+    >>> check_generator_count(14_684_570, 11, "family 'derangements' at n=12")
+    Traceback (most recent call last):
+    ...
+    cayley.errors.InvalidInputError: family 'derangements' at n=12 has 14,684,570 generators, more than the limit of 1,000,000 (MAX_GENERATORS)
+    """
+    error = error or InvalidInputError
+    max_generators = MAX_GENERATORS if max_generators is None else max_generators
+    max_entries = MAX_GENERATOR_ENTRIES if max_entries is None else max_entries
+    if count > max_generators:
+        raise error(
+            f"{what} has {_format_count(count)} {noun}, more than the limit of {max_generators:,} (MAX_GENERATORS)"
+        )
+    if count * degree > max_entries:
+        raise error(
+            f"{what} has {_format_count(count)} {noun} of degree {degree:,}: {_format_count(count * degree)} entries, "
+            f"more than the limit of {max_entries:,} (MAX_GENERATOR_ENTRIES)"
+        )
 
 
 def _freeze(a: np.ndarray) -> np.ndarray:
