@@ -151,3 +151,92 @@ def test_cli_bad_file_one_line_error(tmp_path):
     assert "move 'bad' (line 2)" in r.output
     r = CliRunner().invoke(main, ["growth", "--gens-file", str(tmp_path / "missing.gap")])
     assert r.exit_code == 2 and "cannot read GAP file" in r.output
+
+
+# ------------------------------------------------------------------------------------
+# hardening (issue 17): untrusted files are bounded before allocating
+# ------------------------------------------------------------------------------------
+def test_huge_point_is_refused_before_allocating():
+    from cayley.groups.perm import MAX_DEGREE
+
+    for text in (
+        "M_a := (1,300000000);",
+        "M_a := (1,2);\nip := [[1,300000000]];",
+        "# cayley generator set x (degree 300000000, 1 generators)\nM_a := (1,2);",
+        f"M_a := (1,{MAX_DEGREE + 1});",
+    ):
+        with pytest.raises(ParseError) as info:
+            read_gap(text)
+        assert str(MAX_DEGREE) in str(info.value)
+    with pytest.raises(ParseError):
+        read_gap("M_a := (1,2);", degree=300_000_000)
+    assert read_gap(f"M_a := (1,{MAX_DEGREE});").generators.degree == MAX_DEGREE
+
+
+def test_many_moves_of_a_large_degree_are_refused(monkeypatch):
+    import cayley.groups.gap_format as gap_mod
+
+    monkeypatch.setattr(gap_mod, "MAX_GENERATOR_ENTRIES", 10_000, raising=False)
+    text = "".join(f"M_m{i} := (1,1000);\n" for i in range(20))
+    with pytest.raises(ParseError, match="20 moves"):
+        read_gap(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "M_a := hello;\nM_b := (1,2);\nGen := [M_b];",  # an unused move is still checked
+        "M_a := hello;",
+        "M_a := hello;\nM_b := (1,2);",
+        "M_a := 3;\nM_b := (1,2);",
+        "M_a := (1,2)x;\nM_b := (1,2);\nGen := [M_b];",
+    ],
+)
+def test_a_move_that_is_not_cycles_is_an_error(text):
+    with pytest.raises(ParseError, match="move 'a'"):
+        read_gap(text)
+    with pytest.raises(ParseError, match="move 'a'"):
+        read_gap(text, degree=4)
+
+
+def test_identity_move_is_still_accepted():
+    d = read_gap("M_a := ();\nM_b := (1,2);")
+    assert d.generators.perms.tolist() == [[0, 1], [1, 0]]
+
+
+def test_statement_splitter_is_linear():
+    import time
+
+    t0 = time.perf_counter()
+    d = read_gap("M_a := (1,2);" + ";" * 1_000_000 + "\nM_b := (2,3);")
+    assert time.perf_counter() - t0 < 10  # quadratic splitting took ~50 s
+    assert d.generators.names == ("a", "b")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"M_a := (1,2);\xff\xfe\n",
+        "M_a := (1,2);".encode("utf-16"),
+        b"\x80\x81\x82",
+    ],
+)
+def test_undecodable_files_are_one_line_errors(tmp_path, data):
+    f = tmp_path / "bad.gap"
+    f.write_bytes(data)
+    with pytest.raises(ParseError) as info:
+        load_gap(f)
+    assert "UTF-8" in str(info.value) and "\n" not in str(info.value)
+
+
+def test_utf8_bom_is_accepted(tmp_path):
+    f = tmp_path / "bom.gap"
+    f.write_bytes("M_a := (1,2);".encode("utf-8-sig"))
+    assert load_gap(f).generators.names == ("a",)
+
+
+def test_cli_undecodable_gens_file(tmp_path):
+    f = tmp_path / "bad.gap"
+    f.write_bytes("M_a := (1,2);".encode("utf-16"))
+    r = CliRunner().invoke(main, ["growth", "S_3", "--gens-file", str(f)])
+    assert r.exit_code == 2 and r.output.startswith("error: ") and "Traceback" not in r.output

@@ -225,3 +225,50 @@ def test_other_bad_input():
     _raises(InvalidInputError, lambda: GeneratorSet.from_perms([]), "at least one")
     _raises(InvalidInputError, lambda: GeneratorSet.from_perms([[1, 0]], ["A", "B"]), "2 names for 1")
     _raises(InvalidInputError, lambda: GeneratorSet(np.array([1, 0]), ("a",)), "(k, n)")
+
+
+# ------------------------------------------------------------------------------------
+# the order of S_n and A_n is recognised without Schreier-Sims (issue 17)
+# ------------------------------------------------------------------------------------
+def test_order_of_large_symmetric_and_alternating_groups_is_fast():
+    import time
+
+    from cayley.groups.library import generators
+
+    t0 = time.perf_counter()
+    assert generators("lrx", 300).order() == factorial(300)
+    assert generators("three_cycles_01i", 200).order() == factorial(200) // 2
+    assert generators("pancake", 120).order() == factorial(120)
+    assert time.perf_counter() - t0 < 5  # sympy's Schreier-Sims took minutes for lrx at n = 300
+
+
+@st.composite
+def structured_sets(draw):
+    """Generator sets of degree 8..12 that are often S_n or A_n, and often imprimitive,
+    intransitive or small, where a wrong shortcut would show."""
+    n = draw(st.integers(8, 12))
+    kind = draw(st.sampled_from(["random", "even", "blocks", "intransitive", "cyclic"]))
+    if kind == "blocks":  # the halves {0..m-1}, {m..2m-1} form a block system
+        m = n // 2
+        n = 2 * m
+        perms = []
+        for _ in range(draw(st.integers(1, 3))):
+            p = draw(perm_of(m))
+            perms.append(p + [x + m for x in p])
+        perms.append([*range(m, n), *range(m)])
+    elif kind == "intransitive":  # point n-1 fixed
+        perms = [q + [n - 1] for q in draw(st.lists(perm_of(n - 1), min_size=1, max_size=3))]
+    elif kind == "cyclic":
+        perms = [[*range(1, n), 0]]
+    else:
+        perms = draw(st.lists(perm_of(n), min_size=1, max_size=3))
+        if kind == "even":
+            perms = [p if Permutation(p).parity == 0 else [p[1], p[0], *p[2:]] for p in perms]
+    names = [f"g{i}" for i in range(len(perms))]
+    return GeneratorSet.from_perms(perms, names)
+
+
+@settings(max_examples=60, deadline=None)
+@given(structured_sets())
+def test_order_shortcut_agrees_with_sympy(g):
+    assert g.order() == sympy_group(g.perms.tolist()).order()

@@ -607,3 +607,119 @@ def test_classical_small_groups_beyond_max_n():
     with pytest.raises(InvalidInputError, match="circulant needs distinct jumps"):
         cayley.generators("circulant", 10, jumps="1,9")
     assert list(bfs(CayleyGraph(cayley.generators("complete_cyclic", 7))).growth) == [1, 6]
+
+
+# ------------------------------------------------------------------------------------
+# hardening (issue 17): generator counts estimated in closed form before enumerating
+# ------------------------------------------------------------------------------------
+def _subfactorial(n):
+    return round(math.factorial(n) / math.e) if n else 1
+
+
+@pytest.mark.parametrize(
+    "name,n,count",
+    [
+        ("derangements", 14, _subfactorial(14)),
+        ("involutive_derangements", 24, math.prod(range(1, 24, 2))),
+        ("all_cycles", 16, sum(math.comb(16, k) * math.factorial(k - 1) for k in range(2, 17))),
+        ("k_cycles", 40, math.comb(40, 4) * 6),
+        ("block_interchange", 200, math.comb(202, 4)),
+    ],
+)
+def test_too_many_generators_are_refused_before_enumerating(name, n, count):
+    import time
+
+    t0 = time.perf_counter()
+    with pytest.raises(InvalidInputError) as info:
+        cayley.generators(name, n)
+    assert time.perf_counter() - t0 < 1
+    msg = str(info.value)
+    assert f"{count:,}" in msg and "\n" not in msg, msg
+
+
+def test_too_many_generators_through_parameters():
+    with pytest.raises(InvalidInputError, match="10,000,000"):
+        cayley.generators("rand_generators", 10, k=10**7)
+    ten_cycles = math.comb(20, 10) * math.factorial(9)
+    with pytest.raises(InvalidInputError, match=f"{ten_cycles:,}"):  # all 10-cycles of S_20
+        cayley.generators("conjugacy_classes", 20, classes="(10)")
+    with pytest.raises(InvalidInputError, match="generators"):
+        cayley.generators("increasing_k_cycles", 40, k=20)
+
+
+def test_huge_degrees_are_refused_before_building():
+    from cayley.groups.perm import MAX_DEGREE
+
+    with pytest.raises(InvalidInputError, match=str(MAX_DEGREE)):
+        cayley.generators("lrx", 10**9)
+    with pytest.raises(InvalidInputError, match=str(MAX_DEGREE)):
+        cayley.generators("burnt_pancake", MAX_DEGREE)  # 2n positions
+    # n generators of degree n: refused by their number of entries, before building
+    with pytest.raises(InvalidInputError, match="entries"):
+        cayley.generators("coxeter", MAX_DEGREE)
+    assert cayley.generators("lrx", MAX_DEGREE).degree == MAX_DEGREE
+
+
+def _count_cases():
+    out = []
+    for fam in cayley.families():
+        if fam.kind == "matrix":
+            continue
+        for n in fam.degrees(13)[:6]:
+            if fam.name in ("derangements", "all_cycles") and n > 8:
+                continue
+            out.append(pytest.param(fam.name, n, id=f"{fam.name}-{n}"))
+    return out
+
+
+@pytest.mark.parametrize("name,n", _count_cases())
+def test_generator_count_estimate_is_exact_or_a_bound(name, n):
+    """Every family states its number of generators in closed form (an upper bound at
+    least); a family without a formula has a small fixed number of generators."""
+    fam = get_family(name)
+    actual = len(fam(n))
+    est = fam.generator_count(n)
+    if est is None:
+        assert actual <= 8, f"{name} has {actual} generators at n={n} but no count formula"
+    else:
+        assert est >= actual, (name, n, est, actual)
+        if fam.func.__module__ == "cayley.groups.library":
+            assert est == actual, (name, n, est, actual)
+
+
+@pytest.mark.parametrize(
+    "name,params",
+    [
+        ("generalized_stars", {"k": 3}),
+        ("increasing_k_cycles", {"k": 4}),
+        ("k_cycles", {"k": 3}),
+        ("consecutive_k_cycles", {"k": 5}),
+        ("consecutive_k_reversals", {"k": 4}),
+        ("three_cycles_01i", {"add_inverses": False}),
+        ("circulant", {"jumps": "1,3,5"}),
+        ("circulant", {"jumps": "1,2,4"}),
+        ("conjugacy_classes", {"classes": "(2,2)(3):5"}),
+        ("conjugacy_classes", {"classes": "(3)(2)"}),
+        ("rand_generators", {"k": 7}),
+        ("restricted_rotator", {"lengths": "2,3,n"}),
+        ("transposition_tree", {"edges": "star"}),
+        ("k_ary_cube", {"k": 4}),
+        ("macro_star", {"l": 3}),
+    ],
+)
+def test_generator_count_with_parameters(name, params):
+    fam = get_family(name)
+    for n in (8, 9, 10, 12, 13):
+        try:
+            actual = len(fam(n, **params))
+        except InvalidInputError:
+            continue
+        assert fam.generator_count(n, **params) == actual, (name, params, n)
+
+
+def test_cube_atm_move_count_is_checked_before_enumerating():
+    fam = get_family("cube_atm")
+    for big_n in (2, 3, 4, 5):
+        assert fam.generator_count(6 * big_n**2) == len(fam(6 * big_n**2))
+    with pytest.raises(InvalidInputError, match="43,046,718 generators"):  # 3 (3^15 - 1) moves
+        cayley.generators("cube_atm", 6 * 15**2)

@@ -317,3 +317,57 @@ def test_format_generators_reads_back_for_every_family(notation):
     assert checked >= 90
     odd = GeneratorSet([[1, 0, 2], [1, 2, 0]], names=['a"b;c', "x\\y=z"])
     assert parse_generators(format_generators(odd, notation)).names == odd.names
+
+
+# ------------------------------------------------------------------------------------
+# hardening (issue 17): every bad spec is one CayleyError, checked before allocating
+# ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("spec", ["lrx:k=[a]", "lrx:k=[1,x]", "top_spin:k=[", "lrx:k=[]]"])
+def test_bad_family_parameter_values_are_parse_errors(spec):
+    with pytest.raises(CayleyError):
+        parse_generators(spec, 5)
+
+
+@pytest.mark.parametrize("spec", [";", " ; ;; ", ";;;"])
+def test_only_separators_is_a_parse_error(spec):
+    _raises(ParseError, lambda: parse_generators(spec), "no generator")
+    _raises(ParseError, lambda: parse_generators(spec, 5), "no generator")
+
+
+def test_huge_points_are_refused_before_allocating():
+    from cayley.groups.perm import MAX_DEGREE
+
+    for spec in ("(0 99999999999)", "(1,99999999999)", "[(1,99999999999)]", f"(0 {MAX_DEGREE})"):
+        _raises(ParseError, lambda spec=spec: parse_generators(spec), "degree", str(MAX_DEGREE))
+    _raises(CayleyError, lambda: parse_permutation("(0 99999999999)"), str(MAX_DEGREE))
+    # the largest degree is still accepted
+    assert parse_generators(f"(0 {MAX_DEGREE - 1})").degree == MAX_DEGREE
+
+
+@pytest.mark.parametrize("spec", ["LRX:n=999999999", "lrx:n=-3", "coxeter:n=70000"])
+def test_huge_family_degrees_are_refused(spec):
+    with pytest.raises(CayleyError) as info:
+        parse_generators(spec)
+    assert "\n" not in str(info.value)
+
+
+def test_huge_group_degree_is_refused():
+    from cayley.groups.perm import MAX_DEGREE
+
+    _raises(ParseError, lambda: parse_group("S_999999999"), "999999999", str(MAX_DEGREE))
+    assert parse_group(f"S_{MAX_DEGREE}").degree == MAX_DEGREE
+
+
+def test_many_large_generators_are_refused_before_allocating(monkeypatch):
+    """k generators of degree n hold k * n entries: bounded before any is built."""
+    import cayley.groups.parse as parse_mod
+
+    monkeypatch.setattr(parse_mod, "MAX_GENERATOR_ENTRIES", 10_000, raising=False)
+    spec = ";".join(["(0 999)"] * 20)  # 20 generators of degree 1000: 20,000 entries
+    _raises(ParseError, lambda: parse_generators(spec), "20 generators", "degree 1,000")
+    assert len(parse_generators(";".join(["(0 999)"] * 10))) == 10
+
+
+def test_degree_zero_generators_are_refused():
+    _raises(ParseError, lambda: parse_generators("[]"), "degree 0")
+    _raises(ParseError, lambda: parse_generators("[];[]"), "degree 0")

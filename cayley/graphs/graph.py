@@ -181,8 +181,9 @@ def _order(graph: CayleyGraph) -> int:
             if gcd(det_mod(start, gens.modulus), gens.modulus) == 1:
                 return gens.order()
         return orbit_size(gens, graph.start)
-    group = graph.generators.to_sympy()
-    order = int(group.order())
+    # S_n and A_n are recognised without Schreier-Sims (GeneratorSet.order): sympy took
+    # minutes for lrx at n = 300
+    order = graph.generators.order()
     if not graph.is_schreier:
         return order
     n = graph.degree
@@ -204,7 +205,7 @@ def _order(graph: CayleyGraph) -> int:
         return all(start[a[i]] == start[i] for i in range(n))
 
     try:
-        stab = group.subgroup_search(fixes)
+        stab = graph.generators.to_sympy().subgroup_search(fixes)
         return order // int(stab.order())
     except Exception:  # sympy's search fails on some small groups: count the orbit directly
         if multinomial > 5_000_000:

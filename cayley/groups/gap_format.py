@@ -34,9 +34,17 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import DegreeMismatchError, ParseError
-from .generators import GeneratorSet
-from .parse import _parse_cycles
-from .perm import Permutation
+from .generators import (
+    MAX_GENERATOR_ENTRIES,
+    MAX_GENERATORS,
+    GeneratorSet,
+    check_generator_count,
+)
+from .parse import _CYCLE_FORMS, _bounded_int, _clip, _parse_cycles
+from .perm import Permutation, check_degree
+
+#: Largest GAP file :func:`load_gap` reads (puzzle definitions are kilobytes).
+MAX_GAP_FILE_BYTES = 64 * 2**20
 
 __all__ = ["GapDefinition", "read_gap", "load_gap", "write_gap", "save_gap"]
 
@@ -53,18 +61,21 @@ _STATEMENT = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*:=\s*(.*)$", re.S)
 
 
 def _statements(text: str):
-    """(line number, statement) pairs: comments removed, split at ``;``."""
-    lines = [line.split("#", 1)[0] for line in text.splitlines()]
+    """(line number, statement) pairs: comments removed, split at ``;``.
+
+    Linear in the text: each line is split once (splitting off one statement at a time
+    copied the rest of the line each time, quadratic for a line of many ``;``).
+    """
     buf, start = [], None
-    for lineno, line in enumerate(lines, start=1):
-        rest = line
-        while ";" in rest:
-            head, rest = rest.split(";", 1)
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        pieces = line.split("#", 1)[0].split(";")
+        for head in pieces[:-1]:
             buf.append(head)
             stmt = " ".join(buf).strip()
             if stmt:
                 yield (start or lineno), stmt
             buf, start = [], None
+        rest = pieces[-1]
         if rest.strip():
             buf.append(rest)
             start = start or lineno
@@ -98,6 +109,22 @@ def _identical_pieces(value: str, lineno: int, degree: int) -> np.ndarray:
 
 
 _HEADER_DEGREE = re.compile(r"^#\s*cayley generator set .*\(degree (\d+),", re.MULTILINE)
+# a move: GAP cycles of positive integers, or the identity ()
+_MOVE_BODY = re.compile(r"\s*(?:\(\s*\)|(?:\(\s*\d+(?:\s*,\s*\d+)*\s*\)\s*)+)\s*")
+_MISSPELT = re.compile(r"\s*(M_[A-Za-z0-9_]*|Gen|ip)\s*(?:=|:[^=])")
+
+
+def _check_move(name: str, lineno: int, value: str) -> None:
+    """Every ``M_name := ...`` must be GAP cycles, whether or not ``Gen`` uses it."""
+    if _MOVE_BODY.fullmatch(value):
+        return
+    detail = f"malformed cycle notation {_clip(value)}: {_CYCLE_FORMS}"
+    if len(value) <= 1000 and "(" in value:
+        try:  # its message says what is wrong (a point that is not an integer, ...)
+            _parse_cycles(value, None, gap=True)
+        except (ParseError, DegreeMismatchError) as exc:
+            detail = str(exc)
+    raise ParseError(f"move {name!r} (line {lineno}): {detail}")
 
 
 def read_gap(text: str, *, degree: int | None = None) -> GapDefinition:
@@ -121,6 +148,8 @@ def read_gap(text: str, *, degree: int | None = None) -> GapDefinition:
     for lineno, stmt in _statements(text):
         m = _STATEMENT.match(stmt)
         if not m:
+            if _MISSPELT.match(stmt):  # M_F = (1,2): a move that would silently go missing
+                raise ParseError(f"line {lineno}: malformed statement {_clip(stmt)}: expected name := value")
             continue  # a bare expression such as Size(Group(Gen)): nothing to define
         key, value = m.group(1), m.group(2).strip()
         if key.startswith("M_"):
@@ -129,6 +158,7 @@ def read_gap(text: str, *, degree: int | None = None) -> GapDefinition:
                 raise ParseError(f"line {lineno}: move {key!r} has no name after M_")
             if name in moves:
                 raise ParseError(f"line {lineno}: move {name!r} defined twice (first at line {moves[name][0]})")
+            _check_move(name, lineno, value)
             moves[name] = (lineno, value)
         elif key == "Gen":
             body = value.replace(" ", "")
@@ -156,17 +186,23 @@ def read_gap(text: str, *, degree: int | None = None) -> GapDefinition:
     else:
         names = list(moves)
     if degree is None:
-        points = [int(x) for nm in names for x in re.findall(r"\d+", moves[nm][1])]
+        points = [_bounded_int(x) for nm in names for x in re.findall(r"\d+", moves[nm][1])]
         degree = max(points, default=0)
         # files written by write_gap record the degree in their header comment: points no
         # move touches (a fixed corner) are part of the state too
         header = _HEADER_DEGREE.search(text)
         if header is not None:
-            degree = max(degree, int(header.group(1)))
+            degree = max(degree, _bounded_int(header.group(1)))
         if ip is not None:
-            degree = max([degree] + [int(x) for x in re.findall(r"\d+", ip[1])])
-    if degree < 1:
-        raise ParseError("GAP text: every move is the identity and no degree was given")
+            degree = max([degree] + [_bounded_int(x) for x in re.findall(r"\d+", ip[1])])
+        if degree < 1:
+            raise ParseError("GAP text: every move is the identity and no degree was given")
+    # bounded before anything of this size is allocated
+    check_degree(degree, "GAP text", error=ParseError)
+    check_generator_count(
+        len(names), degree, "GAP text", noun="moves", error=ParseError,
+        max_generators=MAX_GENERATORS, max_entries=MAX_GENERATOR_ENTRIES,
+    )
     perms = []
     for nm in names:
         lineno, value = moves[nm]
@@ -190,9 +226,19 @@ def load_gap(path: str | Path, *, degree: int | None = None) -> GapDefinition:
     ('L', 'R', 'X')
     """
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        with open(path, "rb") as f:
+            data = f.read(MAX_GAP_FILE_BYTES + 1)
     except OSError as exc:
         raise ParseError(f"cannot read GAP file {str(path)!r}: {exc.strerror}") from None
+    if len(data) > MAX_GAP_FILE_BYTES:
+        raise ParseError(f"GAP file {str(path)!r} is larger than {MAX_GAP_FILE_BYTES:,} bytes (MAX_GAP_FILE_BYTES)")
+    try:
+        text = data.decode("utf-8-sig")  # a byte order mark is allowed
+    except UnicodeDecodeError as exc:
+        raise ParseError(
+            f"GAP file {str(path)!r} is not UTF-8 text (byte {exc.start}: {data[exc.start:exc.start + 1]!r}); "
+            "save it as UTF-8"
+        ) from None
     return read_gap(text, degree=degree)
 
 

@@ -10,7 +10,125 @@ import numpy as np
 from ..errors import DegreeMismatchError, InvalidInputError
 from .perm import Permutation, _short, check_permutation, compose, identity, inverse
 
-__all__ = ["GeneratorSet"]
+__all__ = ["GeneratorSet", "MAX_GENERATORS", "MAX_GENERATOR_ENTRIES", "check_generator_count", "giant_order"]
+
+#: Most generators a family, a spec or a GAP file may define (checked before enumerating).
+MAX_GENERATORS = 10**6
+#: Most entries (generators x degree) a generator set read from user input may hold: 2**24
+#: int64 entries are 128 MiB as an array and several times that while being built.
+MAX_GENERATOR_ENTRIES = 2**24
+
+
+def _format_count(c) -> str:
+    """``1,234`` for counts a person can read, ``about 1.2e+40`` beyond, ``more than 1e308``."""
+    if isinstance(c, (int, np.integer)) and c < 10**15:
+        return f"{int(c):,}"
+    try:
+        return f"about {float(c):.3g}" if float(c) != float("inf") else "more than 1e308"
+    except OverflowError:
+        return "more than 1e308"
+
+
+def check_generator_count(count, degree: int, what: str, *, noun: str = "generators", error=None,
+                          max_generators: int | None = None, max_entries: int | None = None) -> None:
+    """Refuse ``count`` generators of ``degree`` points before they are built: more than
+    ``MAX_GENERATORS``, or more than ``MAX_GENERATOR_ENTRIES`` entries in all.
+
+    ``count`` may be a float for counts too large to compute exactly.
+
+    >>> check_generator_count(10, 5, "lrx")
+    >>> check_generator_count(14_684_570, 11, "family 'derangements' at n=12")
+    Traceback (most recent call last):
+    ...
+    cayley.errors.InvalidInputError: family 'derangements' at n=12 has 14,684,570 generators, more than the limit of 1,000,000 (MAX_GENERATORS)
+    """
+    error = error or InvalidInputError
+    max_generators = MAX_GENERATORS if max_generators is None else max_generators
+    max_entries = MAX_GENERATOR_ENTRIES if max_entries is None else max_entries
+    if count > max_generators:
+        raise error(
+            f"{what} has {_format_count(count)} {noun}, more than the limit of {max_generators:,} (MAX_GENERATORS)"
+        )
+    if count * degree > max_entries:
+        raise error(
+            f"{what} has {_format_count(count)} {noun} of degree {degree:,}: {_format_count(count * degree)} entries, "
+            f"more than the limit of {max_entries:,} (MAX_GENERATOR_ENTRIES)"
+        )
+
+
+def _is_prime(p: int) -> bool:
+    return p >= 2 and all(p % d for d in range(2, int(p**0.5) + 1))
+
+
+def _cycle_labels(p: np.ndarray) -> np.ndarray:
+    """The least point of the cycle through each point, by pointer doubling (O(n log n) in
+    numpy): after t rounds ``low[x]`` is the least of the first 2^t points of x's cycle."""
+    n = len(p)
+    low, step = np.arange(n), np.asarray(p)
+    for _ in range(max(1, int(n - 1).bit_length())):
+        low = np.minimum(low, low[step])
+        step = step[step]
+    return low
+
+
+def giant_order(perms, *, tries: int = 300, seed: int = 0) -> int | None:
+    """``n!`` or ``n!/2`` when ``perms`` (shape (k, n)) provably generate S_n or A_n, else None.
+
+    The test is one-sided, so a number returned is proven: the group is transitive, and a
+    product of the generators has a cycle of prime length p with n/2 < p < n - 2; a power of
+    that element is a p-cycle, and a transitive group holding such a p-cycle is primitive and
+    contains A_n (Jordan's theorem; the giant test of Seress, *Permutation Group
+    Algorithms*, 10.2). Odd generators make it S_n. Random elements come from the product
+    replacement algorithm (seeded: the answer is deterministic); for S_n or A_n about one in
+    ln(n) of them is a witness. None (n < 8, intransitive, or no witness in ``tries``
+    elements) means: ask Schreier–Sims.
+
+    >>> from math import factorial
+    >>> lrx = [[*range(1, 10), 0], [9, *range(9)], [1, 0, *range(2, 10)]]
+    >>> giant_order(lrx) == factorial(10)
+    True
+    >>> giant_order([[*range(1, 10), 0]]) is None  # a cyclic group
+    True
+    """
+    from math import factorial
+
+    perms = np.asarray(perms, dtype=np.int64)
+    k, n = perms.shape
+    if n < 8 or not any(_is_prime(q) for q in range(n // 2 + 1, n - 2)):
+        return None
+    # transitivity: the orbit of point 0
+    seen = np.zeros(n, dtype=bool)
+    seen[0] = True
+    frontier = np.array([0])
+    while frontier.size:
+        nxt = np.unique(perms[:, frontier].ravel())
+        frontier = nxt[~seen[nxt]]
+        seen[frontier] = True
+    if not seen.all():
+        return None
+
+    def witness(g: np.ndarray) -> bool:
+        labels = _cycle_labels(g)
+        lengths = np.unique(np.bincount(labels, minlength=n)[labels])
+        return any(n / 2 < q < n - 2 and _is_prime(int(q)) for q in lengths)
+
+    found = any(witness(g) for g in perms)
+    if not found:
+        rng = np.random.default_rng(seed)
+        slots = [perms[i % k].copy() for i in range(max(10, k))]
+        acc = np.arange(n)
+        for step in range(tries + 50):  # 50 steps of burn-in
+            i, j = rng.choice(len(slots), size=2, replace=False)
+            slots[i] = slots[i][slots[j]] if rng.random() < 0.5 else slots[i][np.argsort(slots[j])]
+            acc = acc[slots[i]]
+            if step >= 50 and witness(acc):
+                found = True
+                break
+    if not found:
+        return None
+    # a permutation with c cycles (fixed points included) has parity n - c
+    odd = any((n - len(np.unique(_cycle_labels(g)))) % 2 for g in perms)
+    return factorial(n) if odd else factorial(n) // 2
 
 
 def _freeze(a: np.ndarray) -> np.ndarray:
@@ -163,11 +281,19 @@ class GeneratorSet:
         return PermutationGroup([p.to_sympy() for p in self])
 
     def order(self) -> int:
-        """Order of the generated group, by Schreier–Sims (sympy).
+        """Order of the generated group: n! or n!/2 when the generators are recognised as
+        generating S_n or A_n (see :func:`giant_order`, milliseconds even for n in the
+        thousands), else by Schreier–Sims (sympy).
 
         >>> GeneratorSet.from_perms([[1, 2, 3, 0], [1, 0, 2, 3]]).order()
         24
+        >>> from math import factorial
+        >>> GeneratorSet.from_perms([[*range(1, 300), 0], [1, 0, *range(2, 300)]]).order() == factorial(300)
+        True
         """
+        giant = giant_order(self.perms)
+        if giant is not None:
+            return giant
         return int(self.to_sympy().order())
 
     def apply_word(self, word: Sequence[str | int], state=None) -> np.ndarray:

@@ -20,8 +20,10 @@ CayleyPy: element ``t`` is positions ``t`` and ``n + t``, its two sides.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import inspect
+import math
 import re
 from dataclasses import dataclass
 from itertools import combinations, permutations
@@ -30,9 +32,18 @@ from typing import Callable, Sequence
 import numpy as np
 
 from ..errors import InvalidInputError, UnknownFamilyError
-from .generators import GeneratorSet
+from .generators import (
+    MAX_GENERATOR_ENTRIES,
+    MAX_GENERATORS,
+    GeneratorSet,
+    check_generator_count,
+)
+from .perm import MAX_DEGREE, check_degree
 
-__all__ = ["Family", "Param", "register", "get_family", "families", "generators"]
+__all__ = [
+    "Family", "Param", "register", "get_family", "families", "generators", "MAX_GENERATORS",
+    "MAX_GENERATOR_ENTRIES", "MAX_DEGREE",
+]
 
 
 @dataclass(frozen=True)
@@ -58,9 +69,26 @@ class Family:
     kind: str = "permutation"
     degree_test: Callable[[int], bool] | None = None
     rule: str | None = None
+    count: Callable[..., int | float] | None = None
 
     def __call__(self, n: int, **params) -> GeneratorSet:
         return build(self, n, **params)
+
+    def generator_count(self, n: int, **params) -> int | float | None:
+        """The number of generators at degree ``n`` in closed form, without building them
+        (None for a family without a formula: a few generators). A float stands for a
+        count too large to compute exactly.
+
+        >>> get_family("derangements").generator_count(14)
+        32071101049
+        >>> get_family("k_cycles").generator_count(6, k=3)
+        40
+        """
+        if self.count is None:
+            return None
+        full = {p.name: p.default for p in self.params[1:]}
+        full.update(params)
+        return self.count(int(n), **full)
 
     def accepts(self, n: int) -> bool:
         """Whether the family is defined at degree ``n`` with its default parameters.
@@ -127,6 +155,7 @@ def register(
     kind: str = "permutation",
     degree_test: Callable[[int], bool] | None = None,
     rule: str | None = None,
+    count: Callable[..., int | float] | None = None,
 ):
     """Decorator registering ``func(n, **params) -> list of perms, names`` as a family.
 
@@ -139,6 +168,9 @@ def register(
     ``kind`` is ``"permutation"`` for the families of S_n and ``"puzzle"`` for puzzles
     (:mod:`cayley.groups.puzzles`), whose degree is their number of stickers; a puzzle
     gives ``degree_test`` (which degrees ``n`` it accepts) and ``rule`` (the same in words).
+    ``count(n, **params)`` is the number of generators in closed form (every parameter
+    passed, defaults filled in): :func:`build` checks it against ``MAX_GENERATORS`` before
+    enumerating; a family whose number of generators grows with ``n`` must give it.
     """
 
     def deco(func):
@@ -153,7 +185,7 @@ def register(
         description = (inspect.getdoc(func) or "").strip().splitlines()[0] if func.__doc__ else ""
         fam = Family(
             name, func, params, description, reference, min_degree, tuple(aliases), signed, degree_step,
-            kind, degree_test, rule,
+            kind, degree_test, rule, count,
         )
         for key in (name, *aliases):
             if key in _REGISTRY or key in _ALIASES:
@@ -208,6 +240,11 @@ def _load_puzzles() -> None:
     # puzzles register themselves in cayley.groups.puzzles, which imports this module
     from . import puzzles  # noqa: F401
 
+    for name, count in _PUZZLE_COUNTS.items():
+        fam = _REGISTRY.get(name)
+        if fam is not None and fam.count is None:
+            _REGISTRY[name] = dataclasses.replace(fam, count=count)
+
 
 def build(fam: Family, n: int, **params) -> GeneratorSet:
     """Validate ``n`` and the parameters, call the family function, and check its output.
@@ -230,6 +267,7 @@ def build(fam: Family, n: int, **params) -> GeneratorSet:
         raise InvalidInputError(f"family {fam.name!r} needs degree {fam.degree_rule()}, got {n!r}")
     if not non_default and not fam.accepts(int(n)):
         raise InvalidInputError(f"family {fam.name!r} needs degree {fam.degree_rule()}, got {n!r}")
+    _check_size(fam, int(n), params)
     try:
         built = fam.func(int(n), **params)
     except (ValueError, IndexError, TypeError) as exc:
@@ -254,6 +292,24 @@ def build(fam: Family, n: int, **params) -> GeneratorSet:
     full = dict(defaults)
     full.update(params)
     return GeneratorSet.from_perms(perms, gen_names, family=fam.name, params={"n": int(n), **full})
+
+
+def _check_size(fam: Family, n: int, params: dict) -> None:
+    """Refuse, before enumerating, a degree beyond ``MAX_DEGREE`` or more generators (or
+    entries) than ``MAX_GENERATORS`` (``MAX_GENERATOR_ENTRIES``), by the family's formula."""
+    where = f"family {fam.name!r} at n={n}" + (f" with {params}" if params else "")
+    if fam.kind == "matrix":  # n x n matrices: states of n * n entries
+        check_degree(n * n, f"{where} (states of {n}x{n} matrices)")
+        return
+    degree = check_degree(fam.state_degree(n), where)
+    try:
+        count = fam.generator_count(n, **params)
+    except InvalidInputError:
+        raise
+    except (ValueError, TypeError, ArithmeticError, IndexError):
+        count = None  # parameters the family function itself refuses, with its own message
+    if count is not None:
+        check_generator_count(count, degree, where)
 
 
 def _same_value(a, b) -> bool:
@@ -2059,3 +2115,130 @@ def _shuffle_exchange(n: int):
 def _complete_cyclic(n: int):
     """All n - 1 non-trivial translations of Z_n, named ``+1 .. +(n-1)``: the complete graph K_n (diameter 1)."""
     return [_map_perm(n, lambda i, j=j: (i + j) % n) for j in range(1, n)], [f"+{j}" for j in range(1, n)]
+
+
+# ----------------------------------------------------------------------------------
+# generator counts in closed form: checked by build() before a family enumerates
+# (tests/test_library.py checks each formula against the generators it counts)
+# ----------------------------------------------------------------------------------
+def _huge(log_value: float) -> float:
+    """``exp(log_value)`` as a float, ``inf`` beyond floats: a count too large to state exactly."""
+    return math.exp(log_value) if log_value < 700 else math.inf
+
+
+def _subfactorial(n: int) -> int | float:
+    """Derangements of n points, !n (OEIS A000166): exact up to n = 200, else n!/e."""
+    if n > 200:
+        return _huge(math.lgamma(n + 1) - 1)
+    d0, d1 = 1, 0
+    for k in range(2, n + 1):
+        d0, d1 = d1, (k - 1) * (d0 + d1)
+    return d0 if n == 0 else d1
+
+
+def _all_cycles_count(n: int) -> int | float:
+    """Cycles of length 2..n in S_n: sum over k of C(n, k) (k-1)! (OEIS A006231)."""
+    if n > 200:
+        return _huge(math.lgamma(n) + 1)  # about (n-1)! e: the long cycles dominate
+    return sum(math.comb(n, k) * math.factorial(k - 1) for k in range(2, n + 1))
+
+
+def _odd_double_factorial(n: int) -> int | float:
+    """(n-1)!! = 1 * 3 * ... * (n-1): the perfect matchings of n (even) points."""
+    if n % 2:
+        return 0
+    if n > 400:
+        m = n // 2
+        return _huge(math.lgamma(n + 1) - m * math.log(2) - math.lgamma(m + 1))
+    return math.prod(range(1, n, 2))
+
+
+def _conjugacy_classes_count(n: int, classes="(2)", seed=0) -> int:
+    total = 0
+    for lengths, count in _parse_classes(classes):
+        if not lengths or any(x < 1 for x in lengths) or sum(lengths) > n:
+            raise ValueError  # the family function says what is wrong
+        full = list(lengths) + [1] * (n - sum(lengths))
+        total += count if count is not None else _class_size(n, full)
+    return total
+
+
+def _circulant_count(n: int, jumps="1,2") -> int:
+    js = _ints(jumps, "jumps") if not isinstance(jumps, str) else [
+        int(x) for x in re.split(r"[,\s]+", jumps.strip("[]() ")) if x
+    ]
+    return sum(1 if (2 * j) % n == 0 else 2 for j in js)
+
+
+def _k(k, low: int, high: int) -> int:
+    """A size parameter the count formula can use (else ValueError: the family function
+    refuses it with its own message)."""
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not low <= k <= high:
+        raise ValueError(k)
+    return int(k)
+
+
+_COUNTS: dict[str, Callable[..., int | float]] = {
+    "coxeter": lambda n: n - 1,
+    "cyclic_coxeter": lambda n: n,
+    "pancake": lambda n: n - 1,
+    "burnt_pancake": lambda n: n,
+    "all_transpositions": lambda n: math.comb(n, 2),
+    "stars": lambda n: n - 1,
+    "full_reversals": lambda n: math.comb(n, 2),
+    "signed_reversals": lambda n: n * (n + 1) // 2,
+    "transposons": lambda n: math.comb(n + 1, 3),
+    "block_interchange": lambda n: math.comb(n + 2, 4),
+    "derangements": _subfactorial,
+    "all_cycles": _all_cycles_count,
+    "three_cycles": lambda n: n * (n - 1) * (n - 2) // 3,
+    "rapaport_m1": lambda n: n - 1,
+    "coxeter_b": lambda n: n,
+    "coxeter_d": lambda n: n,
+    "three_cycles_0ij": lambda n: (n - 1) * (n - 2),
+    "three_cycles_01i": lambda n, add_inverses=True: (n - 2) * (2 if add_inverses else 1),
+    "involutive_derangements": _odd_double_factorial,
+    "generalized_stars": lambda n, k=1: _k(k, 1, n - 1) * (n - k),
+    "wrapped_k_cycles": lambda n, k=3: n,
+    "increasing_k_cycles": lambda n, k=3: math.comb(n, _k(k, 2, n)),
+    "consecutive_k_cycles": lambda n, k=3: n - _k(k, 2, n) + 1,
+    "conjugacy_classes": _conjugacy_classes_count,
+    "rand_generators": lambda n, k=2, seed=0: _k(k, 1, math.inf),
+    "down_cycles": lambda n: math.comb(n, 2),
+    "prefix_cycles": lambda n: n - 1,
+    "transposition_tree": lambda n, edges="path": n - 1,
+    "bubble_sort_star": lambda n: 2 * n - 3,
+    "split_stars": lambda n: 2 * n - 3,
+    "prefix_transpositions": lambda n: math.comb(n, 2),
+    "prefix_block_interchanges": lambda n: math.comb(n + 1, 3),
+    "prefix_suffix_reversals": lambda n: 2 * n - 3,
+    "prefix_suffix_transpositions": lambda n: (n - 1) ** 2,
+    "prefix_reversals_transpositions": lambda n: n - 2 + math.comb(n, 2),
+    "short_swaps": lambda n: 2 * n - 3,
+    "short_block_moves": lambda n: 3 * n - 5,
+    "consecutive_k_reversals": lambda n, k=3: n - _k(k, 2, n) + 1,
+    "wrapped_k_reversals": lambda n, k=4: n,
+    "k_cycles": lambda n, k=4: math.comb(n, _k(k, 2, n)) * math.factorial(k - 1),
+    "restricted_rotator": lambda n, lengths="n-1,n": len(_rotator_lengths(n, lengths)),
+    "hypercube": lambda n: n,
+    "signed_prefix_suffix_reversals": lambda n: 2 * n - 1,
+    "prefix_suffix_reversals_transpositions": lambda n: n * n - 4,
+    "reversals_transpositions": lambda n: math.comb(n, 2) + math.comb(n + 1, 3) - (n - 1),
+    "insertions": lambda n: (n - 1) ** 2,
+    "bi_rotator": lambda n: 2 * n - 3,
+    "folded_hypercube": lambda n: n + 1,
+    "circulant": _circulant_count,
+    "k_ary_cube": lambda n, k=3: 2 * (n // _k(k, 3, n)),
+    "macro_star": lambda n, l=2: _k(l, 1, n) + (n - 1) // l - 1,  # noqa: E741
+    "complete_cyclic": lambda n: n - 1,
+}
+
+# puzzles whose number of moves grows exponentially with their size (n = 6 N^2 stickers
+# of the N x N x N cube): every combination of layer turns about one axis is one move
+_PUZZLE_COUNTS: dict[str, Callable[..., int | float]] = {
+    "cube_atm": lambda n: 3 * (3 ** math.isqrt(n // 6) - 1) if n < 6 * 400**2 else math.inf,
+}
+
+for _name, _count in _COUNTS.items():
+    _REGISTRY[_name] = dataclasses.replace(_REGISTRY[_name], count=_count)
+del _name, _count

@@ -28,8 +28,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import DegreeMismatchError, InvalidStateError, ParseError
-from .generators import GeneratorSet
-from .perm import check_permutation, from_cycles
+from .generators import (
+    MAX_GENERATOR_ENTRIES,
+    MAX_GENERATORS,
+    GeneratorSet,
+    check_generator_count,
+)
+from .perm import MAX_DEGREE, check_degree, check_permutation
 
 __all__ = [
     "parse_permutation",
@@ -48,6 +53,17 @@ _CYCLE_RE = re.compile(r"\(([^()]*)\)")
 _CYCLE_FORMS = "expected cycles like (0 1)(2 3) (0-based) or (1,2)(3,4) (GAP, 1-based)"
 
 
+def _bounded_int(digits: str) -> int:
+    """``int(digits)``, or ``10**20`` for a longer number (int() of thousands of digits is
+    slow, and refused by Python beyond 4300): either way beyond any degree."""
+    return int(digits) if len(digits.lstrip("0")) < 20 else 10**20
+
+
+def _clip(text: str, limit: int = 80) -> str:
+    """``repr`` of ``text``, shortened for an error message (specs may be long)."""
+    return repr(text) if len(text) <= limit else repr(text[: limit - 3]) + "..."
+
+
 def _parse_one_line(text: str) -> np.ndarray:
     body = text.strip()
     if not (body.startswith("[") and body.endswith("]")):
@@ -55,11 +71,13 @@ def _parse_one_line(text: str) -> np.ndarray:
     inner = body[1:-1].strip()
     if not inner:
         return np.zeros(0, dtype=np.int64)
-    items = re.split(r"[,\s]+", inner)
+    items = [x for x in re.split(r"[,\s]+", inner) if x != ""]
+    if len(items) > MAX_DEGREE:
+        check_degree(len(items), f"one-line permutation {_clip(text)}", error=ParseError)
     try:
-        values = [int(x) for x in items if x != ""]
+        values = [int(x) for x in items]
     except ValueError:
-        raise ParseError(f"malformed one-line permutation {text!r}: entries must be integers") from None
+        raise ParseError(f"malformed one-line permutation {_clip(text)}: entries must be integers") from None
     return check_permutation(values)
 
 
@@ -107,12 +125,19 @@ def _parse_cycles(text: str, degree: int | None, gap: bool | None = None) -> np.
     n = degree if degree is not None else top
     if top > n:
         raise DegreeMismatchError(
-            f"cycle notation {text!r} moves point {top - 1 + (1 if gap else 0)}, beyond degree {n}"
+            f"cycle notation {_clip(text)} moves point {top - 1 + (1 if gap else 0)}, beyond degree {n}"
         )
+    check_degree(n, f"cycle notation {_clip(text)}", error=ParseError)  # before allocating n entries
     perm = np.arange(n, dtype=np.int64)  # image map i -> perm[i]
+    where = np.arange(n, dtype=np.int64)  # its inverse: the point whose image is i
     for c in cycs:
-        step = from_cycles([c], n)
-        perm = step[perm]  # first perm, then this cycle, on images
+        # first perm, then this cycle, on images: the points whose images lie on the cycle
+        # move on along it (linear in the cycle's length, not in n)
+        c = np.asarray(c, dtype=np.int64)
+        nxt = np.roll(c, -1)
+        src = where[c]
+        perm[src] = nxt
+        where[nxt] = src
     return perm
 
 
@@ -190,6 +215,7 @@ def _parse_family_spec(spec: str, degree: int | None) -> GeneratorSet:
         n = params.pop("n")
         if not isinstance(n, int):
             raise ParseError(f"malformed family parameter n={n!r} in {spec!r}: expected an integer")
+        check_degree(fam.state_degree(n) if n > 0 else n, f"{_clip(spec)}", error=ParseError)
         if degree is not None and fam.state_degree(n) != degree:
             raise DegreeMismatchError(
                 f"{spec!r} acts on {fam.state_degree(n)} positions, but the group has degree {degree}"
@@ -222,7 +248,10 @@ def _parse_value(text: str):
     if text.lower() in ("true", "false"):
         return text.lower() == "true"
     if text.startswith("["):
-        return [int(x) for x in re.split(r"[,\s]+", text.strip("[] ")) if x]
+        try:
+            return [int(x) for x in re.split(r"[,\s]+", text.strip("[] ")) if x]
+        except ValueError:
+            raise ParseError(f"malformed list {_clip(text)}: expected integers like [1,2,3]") from None
     return text
 
 
@@ -239,14 +268,23 @@ def parse_generators(spec: str, degree: int | None = None) -> GeneratorSet:
         if inner is None:
             raise ParseError(f"malformed GAP list {spec!r}: missing ']'")
         items = _split_top(inner, ",")
+        if not items:
+            raise ParseError(f"GAP list {_clip(spec)} has no generators: expected e.g. [(1,2),(1,2,3)]")
         gap_items = [it if "," in it or it == "()" else it.replace(" ", ",") for it in items]
+        _check_size(gap_items, degree, spec, gap=True)
         # every item of a GAP list is GAP notation, also one-point cycles like (3)
         perms = [_parse_cycles(it, degree, gap=True) for it in gap_items]
         return _assemble(perms, [None] * len(perms), [False] * len(perms), spec, degree)
     if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_\-]*(:.*)?", text) and not re.match(rf"{_NAME}\s*=", text):
         return _parse_family_spec(text, degree)
     perms, names, one_line = [], [], []
-    for item in _split_top(text, ";"):
+    items = _split_top(text, ";")
+    if not items:
+        raise ParseError(
+            f"generator spec {_clip(spec)} has no generators: expected e.g. lrx, [1,0,2];[1,2,0] or (0 1)"
+        )
+    _check_size(items, degree, spec)
+    for item in items:
         m = re.match(rf"^(?:({_NAME})|{_QUOTED})\s*=\s*(.*)$", item, re.S)
         if m:
             name = m.group(1) if m.group(1) is not None else re.sub(r"\\(.)", r"\1", m.group(2))
@@ -257,6 +295,24 @@ def parse_generators(spec: str, degree: int | None = None) -> GeneratorSet:
         names.append(name)
         one_line.append(body.strip().startswith("["))
     return _assemble(perms, names, one_line, spec, degree)
+
+
+def _check_size(items: list[str], degree: int | None, spec: str, gap: bool = False) -> None:
+    """Refuse a spec whose generators would be too many or too large, before building them.
+
+    Without a degree, the largest number in the spec bounds the degree of cycle notation
+    (a one-line list is as long as its text allows).
+    """
+    if degree is None:
+        numbers = [x for body in _CYCLE_RE.findall(spec) for x in re.findall(r"\d+", body)]
+        top = max((_bounded_int(x) for x in numbers), default=0)
+        degree = max(1, top + (0 if gap else 1))
+        if degree > MAX_DEGREE:
+            check_degree(degree, f"generator spec {_clip(spec)}", error=ParseError)
+    check_generator_count(
+        len(items), degree, f"generator spec {_clip(spec)}", error=ParseError,
+        max_generators=MAX_GENERATORS, max_entries=MAX_GENERATOR_ENTRIES,
+    )
 
 
 def _assemble(perms, names, one_line, spec, degree) -> GeneratorSet:
@@ -271,6 +327,8 @@ def _assemble(perms, names, one_line, spec, degree) -> GeneratorSet:
             )
         degree = explicit[0] if explicit else max(len(p) for p in perms)
         perms = [np.concatenate([p, np.arange(len(p), degree)]) if len(p) < degree else p for p in perms]
+    if degree < 1:
+        raise ParseError(f"generator spec {_clip(spec)} has degree 0: a generator needs at least one point")
     for nm, p in zip(final_names, perms):
         if len(p) != degree:
             raise DegreeMismatchError(
@@ -370,9 +428,14 @@ def parse_group(text: str) -> GroupSpec:
     t = str(text).strip()
     mm = _MATRIX_GROUP_RE.fullmatch(t)
     if mm:
-        kind, n, m = mm.group(1).upper(), int(mm.group(2)), int(mm.group(3))
+        kind, n, m = mm.group(1).upper(), _bounded_int(mm.group(2)), _bounded_int(mm.group(3))
         if n < 1:
             raise ParseError(f"group {text!r}: matrix size must be >= 1")
+        if n * n > MAX_DEGREE:  # a state holds n * n entries
+            raise ParseError(
+                f"group {_clip(t)}: matrix size {n} gives states of {n * n} entries, more than the largest "
+                f"supported degree {MAX_DEGREE} (MAX_DEGREE)"
+            )
         if not 2 <= m <= 2**31:
             raise ParseError(f"group {text!r}: modulus must satisfy 2 <= m <= 2**31")
         return GroupSpec(f"{kind}({n},{m})", n, kind, m)
@@ -382,9 +445,11 @@ def parse_group(text: str) -> GroupSpec:
             f"cannot parse group {text!r}: expected S_n, Sn or Sym(n), e.g. S_10, or a matrix group "
             "SL(n,m), GL(n,m), UT(n,m), e.g. SL(3,5)"
         )
-    n = int(next(g for g in m.groups() if g is not None))
+    digits = next(g for g in m.groups() if g is not None)
+    n = _bounded_int(digits)
     if n < 1:
         raise ParseError(f"group {text!r}: degree must be >= 1")
+    check_degree(n, f"group {_clip(t)}", error=ParseError)
     return GroupSpec(f"S_{n}", n)
 
 

@@ -35,9 +35,35 @@ __all__ = [
     "parity",
     "element_order",
     "Permutation",
+    "MAX_DEGREE",
+    "check_degree",
 ]
 
 DTYPE = np.int64
+
+#: Largest degree (number of points) accepted from user input: specs, GAP files, family
+#: sizes. It is checked before anything of that size is allocated, so a typo such as
+#: ``(0 99999999999)`` is a one-line error rather than a MemoryError.
+MAX_DEGREE = 2**16
+
+
+def check_degree(n: int, what: str = "degree", *, error=InvalidInputError) -> int:
+    """``n`` if ``1 <= n <= MAX_DEGREE``, else a one-line ``error`` naming ``what``.
+
+    >>> check_degree(10)
+    10
+    >>> check_degree(10**9, "cycle notation '(0 999999999)'")
+    Traceback (most recent call last):
+    ...
+    cayley.errors.InvalidInputError: cycle notation '(0 999999999)' needs degree 1000000000, more than the largest supported degree 65536 (MAX_DEGREE)
+    """
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+        raise error(f"{what}: degree must be an integer, got {n!r}")
+    if n > MAX_DEGREE:
+        raise error(f"{what} needs degree {n}, more than the largest supported degree {MAX_DEGREE} (MAX_DEGREE)")
+    if n < 1:
+        raise error(f"{what}: degree must be >= 1, got {n}")
+    return int(n)
 
 
 def identity(n: int) -> np.ndarray:
