@@ -208,3 +208,31 @@ def test_cuda_backend_agrees_with_numba():
         pytest.skip("no CUDA device")
     graph = CayleyGraph.from_spec("S_9", "lrx")
     assert bfs(graph, engine="hash", backend="cuda").growth == bfs(graph, engine="hash", backend="cpu").growth
+
+
+# issue 17: memory estimates of huge groups are integers and print readably
+@pytest.mark.parametrize("n", [170, 171, 500, 1000])
+def test_memory_estimate_of_huge_groups(n):
+    from cayley.graphs.memory import _gib, estimate_memory
+
+    est = estimate_memory(CayleyGraph.from_spec(f"S_{n}", "lrx"), exact_order=False)
+    assert isinstance(est.peak_bytes, int) and est.peak_bytes > 2**1000
+    text = est.describe()
+    assert "e+" in text and len(text) < 200, text
+    assert _gib(est.peak_bytes).startswith("about ") and _gib(est.peak_bytes).endswith(" GiB")
+
+
+def test_huge_group_is_refused_in_one_line():
+    from click.testing import CliRunner
+
+    from cayley.cli.main import main
+
+    r = CliRunner().invoke(main, ["growth", "S_170", "--gens", "lrx"])
+    assert r.exit_code == 2 and "about" in r.output and "e+" in r.output, r.output
+    assert len(r.output.strip().splitlines()) == 1
+
+
+def test_max_states_sizes_the_buffers():
+    g = CayleyGraph.from_spec("S_1000", "lrx")
+    r = bfs(g, max_states=100)
+    assert r.growth[:3] == (1, 3, 6) and sum(r.growth) >= 100 and r.stop_reason == "max_states"

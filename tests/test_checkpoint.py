@@ -74,9 +74,12 @@ def test_corrupt_checkpoint_is_an_error(tmp_path, engine):
     layer.write_bytes(bytes(data))
     with pytest.raises(CheckpointError, match="fails its checksum"):
         bfs(graph, checkpoint=tmp_path, engine=engine)
+    # data files without a meta.json: a run killed before its first complete save; the
+    # next run cleans them and starts afresh
     (tmp_path / "meta.json").unlink()
-    with pytest.raises(CheckpointError, match="no meta.json"):
-        bfs(graph, checkpoint=tmp_path, engine=engine)
+    (tmp_path / ".meta.json.tmp").write_text("{")
+    assert bfs(graph, checkpoint=tmp_path, engine=engine).growth == bfs(graph).growth
+    assert not any(p.name.endswith(".tmp") for p in tmp_path.iterdir())
 
 
 def test_checkpoint_of_another_graph_is_refused(tmp_path):
@@ -147,3 +150,153 @@ def test_rank_engine_sigkill_mid_run_then_resume(tmp_path):
     resumed = bfs(graph, engine="rank", checkpoint=ck)
     assert resumed.diameter == 55 and resumed.size == 39916800
     assert resumed.growth == bfs(graph, engine="rank").growth
+
+
+# ---------------------------------------------------------------------------------------
+# issue 17: a checkpoint is verified (checksum, fields) before any kernel sees it
+# ---------------------------------------------------------------------------------------
+CLI_ENV = {**os.environ, "NUMBA_NUM_THREADS": "1"}
+
+
+def _cli(*args, cwd, timeout=120):
+    return subprocess.run(
+        [sys.executable, "-m", "cayley", *args], cwd=cwd, capture_output=True, text=True, timeout=timeout, env=CLI_ENV
+    )
+
+
+def _reseal(ck):
+    """Rewrite meta.json's checksum after an edit (what a careful forger would do)."""
+    from cayley.graphs.checkpoint import seal
+
+    meta = json.loads((ck / "meta.json").read_text())
+    (ck / "meta.json").write_text(json.dumps(seal(meta)))
+
+
+def _edit_meta(ck, fn, reseal=False):
+    meta = json.loads((ck / "meta.json").read_text())
+    fn(meta)
+    (ck / "meta.json").write_text(json.dumps(meta))
+    if reseal:
+        _reseal(ck)
+
+
+def test_edited_layer_size_is_refused_not_reported(tmp_path):
+    ck = tmp_path / "c"
+    r = _cli("growth", "S_8", "--gens", "lrx", "--engine", "hash", "--checkpoint", "c", "--max-depth", "9", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    text = (ck / "meta.json").read_text()
+    assert '"growth": [1, 3, 6, 12, 23, 44,' in text
+    (ck / "meta.json").write_text(text.replace(" 44,", " 45,", 1))  # one digit of a stored layer size
+    r = _cli("growth", "S_8", "--gens", "lrx", "--engine", "hash", "--checkpoint", "c", "--save", "--db", "r.sqlite",
+             cwd=tmp_path)
+    assert r.returncode == 2 and "completed" not in r.stdout
+    assert r.stderr.startswith("error: ") and len(r.stderr.strip().splitlines()) == 1
+    assert "checksum" in r.stderr and "delete" in r.stderr
+
+
+@pytest.mark.parametrize("engine", ["hash", "rank"])
+@pytest.mark.parametrize("reseal", [False, True])
+def test_finished_flag_with_dropped_entry_is_refused(tmp_path, engine, reseal):
+    graph = CayleyGraph.from_spec("S_7", "lrx")
+    bfs(graph, engine=engine, checkpoint=tmp_path)  # a finished checkpoint
+
+    def drop(meta):
+        meta["growth"].pop()
+        meta["depth"] -= 1
+        for name in [n for n in meta["files"] if n.startswith("layer-") and int(n[6:]) > meta["depth"]]:
+            del meta["files"][name]
+        meta["files"].pop("last", None)
+        meta["extra"]["finished"] = True
+
+    _edit_meta(tmp_path, drop, reseal)
+    with pytest.raises(CheckpointError):
+        bfs(graph, engine=engine, checkpoint=tmp_path)
+
+
+RANK_EDITS = {
+    "growth one long": lambda m: m["growth"].append(5),
+    "growth one short": lambda m: m["growth"].pop(),
+    "growth last +1": lambda m: m["growth"].__setitem__(-1, m["growth"][-1] + 1),
+    "code_f": lambda m: m["extra"].__setitem__("code_f", 3 - m["extra"]["code_f"]),
+    "code_f 7": lambda m: m["extra"].__setitem__("code_f", 7),
+    "growth null": lambda m: m.__setitem__("growth", None),
+    "growth []": lambda m: m.__setitem__("growth", []),
+    "depth str": lambda m: m.__setitem__("depth", "3"),
+    "files list": lambda m: m.__setitem__("files", []),
+    "no extra": lambda m: m.pop("extra"),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(RANK_EDITS))
+def test_rank_engine_never_trusts_meta(tmp_path, edit):
+    """Today each of these segfaults, aborts, hangs or prints a traceback; run in a
+    subprocess so that a crash is a failure, not the end of the test session."""
+    r = _cli("growth", "S_7", "--gens", "lrx", "--engine", "rank", "--checkpoint", "c", "--max-depth", "6",
+             cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    _edit_meta(tmp_path / "c", RANK_EDITS[edit], reseal=True)
+    try:
+        r = _cli("growth", "S_7", "--gens", "lrx", "--engine", "rank", "--checkpoint", "c", cwd=tmp_path, timeout=60)
+    except subprocess.TimeoutExpired:
+        pytest.fail("the resume hung")
+    assert r.returncode == 2, (r.returncode, r.stdout, r.stderr[-500:])
+    assert r.stderr.startswith("error: ") and len(r.stderr.strip().splitlines()) == 1, r.stderr
+
+
+@pytest.mark.parametrize("engine", ["hash", "rank"])
+@pytest.mark.parametrize("bad", ["../outside.npy", "/tmp/x.npy", "sub/x.npy", "..", ""])
+def test_file_names_must_stay_inside_the_folder(tmp_path, engine, bad):
+    graph = CayleyGraph.from_spec("S_6", "lrx")
+    ck = tmp_path / "ck"
+    bfs(graph, engine=engine, max_depth=3, checkpoint=ck, checkpoint_seconds=0)
+    outside = tmp_path / "outside.npy"
+    outside.write_bytes(b"keep me")
+    victim = sorted(n for n in json.loads((ck / "meta.json").read_text())["files"])[0]
+    _edit_meta(ck, lambda m: m["files"][victim].__setitem__("file", bad), reseal=True)
+    with pytest.raises(CheckpointError, match="file name"):
+        bfs(graph, engine=engine, checkpoint=ck, checkpoint_seconds=0)
+    assert outside.read_bytes() == b"keep me"
+
+
+def test_old_format_is_refused_with_a_remedy(tmp_path):
+    graph = CayleyGraph.from_spec("S_6", "lrx")
+    bfs(graph, max_depth=3, checkpoint=tmp_path)
+    _edit_meta(tmp_path, lambda m: m.__setitem__("format", 1), reseal=False)
+    with pytest.raises(CheckpointError, match="format.*(delete|another)"):
+        bfs(graph, checkpoint=tmp_path)
+
+
+@pytest.mark.parametrize("engine", ["hash", "rank"])
+def test_resume_honours_smaller_limits(tmp_path, engine):
+    graph = CayleyGraph.from_spec("S_7", "lrx")
+    full = bfs(graph, engine=engine)
+    bfs(graph, engine=engine, max_depth=10, checkpoint=tmp_path, checkpoint_seconds=0)
+    r = bfs(graph, engine=engine, max_depth=4, checkpoint=tmp_path)
+    assert r.growth == full.growth[:5] and not r.completed and r.stop_reason == "max_depth"
+    assert r.last_layer is not None and len(r.last_layer) == full.growth[4]
+    r = bfs(graph, engine=engine, max_states=30, checkpoint=tmp_path)
+    cut = next(d for d in range(len(full.growth)) if sum(full.growth[: d + 1]) >= 30)
+    assert r.growth == full.growth[: cut + 1] and r.stop_reason == "max_states"
+    # the checkpoint is untouched: a full resume still gives the whole growth
+    assert bfs(graph, engine=engine, checkpoint=tmp_path).growth == full.growth
+    r = bfs(graph, engine=engine, max_depth=2, checkpoint=tmp_path)  # from a finished checkpoint
+    assert r.growth == full.growth[:3] and not r.completed
+
+
+def test_two_runs_on_one_folder_are_refused(tmp_path):
+    from cayley.graphs.checkpoint import checkpoint_lock
+
+    graph = CayleyGraph.from_spec("S_6", "lrx")
+    code = "import sys, time\nfrom cayley.graphs.checkpoint import checkpoint_lock\n" \
+        "with checkpoint_lock(sys.argv[1]):\n    print('locked', flush=True)\n    time.sleep(30)\n"
+    proc = subprocess.Popen([sys.executable, "-c", code, str(tmp_path)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "locked"
+        with pytest.raises(CheckpointError, match="in use"):
+            bfs(graph, checkpoint=tmp_path)
+    finally:
+        proc.kill()
+        proc.wait()
+    with checkpoint_lock(tmp_path):
+        pass
+    assert bfs(graph, checkpoint=tmp_path).completed

@@ -217,7 +217,7 @@ def _make_graph(group: str, gens: str, start: Optional[str]):
     return CayleyGraph.from_spec(group, gens, start=start)
 
 
-def _run_bfs(graph, max_depth, max_states, engine, backend, memory_limit, checkpoint, progress):
+def _run_bfs(graph, max_depth, max_states, engine, backend, memory_limit, checkpoint, progress, checkpoint_every=60.0):
     from ..graphs import bfs
 
     distributed = backend == "distributed"
@@ -231,6 +231,7 @@ def _run_bfs(graph, max_depth, max_states, engine, backend, memory_limit, checkp
                 backend=backend,
                 memory_limit=_parse_bytes(memory_limit),
                 checkpoint=checkpoint,
+                checkpoint_seconds=checkpoint_every,
                 progress=cb,
             )
         finally:
@@ -297,8 +298,15 @@ def _order(graph, result=None) -> Optional[int]:
     default=None,
     help="Results store file (implies --save); default $XDG_DATA_HOME/cayley/results.sqlite.",
 )
+@click.option(
+    "--checkpoint-every",
+    type=click.FloatRange(min=0),
+    default=60.0,
+    show_default=True,
+    help="Seconds between the rank engine's checkpoint saves (0: after every layer); the hash engine saves every layer.",
+)
 def growth(group, gens, start, max_depth, max_states, engine, backend, memory_limit, checkpoint, progress, fmt, plot,
-           save, db):
+           save, db, checkpoint_every):
     """Growth function (layer sizes) of the Cayley/Schreier graph of GROUP.
 
     \b
@@ -313,7 +321,7 @@ def growth(group, gens, start, max_depth, max_states, engine, backend, memory_li
         from ..conjectures.store import ResultsStore
 
         store = ResultsStore(db)  # opened before the search: a bad path fails fast
-    result = _run_bfs(graph, max_depth, max_states, engine, backend, memory_limit, checkpoint, progress)
+    result = _run_bfs(graph, max_depth, max_states, engine, backend, memory_limit, checkpoint, progress, checkpoint_every)
     if _quiet_process(backend):
         return
     order = _order(graph, result)

@@ -15,10 +15,10 @@ import numpy as np
 
 from .. import __version__
 from ..errors import InvalidInputError, MemoryEstimateError
-from .checkpoint import Checkpoint
+from .checkpoint import Checkpoint, CheckpointError, check_finished, checkpoint_lock
 from .graph import CayleyGraph
 from ..backends.packing import packing
-from .memory import MemoryEstimate, _gib, available_memory_bytes, estimate_memory, limit_bound, peak_rss_bytes
+from .memory import _BATCH_NEIGHBOURS, MemoryEstimate, _gib, available_memory_bytes, estimate_memory, limit_bound, peak_rss_bytes
 
 __all__ = ["bfs", "BfsResult", "Progress", "SearchPlan", "plan_search", "growth", "diameter"]
 
@@ -198,10 +198,15 @@ def bfs(
             device=rank_device,
         )
     be = _get_backend(backend, device)
-    return _hash_bfs(
-        graph, be, plan.hash_estimate, max_depth, max_states, store_layers_up_to, last_layer_limit, progress,
-        checkpoint,
-    )
+    if checkpoint is None:
+        return _hash_bfs(
+            graph, be, plan.hash_estimate, max_depth, max_states, store_layers_up_to, last_layer_limit, progress, None
+        )
+    with checkpoint_lock(checkpoint):  # one run per folder
+        return _hash_bfs(
+            graph, be, plan.hash_estimate, max_depth, max_states, store_layers_up_to, last_layer_limit, progress,
+            checkpoint,
+        )
 
 
 @dataclass(frozen=True)
@@ -440,8 +445,7 @@ def _cuda_available() -> bool:
     return bool(torch.cuda.is_available())
 
 
-# frontier states expanded per batch: bounds the neighbour buffer (batch * k words)
-_BATCH_NEIGHBOURS = 1 << 23
+# _BATCH_NEIGHBOURS (cayley.graphs.memory): neighbours per batch, bounding the buffer (batch * k words)
 
 
 def _hash_bfs(graph, be, est: MemoryEstimate, max_depth, max_states, store_up_to, last_limit, progress, checkpoint):
@@ -468,12 +472,18 @@ def _hash_bfs(graph, be, est: MemoryEstimate, max_depth, max_states, store_up_to
     finished = False
     ck = Checkpoint(checkpoint, graph, engine="hash") if checkpoint is not None else None
     if ck is not None:
-        state = ck.load()
+        state = ck.load(clean=True)
         if state is not None:
+            _check_hash_state(state, graph, words, undirected, checkpoint)
             growth = state.growth
             keys = {int(name.split("-")[1]): be.from_numpy(a).reshape(-1, words) for name, a in state.arrays.items()}
             finished = bool(state.extra.get("finished"))
-            log.info("resumed %s from %s at depth %d", graph.name, checkpoint, state.depth)
+            log.warning("resuming from depth %d (%s, checkpoint %s)", state.depth, graph.name, checkpoint)
+            cut = limit_cut(growth, max_depth, max_states)
+            if cut is not None and cut[0] < state.depth:  # a smaller limit than the saved run's
+                layers = {d: decode(a) for d, a in keys.items() if d <= cut[0] and len(a) <= store_up_to}
+                last = decode(keys[cut[0]]) if cut[0] in keys and len(keys[cut[0]]) <= last_limit else None
+                return _cut_result(graph, growth, cut, layers, last, "hash", be.NAME, t0)
     depth = len(growth) - 1
     visited = be.key_set(words, capacity=sum(len(a) for a in keys.values()))
     for d in sorted(keys):
@@ -542,6 +552,68 @@ def _hash_bfs(graph, be, est: MemoryEstimate, max_depth, max_states, store_up_to
         peak_memory_bytes=peak_rss_bytes(),
         stop_reason=stop_reason,
     )
+
+
+def limit_cut(growth, max_depth: Optional[int], max_states: Optional[int]) -> Optional[tuple[int, str]]:
+    """The depth at which a search with these limits stops on ``growth`` and the limit
+    that stops it (None when neither does): the search checks ``max_depth`` and then
+    ``max_states`` after each layer.
+
+    >>> limit_cut([1, 3, 6, 12], 2, None), limit_cut([1, 3, 6, 12], None, 5), limit_cut([1, 3], 5, 99)
+    ((2, 'max_depth'), (2, 'max_states'), None)
+    """
+    total = 0
+    for d, size in enumerate(growth):
+        total += size
+        if max_depth is not None and d >= max_depth:
+            return d, "max_depth"
+        if max_states is not None and total >= max_states:
+            return d, "max_states"
+    return None
+
+
+def _cut_result(graph, growth, cut, layers, last, engine, backend, t0) -> BfsResult:
+    """The result of a resumed search whose limits stop it before the checkpoint's depth:
+    the saved growth up to that depth (the checkpoint itself is left as it is)."""
+    depth, reason = cut
+    return BfsResult(
+        graph=graph,
+        growth=tuple(int(x) for x in growth[: depth + 1]),
+        completed=False,
+        last_layer=last,
+        layers={d: a for d, a in sorted(layers.items()) if d <= depth},
+        engine=engine,
+        backend=backend,
+        version=__version__,
+        seconds=time.perf_counter() - t0,
+        peak_memory_bytes=peak_rss_bytes(),
+        stop_reason=reason,
+    )
+
+
+def _check_hash_state(state, graph: CayleyGraph, words: int, undirected: bool, where) -> None:
+    """A hash-engine checkpoint's arrays against its growth, before any kernel sees them:
+    only layers, each with as many packed states as the growth says, and every layer the
+    search needs to go on (the last two, or all of them for a directed graph)."""
+
+    def corrupt(what):
+        return CheckpointError(
+            f"checkpoint {str(where)!r} is corrupt: {what}; delete the folder (or use another one) to start afresh"
+        )
+
+    depth, growth = state.depth, state.growth
+    for name, a in state.arrays.items():
+        if not name.startswith("layer-"):
+            raise corrupt(f"array {name!r} does not belong to a hash-engine checkpoint")
+        d = int(name.split("-")[1])
+        if a.dtype.itemsize != 8 or a.size != growth[d] * words or (a.ndim == 2 and a.shape[1] != words):
+            raise corrupt(f"layer {d} holds {a.size} words of {a.dtype}, the growth says {growth[d]} states")
+    needed = range(depth + 1) if not undirected else range(max(0, depth - 1), depth + 1)
+    missing = [d for d in needed if f"layer-{d:06d}" not in state.arrays]
+    if missing:
+        raise corrupt(f"layers {missing} are missing")
+    if state.extra.get("finished"):
+        check_finished(graph, growth, where)
 
 
 def _action(graph: CayleyGraph):

@@ -16,6 +16,8 @@ __all__ = ["MemoryEstimate", "estimate_memory", "available_memory_bytes", "peak_
 
 _BASE_BYTES = 200 * 2**20  # interpreter, numpy, numba and compiled kernels
 _TABLE_SLACK = 1 / 0.35  # worst-case slots per key in the hash table after a doubling
+_PER_STATE_NUM, _PER_STATE_DEN = 61, 14  # _TABLE_SLACK + 1.5 = 20/7 + 3/2 as an exact fraction
+_BATCH_NEIGHBOURS = 1 << 23  # neighbours expanded per batch (cayley.graphs.bfs)
 
 
 @dataclass(frozen=True)
@@ -32,13 +34,48 @@ class MemoryEstimate:
 
     def describe(self) -> str:
         return (
-            f"{_gib(self.peak_bytes)} (up to {self.states_bound:,} states at "
+            f"{_gib(self.peak_bytes)} (up to {_count(self.states_bound)} states at "
             f"{self.bytes_per_state:.0f} B/state, {self.words} word(s) per packed state)"
         )
 
 
-def _gib(b: float) -> str:
-    return f"{b / 2**30:.2f} GiB" if b >= 2**28 else f"{b / 2**20:.0f} MiB"
+def _sci(x: int) -> str:
+    """A non-negative integer of any size in the form 5.2e+300 (no float conversion).
+
+    >>> _sci(7), _sci(99), _sci(996), _sci(123456)
+    ('7.0e+00', '9.9e+01', '1.0e+03', '1.2e+05')
+    """
+    digits = str(int(x))
+    if len(digits) == 1:
+        return f"{digits}.0e+00"
+    lead = int(digits[:3].ljust(3, "0")) + 5  # three leading digits, rounded to two
+    rounded = str(lead)[:2] if lead < 1000 else "10"
+    exp = len(digits) - 1 + (1 if rounded == "10" else 0)
+    mant = "1.0" if rounded == "10" else f"{rounded[0]}.{rounded[1]}"
+    return f"{mant}e+{exp:02d}"
+
+
+def _count(n: int) -> str:
+    """A state count, readable at any size.
+
+    >>> _count(12345), _count(10**30 * 7)
+    ('12,345', 'about 7.0e+30')
+    """
+    return f"{n:,}" if n < 10**15 else f"about {_sci(n)}"
+
+
+def _gib(b: int | float) -> str:
+    """Bytes in MiB or GiB, readable at any size (integers beyond floats included).
+
+    >>> _gib(3 * 2**20), _gib(5 * 2**30), _gib(52 * 10**299 * 2**30)
+    ('3 MiB', '5.00 GiB', 'about 5.2e+300 GiB')
+    """
+    b = int(b)
+    if b < 2**28:
+        return f"{b / 2**20:.0f} MiB"
+    if b < 2**50:
+        return f"{b / 2**30:.2f} GiB"
+    return f"about {_sci(b >> 30)} GiB"
 
 
 def estimate_memory(
@@ -73,8 +110,11 @@ def estimate_memory(
     bound = order if limit is None else min(order, limit)
     _, words = packing(graph.symbols, graph.state_length)
     per_state = 8 * words * (_TABLE_SLACK + 1.5)
-    neighbour_buffer = (1 << 23) * 8 * words * 2
-    peak = int(_BASE_BYTES + neighbour_buffer + bound * per_state)
+    # the neighbours of one batch of the frontier (at most the whole bound, times k)
+    neighbours = min(_BATCH_NEIGHBOURS, bound * max(1, len(graph.generators)))
+    neighbour_buffer = neighbours * 8 * words * 2
+    # integers throughout: the bound of S_170 and beyond does not fit a float
+    peak = _BASE_BYTES + neighbour_buffer + bound * 8 * words * _PER_STATE_NUM // _PER_STATE_DEN
     return MemoryEstimate(order, known, bound, words, per_state, peak, available_memory_bytes())
 
 

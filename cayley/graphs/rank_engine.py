@@ -17,19 +17,23 @@ several GB. Each layer is one parallel pass over the blocks holding the frontier
 
 from __future__ import annotations
 
+import logging
 import time
+from contextlib import nullcontext
 from typing import Callable, Optional
 
 import numpy as np
 
 from .. import __version__
 from ..errors import InvalidInputError
-from .bfs import BfsResult, Progress, _action
-from .checkpoint import Checkpoint, CheckpointError, ShardedCheckpoint
+from .bfs import BfsResult, Progress, _action, _cut_result, limit_cut
+from .checkpoint import Checkpoint, CheckpointError, ShardedCheckpoint, check_finished, checkpoint_lock
 from .graph import CayleyGraph
 from .memory import peak_rss_bytes
 
 __all__ = ["rank_bfs", "rank_memory_bytes", "supports"]
+
+log = logging.getLogger(__name__)
 
 _BASE_BYTES = 180 * 2**20  # interpreter, numpy, numba, LLVM and the compiled kernels (measured ~170 MB)
 _TORCH_BASE_BYTES = 200 * 2**20  # importing torch (CPU build: measured ~190 MB more RSS)
@@ -177,6 +181,61 @@ def _kernels(backend: str, device, ranking, lay, perms, work_bytes: Optional[int
     raise InvalidInputError(f"unknown rank-engine backend {backend!r}: expected cpu, torch, fused or distributed")
 
 
+def _check_rank_state(state, graph: CayleyGraph, kern, where, sharded: bool) -> None:
+    """A rank-engine checkpoint's arrays against its growth, before any kernel sees them.
+
+    A finished one holds layers (and the last layer) of the sizes its growth says, and the
+    whole orbit. A running one holds the code and flag arrays of its depth, with the code
+    ``code_f`` (which alternates 1, 2 from the start) on exactly ``growth[-1]`` slots, all
+    in flagged blocks, no slot with the other frontier code, and ``size - sum(growth)``
+    unseen slots (a distributed shard holds a part: only its shapes are checked).
+    """
+    from ..backends.numba_rank import count_code, count_in_blocks
+
+    def corrupt(what):
+        return CheckpointError(
+            f"checkpoint {str(where)!r} is corrupt: {what}; delete the folder (or use another one) to start afresh"
+        )
+
+    depth, growth, arrays = state.depth, state.growth, state.arrays
+    finished = bool(state.extra.get("finished"))
+    width = graph.state_length
+    for name, a in arrays.items():
+        kind = name.split("-")[0]
+        if kind == "layer" or kind == "last":
+            d = depth if kind == "last" else int(name.split("-")[1])
+            if kind == "last" and not finished:
+                raise corrupt("a running search's checkpoint holds a last layer")
+            if a.shape != (growth[d], width):
+                raise corrupt(f"{name} has shape {a.shape}, the growth says {growth[d]} states of {width}")
+        elif finished or int(name.split("-")[1]) != depth:
+            raise corrupt(f"array {name!r} does not belong to this checkpoint (depth {depth})")
+    if finished:
+        check_finished(graph, growth, where)
+        return
+    if "code_f" not in state.extra or state.extra["code_f"] != 1 + depth % 2 or type(state.extra["code_f"]) is not int:
+        raise corrupt(f"code_f {state.extra.get('code_f')!r} does not fit depth {depth}")
+    codes, flags = arrays.get(f"codes-{depth:06d}"), arrays.get(f"flags-{depth:06d}")
+    if codes is None or flags is None:
+        raise corrupt("the code array is missing")
+    lay = kern.lay
+    if codes.dtype != np.uint64 or flags.dtype != np.uint8:
+        raise corrupt(f"the code and flag arrays are {codes.dtype} and {flags.dtype}, not uint64 and uint8")
+    if sharded:
+        return
+    if codes.shape != (lay.nwords,) or flags.shape != (lay.nblocks,):
+        raise corrupt("the code arrays do not match this graph's rank layout")
+    code_f = 1 + depth % 2
+    if (
+        flags.max(initial=0) > 1
+        or count_code(codes, code_f) != growth[-1]
+        or count_code(codes, 3 - code_f) != 0
+        or count_code(codes, 0) != lay.size - sum(growth)
+        or count_in_blocks(codes, np.flatnonzero(flags == 0), lay.bwords, code_f).any()
+    ):
+        raise corrupt("the code array does not match the growth")
+
+
 def rank_bfs(
     graph: CayleyGraph,
     *,
@@ -197,7 +256,8 @@ def rank_bfs(
     stored in lexicographic order of their states. With ``checkpoint`` (a folder) the
     code array is saved atomically between layers, at most every ``checkpoint_seconds``
     (0: after every layer) and whenever the search stops; a run with the same graph and
-    folder resumes from it to the identical result. ``backend`` is ``"cpu"`` (numba) or
+    folder resumes from it to the identical result (a run holds the folder's lock, and
+    honours limits smaller than the saved run's). ``backend`` is ``"cpu"`` (numba) or
     ``"torch"`` (on ``device``: ``"cpu"``, ``"cuda"``; default CUDA when available, with
     ``work_bytes`` for its batches); this one driver runs either backend's primitives,
     and both keep the same code layout, so a checkpoint written by one resumes on the other.
@@ -207,6 +267,30 @@ def rank_bfs(
     >>> r.growth, r.completed, r.stop_reason, len(r.last_layer)
     ((1, 3, 6), False, 'max_depth', 6)
     """
+    # a distributed run's processes share the folder (each its own shard)
+    lock = checkpoint_lock(checkpoint) if checkpoint is not None and backend != "distributed" else nullcontext()
+    with lock:
+        return _rank_bfs(
+            graph, max_depth=max_depth, max_states=max_states, store_layers_up_to=store_layers_up_to,
+            last_layer_limit=last_layer_limit, progress=progress, checkpoint=checkpoint,
+            checkpoint_seconds=checkpoint_seconds, backend=backend, device=device, work_bytes=work_bytes,
+        )
+
+
+def _rank_bfs(
+    graph: CayleyGraph,
+    *,
+    max_depth: Optional[int] = None,
+    max_states: Optional[int] = None,
+    store_layers_up_to: int = 1000,
+    last_layer_limit: int = 1_000_000,
+    progress: Optional[Callable[[Progress], None]] = None,
+    checkpoint: Optional[str] = None,
+    checkpoint_seconds: float = 60.0,
+    backend: str = "cpu",
+    device=None,
+    work_bytes: Optional[int] = None,
+) -> BfsResult:
     if max_depth is not None and max_depth < 0:
         raise InvalidInputError(f"max_depth must be >= 0, got {max_depth}")
     if max_states is not None and max_states < 1:
@@ -234,16 +318,20 @@ def rank_bfs(
         else:
             ck = Checkpoint(checkpoint, graph, engine="rank")
     agree = getattr(kern, "agree", bool)  # distributed: every process saves at the same layers
-    state = ck.load() if ck is not None else None
+    state = ck.load(clean=True) if ck is not None else None
+    if state is not None:
+        _check_rank_state(state, graph, kern, checkpoint, sharded=isinstance(ck, ShardedCheckpoint))
+        log.warning("resuming from depth %d (%s, checkpoint %s)", state.depth, graph.name, checkpoint)
+        cut = limit_cut(state.growth, max_depth, max_states)
+        if cut is not None and cut[0] < state.depth:  # a smaller limit than the saved run's
+            saved = {int(k.split("-")[1]): v for k, v in state.arrays.items() if k.startswith("layer-")}
+            last = saved.get(cut[0]) if state.growth[cut[0]] <= last_layer_limit else None
+            return _cut_result(graph, state.growth, cut, saved, last, "rank", kern.name, t0)
     if state is not None and state.extra.get("finished"):
         return _finished_result(graph, state, t0, kern.name)
     if state is not None:
-        name_of = {k.split("-")[0]: k for k in state.arrays}
-        if "codes" not in name_of or "flags" not in name_of:
-            raise CheckpointError(f"checkpoint {str(checkpoint)!r} has no code array: corrupt")
-        codes, flags = state.arrays.pop(name_of["codes"]), state.arrays.pop(name_of["flags"])
-        if codes.shape != (kern.lay.nwords,) or flags.shape != (kern.lay.nblocks,):
-            raise CheckpointError(f"checkpoint {checkpoint!r} does not match this graph's rank layout: corrupt")
+        depth = state.depth
+        codes, flags = state.arrays.pop(f"codes-{depth:06d}"), state.arrays.pop(f"flags-{depth:06d}")
         kern.restore(codes, flags)
         del codes, flags
         code_f = int(state.extra["code_f"])
