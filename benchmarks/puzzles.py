@@ -65,7 +65,7 @@ def machine() -> dict:
         info["kociemba"] = version("kociemba")
     except Exception:  # noqa: BLE001 - optional peer
         info["kociemba"] = None
-    info["uptime"] = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    info["uptime"] = subprocess.run(["uptime"], check=False, capture_output=True, text=True).stdout.strip()
     return info
 
 
@@ -181,7 +181,14 @@ def main():
     ap.add_argument("--out", default=None)
     args = ap.parse_args()
 
-    from cayley.puzzles import prepare, read_puzzle_info, read_puzzles, replay, solve_puzzle, solve_state
+    from cayley.puzzles import (
+        prepare,
+        read_puzzle_info,
+        read_puzzles,
+        replay,
+        solve_puzzle,
+        solve_state,
+    )
 
     res = {"command": " ".join([sys.executable] + sys.argv), "machine": machine(), "args": vars(args)}
     info = read_puzzle_info(f"{SHARED}/puzzle_info.csv")
@@ -242,7 +249,7 @@ def main():
                        "seconds": r.seconds, "widths": r.widths, "solved": bool(np.array_equal(st, sol))})
             print("cube4", json.dumps(c4[-1]), flush=True)
         res["cube4"] = c4
-    res["machine"]["uptime_after"] = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    res["machine"]["uptime_after"] = subprocess.run(["uptime"], check=False, capture_output=True, text=True).stdout.strip()
     if args.out:
         with open(args.out, "w") as f:
             json.dump(res, f, indent=1, default=str)

@@ -407,7 +407,8 @@ def solve_state(
 ) -> Solution:
     """Solve one state (codes as in ``prep.graph.start``) within about ``time_limit``
     seconds: beam searches of doubling width (new seed each) while the next one is
-    predicted to fit, shortest path kept, then shortened.
+    predicted to fit (then more seeds at the last width while they fit), the shortest
+    path kept, each one shortened.
 
     The first search always runs, so a very small limit can be exceeded. Raises
     :class:`~cayley.errors.NoPathError` when no search reached the solution.
@@ -457,8 +458,9 @@ def solve_state(
                 break
         elapsed = time.perf_counter() - t0
         nxt = min(2 * width, int(max_width))
-        predicted = last * nxt / width * 1.1
-        if elapsed + predicted > time_limit and (best is not None or elapsed > time_limit):
+        if elapsed + last * nxt / width * 1.1 > time_limit and best is not None:
+            nxt = width  # the doubled beam would not fit: another seed at this width
+        if elapsed + last * nxt / width * 1.1 > time_limit and (best is not None or elapsed > time_limit):
             break
         width = nxt
     if best is None:
