@@ -181,6 +181,7 @@ def main():
     ap.add_argument("--out", default=None)
     args = ap.parse_args()
 
+    from cayley.errors import NoPathError
     from cayley.puzzles import (
         prepare,
         read_puzzle_info,
@@ -241,7 +242,12 @@ def main():
                 while last >= 0 and m == inv[last]:
                     m = int(rng.integers(len(gens)))
                 s, last = s[gens.perms[m]], m
-            r = solve_state(p4, s, time_limit=args.cube4_time, seed=args.seed)
+            try:
+                r = solve_state(p4, s, time_limit=args.cube4_time, seed=args.seed)
+            except NoPathError as exc:
+                c4.append({"scramble": args.cube4_scramble, "solved": False, "error": str(exc)})
+                print("cube4", json.dumps(c4[-1]), flush=True)
+                continue
             st = s.copy()
             for m in r.moves:
                 st = st[t4.move(m)]
