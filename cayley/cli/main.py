@@ -29,6 +29,7 @@ LAZY_COMMANDS = {
     "dataset": "cayley.cli.datasets:dataset",
     "nn": "cayley.cli.nn:nn",
     "train": "cayley.cli.nn:train",
+    "solve": "cayley.cli.solve:solve",
 }
 
 

@@ -1,0 +1,482 @@
+"""Solving permutation puzzles given only by their moves (Kaggle Santa 2023 layout).
+
+Nothing here knows what a cube is: a puzzle is a :class:`~cayley.puzzles.kaggle.PuzzleType`
+(named permutations) and a solution state of labels. :func:`prepare` builds, once per
+puzzle type and solution pattern,
+
+- the generator set (the moves and their inverses ``-m``) and the Schreier graph whose
+  start is the solution state (a Cayley graph when the labels are distinct);
+- a breadth-first *ball* of radius ``r`` around the solution state (distance *to* it):
+  beam search stops as soon as a candidate enters it and finishes along the ball's
+  shortest path (meet in the middle); a start inside it is solved optimally;
+- a ball of group elements around the identity, used to shorten finished paths: any
+  segment whose product is a ball element of smaller depth is replaced by the ball's word;
+- a neural distance heuristic (:func:`cayley.nn.train_heuristic`, non-backtracking random
+  walks from the solution, one-hot input) cached under the user's cache directory,
+  keyed by a hash of the moves, the solution pattern, the training settings and the code
+  version, written atomically with a SHA-256 sidecar and loaded weights-only.
+
+:func:`solve_state` then runs beam searches of growing width (new seed each) while the
+time budget allows, keeps the shortest path and shortens it.
+
+Lower bounds: a start outside the ball is at distance at least ``r + 1``; inside, the
+ball gives the exact distance. ``optimal`` is claimed only when proven: the start is in
+the ball, a beam search that never cut its beam (a breadth-first search) found the path,
+or the path's length equals the lower bound.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import os
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .. import __version__
+from ..errors import InvalidInputError, NoPathError
+from ..graphs.graph import CayleyGraph
+from .kaggle import Puzzle, PuzzleType
+
+__all__ = ["SOLVER_VERSION", "Prepared", "Solution", "cache_dir", "prepare", "shorten", "solve_puzzle", "solve_state"]
+
+log = logging.getLogger(__name__)
+
+#: Bumped when preparation changes in a way that invalidates cached heuristics.
+SOLVER_VERSION = 1
+
+
+def cache_dir() -> str:
+    """Where prepared heuristics are cached: ``$CAYLEY_CACHE_DIR``, else
+    ``$XDG_CACHE_HOME/cayley``, else ``~/.cache/cayley``.
+
+    >>> import os
+    >>> os.environ["CAYLEY_CACHE_DIR"] = "/tmp/x"; cache_dir()
+    '/tmp/x'
+    >>> del os.environ["CAYLEY_CACHE_DIR"]
+    """
+    d = os.environ.get("CAYLEY_CACHE_DIR")
+    if d:
+        return d
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "cayley")
+
+
+@dataclass
+class Solution:
+    """A solved row: move names, length, proven lower bound, whether optimality is
+    proven, seconds spent and the beam widths tried."""
+
+    moves: list[str]
+    lower_bound: int
+    optimal: bool
+    seconds: float
+    widths: list[int] = field(default_factory=list)
+
+    @property
+    def length(self) -> int:
+        return len(self.moves)
+
+
+@dataclass
+class Prepared:
+    """What :func:`prepare` builds for one puzzle type and solution pattern."""
+
+    ptype: PuzzleType
+    graph: CayleyGraph
+    heuristic: Callable[[np.ndarray], np.ndarray]
+    radius: int
+    walk_length: int
+    seconds: float
+    cache_file: str | None
+    from_cache: bool
+    _ball: object = None
+    _pball: object = None
+    info: dict = field(default_factory=dict)
+
+    def in_ball(self, state: np.ndarray) -> list[int] | None:
+        """The ball's shortest path (move indices) from ``state``, or None outside it."""
+        from ..backends import cpu as _be
+
+        b = self._ball
+        hit = b.find(_be.encode(np.asarray(state, dtype=np.int64).reshape(1, -1), b.bits, b.words))
+        return None if hit is None else b.path_from(hit[1])
+
+
+# -------------------------------------------------------------------------------------
+# preparation
+# -------------------------------------------------------------------------------------
+def _ball_radius(k: int, max_states: int, cap: int = 8) -> int:
+    """Largest r whose non-backtracking bound 1 + k (k-1)^0 + ... + k (k-1)^(r-1) fits."""
+    r, total, layer = 0, 1, 1
+    while r < cap:
+        layer = k if r == 0 else layer * max(1, k - 1)
+        if total + layer > max_states:
+            break
+        total += layer
+        r += 1
+    return r
+
+
+def _walk_length(graph: CayleyGraph, ball) -> int:
+    """Estimated diameter: log |G| / log(growth ratio of the ball's last layers), x 1.25.
+
+    |G| (sympy's Schreier-Sims) bounds the orbit's size from above; the growth ratio is
+    measured on the ball. Clamped to [radius + 2, 200].
+    """
+    sizes = [len(a) for a in ball.side.layers]
+    ratio = sizes[-1] / sizes[-2] if len(sizes) >= 3 and sizes[-2] > 0 else max(2.0, len(graph.generators) - 1.0)
+    ratio = max(ratio, 1.5)
+    try:
+        order = graph.generators.order()
+        logn = math.log(order) if order > 1 else 1.0
+    except (ValueError, OverflowError, MemoryError, RecursionError):  # fall back on log n!
+        logn = math.lgamma(graph.degree + 1)
+    est = math.ceil(1.25 * logn / math.log(ratio))
+    return int(min(200, max(len(sizes) + 1, est)))
+
+
+def _key(ptype: PuzzleType, solution: np.ndarray, settings: dict) -> str:
+    h = hashlib.sha256()
+    h.update(json.dumps({"solver": SOLVER_VERSION, "cayley": __version__, "settings": settings}, sort_keys=True).encode())
+    h.update("|".join(ptype.generators.names).encode())
+    h.update(np.ascontiguousarray(ptype.generators.perms, dtype=np.int64).tobytes())
+    h.update(np.ascontiguousarray(solution, dtype=np.int64).tobytes())
+    return h.hexdigest()[:32]
+
+
+def _sha256(path: str) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _load_cached(path: str, graph: CayleyGraph):
+    """The cached heuristic at ``path`` when its checksum and graph match, else None."""
+    from ..nn.heuristics import NeuralHeuristic
+
+    side = path + ".sha256"
+    if not (os.path.isfile(path) and os.path.isfile(side)):
+        return None
+    try:
+        with open(side, encoding="ascii") as f:
+            want = f.read(200).strip()
+        if _sha256(path) != want:
+            log.warning("cached heuristic %s fails its checksum; retraining", path)
+            return None
+        h = NeuralHeuristic.load(path)  # torch.load(weights_only=True)
+    except (OSError, UnicodeDecodeError, InvalidInputError) as exc:
+        log.warning("cannot use cached heuristic %s (%s); retraining", path, exc)
+        return None
+    if not (np.array_equal(h.graph.generators.perms, graph.generators.perms)
+            and h.graph.generators.names == graph.generators.names
+            and np.array_equal(h.graph.start, graph.start)):
+        log.warning("cached heuristic %s was trained for another puzzle; retraining", path)
+        return None
+    return h
+
+
+def _save_cached(h, path: str) -> None:
+    folder = os.path.dirname(path)
+    try:
+        os.makedirs(folder, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".h-", suffix=".tmp", dir=folder)
+        os.close(fd)
+        h.save(tmp)
+        digest = _sha256(tmp)
+        with open(tmp + ".sha", "w", encoding="ascii") as f:
+            f.write(digest + "\n")
+        os.replace(tmp, path)
+        os.replace(tmp + ".sha", path + ".sha256")
+    except (OSError, InvalidInputError) as exc:  # a cache that cannot be written is not fatal
+        log.warning("cannot cache the heuristic under %s: %s", folder, exc)
+
+
+class _OneHotMLP:
+    """A plain-MLP :class:`~cayley.nn.NeuralHeuristic` evaluated without building its
+    one-hot input: the first Linear layer of a one-hot ``(n x c)`` vector is a sum of
+    ``n`` columns of its weight, gathered by ``embedding_bag``; eval-mode BatchNorm is
+    folded into it. Same scores as ``h(states)`` (to float32 rounding), several times
+    less work per state. Falls back on ``h`` for other architectures."""
+
+    def __init__(self, h):
+        import torch
+        from torch import nn
+
+        self.h = h
+        self.target = h.target
+        self.scale = float(h.scale)
+        layers = list(h.model)
+        first, bn = layers[0], layers[1]
+        ok = (h.symmetry == "none" and h.arch == "mlp" and isinstance(first, nn.Linear)
+              and isinstance(bn, nn.BatchNorm1d))
+        self.fast = ok
+        if not ok:
+            return
+        with torch.no_grad():
+            g = bn.weight / torch.sqrt(bn.running_var + bn.eps)
+            w = first.weight * g[:, None]  # (hidden, n * c)
+            b = (first.bias - bn.running_mean) * g + bn.bias
+        self.table = w.t().contiguous()  # row j: the layer's response to input j
+        self.bias = b
+        self.rest = nn.Sequential(*layers[2:]).eval()
+        self.n, self.c = h._n, h._c
+        self.offset = torch.arange(self.n, dtype=torch.long) * self.c
+        self.code = torch.as_tensor(h._code, dtype=torch.long)
+
+    def __call__(self, states) -> np.ndarray:
+        if not self.fast:
+            return np.asarray(self.h(states), dtype=np.float64)
+        import torch
+        import torch.nn.functional as F
+
+        s = self.h._states(states)  # checks the shape and the symbols
+        idx = self.code[torch.from_numpy(np.ascontiguousarray(s, dtype=np.int64))] + self.offset
+        with torch.no_grad():
+            x = F.embedding_bag(idx, self.table, mode="sum") + self.bias
+            out = self.rest(x).reshape(-1)
+        return out.double().numpy() * self.scale
+
+
+class _Chunked:
+    """Scores states in chunks (bounds the one-hot buffer), as float64."""
+
+    def __init__(self, h, chunk: int = 1 << 16):
+        self.h, self.chunk = h, chunk
+        self.target = getattr(h, "target", None)
+
+    def __call__(self, states: np.ndarray) -> np.ndarray:
+        if len(states) <= self.chunk:
+            return np.asarray(self.h(states), dtype=np.float64)
+        return np.concatenate([np.asarray(self.h(states[i:i + self.chunk]), dtype=np.float64)
+                               for i in range(0, len(states), self.chunk)])
+
+
+def prepare(
+    ptype: PuzzleType,
+    solution_state: Sequence[str] | np.ndarray,
+    *,
+    ball_states: int = 2_500_000,
+    hidden: Sequence[int] = (512, 256),
+    train_steps: int = 4000,
+    batch_size: int = 1024,
+    walk_length: int | None = None,
+    heuristic: str = "neural",
+    seed: int = 0,
+    cache: bool = True,
+    cache_path: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Prepared:
+    """Build (or load from the cache) what :func:`solve_state` needs for one puzzle type
+    and solution state.
+
+    Parameters
+    ----------
+    ptype : PuzzleType
+    solution_state : sequence of labels, or int array of codes
+    ball_states : int
+        Bound on the states of the ball around the solution (its radius is the largest
+        whose worst-case size fits).
+    hidden, train_steps, batch_size, walk_length, seed
+        Training of the neural heuristic (``walk_length`` default: an estimate of the
+        diameter from the group order and the ball's growth).
+    heuristic : {"neural", "hamming"}
+        ``"hamming"`` (misplaced labels) needs no training, for tests and tiny puzzles.
+    cache : bool
+        Load/store the trained heuristic under :func:`cache_dir` (or ``cache_path``).
+
+    Examples
+    --------
+    >>> from cayley.puzzles import PuzzleType
+    >>> t = PuzzleType.from_moves("cyc", {"r": [1, 2, 3, 0], "s": [1, 0, 2, 3]})
+    >>> p = prepare(t, ["A", "B", "C", "D"], heuristic="hamming")
+    >>> p.radius >= 1, p.graph.degree
+    (True, 4)
+    """
+    from ..graphs.paths.beam import _Ball
+
+    t0 = time.perf_counter()
+    say = progress or (lambda msg: None)
+    if heuristic not in ("neural", "hamming"):
+        raise InvalidInputError(f"unknown heuristic {heuristic!r}: expected neural or hamming")
+    sol = np.asarray(solution_state)
+    if sol.dtype.kind not in "iu":
+        labels = sorted({str(x) for x in sol.tolist()})
+        code = {lab: i for i, lab in enumerate(labels)}
+        sol = np.array([code[str(x)] for x in sol.tolist()], dtype=np.int64)
+    if len(sol) != ptype.degree:
+        raise InvalidInputError(f"solution state has {len(sol)} labels, puzzle type {ptype.name!r} has degree {ptype.degree}")
+    graph = CayleyGraph(ptype.generators, sol)
+    k = len(ptype.generators)
+    radius = _ball_radius(k, ball_states)
+    say(f"{ptype.name}: ball of radius {radius} around the solution")
+    ball = _Ball(graph, graph.start.copy(), radius)
+    radius = len(ball.side.layers) - 1  # a small puzzle's ball may end early
+    pgraph = CayleyGraph(ptype.generators)
+    pball = _Ball(pgraph, pgraph.start.copy(), max(1, _ball_radius(k, max(1, ball_states // 4))))
+    wl = int(walk_length) if walk_length is not None else _walk_length(graph, ball)
+    settings = {"hidden": list(hidden), "steps": int(train_steps), "batch": int(batch_size), "walk": wl,
+                "seed": int(seed), "arch": "mlp", "mode": "non_backtracking"}
+    cfile, from_cache = None, False
+    if heuristic == "hamming":
+        from ..graphs.heuristics import Hamming
+
+        h = Hamming(graph.start)
+    else:
+        from ..nn.heuristics import train_heuristic
+
+        cfile = cache_path or os.path.join(cache_dir(), "puzzles", _key(ptype, sol, settings) + ".pt")
+        h = _load_cached(cfile, graph) if cache else None
+        from_cache = h is not None
+        if h is None:
+            say(f"{ptype.name}: training the heuristic ({train_steps} steps, walks of {wl} moves)")
+            h = train_heuristic(graph, hidden=tuple(hidden), steps=int(train_steps), batch_size=int(batch_size),
+                                walk_length=wl, walk_mode="non_backtracking", symmetry="none", seed=seed)
+            if cache:
+                _save_cached(h, cfile)
+        h = _Chunked(_OneHotMLP(h))
+    sizes = [len(a) for a in ball.side.layers]
+    return Prepared(ptype, graph, h, radius, wl, time.perf_counter() - t0, cfile, from_cache, ball, pball,
+                    {"ball_layers": sizes, "pball_radius": len(pball.side.layers) - 1, "settings": settings})
+
+
+# -------------------------------------------------------------------------------------
+# solving
+# -------------------------------------------------------------------------------------
+def shorten(prep: Prepared, moves: Sequence[int]) -> list[int]:
+    """Replace segments by shorter words of the same group element (from the identity
+    ball) until none is found; this also removes every move followed by its inverse.
+
+    The result acts on any state exactly as ``moves`` does.
+    """
+    from ..backends import cpu as _be
+
+    pb = prep._pball
+    perms = prep.graph.generators.perms
+    n = perms.shape[1]
+    moves = [int(m) for m in moves]
+    changed = True
+    while changed and len(moves) >= 2:
+        changed = False
+        L = len(moves)
+        best = None  # (saving, i, j, word)
+        for i in range(L - 1):
+            # products of moves[i:j] for j = i+1..L, as one gather chain
+            prods = np.empty((L - i, n), dtype=np.int64)
+            cur = np.arange(n, dtype=np.int64)
+            for t, m in enumerate(moves[i:]):
+                cur = cur[perms[m]]
+                prods[t] = cur
+            inv = np.argsort(prods, axis=1)  # x = G^-1: the ball word from x has product G
+            pos = _lookup(pb, _be.encode(inv, pb.bits, pb.words))
+            for t in np.flatnonzero(pos >= 0):
+                depth = int(pb.depth[pos[t]])
+                seg = t + 1
+                if depth < seg and (best is None or seg - depth > best[0]):
+                    best = (seg - depth, i, i + seg, int(pos[t]))
+        if best is not None:
+            _, i, j, p = best
+            moves = moves[:i] + pb.path_from(p) + moves[j:]
+            changed = True
+    return moves
+
+
+def _lookup(ball, rows):
+    from ..graphs.paths import _kernels as K
+
+    return K.lookup(ball.index, ball.rows, rows)
+
+
+def solve_state(
+    prep: Prepared,
+    initial: np.ndarray,
+    *,
+    time_limit: float = 60.0,
+    seed: int = 0,
+    first_width: int = 1024,
+    max_width: int = 1 << 18,
+    max_steps: int | None = None,
+) -> Solution:
+    """Solve one state (codes as in ``prep.graph.start``) within about ``time_limit``
+    seconds: beam searches of doubling width (new seed each) while the next one is
+    predicted to fit (then more seeds at the last width while they fit), the shortest
+    path kept, each one shortened.
+
+    The first search always runs, so a very small limit can be exceeded. Raises
+    :class:`~cayley.errors.NoPathError` when no search reached the solution.
+
+    Examples
+    --------
+    >>> from cayley.puzzles import PuzzleType
+    >>> t = PuzzleType.from_moves("cyc", {"r": [1, 2, 3, 0], "s": [1, 0, 2, 3]})
+    >>> p = prepare(t, [0, 1, 2, 3], heuristic="hamming")
+    >>> s = solve_state(p, np.array([3, 2, 1, 0]), time_limit=1)
+    >>> s.length >= s.lower_bound, s.optimal
+    (True, True)
+    """
+    from ..graphs.paths._common import as_state
+    from ..graphs.paths.beam import _beam_cpu
+
+    t0 = time.perf_counter()
+    graph = prep.graph
+    src = as_state(graph, initial, "initial state")
+    names = graph.generators.names
+    direct = prep.in_ball(src)
+    if direct is not None:  # inside the ball: a shortest path
+        return Solution([names[m] for m in direct], len(direct), True, time.perf_counter() - t0, [])
+    lower = prep.radius + 1
+    steps = int(max_steps) if max_steps is not None else max(4 * prep.walk_length, 50)
+    best: list[int] | None = None
+    proven = False
+    widths: list[int] = []
+    width, last, attempt = int(first_width), 0.0, 0
+    while True:
+        ts = time.perf_counter()
+        try:
+            moves, _, cut = _beam_cpu(graph, src, prep._ball, prep.heuristic, width, steps, 2, seed * 1000 + attempt)
+        except NoPathError:
+            moves, cut = None, True
+        last = time.perf_counter() - ts
+        widths.append(width)
+        attempt += 1
+        if moves is not None:
+            moves = shorten(prep, moves)
+            if best is None or len(moves) < len(best):
+                best = moves
+            if not cut:  # no beam was ever cut: the search was a breadth-first search
+                lower, proven = len(moves), True
+                best = moves
+            if len(best) <= lower:
+                break
+        elapsed = time.perf_counter() - t0
+        nxt = min(2 * width, int(max_width))
+        if elapsed + last * nxt / width * 1.1 > time_limit and best is not None:
+            nxt = width  # the doubled beam would not fit: another seed at this width
+        if elapsed + last * nxt / width * 1.1 > time_limit and (best is not None or elapsed > time_limit):
+            break
+        width = nxt
+    if best is None:
+        raise NoPathError(f"no beam search reached the solution within {time_limit:g} s (widths {widths})")
+    # replay: the moves must act on the start and give the solution exactly
+    s = src.copy()
+    for m in best:
+        s = s[graph.generators.perms[m]]
+    if not np.array_equal(s, graph.start):  # a bug, never the input
+        raise RuntimeError("internal error: the solver's path does not reach the solution; please report it")
+    return Solution([names[m] for m in best], lower, proven or len(best) == lower, time.perf_counter() - t0, widths)
+
+
+def solve_puzzle(prep: Prepared, puzzle: Puzzle, **kwargs) -> Solution:
+    """Solve one row of ``puzzles.csv`` (its solution state must be ``prep``'s)."""
+    sol, ini = puzzle.codes()
+    if not np.array_equal(sol, prep.graph.start):
+        raise InvalidInputError(f"puzzle {puzzle.id!r} has another solution state than the prepared one")
+    return solve_state(prep, ini, **kwargs)

@@ -1,0 +1,212 @@
+"""The puzzle solver: end to end through `cayley solve`, replayed; optimality only when
+proven (checked against breadth-first distances); the heuristic cache."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from cayley.cli.main import main
+from cayley.graphs import CayleyGraph
+from cayley.graphs.paths import shortest_path
+from cayley.groups.puzzles import cube_moves
+from cayley.puzzles import (
+    PuzzleType,
+    check_submission,
+    prepare,
+    read_puzzle_info,
+    read_puzzles,
+    read_submission,
+    replay,
+    shorten,
+    solve_state,
+)
+
+# a made-up puzzle on 7 positions: a 7-cycle and a transposition (S_7, 5040 states)
+TOY = {"l": [1, 2, 3, 4, 5, 6, 0], "x": [1, 0, 2, 3, 4, 5, 6]}
+LABELS = "ABCDEFG"
+
+
+def _files(tmp_path, count=12, seed=0):
+    rng = np.random.default_rng(seed)
+    info = tmp_path / "info.csv"
+    moves = "{" + ", ".join(f"'{k}': {v}" for k, v in TOY.items()) + "}"
+    info.write_text(f'puzzle_type,allowed_moves\ntoy7,"{moves}"\n')
+    lines = ["id,puzzle_type,solution_state,initial_state,num_wildcards"]
+    gens = PuzzleType.from_moves("toy7", TOY).generators.perms
+    for i in range(count):
+        if i % 2:  # a uniformly random state
+            p = rng.permutation(7)
+        else:  # a short scramble: inside a ball of radius 3
+            p = np.arange(7)
+            for m in rng.integers(len(gens), size=3):
+                p = p[gens[m]]
+        lines.append(f"{i},toy7,{';'.join(LABELS)},{';'.join(LABELS[j] for j in p)},0")
+    pz = tmp_path / "puzzles.csv"
+    pz.write_text("\n".join(lines) + "\n")
+    return str(info), str(pz)
+
+
+def _bfs_distance(ptype, row):
+    sol, ini = row.codes()
+    g = CayleyGraph(ptype.generators, sol)
+    return shortest_path(g, ini).length
+
+
+def test_cli_end_to_end_replayed_and_optimal_only_when_proven(tmp_path):
+    info, pz = _files(tmp_path)
+    out = str(tmp_path / "sub.csv")
+    # a small ball (radius 3: the 3 generators' worst case 1 + 3 + 6 + 12 fits 30 states),
+    # so that the short scrambles start inside it (proven optimal) and the others do not
+    r = CliRunner().invoke(main, ["solve", "--puzzle-info", info, "--puzzles", pz, "--out", out, "--heuristic",
+                                  "hamming", "--ball-states", "30", "--time-per-puzzle", "0.3", "--format", "json",
+                                  "--progress"])
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert d["solved"] == 12 and d["unsolved"] == []
+    types = read_puzzle_info(info)
+    rows = read_puzzles(pz, types)
+    sub = read_submission(out)
+    assert set(sub) == {row.id for row in rows}
+    assert all(check_submission(rows, types, sub).values())
+    byid = {row.id: row for row in rows}
+    claimed = 0
+    for res in d["rows"]:
+        dist = _bfs_distance(types["toy7"], byid[res["id"]])
+        assert res["length"] == len(sub[res["id"]])
+        assert res["lower_bound"] <= dist <= res["length"]
+        if res.get("optimal"):
+            claimed += 1
+            assert res["length"] == dist
+        else:
+            assert "optimal" not in res
+    assert claimed >= 6
+    # one progress line per row on stderr (CliRunner's stderr is not a TTY)
+    assert sum(line.startswith("[") for line in r.stderr.splitlines()) == 12
+
+
+def test_cli_limit_ids_and_table(tmp_path):
+    info, pz = _files(tmp_path, count=5, seed=1)
+    out = str(tmp_path / "sub.csv")
+    r = CliRunner().invoke(main, ["solve", "--puzzle-info", info, "--puzzles", pz, "--out", out, "--heuristic",
+                                  "hamming", "--ids", "3,1", "--ids", "4", "--limit", "2", "--time-per-puzzle", "1"])
+    assert r.exit_code == 0, r.output
+    assert sorted(read_submission(out)) == ["1", "3"]
+    assert "solved 2/2" in r.stdout
+    r = CliRunner().invoke(main, ["solve", "--puzzle-info", info, "--puzzles", pz, "--out", out, "--ids", "99"])
+    assert r.exit_code == 2 and "99" in r.output
+
+
+def test_optimal_claim_matches_bfs_on_every_state_of_a_small_puzzle():
+    t = PuzzleType.from_moves("toy7", TOY)
+    p = prepare(t, list(LABELS), heuristic="hamming", ball_states=40)
+    g = CayleyGraph(t.generators, np.arange(7))
+    rng = np.random.default_rng(2)
+    for _ in range(40):
+        s = rng.permutation(7)
+        sol = solve_state(p, s, time_limit=0.2, seed=0, max_width=64)
+        d = shortest_path(g, s).length
+        assert sol.lower_bound <= d <= sol.length
+        assert not sol.optimal or sol.length == sol.lower_bound
+        if sol.optimal:
+            assert sol.length == d
+        st = s.copy()
+        for m in sol.moves:
+            st = st[t.move(m)]
+        assert st.tolist() == list(range(7))
+
+
+def test_cube_222_scramble_solved_generically():
+    moves = {k: v.tolist() for k, v in cube_moves(2).items()}
+    t = PuzzleType.from_moves("cube_2/2/2", moves)
+    sol = np.repeat(np.arange(6), 4)
+    p = prepare(t, sol, heuristic="hamming", ball_states=20_000)
+    rng = np.random.default_rng(0)
+    s = sol.copy()
+    for m in rng.integers(len(t.generators), size=30):
+        s = s[t.generators.perms[m]]
+    res = solve_state(p, s, time_limit=5, seed=0)
+    st = s.copy()
+    for m in res.moves:
+        st = st[t.move(m)]
+    assert np.array_equal(st, sol)
+    assert res.length <= 30 and res.lower_bound <= res.length
+
+
+def test_shorten_removes_detours_and_keeps_the_action():
+    t = PuzzleType.from_moves("toy7", TOY)
+    p = prepare(t, list(LABELS), heuristic="hamming")
+    names = t.generators.names
+    word = [names.index(x) for x in ["l", "x", "x", "-l", "l", "l"]]  # == l.l (x is an involution)
+    out = shorten(p, word)
+    assert [names[m] for m in out] == ["l", "l"]
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        w = rng.integers(len(names), size=15).tolist()
+        s = shorten(p, w)
+        assert len(s) <= len(w)
+        a, b = np.arange(7), np.arange(7)
+        for m in w:
+            a = a[t.generators.perms[m]]
+        for m in s:
+            b = b[t.generators.perms[m]]
+        assert np.array_equal(a, b)
+
+
+def test_neural_heuristic_is_cached_checked_and_replaced_when_corrupt(tmp_path, monkeypatch):
+    pytest.importorskip("torch")
+    monkeypatch.setenv("CAYLEY_CACHE_DIR", str(tmp_path / "cache"))
+    t = PuzzleType.from_moves("toy7", TOY)
+    kw = {"train_steps": 5, "batch_size": 64, "hidden": (16,), "seed": 0}
+    p1 = prepare(t, list(LABELS), **kw)
+    assert not p1.from_cache and p1.cache_file.startswith(str(tmp_path / "cache"))
+    assert os.path.exists(p1.cache_file) and os.path.exists(p1.cache_file + ".sha256")
+    p2 = prepare(t, list(LABELS), **kw)
+    assert p2.from_cache and p2.cache_file == p1.cache_file
+    s = np.array([[1, 0, 2, 3, 4, 5, 6], [6, 5, 4, 3, 2, 1, 0]])
+    assert np.allclose(p1.heuristic(s), p2.heuristic(s))
+    with open(p1.cache_file, "r+b") as f:  # corrupt one byte: the checksum catches it
+        f.seek(100)
+        b = f.read(1)
+        f.seek(100)
+        f.write(bytes([b[0] ^ 0xFF]))
+    p3 = prepare(t, list(LABELS), **kw)
+    assert not p3.from_cache
+    # another solution pattern is another key
+    p4 = prepare(t, list("AABBCCD"), **kw)
+    assert p4.cache_file != p1.cache_file
+    res = solve_state(p2, np.array([6, 5, 4, 3, 2, 1, 0]), time_limit=1)
+    assert replay_ok(t, np.array([6, 5, 4, 3, 2, 1, 0]), res.moves)
+
+
+def replay_ok(t, s, moves):
+    for m in moves:
+        s = s[t.move(m)]
+    return s.tolist() == list(range(len(s)))
+
+
+def test_replay_helper_agrees(tmp_path):
+    info, pz = _files(tmp_path, count=1)
+    types = read_puzzle_info(info)
+    row = read_puzzles(pz, types)[0]
+    p = prepare(types["toy7"], row.solution_state, heuristic="hamming")
+    res = solve_state(p, row.codes()[1], time_limit=1)
+    assert replay(row, types["toy7"], res.moves)
+
+
+def test_one_hot_mlp_fast_path_matches_the_heuristic():
+    pytest.importorskip("torch")
+    from cayley.nn import train_heuristic
+    from cayley.puzzles.solve import _OneHotMLP
+
+    t = PuzzleType.from_moves("toy7", TOY)
+    g = CayleyGraph(t.generators, np.array([0, 0, 1, 1, 2, 2, 3]))
+    h = train_heuristic(g, hidden=(32, 16), steps=30, batch_size=64, symmetry="none", seed=0)
+    fast = _OneHotMLP(h)
+    assert fast.fast
+    s = np.random.default_rng(0).permuted(np.tile(g.start, (200, 1)), axis=1)
+    assert np.allclose(fast(s), h(s), atol=1e-4)
