@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import time
-from math import factorial
 
 import networkx as nx
 import numpy as np

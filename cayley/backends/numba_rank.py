@@ -651,7 +651,6 @@ def retire(codes, flags, bwords, code_f):
 def multiset_layer(codes, flags, flags_next, perms, cum, unit, full, bwords, shift, code_f, rec, nthreads, probe):
     """:func:`perm_layer` for multiset permutations (flat ranks, chunks of ``bwords``)."""
     k, n = perms.shape
-    stride = bwords * 32
     ctl = np.zeros(3, np.int64)
     newc = np.zeros(nthreads, np.int64)
     code_n = np.uint64(3 - code_f)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Callable, Literal, Optional, Protocol, Sequence, Union, runtime_checkable
+from typing import Callable, Literal, Optional, Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
@@ -314,7 +314,6 @@ class PatternDatabase:
             Called as ``progress(depth, layer_size)`` after each layer.
         """
         t0 = time.perf_counter()
-        n = graph.degree
         tgt = graph.start.copy() if target is None else as_state(graph, target, "target")
         nsym = graph.symbols
         if classes is None:
