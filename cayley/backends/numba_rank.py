@@ -40,7 +40,10 @@ chunks of words; each frontier state is unranked through the multiset table (sca
 such orbits are small).
 
 Threads take chunks of blocks from a shared atomic counter (dynamic scheduling), since
-frontier density varies strongly across the rank space.
+frontier density varies strongly across the rank space. The layer kernels are compiled
+``nogil`` per thread and started by :func:`cayley.backends.threads.run_threads` rather
+than through numba's ``parallel=True``: the same work split, a third of the compile time
+(the first run in a fresh environment compiles them).
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ from numba.core import cgutils
 from numba.extending import intrinsic
 
 from .ranking import cttz, popcount
+from .threads import run_threads
 
 __all__ = [
     "atomic_or",
@@ -437,7 +441,95 @@ def _next_block(flags, ctl, cur, end, everything):
             return b, cur, end
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, nogil=True)
+def _perm_layer_thread(t, ctl, newc, codes, flags, flags_next, shifts, fpart, qend, modf, weights, P, bwords, table, code_f, rec, probe):
+    """One thread's share of :func:`perm_layer` (blocks from the shared counter ``ctl[0]``)."""
+    U = np.uint64
+    k = U(shifts.shape[0])
+    n = U(shifts.shape[1])
+    m = n - P
+    stride = bwords * U(32)
+    code_n = U(3) - code_f
+    one = U(1)
+    three = U(3)
+    recording = rec.shape[0] > 0
+    rem = np.empty((m, m), np.uint64)  # rem[r, j]: r-th remaining symbol at slot P + j
+    bh = np.empty(k, np.uint64)
+    bu = np.empty(k, np.uint64)
+    lob = np.empty(_BATCH, np.uint64)
+    stb = np.empty(_BATCH, np.uint64)
+    hb = np.empty(_BATCH, np.uint64)
+    ub = np.empty(_BATCH, np.uint64)
+    lb = np.empty(_BATCH, np.uint64)
+    cand = np.empty(_BATCH * k, np.uint64)
+    hcand = np.empty(_BATCH * k, np.uint64)
+    cnt = 0
+    cur = 0
+    end = 0
+    while True:
+        bi, cur, end = _next_block(flags, ctl, cur, end, False)
+        if bi < 0:
+            break
+        if probe and atomic_load(ctl, 2) != 0:
+            break
+        b = U(bi)
+        ps = _block_setup(b, P, n, shifts, fpart, weights, rem, bh, bu)
+        wbase = b * bwords
+        w = U(0)
+        stop = False
+        while w < bwords and not stop:
+            # gather a batch of frontier states; their codes turn to "done" at once
+            # (only unseen codes are ever tested, so that is safe before expanding)
+            nb = 0
+            while w < bwords and nb + 32 <= _BATCH:
+                fm = _frontier_bits(atomic_load(codes, wbase + w), code_f)
+                if fm != 0:
+                    if not probe:
+                        atomic_or(codes, wbase + w, fm << one if code_f == one else fm)
+                    while fm:
+                        lob[nb] = w * U(32) + (cttz(fm) >> one)
+                        nb += 1
+                        fm &= fm - one
+                w += one
+            if nb == 0:
+                continue
+            if recording:
+                pos = atomic_add(ctl, 1, nb)
+                for q in range(nb):
+                    rec[pos + q] = b * stride + lob[q]
+            _unrank_lanes(stb, lob, nb, ps, rem, table)
+            nc = 0
+            for g in range(k):
+                _neighbour_lanes(stb, lob, hb, ub, lb, nb, g, bh, bu, shifts, fpart, qend, modf, weights, P, stride)
+                # branch-free filter: the loads are independent, so they overlap (a
+                # plain load suffices: a code only ever leaves 0, so a stale 0 just
+                # sends the state on to the atomic OR, which reads the truth)
+                for q in range(nb):
+                    idx = lb[q]
+                    ub[q] = (codes[idx >> U(5)] >> ((idx & U(31)) << one)) & three
+                for q in range(nb):
+                    cand[nc] = lb[q]
+                    hcand[nc] = hb[q]
+                    nc += ub[q] == 0
+            if nc and probe:
+                ctl[2] = 1
+                stop = True
+                break
+            for q in range(nc):
+                idx = cand[q]
+                wi = idx >> U(5)
+                sh = (idx & U(31)) << one
+                old = atomic_or(codes, wi, code_n << sh)
+                if (old >> sh) & three == 0:
+                    cnt += 1
+                    h = hcand[q]
+                    if flags_next[h] == 0:  # no store (and no line ping-pong) when set
+                        flags_next[h] = 1
+        if stop:
+            break
+    newc[t] = cnt
+
+
 def perm_layer(codes, flags, flags_next, shifts, fpart, qend, modf, weights, P, bwords, table, code_f, rec, nthreads, probe):
     """Expand the frontier (code ``code_f``) in the flagged blocks (``flags``), flagging
     in ``flags_next`` the blocks that receive new states.
@@ -455,99 +547,86 @@ def perm_layer(codes, flags, flags_next, shifts, fpart, qend, modf, weights, P, 
     The hot loops work in uint64 only: unsigned indices need no negative-index
     wrap-around code, and mixing signed and unsigned would promote to float.
     """
+    ctl = np.zeros(3, np.int64)  # next chunk of blocks, rec fill, probe found
+    newc = np.zeros(nthreads, np.int64)
+    run_threads(_perm_layer_thread, nthreads, ctl, newc, codes, flags, flags_next, shifts, fpart, qend, modf, weights, P, bwords, table, code_f, rec, probe)
+    if probe:
+        return int(ctl[2])
+    return int(newc.sum())
+
+
+@njit(cache=True, nogil=True)
+def _perm_layer_pull_thread(t, ctl, newc, codes, flags_next, shifts, fpart, qend, modf, weights, P, bwords, table, code_f):
+    """One thread's share of :func:`perm_layer_pull` (blocks from the shared counter ``ctl[0]``)."""
     U = np.uint64
     k = U(shifts.shape[0])
     n = U(shifts.shape[1])
     m = n - P
     stride = bwords * U(32)
-    ctl = np.zeros(3, np.int64)  # next chunk of blocks, rec fill, probe found
-    newc = np.zeros(nthreads, np.int64)
     code_n = U(3) - code_f
     one = U(1)
     three = U(3)
-    recording = rec.shape[0] > 0
-    for t in prange(nthreads):
-        rem = np.empty((m, m), np.uint64)  # rem[r, j]: r-th remaining symbol at slot P + j
-        bh = np.empty(k, np.uint64)
-        bu = np.empty(k, np.uint64)
-        lob = np.empty(_BATCH, np.uint64)
-        stb = np.empty(_BATCH, np.uint64)
-        hb = np.empty(_BATCH, np.uint64)
-        ub = np.empty(_BATCH, np.uint64)
-        lb = np.empty(_BATCH, np.uint64)
-        cand = np.empty(_BATCH * k, np.uint64)
-        hcand = np.empty(_BATCH * k, np.uint64)
-        cnt = 0
-        cur = 0
-        end = 0
-        while True:
-            bi, cur, end = _next_block(flags, ctl, cur, end, False)
-            if bi < 0:
-                break
-            if probe and atomic_load(ctl, 2) != 0:
-                break
-            b = U(bi)
-            ps = _block_setup(b, P, n, shifts, fpart, weights, rem, bh, bu)
-            wbase = b * bwords
-            w = U(0)
-            stop = False
-            while w < bwords and not stop:
-                # gather a batch of frontier states; their codes turn to "done" at once
-                # (only unseen codes are ever tested, so that is safe before expanding)
-                nb = 0
-                while w < bwords and nb + 32 <= _BATCH:
-                    fm = _frontier_bits(atomic_load(codes, wbase + w), code_f)
-                    if fm != 0:
-                        if not probe:
-                            atomic_or(codes, wbase + w, fm << one if code_f == one else fm)
-                        while fm:
-                            lob[nb] = w * U(32) + (cttz(fm) >> one)
-                            nb += 1
-                            fm &= fm - one
-                    w += one
+    rem = np.empty((m, m), np.uint64)
+    bh = np.empty(k, np.uint64)
+    bu = np.empty(k, np.uint64)
+    lob = np.empty(_BATCH, np.uint64)
+    stb = np.empty(_BATCH, np.uint64)
+    hb = np.empty(_BATCH, np.uint64)
+    ub = np.empty(_BATCH, np.uint64)
+    lb = np.empty(_BATCH, np.uint64)
+    cnt = 0
+    cur = 0
+    end = 0
+    while True:
+        bi, cur, end = _next_block(flags_next, ctl, cur, end, True)
+        if bi < 0:
+            break
+        b = U(bi)
+        wbase = b * bwords
+        w = U(0)
+        ps = U(0)
+        ready = False
+        found_any = False
+        while w < bwords:
+            nb = 0
+            while w < bwords and nb + 32 <= _BATCH:
+                um = _frontier_bits(codes[wbase + w], 0)
+                while um:
+                    lob[nb] = w * U(32) + (cttz(um) >> one)
+                    nb += 1
+                    um &= um - one
+                w += one
+            if nb == 0:
+                continue
+            if not ready:  # blocks without unseen states cost no set-up
+                ps = _block_setup(b, P, n, shifts, fpart, weights, rem, bh, bu)
+                ready = True
+            _unrank_lanes(stb, lob, nb, ps, rem, table)
+            for g in range(k):
                 if nb == 0:
-                    continue
-                if recording:
-                    pos = atomic_add(ctl, 1, nb)
-                    for q in range(nb):
-                        rec[pos + q] = b * stride + lob[q]
-                _unrank_lanes(stb, lob, nb, ps, rem, table)
-                nc = 0
-                for g in range(k):
-                    _neighbour_lanes(stb, lob, hb, ub, lb, nb, g, bh, bu, shifts, fpart, qend, modf, weights, P, stride)
-                    # branch-free filter: the loads are independent, so they overlap (a
-                    # plain load suffices: a code only ever leaves 0, so a stale 0 just
-                    # sends the state on to the atomic OR, which reads the truth)
-                    for q in range(nb):
-                        idx = lb[q]
-                        ub[q] = (codes[idx >> U(5)] >> ((idx & U(31)) << one)) & three
-                    for q in range(nb):
-                        cand[nc] = lb[q]
-                        hcand[nc] = hb[q]
-                        nc += ub[q] == 0
-                if nc and probe:
-                    ctl[2] = 1
-                    stop = True
                     break
-                for q in range(nc):
-                    idx = cand[q]
-                    wi = idx >> U(5)
-                    sh = (idx & U(31)) << one
-                    old = atomic_or(codes, wi, code_n << sh)
-                    if (old >> sh) & three == 0:
+                _neighbour_lanes(stb, lob, hb, ub, lb, nb, g, bh, bu, shifts, fpart, qend, modf, weights, P, stride)
+                for q in range(nb):
+                    idx = lb[q]
+                    ub[q] = (codes[idx >> U(5)] >> ((idx & U(31)) << one)) & three
+                keep = 0
+                for q in range(nb):
+                    lo = lob[q]
+                    if ub[q] == code_f:
+                        wi = wbase + (lo >> U(5))
+                        codes[wi] = codes[wi] | (code_n << ((lo & U(31)) << one))
                         cnt += 1
-                        h = hcand[q]
-                        if flags_next[h] == 0:  # no store (and no line ping-pong) when set
-                            flags_next[h] = 1
-            if stop:
-                break
-        newc[t] = cnt
-    if probe:
-        return ctl[2]
-    return newc.sum()
+                        found_any = True
+                    else:
+                        lob[keep] = lo
+                        stb[keep] = stb[q]
+                        keep += 1
+                nb = keep
+        if found_any:
+            flags_next[b] = 1
+    newc[t] = cnt
 
 
-@njit(cache=True, parallel=True)
 def perm_layer_pull(codes, flags_next, shifts, fpart, qend, modf, weights, P, bwords, table, code_f, nthreads):
     """Bottom-up layer (direction-optimising BFS): each unseen state (in any block) looks
     for a frontier state among its neighbours under the *inverse* generators (``shifts``
@@ -559,77 +638,10 @@ def perm_layer_pull(codes, flags_next, shifts, fpart, qend, modf, weights, P, bw
     is needed; the frontier's codes are turned to "done" afterwards by :func:`retire`.
     Padding slots must hold code 3. Returns the number of new states.
     """
-    U = np.uint64
-    k = U(shifts.shape[0])
-    n = U(shifts.shape[1])
-    m = n - P
-    stride = bwords * U(32)
     ctl = np.zeros(1, np.int64)
     newc = np.zeros(nthreads, np.int64)
-    code_n = U(3) - code_f
-    one = U(1)
-    three = U(3)
-    for t in prange(nthreads):
-        rem = np.empty((m, m), np.uint64)
-        bh = np.empty(k, np.uint64)
-        bu = np.empty(k, np.uint64)
-        lob = np.empty(_BATCH, np.uint64)
-        stb = np.empty(_BATCH, np.uint64)
-        hb = np.empty(_BATCH, np.uint64)
-        ub = np.empty(_BATCH, np.uint64)
-        lb = np.empty(_BATCH, np.uint64)
-        cnt = 0
-        cur = 0
-        end = 0
-        while True:
-            bi, cur, end = _next_block(flags_next, ctl, cur, end, True)
-            if bi < 0:
-                break
-            b = U(bi)
-            wbase = b * bwords
-            w = U(0)
-            ps = U(0)
-            ready = False
-            found_any = False
-            while w < bwords:
-                nb = 0
-                while w < bwords and nb + 32 <= _BATCH:
-                    um = _frontier_bits(codes[wbase + w], 0)
-                    while um:
-                        lob[nb] = w * U(32) + (cttz(um) >> one)
-                        nb += 1
-                        um &= um - one
-                    w += one
-                if nb == 0:
-                    continue
-                if not ready:  # blocks without unseen states cost no set-up
-                    ps = _block_setup(b, P, n, shifts, fpart, weights, rem, bh, bu)
-                    ready = True
-                _unrank_lanes(stb, lob, nb, ps, rem, table)
-                for g in range(k):
-                    if nb == 0:
-                        break
-                    _neighbour_lanes(stb, lob, hb, ub, lb, nb, g, bh, bu, shifts, fpart, qend, modf, weights, P, stride)
-                    for q in range(nb):
-                        idx = lb[q]
-                        ub[q] = (codes[idx >> U(5)] >> ((idx & U(31)) << one)) & three
-                    keep = 0
-                    for q in range(nb):
-                        lo = lob[q]
-                        if ub[q] == code_f:
-                            wi = wbase + (lo >> U(5))
-                            codes[wi] = codes[wi] | (code_n << ((lo & U(31)) << one))
-                            cnt += 1
-                            found_any = True
-                        else:
-                            lob[keep] = lo
-                            stb[keep] = stb[q]
-                            keep += 1
-                    nb = keep
-            if found_any:
-                flags_next[b] = 1
-        newc[t] = cnt
-    return newc.sum()
+    run_threads(_perm_layer_pull_thread, nthreads, ctl, newc, codes, flags_next, shifts, fpart, qend, modf, weights, P, bwords, table, code_f)
+    return int(newc.sum())
 
 
 @njit(cache=True, parallel=True)
@@ -647,86 +659,90 @@ def retire(codes, flags, bwords, code_f):
                 codes[wbase + w] = x | (fm << U(1) if code_f == 1 else fm)
 
 
-@njit(cache=True, parallel=True)
-def multiset_layer(codes, flags, flags_next, perms, cum, unit, full, bwords, shift, code_f, rec, nthreads, probe):
-    """:func:`perm_layer` for multiset permutations (flat ranks, chunks of ``bwords``)."""
+@njit(cache=True, nogil=True)
+def _multiset_layer_thread(t, ctl, newc, codes, flags, flags_next, perms, cum, unit, full, bwords, shift, code_f, rec, probe):
+    """One thread's share of :func:`multiset_layer` (blocks from the shared counter ``ctl[0]``)."""
     k, n = perms.shape
-    ctl = np.zeros(3, np.int64)
-    newc = np.zeros(nthreads, np.int64)
     code_n = np.uint64(3 - code_f)
     one = np.uint64(1)
     recording = rec.shape[0] > 0
-    for t in prange(nthreads):
-        s = np.empty(n, np.int64)
-        cnt = 0
-        cur = 0
-        end = 0
-        while True:
-            b, cur, end = _next_block(flags, ctl, cur, end, False)
-            if b < 0:
-                break
-            if probe and atomic_load(ctl, 2) != 0:
-                break
-            wbase = b * bwords
-            pos = 0
-            if recording:
-                c = 0
-                for w in range(bwords):
-                    c += np.int64(popcount(_frontier_bits(atomic_load(codes, wbase + w), code_f)))
-                pos = atomic_add(ctl, 1, c)
-            stop = False
+    s = np.empty(n, np.int64)
+    cnt = 0
+    cur = 0
+    end = 0
+    while True:
+        b, cur, end = _next_block(flags, ctl, cur, end, False)
+        if b < 0:
+            break
+        if probe and atomic_load(ctl, 2) != 0:
+            break
+        wbase = b * bwords
+        pos = 0
+        if recording:
+            c = 0
             for w in range(bwords):
-                fm = _frontier_bits(atomic_load(codes, wbase + w), code_f)
-                if fm == 0:
-                    continue
-                conv = fm << one if code_f == 1 else fm
-                while fm:
-                    tz = np.int64(cttz(fm))
-                    fm &= fm - one
-                    r = (wbase + w) * 32 + (tz >> 1)
-                    if recording:
-                        rec[pos] = r
-                        pos += 1
-                    # unrank r
+                c += np.int64(popcount(_frontier_bits(atomic_load(codes, wbase + w), code_f)))
+            pos = atomic_add(ctl, 1, c)
+        stop = False
+        for w in range(bwords):
+            fm = _frontier_bits(atomic_load(codes, wbase + w), code_f)
+            if fm == 0:
+                continue
+            conv = fm << one if code_f == 1 else fm
+            while fm:
+                tz = np.int64(cttz(fm))
+                fm &= fm - one
+                r = (wbase + w) * 32 + (tz >> 1)
+                if recording:
+                    rec[pos] = r
+                    pos += 1
+                # unrank r
+                cc = full
+                for i in range(n):
+                    v = 0
+                    while cum[cc, v + 1] <= r:
+                        v += 1
+                    r -= cum[cc, v]
+                    s[i] = v
+                    cc -= unit[v]
+                for g in range(k):
                     cc = full
-                    for i in range(n):
-                        v = 0
-                        while cum[cc, v + 1] <= r:
-                            v += 1
-                        r -= cum[cc, v]
-                        s[i] = v
+                    idx = np.int64(0)
+                    for i in range(n - 1):
+                        v = s[perms[g, i]]
+                        idx += cum[cc, v]
                         cc -= unit[v]
-                    for g in range(k):
-                        cc = full
-                        idx = np.int64(0)
-                        for i in range(n - 1):
-                            v = s[perms[g, i]]
-                            idx += cum[cc, v]
-                            cc -= unit[v]
-                        wi = idx >> 5
-                        sh = np.uint64((idx & 31) << 1)
-                        if (atomic_load(codes, wi) >> sh) & np.uint64(3) == 0:
-                            if probe:
-                                ctl[2] = 1
-                                stop = True
-                                break
-                            old = atomic_or(codes, wi, code_n << sh)
-                            if (old >> sh) & np.uint64(3) == 0:
-                                cnt += 1
-                                if flags_next[idx >> shift] == 0:
-                                    flags_next[idx >> shift] = 1
-                    if stop:
-                        break
+                    wi = idx >> 5
+                    sh = np.uint64((idx & 31) << 1)
+                    if (atomic_load(codes, wi) >> sh) & np.uint64(3) == 0:
+                        if probe:
+                            ctl[2] = 1
+                            stop = True
+                            break
+                        old = atomic_or(codes, wi, code_n << sh)
+                        if (old >> sh) & np.uint64(3) == 0:
+                            cnt += 1
+                            if flags_next[idx >> shift] == 0:
+                                flags_next[idx >> shift] = 1
                 if stop:
                     break
-                if not probe:
-                    atomic_or(codes, wbase + w, conv)
             if stop:
                 break
-        newc[t] = cnt
+            if not probe:
+                atomic_or(codes, wbase + w, conv)
+        if stop:
+            break
+    newc[t] = cnt
+
+
+def multiset_layer(codes, flags, flags_next, perms, cum, unit, full, bwords, shift, code_f, rec, nthreads, probe):
+    """:func:`perm_layer` for multiset permutations (flat ranks, chunks of ``bwords``)."""
+    ctl = np.zeros(3, np.int64)
+    newc = np.zeros(nthreads, np.int64)
+    run_threads(_multiset_layer_thread, nthreads, ctl, newc, codes, flags, flags_next, perms, cum, unit, full, bwords, shift, code_f, rec, probe)
     if probe:
-        return ctl[2]
-    return newc.sum()
+        return int(ctl[2])
+    return int(newc.sum())
 
 
 @njit(cache=True, parallel=True)
