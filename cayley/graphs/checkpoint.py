@@ -423,8 +423,10 @@ class ShardedCheckpoint:
         self._next = 0
         self._last_depth: Optional[int] = None
 
-    def load(self) -> Optional[CheckpointState]:
-        states = [slot.load(clean=True) for slot in self.slots]
+    def load(self, *, clean: bool = True) -> Optional[CheckpointState]:
+        """The newest layer every process holds (None when some process holds none);
+        ``clean`` as :meth:`Checkpoint.load` (each process cleans its own slots)."""
+        states = [slot.load(clean=clean) for slot in self.slots]
         held = {s.depth: i for i, s in enumerate(states) if s is not None}
         everyone = self.gather(sorted(held))
         if not any(everyone):
