@@ -434,7 +434,7 @@ def _read_v2(path, size: int) -> tuple[dict, dict]:
         raise _Bad("header field 'tensors' must list the stored tensors")
     tensors, pos = {}, hlen
     for item in listing:
-        if not (isinstance(item, list) and len(item) == 3 and isinstance(item[0], str) and item[1] in _DTYPES
+        if not (isinstance(item, list) and len(item) == 3 and isinstance(item[0], str) and isinstance(item[1], str) and item[1] in _DTYPES
                 and isinstance(item[2], list) and len(item[2]) <= 4
                 and all(_is_int(d) and 0 <= d <= MAX_PARAMETERS for d in item[2])):
             raise _Bad(f"bad entry {_short(item)} in header field 'tensors'")
