@@ -62,7 +62,35 @@ def _ranking(graph: CayleyGraph):
     if graph.is_matrix:  # every n x c matrix over Z/m, ranked as a base-m number
         m, length = graph.symbols, graph.state_length
         return MixedRadixRanking(m, length) if MixedRadixRanking.fits(m, length) else None
-    return ranking_for(graph.start)
+    plain = ranking_for(graph.start)
+    pieces = piece_ranking(graph)
+    if pieces is not None and (plain is None or 4 * pieces.size < plain.size):
+        return pieces
+    return plain
+
+
+def piece_ranking(graph: CayleyGraph):
+    """The ranking of ``graph``'s states by pieces (blocks with orientations: signed
+    permutations, puzzles' cubies), or None when its start repeats labels or the pieces
+    have too many arrangements.
+
+    >>> piece_ranking(CayleyGraph.from_spec("S_12", "burnt_pancake")).size   # 2^6 6!
+    46080
+    """
+    from ..backends.pieces import MAX_RANKS, PieceRanking
+    from ..groups.blocks import piece_structure
+
+    start = np.asarray(graph.start)
+    n = start.shape[0]
+    if graph.is_matrix or n > 512 or len(np.unique(start)) != n:
+        return None
+    ps = piece_structure(graph.generators.perms)
+    if ps is None or ps.size > MAX_RANKS:
+        return None
+    try:
+        return PieceRanking(start, [(k.blocks, k.rotational) for k in ps.kinds])
+    except ValueError:  # pieces the ranking does not cover (too many, or too wide to orient)
+        return None
 
 
 def supports(graph: CayleyGraph) -> bool:
@@ -87,7 +115,7 @@ def _layout(graph: CayleyGraph):
         )
     if ranking.kind == "permutations":
         return ranking, PermLayout(ranking.n)
-    return ranking, MultisetLayout(ranking)
+    return ranking, MultisetLayout(ranking)  # any flat ranking
 
 
 def rank_memory_bytes(
@@ -355,7 +383,10 @@ def _rank_bfs(
             ck.save(depth=depth, growth=growth, arrays=arrays, extra={"code_f": code_f})
 
     def decode(idx: np.ndarray) -> np.ndarray:
-        return ranking.unrank(lay.index_to_rank(np.sort(idx)))
+        states = ranking.unrank(lay.index_to_rank(np.sort(idx)))
+        if ranking.kind == "pieces" and len(states) > 1:  # rank order is not lexicographic there
+            states = states[np.lexsort(states.T[::-1])]
+        return states
 
     record_limit = max(store_layers_up_to, last_layer_limit)
     total = sum(growth)

@@ -1,0 +1,391 @@
+"""A perfect ranking of puzzle states by pieces, and the rank engine's layer kernel for it.
+
+A state of a group whose positions fall into blocks (a cube's cubies, a burnt pancake's
+two sides; see :func:`cayley.groups.blocks.piece_structure`) is, per kind of piece, a
+permutation of the blocks and an orientation of each block. :class:`PieceRanking` ranks
+those ``prod m_k! * o_k ** m_k`` arrangements (the wreath products ``C_b wr S_m`` side by
+side) instead of all ``n!`` arrangements of the positions: burnt pancakes of ``n`` take
+``2^n n!`` ranks rather than ``(2n)!``, the 2x2x2 cube's 24 stickers ``8! 3^8``.
+
+Ranks are mixed radix: the first kind is most significant; within a kind the Lehmer code
+of the block permutation comes before the orientations (first block most significant).
+
+>>> import numpy as np
+>>> start = np.arange(6)                       # three burnt pancakes on 6 positions
+>>> r = PieceRanking(start, [(np.array([[0, 3], [1, 4], [2, 5]]), True)])
+>>> r.size, r.rank([[0, 1, 2, 3, 4, 5], [5, 4, 3, 2, 1, 0]]).tolist()
+(48, [0, 47])
+>>> r.unrank([47]).tolist()
+[[5, 4, 3, 2, 1, 0]]
+"""
+
+from __future__ import annotations
+
+from itertools import permutations
+from math import factorial
+
+import numpy as np
+from numba import njit
+
+from .numba_rank import _frontier_bits, _next_block, atomic_add, atomic_load, atomic_or
+from .ranking import cttz, popcount
+from .threads import run_threads
+
+__all__ = ["PieceRanking", "piece_layer", "piece_rank_one", "piece_unrank_one"]
+
+MAX_RANKS = 2**41
+_FACT = np.array([factorial(i) for i in range(21)], dtype=np.int64)
+
+
+@njit(cache=True, inline="always")
+def piece_rank_one(s, tab):
+    """Rank of the state ``s`` (see the module docstring); ``tab`` is
+    :attr:`PieceRanking.tables`."""
+    inv_start, start, count, width, orient, rot, blocks, where, slot, weight, fact = tab
+    r = np.int64(0)
+    for k in range(count.shape[0]):
+        m = count[k]
+        b = width[k]
+        o = orient[k]
+        lehmer = np.int64(0)
+        ori = np.int64(0)
+        used = np.uint64(0)
+        for i in range(m):
+            h0 = inv_start[s[blocks[k, i, 0]]]
+            beta = where[h0]
+            below = used & ((np.uint64(1) << np.uint64(beta)) - np.uint64(1))
+            lehmer = lehmer * (m - i) + (beta - np.int64(popcount(below)))
+            used |= np.uint64(1) << np.uint64(beta)
+            if rot[k]:
+                ori = ori * o + slot[h0]
+            else:  # the block's arrangement as a Lehmer code over b
+                code = np.int64(0)
+                seen = np.uint64(0)
+                for j in range(b):
+                    v = slot[inv_start[s[blocks[k, i, j]]]]
+                    lower = seen & ((np.uint64(1) << np.uint64(v)) - np.uint64(1))
+                    code = code * (b - j) + (v - np.int64(popcount(lower)))
+                    seen |= np.uint64(1) << np.uint64(v)
+                ori = ori * o + code
+        r += (lehmer * fact[k] + ori) * weight[k]
+    return r
+
+
+@njit(cache=True, inline="always")
+def _nth_unused(used, d):
+    """The ``d``-th (from 0) value whose bit in ``used`` is clear."""
+    v = 0
+    while True:
+        if not (used >> np.uint64(v)) & np.uint64(1):
+            if d == 0:
+                return v
+            d -= 1
+        v += 1
+
+
+@njit(cache=True, inline="always")
+def piece_unrank_one(r, tab, out):
+    """The state of rank ``r`` into ``out`` (the inverse of :func:`piece_rank_one`)."""
+    inv_start, start, count, width, orient, rot, blocks, where, slot, weight, fact = tab
+    for x in range(out.shape[0]):
+        out[x] = start[x]
+    for k in range(count.shape[0]):
+        m = count[k]
+        b = width[k]
+        o = orient[k]
+        rk = (r // weight[k]) % (fact[k] * _FACT[m])
+        lehmer = rk // fact[k]
+        ori = rk % fact[k]
+        opow = fact[k] // o  # o ** (m - 1): the first block's orientation is most significant
+        used = np.uint64(0)
+        for i in range(m):
+            d = lehmer // _FACT[m - 1 - i]
+            lehmer -= d * _FACT[m - 1 - i]
+            beta = _nth_unused(used, d)
+            used |= np.uint64(1) << np.uint64(beta)
+            oi = ori // opow
+            ori -= oi * opow
+            if i < m - 1:
+                opow //= o
+            if rot[k]:
+                for j in range(b):
+                    out[blocks[k, i, j]] = start[blocks[k, beta, (oi + j) % b]]
+            else:  # oi is the Lehmer code of the block's arrangement
+                seen = np.uint64(0)
+                for j in range(b):
+                    dj = oi // _FACT[b - 1 - j]
+                    oi -= dj * _FACT[b - 1 - j]
+                    v = _nth_unused(seen, dj)
+                    seen |= np.uint64(1) << np.uint64(v)
+                    out[blocks[k, i, j]] = start[blocks[k, beta, v]]
+
+
+@njit(cache=True)
+def _rank_many(states, tab):
+    out = np.empty(states.shape[0], np.int64)
+    for i in range(states.shape[0]):
+        out[i] = piece_rank_one(states[i], tab)
+    return out
+
+
+@njit(cache=True)
+def _unrank_many(ranks, n, tab):
+    out = np.empty((ranks.shape[0], n), np.int64)
+    for i in range(ranks.shape[0]):
+        piece_unrank_one(ranks[i], tab, out[i])
+    return out
+
+
+def _lehmer(p: list[int]) -> int:
+    """Lexicographic rank of the permutation ``p`` of ``0 .. len(p)-1``."""
+    r = 0
+    for i, v in enumerate(p):
+        r = r * (len(p) - i) + sum(1 for u in p[i + 1 :] if u < v)
+    return r
+
+
+class PieceRanking:
+    """Ranking of the arrangements of a puzzle's pieces (see the module docstring).
+
+    ``start`` is the start state (distinct labels); ``kinds`` lists, per kind of piece,
+    its blocks (an ``(m, b)`` array of positions, each row in the order the generators
+    rotate) and whether orientations are rotations (else all ``b!`` arrangements).
+    Positions in no block are fixed.
+    """
+
+    kind = "pieces"
+
+    def __init__(self, start, kinds):
+        start = np.ascontiguousarray(start, dtype=np.int64).reshape(-1)
+        n = start.shape[0]
+        if sorted(start.tolist()) != list(range(n)):
+            raise ValueError("a piece ranking needs a start state with distinct labels 0 .. n-1")
+        self.n = n
+        kinds = [(np.asarray(b, dtype=np.int64).reshape(len(b), -1), bool(rot)) for b, rot in kinds]
+        kinds = [(b, rot) for b, rot in kinds if b.size > 1]
+        K = len(kinds)
+        mb = max([b.shape[0] for b, _ in kinds], default=1)
+        wb = max([b.shape[1] for b, _ in kinds], default=1)
+        if mb > 20 or any(b.shape[1] > 5 and not r for b, r in kinds) or wb > 64:
+            raise ValueError(f"too many pieces to rank ({mb} blocks of up to {wb} positions)")
+        count = np.zeros(K, np.int64)
+        width = np.zeros(K, np.int64)
+        orient = np.zeros(K, np.int64)
+        rot = np.zeros(K, np.bool_)
+        blocks = np.zeros((K, mb, wb), np.int64)
+        where = np.zeros(n, np.int64)
+        slot = np.zeros(n, np.int64)
+        sizes = []
+        ofact = np.zeros(K, np.int64)
+        seen = np.zeros(n, np.bool_)
+        for k, (b, r) in enumerate(kinds):
+            m, w = b.shape
+            if seen[b.reshape(-1)].any() or b.min() < 0 or b.max() >= n:
+                raise ValueError("the blocks of a piece ranking must be disjoint sets of positions")
+            seen[b.reshape(-1)] = True
+            count[k], width[k], rot[k] = m, w, r
+            orient[k] = w if r else factorial(w)
+            blocks[k, :m, :w] = b
+            for i in range(m):
+                for j in range(w):
+                    where[b[i, j]] = i
+                    slot[b[i, j]] = j
+            ofact[k] = int(orient[k]) ** m
+            sizes.append(factorial(m) * int(ofact[k]))
+        size = 1
+        for s in sizes:
+            size *= s
+        if size > MAX_RANKS:
+            raise ValueError(f"{size} arrangements of pieces are too many to rank (at most 2**41)")
+        self.size = size
+        weight = np.zeros(K, np.int64)
+        acc = 1
+        for k in range(K - 1, -1, -1):
+            weight[k] = acc
+            acc *= sizes[k]
+        inv_start = np.argsort(start).astype(np.int64)
+        self.kinds = kinds
+        self.tables = (inv_start, start, count, width, orient, rot, blocks, where, slot, weight, ofact)
+
+    def piece_action(self, perms):
+        """The generators ``perms`` (rows; a state ``s`` goes to ``s[p]``) as actions on
+        pieces, for :func:`piece_layer`: ``src[g, k, i]`` is the block whose piece block
+        ``i`` of kind ``k`` receives, ``twist[g, k, i]`` the orientation it adds (composed
+        by the table ``mul[k]``), with the kinds' sizes and the weights of the digits.
+        Raises ValueError when a generator does not map blocks onto blocks."""
+        perms = np.asarray(perms, dtype=np.int64).reshape(-1, self.n)
+        inv_start, start, count, width, orient, rot, blocks, where, slot, weight, ofact = self.tables
+        K = count.shape[0]
+        mmax = int(count.max(initial=1))
+        omax = int(orient.max(initial=1))
+        src = np.zeros((len(perms), K, mmax), np.int64)
+        twist = np.zeros((len(perms), K, mmax), np.int64)
+        for g, p in enumerate(perms):
+            for k in range(K):
+                b = int(width[k])
+                for i in range(int(count[k])):
+                    image = p[blocks[k, i, :b]]
+                    j = int(where[image[0]])
+                    if not np.array_equal(np.sort(image), np.sort(blocks[k, j, :b])):
+                        raise ValueError(f"generator {g} does not map the pieces onto pieces")
+                    tau = slot[image]
+                    src[g, k, i] = j
+                    if rot[k]:
+                        if not np.array_equal(tau, (tau[0] + np.arange(b)) % b):
+                            raise ValueError(f"generator {g} does not turn piece {i} by a rotation")
+                        twist[g, k, i] = tau[0]
+                    else:
+                        twist[g, k, i] = _lehmer(tau.tolist())
+        mul = np.zeros((K, omax, omax), np.int64)
+        opow = np.zeros((K, mmax), np.int64)
+        for k in range(K):
+            b, o, m = int(width[k]), int(orient[k]), int(count[k])
+            for i in range(m):
+                opow[k, i] = o ** (m - 1 - i)
+            if rot[k]:
+                mul[k, :o, :o] = (np.arange(o)[:, None] + np.arange(o)[None, :]) % b
+            else:
+                arr = list(permutations(range(b)))  # lexicographic: index = Lehmer code
+                for x, sx in enumerate(arr):
+                    for y, ty in enumerate(arr):
+                        mul[k, x, y] = _lehmer([sx[t] for t in ty])
+        return src, twist, count, orient, ofact, weight, opow, mul
+
+    def rank(self, states) -> np.ndarray:
+        s = np.ascontiguousarray(states, dtype=np.int64).reshape(-1, self.n)
+        return _rank_many(s, self.tables)
+
+    def unrank(self, ranks) -> np.ndarray:
+        r = np.ascontiguousarray(ranks, dtype=np.int64).reshape(-1)
+        return _unrank_many(r, self.n, self.tables)
+
+    def __repr__(self) -> str:
+        parts = ", ".join(f"{b.shape[0]}x{b.shape[1]}{'' if r else '!'}" for b, r in self.kinds)
+        return f"PieceRanking({self.n}: {parts})"
+
+
+# ---------------------------------------------------------------------------------
+# the layer kernel: generators act on (block permutation, orientations) directly
+# ---------------------------------------------------------------------------------
+@njit(cache=True, inline="always")
+def _decode_kind(rk, m, ofact, o, beta, ori):
+    """Block permutation ``beta[:m]`` and orientations ``ori[:m]`` of one kind's rank ``rk``."""
+    lehmer = rk // ofact
+    rest = rk - lehmer * ofact
+    used = np.uint64(0)
+    opow = ofact // o
+    for i in range(m):
+        d = lehmer // _FACT[m - 1 - i]
+        lehmer -= d * _FACT[m - 1 - i]
+        v = _nth_unused(used, d)
+        used |= np.uint64(1) << np.uint64(v)
+        beta[i] = v
+        oi = rest // opow
+        rest -= oi * opow
+        ori[i] = oi
+        if i < m - 1:
+            opow //= o
+
+
+@njit(cache=True, nogil=True)
+def _piece_layer_thread(
+    t, ctl, newc, codes, flags, flags_next, src, twist, count, orient, ofact, weight, opow, mul, bwords, shift, code_f,
+    rec, probe,
+):
+    """One thread's share of :func:`piece_layer` (blocks from the shared counter ``ctl[0]``)."""
+    ngen = src.shape[0]
+    K = count.shape[0]
+    mmax = src.shape[2]
+    code_n = np.uint64(3 - code_f)
+    one = np.uint64(1)
+    recording = rec.shape[0] > 0
+    beta = np.zeros((K, mmax), np.int64)
+    ori = np.zeros((K, mmax), np.int64)
+    prev = np.full(K, -1, np.int64)
+    cnt = 0
+    cur = 0
+    end = 0
+    while True:
+        b, cur, end = _next_block(flags, ctl, cur, end, False)
+        if b < 0:
+            break
+        if probe and atomic_load(ctl, 2) != 0:
+            break
+        wbase = b * bwords
+        pos = 0
+        if recording:
+            c = 0
+            for w in range(bwords):
+                c += np.int64(popcount(_frontier_bits(atomic_load(codes, wbase + w), code_f)))
+            pos = atomic_add(ctl, 1, c)
+        stop = False
+        for w in range(bwords):
+            fm = _frontier_bits(atomic_load(codes, wbase + w), code_f)
+            if fm == 0:
+                continue
+            conv = fm << one if code_f == 1 else fm
+            while fm:
+                tz = np.int64(cttz(fm))
+                fm &= fm - one
+                r = (wbase + w) * 32 + (tz >> 1)
+                if recording:
+                    rec[pos] = r
+                    pos += 1
+                for k in range(K):
+                    rk = (r // weight[k]) % (ofact[k] * _FACT[count[k]])
+                    if rk != prev[k]:
+                        _decode_kind(rk, count[k], ofact[k], orient[k], beta[k], ori[k])
+                        prev[k] = rk
+                for g in range(ngen):
+                    idx = np.int64(0)
+                    for k in range(K):
+                        m = count[k]
+                        lehmer = np.int64(0)
+                        oval = np.int64(0)
+                        used = np.uint64(0)
+                        for i in range(m):
+                            j = src[g, k, i]
+                            v = beta[k, j]
+                            below = used & ((one << np.uint64(v)) - one)
+                            lehmer = lehmer * (m - i) + (v - np.int64(popcount(below)))
+                            used |= one << np.uint64(v)
+                            oval += mul[k, ori[k, j], twist[g, k, i]] * opow[k, i]
+                        idx += (lehmer * ofact[k] + oval) * weight[k]
+                    wi = idx >> 5
+                    sh = np.uint64((idx & 31) << 1)
+                    if (atomic_load(codes, wi) >> sh) & np.uint64(3) == 0:
+                        if probe:
+                            ctl[2] = 1
+                            stop = True
+                            break
+                        old = atomic_or(codes, wi, code_n << sh)
+                        if (old >> sh) & np.uint64(3) == 0:
+                            cnt += 1
+                            if flags_next[idx >> shift] == 0:
+                                flags_next[idx >> shift] = 1
+                if stop:
+                    break
+            if stop:
+                break
+            if not probe:
+                atomic_or(codes, wbase + w, conv)
+        if stop:
+            break
+    newc[t] = cnt
+
+
+def piece_layer(codes, flags, flags_next, action, bwords, shift, code_f, rec, nthreads, probe):
+    """One BFS layer over a :class:`PieceRanking`'s ranks, with the generators' action
+    on pieces ``action`` (:meth:`PieceRanking.piece_action`): the frontier (code
+    ``code_f``) in the flagged blocks expanded, each unseen neighbour's slot set to
+    ``3 - code_f``. Returns the new layer's size, or with ``probe`` whether some
+    neighbour is unseen (writing nothing)."""
+    ctl = np.zeros(3, np.int64)
+    newc = np.zeros(nthreads, np.int64)
+    run_threads(
+        _piece_layer_thread, nthreads, ctl, newc, codes, flags, flags_next, *action, bwords, shift, code_f, rec,
+        probe,
+    )
+    if probe:
+        return int(ctl[2])
+    return int(newc.sum())

@@ -1,0 +1,139 @@
+"""Pieces: block systems found from the generators, the piece ranking (wreath products side by
+side) and the rank engine over it, checked against the hash engine."""
+
+from __future__ import annotations
+
+import os
+from math import factorial
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cayley import CayleyGraph, bfs
+from cayley.backends.pieces import PieceRanking
+from cayley.graphs.rank_engine import piece_ranking, rank_bfs
+from cayley.groups import generators
+from cayley.groups.blocks import minimal_block_system, orbits, piece_structure
+
+SLOW = bool(os.environ.get("CAYLEY_SLOW"))
+
+
+def _kinds(perms):
+    return [(k.count, k.width, k.orientations) for k in piece_structure(perms).kinds]
+
+
+def test_signed_permutations_are_pairs_and_cubes_are_cubies():
+    assert _kinds(generators("burnt_pancake", 7).perms) == [(7, 2, 2)]
+    assert _kinds(generators("signed_reversals", 5).perms) == [(5, 2, 2)]
+    assert _kinds(generators("cube_qtm", 24).perms) == [(8, 3, 3)]  # 2x2x2: eight corners
+    # 3x3x3: corners and edges (the centres are fixed points)
+    assert _kinds(generators("cube_qtm", 54).perms) == [(8, 3, 3), (12, 2, 2)]
+    assert piece_structure(generators("cube_qtm", 24).perms).size == factorial(8) * 3**8
+
+
+def test_blocks_are_blocks():
+    """Every generator maps each found block onto a block, for several families."""
+    for fam, n in [("burnt_pancake", 6), ("cube_qtm", 54), ("megaminx", 120), ("pyraminx", 36)]:
+        perms = generators(fam, n).perms
+        for kind in piece_structure(perms).kinds:
+            blocks = {frozenset(b.tolist()) for b in kind.blocks}
+            for p in perms:
+                assert {frozenset(p[list(b)].tolist()) for b in blocks} == blocks
+
+
+def test_orbits_and_minimal_blocks():
+    assert orbits(np.array([[1, 0, 2, 4, 3]])) == [[0, 1], [2], [3, 4]]
+    assert minimal_block_system(np.array([[1, 2, 3, 4, 5, 0]]), 0, 3) == [[0, 3], [1, 4], [2, 5]]
+    assert minimal_block_system(np.array([[1, 2, 3, 4, 5, 0]]), 0, 2) == [[0, 2, 4], [1, 3, 5]]
+
+
+def _s3_wreath_s2():
+    """S_3 wr S_2 on two blocks of three: the blocks' orientations are all of S_3."""
+    return np.array([[1, 0, 2, 3, 4, 5], [1, 2, 0, 3, 4, 5], [3, 4, 5, 0, 1, 2]])
+
+
+def test_orientations_that_are_not_rotations_take_all_arrangements():
+    ps = piece_structure(_s3_wreath_s2())
+    assert [(k.count, k.width, k.rotational, k.orientations) for k in ps.kinds] == [(2, 3, False, 6)]
+    r = PieceRanking(np.arange(6), [(k.blocks, k.rotational) for k in ps.kinds])
+    every = r.unrank(np.arange(r.size))
+    assert r.size == 72 and len(np.unique(every, axis=0)) == 72
+    assert r.rank(every).tolist() == list(range(72))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from([("burnt_pancake", 6), ("cube_qtm", 24), ("cube_qtm", 54)]), st.integers(0, 2**62))
+def test_rank_unrank_round_trip(case, seed):
+    fam, n = case
+    gens = generators(fam, n)
+    ps = piece_structure(gens.perms)
+    r = PieceRanking(np.arange(gens.degree), [(k.blocks, k.rotational) for k in ps.kinds]) if ps.size < 2**41 else None
+    if r is None:  # the 3x3x3's pieces have too many arrangements for a ranking: walk states instead
+        return
+    ranks = np.random.default_rng(seed).integers(0, r.size, 64)
+    assert r.rank(r.unrank(ranks)).tolist() == ranks.tolist()
+    # states reached by random moves rank within range and come back
+    rng = np.random.default_rng(seed)
+    s = np.arange(gens.degree)
+    states = []
+    for g in rng.integers(0, len(gens.perms), 40):
+        s = s[gens.perms[g]]
+        states.append(s)
+    states = np.array(states)
+    ranks = r.rank(states)
+    assert (0 <= ranks).all() and (ranks < r.size).all()
+    assert (r.unrank(ranks) == states).all()
+
+
+def _cases(limit):
+    out = []
+    for fam in ("burnt_pancake", "signed_reversals", "coxeter_b", "coxeter_d", "cube_fixed_htm", "cube_qtm"):
+        for n in range(2, 25):
+            try:
+                g = CayleyGraph.from_spec(f"S_{n}", fam)
+            except Exception:
+                continue
+            pr = piece_ranking(g)
+            if pr is not None and pr.size <= limit:
+                out.append((fam, n))
+    return out
+
+
+def _same_search(spec, fam):
+    g = CayleyGraph.from_spec(spec, fam)
+    a = rank_bfs(g, store_layers_up_to=8)
+    b = bfs(g, engine="hash", store_layers_up_to=8)
+    assert a.engine == "rank" and a.growth == b.growth
+    for d in a.layers:
+        assert {tuple(x) for x in a.layers[d].tolist()} == {tuple(x) for x in b.layers[d].tolist()}
+    assert {tuple(x) for x in a.last_layer.tolist()} == {tuple(x) for x in b.last_layer.tolist()}
+    # the rank engine keeps its layers in lexicographic order
+    last = a.last_layer
+    assert last.tolist() == sorted(last.tolist())
+
+
+@pytest.mark.parametrize("fam,n", _cases(50_000))
+def test_rank_engine_on_pieces_equals_hash_engine(fam, n):
+    _same_search(f"S_{n}", fam)
+
+
+@pytest.mark.skipif(not SLOW, reason="slow: run with CAYLEY_SLOW=1")
+@pytest.mark.parametrize("fam,n", [c for c in _cases(10**7) if c not in _cases(50_000)])
+def test_rank_engine_on_pieces_equals_hash_engine_to_ten_million(fam, n):
+    _same_search(f"S_{n}", fam)
+
+
+def test_burnt_pancake_diameters_are_oeis_a078941():
+    # A078941: 1, 4, 6, 8, 10, 12, 14 for n = 1..7
+    got = [rank_bfs(CayleyGraph.from_spec(f"S_{2 * n}", "burnt_pancake")).diameter for n in range(2, 8)]
+    assert got == [4, 6, 8, 10, 12, 14]
+
+
+def test_pieces_make_the_rank_engine_small():
+    g = CayleyGraph.from_spec("S_24", "cube_qtm")  # the 2x2x2 cube's 24 stickers
+    from cayley.graphs.rank_engine import rank_memory_bytes
+
+    assert piece_ranking(g).size == factorial(8) * 3**8
+    assert rank_memory_bytes(g) < 2**30
