@@ -30,6 +30,7 @@ LAZY_COMMANDS = {
     "nn": "cayley.cli.nn:nn",
     "train": "cayley.cli.nn:train",
     "solve": "cayley.cli.solve:solve",
+    "tables": "cayley.cli.tables:tables",
 }
 
 

@@ -1,0 +1,73 @@
+"""The tables campaign: rows past the published tables, their checks, resuming."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from cayley.cli.main import main as cli
+from cayley.conjectures.campaign import PUBLISHED, extend_tables, plan_rows
+from cayley.conjectures.store import ResultsStore
+from cayley.errors import InvalidInputError
+
+
+def test_plan_starts_after_the_published_table():
+    assert plan_rows(["stars"], count=2) == [("stars", 12), ("stars", 13)]
+    assert plan_rows(["larx"], count=1, after=4) == [("larx", 5)]
+    assert PUBLISHED["burnt_pancake"] == 9
+    with pytest.raises(InvalidInputError, match="no published table"):
+        plan_rows(["lrx"])
+
+
+def test_rows_are_checked_stored_and_not_recomputed(tmp_path):
+    db = str(tmp_path / "r.sqlite")
+    rows = list(extend_tables(["stars", "down_cycles"], folder=tmp_path / "c", count=1, after=5, db=db))
+    assert [(r.family, r.n, r.status) for r in rows] == [("stars", 6, "new"), ("down_cycles", 6, "new")]
+    stars = rows[0]
+    assert stars.states == 720 and stars.diameter == 7 and stars.growth[0] == 1
+    assert stars.checks["layers"] is True and stars.checks["order"] is True
+    assert stars.checks["second_route"] is True and stars.checks["reference"] is True
+    assert stars.verified and stars.machine["cpus"] >= 1
+    assert len(ResultsStore(db)) == 2
+    logged = [json.loads(x) for x in (tmp_path / "c" / "rows.jsonl").read_text().splitlines()]
+    assert [x["family"] for x in logged] == ["stars", "down_cycles"] and all(x["verified"] for x in logged)
+    again = list(extend_tables(["stars"], folder=tmp_path / "c", count=1, after=5, db=db))
+    assert again[0].status == "stored" and again[0].growth == stars.growth
+
+
+def test_a_wrong_second_route_fails_the_row(tmp_path, monkeypatch):
+    from cayley.conjectures import campaign
+
+    monkeypatch.setattr(campaign, "_second_route", lambda *a: ([1, 2, 3], "a broken engine"))
+    row = next(extend_tables(["larx"], folder=tmp_path / "c", count=1, after=4, db=str(tmp_path / "r.sqlite")))
+    assert row.checks["second_route"] is False and not row.verified
+
+
+def test_a_row_out_of_time_stops_and_resumes(tmp_path):
+    kw = dict(folder=tmp_path / "c", count=1, after=9, db=str(tmp_path / "r.sqlite"), verify_states=0,
+              reference=False)
+    first = next(extend_tables(["stars"], seconds_per_row=0.5, **kw))
+    assert first.status == "stopped" and "resume" in first.message
+    second = next(extend_tables(["stars"], seconds_per_row=600, **kw))
+    assert second.status == "new" and second.states == 3628800 and second.diameter == 13
+
+
+def test_cli_extend_and_show(tmp_path):
+    runner = CliRunner()
+    args = ["tables", "extend", "larx", "--after", "4", "--count", "2", "--folder", str(tmp_path / "c"),
+            "--db", str(tmp_path / "r.sqlite")]
+    res = runner.invoke(cli, args)
+    assert res.exit_code == 0, res.output
+    assert "larx" in res.output and "n=5" in res.output and "verified" in res.output
+    res = runner.invoke(cli, ["tables", "show", "--folder", str(tmp_path / "c"), "--format", "markdown"])
+    assert res.exit_code == 0 and res.output.count("| larx |") == 2
+    res = runner.invoke(cli, ["tables", "extend", "--folder", str(tmp_path / "d")])
+    assert res.exit_code == 2 and "name one or more families" in res.output
+
+
+def test_cli_refused_row_is_reported(tmp_path):
+    res = CliRunner().invoke(cli, ["tables", "extend", "stars", "--memory-limit", "1M", "--folder",
+                                   str(tmp_path / "c"), "--db", str(tmp_path / "r.sqlite")])
+    assert res.exit_code == 0 and "refused" in res.output
