@@ -919,7 +919,6 @@ class NumbaRankKernels:
         self.perms = np.ascontiguousarray(perms, dtype=np.int64)
         self.nthreads = num_threads()
         self.codes = self.flags = None
-        self._piece_action = None
         self.can_pull = lay.kind == "permutations"
         U = np.uint64
         if self.can_pull:
@@ -957,15 +956,6 @@ class NumbaRankKernels:
                 U(lay.bwords), lay.table, U(code_f), rec, self.nthreads, probe,
             )
         r = self.ranking
-        if r.kind == "pieces":
-            from .pieces import piece_layer
-
-            if self._piece_action is None:
-                self._piece_action = r.piece_action(self.perms)
-            return piece_layer(
-                self.codes, self.flags, flags_next, self._piece_action, lay.bwords, lay.shift, code_f, rec,
-                self.nthreads, probe,
-            )
         return multiset_layer(
             self.codes, self.flags, flags_next, self.perms, r.cum, r.unit, r.full, lay.bwords, lay.shift, code_f,
             rec, self.nthreads, probe,

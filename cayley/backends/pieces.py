@@ -27,11 +27,11 @@ from math import factorial
 import numpy as np
 from numba import njit
 
-from .numba_rank import _frontier_bits, _next_block, atomic_add, atomic_load, atomic_or
+from .numba_rank import NumbaRankKernels, _frontier_bits, _next_block, atomic_add, atomic_load, atomic_or
 from .ranking import cttz, popcount
 from .threads import run_threads
 
-__all__ = ["PieceRanking", "piece_layer", "piece_rank_one", "piece_unrank_one"]
+__all__ = ["NumbaPieceKernels", "PieceRanking", "piece_layer", "piece_rank_one", "piece_unrank_one"]
 
 MAX_RANKS = 2**41
 _FACT = np.array([factorial(i) for i in range(21)], dtype=np.int64)
@@ -389,3 +389,27 @@ def piece_layer(codes, flags, flags_next, action, bwords, shift, code_f, rec, nt
     if probe:
         return int(ctl[2])
     return int(newc.sum())
+
+
+class NumbaPieceKernels(NumbaRankKernels):
+    """The rank engine's primitives (:class:`~cayley.backends.numba_rank.NumbaRankKernels`)
+    for a :class:`PieceRanking`: layers by :func:`piece_layer` (top-down only).
+
+    >>> import numpy as np
+    >>> from cayley.backends.numba_rank import MultisetLayout
+    >>> r = PieceRanking(np.arange(4), [(np.array([[0, 2], [1, 3]]), True)])
+    >>> k = NumbaPieceKernels(r, MultisetLayout(r), np.array([[2, 1, 0, 3], [3, 2, 1, 0]]))
+    >>> k.reset(0); k.push(1)[0], k.push(2)[0], k.push(1)[0], k.push(2)[0]
+    (2, 2, 2, 1)
+    """
+
+    def __init__(self, ranking, lay, perms):
+        super().__init__(ranking, lay, perms)
+        self.can_pull = False
+        self.action = ranking.piece_action(self.perms)
+
+    def _layer(self, flags_next, code_f, rec, probe):
+        lay = self.lay
+        return piece_layer(
+            self.codes, self.flags, flags_next, self.action, lay.bwords, lay.shift, code_f, rec, self.nthreads, probe
+        )

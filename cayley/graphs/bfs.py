@@ -271,7 +271,8 @@ def plan_search(
     rank_backend = "torch" if backend in ("torch", "cuda") or gpu_named or gpu_auto else "cpu"
     on_host = rank_backend == "cpu" or str(device or ("cuda" if backend == "cuda" else "")).startswith("cpu")
     rank_bytes = None
-    matrix_on_torch = graph.is_matrix and rank_backend == "torch"  # matrix rank kernels: numba only
+    # matrix and piece rankings have numba kernels only
+    matrix_on_torch = rank_backend == "torch" and (graph.is_matrix or rank_engine.ranking_kind(graph) == "pieces")
     if rank_engine.supports(graph) and not matrix_on_torch:
         rank_bytes = rank_engine.rank_memory_bytes(graph, backend=rank_backend, on_host=on_host)
     # A rank bitset no larger than the hash engine's fixed buffers (its estimate for a
@@ -289,8 +290,8 @@ def plan_search(
     if engine == "rank":
         if matrix_on_torch:
             raise InvalidInputError(
-                f"{graph.name}: the rank engine runs matrix groups on the numba CPU backend only; use --backend cpu "
-                "(or --engine hash, which also runs on torch)"
+                f"{graph.name}: the rank engine runs matrix groups and pieces (signed permutations, puzzles) on the "
+                "numba CPU backend only; use --backend cpu (or --engine hash, which also runs on torch)"
             )
         if graph.is_matrix and rank_bytes is None:
             raise InvalidInputError(

@@ -31,7 +31,7 @@ from .checkpoint import Checkpoint, CheckpointError, ShardedCheckpoint, check_fi
 from .graph import CayleyGraph
 from .memory import peak_rss_bytes
 
-__all__ = ["rank_bfs", "rank_memory_bytes", "supports"]
+__all__ = ["piece_ranking", "rank_bfs", "rank_memory_bytes", "ranking_kind", "supports"]
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +67,17 @@ def _ranking(graph: CayleyGraph):
     if pieces is not None and (plain is None or 4 * pieces.size < plain.size):
         return pieces
     return plain
+
+
+def ranking_kind(graph: CayleyGraph) -> Optional[str]:
+    """The kind of the rank engine's ranking for ``graph`` (``"permutations"``,
+    ``"multiset"``, ``"mixed_radix"``, ``"pieces"``), or None when it has none.
+
+    >>> ranking_kind(CayleyGraph.from_spec("S_8", "burnt_pancake")), ranking_kind(CayleyGraph.from_spec("S_8", "lrx"))
+    ('pieces', 'permutations')
+    """
+    ranking = _ranking(graph)
+    return None if ranking is None else ranking.kind
 
 
 def piece_ranking(graph: CayleyGraph):
@@ -188,6 +199,15 @@ def _kernels(backend: str, device, ranking, lay, perms, work_bytes: Optional[int
         from ..backends.numba_matrix_rank import NumbaMatrixRankKernels
 
         return NumbaMatrixRankKernels(ranking, lay, perms)
+    if ranking.kind == "pieces":
+        if backend not in ("cpu", "numba"):
+            raise InvalidInputError(
+                "the rank engine runs piece rankings (signed permutations, puzzles) on the numba CPU backend only; "
+                "use --backend cpu (or --engine hash, which has a torch backend)"
+            )
+        from ..backends.pieces import NumbaPieceKernels
+
+        return NumbaPieceKernels(ranking, lay, perms)
     if backend in ("cpu", "numba"):
         from ..backends.numba_rank import NumbaRankKernels
 
