@@ -21,6 +21,8 @@ API
 ``store.results() -> Iterator[StoredResult]``
     Every stored entry (oldest first): the :class:`BfsResult` plus when it was saved and
     the wall seconds.
+``store.remove(keys=None) -> int``
+    Delete entries by key (or unique key prefix), or all of them.
 ``len(store)``, ``graph in store``, ``store.path``.
 
 Key and provenance
@@ -439,6 +441,49 @@ class ResultsStore:
                 con.execute(f"INSERT OR REPLACE INTO results ({cols}) VALUES ({marks})", [row[c] for c in _COLUMNS])
                 con.execute("COMMIT")
                 return True
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+
+        return self._retry(op)
+
+    def remove(self, keys: "Optional[list[str]]" = None) -> int:
+        """Delete the entries whose key starts with one of ``keys`` (a key or a unique
+        prefix of one, as ``cayley store list`` prints them), or every entry when ``keys``
+        is None; returns how many were deleted.
+
+        >>> import tempfile, os
+        >>> from cayley import CayleyGraph, bfs
+        >>> store = ResultsStore(os.path.join(tempfile.mkdtemp(), "r.sqlite"))
+        >>> for spec in ("coxeter", "lrx"):
+        ...     _ = store.save(bfs(CayleyGraph.from_spec("S_4", spec)))
+        >>> store.remove([graph_key(CayleyGraph.from_spec("S_4", "lrx"))[:12]]), len(store)
+        (1, 1)
+        >>> store.remove(), len(store)
+        (1, 0)
+        """
+        if self.read_only:
+            raise StoreError(f"results store {str(self.path)!r} is read-only (file or folder not writable): "
+                             "nothing removed")
+        if keys is not None:
+            full = [e.key for e in self.results()]
+            chosen = []
+            for k in keys:
+                hits = [f for f in full if f.startswith(k)] if k else []
+                if len(hits) != 1:
+                    why = "no entry" if not hits else f"{len(hits)} entries"
+                    raise InvalidInputError(f"key {k!r} matches {why} of results store {str(self.path)!r}")
+                chosen.append(hits[0])
+
+        def op(con):
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                if keys is None:
+                    n = con.execute("DELETE FROM results").rowcount
+                else:
+                    n = sum(con.execute("DELETE FROM results WHERE key = ?", (k,)).rowcount for k in set(chosen))
+                con.execute("COMMIT")
+                return n
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
