@@ -15,6 +15,7 @@ import click
 
 from ..conjectures.check import ns_text, range_text
 from ..errors import InvalidInputError
+from .options import parse_params
 
 OUTPUT = click.Choice(["table", "json"])
 
@@ -194,19 +195,6 @@ def _parse_range(text: str) -> range:
     return range(int(m.group(1)), int(m.group(2)) + 1)
 
 
-def _parse_params(items) -> dict:
-    out = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise InvalidInputError(f"parameter {item!r} is not like k=2")
-        try:
-            out[key.strip()] = int(value)
-        except ValueError:
-            out[key.strip()] = value.strip()
-    return out
-
-
 @conjectures.command()
 @click.argument("family")
 @click.option("--param", default="n", show_default=True, help="The parameter that varies (the degree n).")
@@ -239,7 +227,7 @@ def discover(family, param, range_, invariant, layer, start, sets, source, holdo
         raise InvalidInputError("--invariant layer needs --layer K")
     ns = _parse_range(range_)
     store = None if (no_store or source == "reference") else ResultsStore(db)
-    d = run(family, ns, param=param, params=_parse_params(sets), invariant=invariant, start=start, layer=layer,
+    d = run(family, ns, param=param, params=parse_params(sets), invariant=invariant, start=start, layer=layer,
             source=source, checker=_checker(store, max_states), holdout=holdout, max_skip=max_skip)
     if fmt == "json":
         click.echo(json.dumps(d.to_dict()))

@@ -10,6 +10,7 @@ from typing import Optional
 import click
 
 from ..errors import InvalidInputError
+from .options import parse_params
 
 WIDTH = 100  # the table fits a terminal of this many columns
 
@@ -103,20 +104,6 @@ def table(rows: list[dict], width: int = WIDTH) -> str:
     return "\n".join(lines)
 
 
-def _parse_sets(items) -> dict:
-    out = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise InvalidInputError(f"parameter {item!r} is not like k=2")
-        value = value.strip()
-        try:
-            out[key.strip()] = int(value)
-        except ValueError:
-            out[key.strip()] = {"true": True, "false": False}.get(value.lower(), value)
-    return out
-
-
 def _generators_json(fam, gens) -> dict:
     d = {"family": fam.name, "degree": gens.degree, "params": dict(gens.params or {}), "names": list(gens.names),
          "inverse_closed": gens.inverse_closed}
@@ -183,7 +170,7 @@ def families(name: Optional[str], n: Optional[int], sets, fmt):
         return
     fam = get_family(name)
     n = fam.example_degree() if n is None else n
-    params = _parse_sets(sets)
+    params = parse_params(sets)
     if fam.kind == "matrix":
         params.setdefault("m", 5)
     gens = fam(n, **params)

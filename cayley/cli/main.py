@@ -264,19 +264,11 @@ def _check_writable(path: Optional[str], option: str) -> None:
               help="Write the output (in --format) to this file instead of stdout.")
 @click.option("--plot", type=click.Path(dir_okay=False, writable=True), default=None, help="Write a log-scale growth plot (PNG).")
 @click.option("--save", is_flag=True, help="Store the result in the results store (see --db); later checks reuse it.")
-@click.option(
-    "--db",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Results store file (implies --save); default $XDG_DATA_HOME/cayley/results.sqlite.",
-)
-@click.option(
-    "--checkpoint-every",
-    type=click.FloatRange(min=0),
-    default=60.0,
-    show_default=True,
-    help="Seconds between the rank engine's checkpoint saves (0: after every layer); the hash engine saves every layer.",
-)
+@click.option("--db", type=click.Path(dir_okay=False), default=None,
+              help="Results store file (implies --save); default $XDG_DATA_HOME/cayley/results.sqlite.")
+@click.option("--checkpoint-every", type=click.FloatRange(min=0), default=60.0, show_default=True,
+              help="Seconds between the rank engine's checkpoint saves (0: after every layer); the hash engine "
+              "saves every layer.")
 def growth(group, gens, start, max_depth, max_states, engine, backend, memory_limit, checkpoint, progress, fmt, out,
            plot, save, db, checkpoint_every):
     """Growth function (layer sizes) of the Cayley/Schreier graph of GROUP.

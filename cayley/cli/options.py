@@ -152,6 +152,25 @@ def parse_bytes(text: Optional[str]) -> Optional[int]:
         raise click.BadParameter(f"{text!r} is not a size like 512M or 8G", param_hint="--memory-limit") from None
 
 
+def parse_params(items) -> dict:
+    """``--set k=2`` options as a dict: integers, true/false, else strings.
+
+    >>> parse_params(["k=2", "rotations=true", "jumps=1,2"])
+    {'k': 2, 'rotations': True, 'jumps': '1,2'}
+    """
+    out: dict = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise InvalidInputError(f"parameter {item!r} is not like k=2")
+        value = value.strip()
+        try:
+            out[key.strip()] = int(value)
+        except ValueError:
+            out[key.strip()] = {"true": True, "false": False}.get(value.lower(), value)
+    return out
+
+
 def need_torch() -> None:
     """Refuse, in one line, a command that needs torch when torch is not installed."""
     try:

@@ -34,27 +34,13 @@ def _graph(group: str, gens: str, start: Optional[str]):
 )
 @click.option("--beam-width", type=click.IntRange(min=1), default=1024, show_default=True)
 @click.option("--max-steps", type=click.IntRange(min=1), default=1000, show_default=True, help="Beam search steps.")
-@click.option(
-    "--ball",
-    type=click.IntRange(min=0),
-    default=0,
-    show_default=True,
-    help="Beam search meets a BFS ball of this radius around the target.",
-)
-@click.option(
-    "--heuristic",
-    default="auto",
-    show_default=True,
-    help="Beam search heuristic: auto (breakpoints for pancake and reversals, else Hamming), hamming, "
-    "breakpoints, or a file written by `cayley train heuristic` (needs torch).",
-)
-@click.option(
-    "--max-states",
-    type=click.IntRange(min=1),
-    default=20_000_000,
-    show_default=True,
-    help="State budget of the exact searches.",
-)
+@click.option("--ball", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Beam search meets a BFS ball of this radius around the target.")
+@click.option("--heuristic", default="auto", show_default=True,
+              help="Beam search heuristic: auto (breakpoints for pancake and reversals, else Hamming), hamming, "
+              "breakpoints, or a file written by `cayley train heuristic` (needs torch).")
+@click.option("--max-states", type=click.IntRange(min=1), default=20_000_000, show_default=True,
+              help="State budget of the exact searches.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Beam search tie-breaking.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def path(group, gens, source, target, method, beam_width, max_steps, ball, heuristic, max_states, seed, fmt):

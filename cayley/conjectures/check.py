@@ -466,7 +466,7 @@ def range_text(record: Record) -> str:
 
     >>> from cayley.conjectures.catalogue import load_catalogue
     >>> range_text(load_catalogue()["all-transpositions-diameter"])
-    'n >= 1'
+    'n >= 2'
     """
     if record.values is not None:
         return f"{record.variable} in {ns_text(record.values)}"
