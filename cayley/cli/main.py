@@ -96,8 +96,11 @@ def main(verbose: bool) -> None:
       cayley growth S_12 --gens lrx --start 000000111111
       cayley growth "SL(3,5)" --gens roots
       cayley growth "UT(3,7)" --gens ut --start 0,0,1
-      cayley diameter S_9 --gens pancake
+      cayley diameter S_9 --gens pancake --format csv
       cayley families
+      cayley families lrx --n 6 --format gap
+      cayley growth S_24 --gens-file puzzle.gap --inverses
+      cayley store list
     """
     configure_logging(verbose)
 

@@ -15,6 +15,21 @@ from .options import graph_options, need_torch
 from .progress import loss_progress
 
 
+def heuristic_from_file(path: str, graph):
+    """The heuristic for ``cayley path --heuristic FILE``: loaded and checked by cayley.nn,
+    also against the graph (same generators; beam search checks the target)."""
+    import os
+
+    from ..errors import InvalidInputError
+
+    if not os.path.isfile(path):
+        raise InvalidInputError(f"--heuristic {path!r}: expected auto, hamming, breakpoints or a heuristic file")
+    need_torch()
+    from ..nn.heuristics import load_heuristic
+
+    return load_heuristic(path, graph=graph)
+
+
 def _set_threads(threads: Optional[int]) -> None:
     # small batched ops: on a loaded machine one thread is often much faster than two
     if threads is not None:

@@ -179,19 +179,6 @@ def need_torch() -> None:
         raise CayleyError("this command needs torch: pip install 'cayley[torch]'") from None
 
 
-def heuristic_from_file(path: str, graph):
-    """The heuristic for ``cayley path --heuristic FILE``: loaded and checked by cayley.nn,
-    also against the graph (same generators; beam search checks the target)."""
-    import os
-
-    if not os.path.isfile(path):
-        raise InvalidInputError(f"--heuristic {path!r}: expected auto, hamming, breakpoints or a heuristic file")
-    need_torch()
-    from ..nn.heuristics import load_heuristic
-
-    return load_heuristic(path, graph=graph)
-
-
 def set_verbose(ctx: click.Context, param: click.Parameter, value: bool) -> None:
     """Callback of ``-v``/``--verbose`` (before or after the subcommand): log at INFO to stderr."""
     if value:

@@ -7,7 +7,8 @@ from typing import Optional
 
 import click
 
-from .options import graph_options, heuristic_from_file
+from .nn import heuristic_from_file
+from .options import graph_options
 
 
 def _symbol_key(x):
