@@ -32,7 +32,8 @@ from .groups import (  # noqa: E402
     parse_permutation,
     parse_state,
 )
-from .graphs import BfsResult, CayleyGraph, Progress, bfs, diameter, growth  # noqa: E402
+from .graphs import BfsResult, CayleyGraph, Progress, bfs  # noqa: E402
+from .shortcuts import diameter, growth  # noqa: E402  (also take a spec: growth("S_6", "coxeter"))
 
 __all__ = [
     "__version__",

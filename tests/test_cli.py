@@ -36,7 +36,10 @@ def test_growth_table_and_csv():
 def test_growth_schreier_and_explicit_generators():
     r = run("growth", "S_4", "--gens", "lrx", "--start", "0011", "--format", "json")
     d = json.loads(r.stdout)
-    assert d["growth"] == [1, 2, 3] and d["order"] == 6
+    # a Schreier graph: the orbit has 6 strings, the group (S_4) has order 24
+    assert d["growth"] == [1, 2, 3] and d["orbit_size"] == 6 and d["order"] == 24 and d["covers_group"] is True
+    table = run("growth", "S_4", "--gens", "lrx", "--start", "0011").stdout
+    assert "order      24" in table and "orbit      6" in table
     r = run("growth", "S_4", "--gens", "(1,2,3,4);(1,2)", "--format", "json")
     assert sum(json.loads(r.stdout)["growth"]) == 24
     r = run("growth", "S_4", "--gens", "[1,2,3,0];(0 1)", "--format", "json")

@@ -130,9 +130,9 @@ def test_bad_fields_from_a_file_give_one_line(fields, message):
 # -- formulas from a file are parsed by a whitelist, never evaluated as code (issue 17) ------------
 def _old_parse(text):
     """The former parser (sympy.sympify): applied here to the trusted shipped text only."""
-    from cayley.conjectures.catalogue import _functions, _symbols
+    from cayley.conjectures.catalogue import _functions, formula_symbols
 
-    syms = _symbols()
+    syms = formula_symbols()
     expr = sympy.sympify(text, locals={**syms, **_functions()})
     return expr.xreplace({sympy.Symbol(k): v for k, v in syms.items()})
 
@@ -147,9 +147,9 @@ def _shipped_texts():
 
 
 def test_shipped_formulas_parse_to_the_same_expressions():
-    from cayley.conjectures.catalogue import _symbols
+    from cayley.conjectures.catalogue import formula_symbols
 
-    s = _symbols()
+    s = formula_symbols()
     texts = list(_shipped_texts())
     assert len(texts) >= 40
     for rid, text in texts:

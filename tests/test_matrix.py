@@ -293,7 +293,8 @@ def test_cli_growth_of_matrix_groups():
     assert r.exit_code == 0 and sum(int(x.split(",")[1]) for x in r.stdout.split()[1:]) == 480
     r = _cli("growth", "SL(3,5)", "--gens", "roots", "--start", "1,0,0", "--format", "json")
     d = json.loads(r.stdout)
-    assert d["size"] == d["order"] == 5**3 - 1 and d["graph"].endswith("on vector [1, 0, 0]")
+    assert d["size"] == d["orbit_size"] == 5**3 - 1 and d["graph"].endswith("on vector [1, 0, 0]")
+    assert d["order"] == 5**3 * (5**3 - 1) * (5**2 - 1)  # |SL(3,5)|: the group, not the orbit
 
 
 # -- backends -------------------------------------------------------------------------------

@@ -13,7 +13,9 @@ import time
 
 import click
 
+from ..conjectures.check import ns_text, range_text
 from ..errors import InvalidInputError
+from .options import parse_params
 
 OUTPUT = click.Choice(["table", "json"])
 
@@ -25,6 +27,15 @@ def _db_option(f):
         default=None,
         help="Results store file; default $XDG_DATA_HOME/cayley/results.sqlite.",
     )(f)
+
+
+def _search_options(f):
+    """--max-states, --db, --no-store and --format: the options of the commands that search."""
+    f = click.option("--format", "fmt", type=OUTPUT, default="table", show_default=True)(f)
+    f = click.option("--no-store", is_flag=True, help="Neither read nor write the results store.")(f)
+    f = _db_option(f)
+    return click.option("--max-states", type=click.IntRange(min=1), default=None,
+                        help="Skip searches with more states than this (default 50,000,000).")(f)
 
 
 def _catalogue(files):
@@ -114,7 +125,7 @@ def show(record_id, files, fmt):
         ("id", r.id), ("title", r.title), ("statement", r.statement), ("status", r.status),
         ("family", r.family + (f" {r.params}" if r.params else "") + (f" ({r.families})" if r.families else "")),
         ("start", r.start), ("invariant", _invariant_text(r)), ("formula", f"{r.relation} {r.formula_text()}"),
-        ("range", _range(r)), ("source", r.source), ("evidence", r.evidence or "-"), ("topic", r.topic),
+        ("range", range_text(r)), ("source", r.source), ("evidence", r.evidence or "-"), ("topic", r.topic),
     ]
     if r.counterexample is not None:
         fields.insert(9, ("counterexample", f"n = {r.counterexample}"))
@@ -124,22 +135,12 @@ def show(record_id, files, fmt):
         click.echo(f"{k:<14} {v}")
 
 
-def _range(r) -> str:
-    from ..conjectures.check import _range_text
-
-    return _range_text(r)
-
-
 @conjectures.command()
 @click.argument("record_id", metavar="[ID]", required=False)
 @_catalogue_option
 @click.option("--max-n", type=click.IntRange(min=1), default=10, show_default=True,
               help="Largest degree n (or modulus m, for matrix-group records) to check.")
-@click.option("--max-states", type=click.IntRange(min=1), default=None,
-              help="Skip searches with more states than this (default 50,000,000).")
-@_db_option
-@click.option("--no-store", is_flag=True, help="Neither read nor write the results store.")
-@click.option("--format", "fmt", type=OUTPUT, default="table", show_default=True)
+@_search_options
 @click.option("--progress/--no-progress", default=None, help="Show each search on stderr (default: when a terminal).")
 def check(record_id, files, max_n, max_states, db, no_store, fmt, progress):
     """Check records (all, or ID) against computed data; exit code 1 if one fails.
@@ -187,29 +188,17 @@ def check(record_id, files, max_n, max_states, db, no_store, fmt, progress):
 def _parse_range(text: str) -> range:
     import re
 
-    m = re.fullmatch(r"\s*(\d+)\s*\.\.\s*(\d+)\s*", text or "")
+    # A..B, or A-B as in `dataset export growth --families lrx@3-10`
+    m = re.fullmatch(r"\s*(\d+)\s*(?:\.\.|-)\s*(\d+)\s*", text or "")
     if not m or int(m.group(1)) > int(m.group(2)):
-        raise InvalidInputError(f"range {text!r} is not like 3..12 (A..B with A <= B)")
+        raise InvalidInputError(f"range {text!r} is not like 3..12 or 3-12 (A..B with A <= B)")
     return range(int(m.group(1)), int(m.group(2)) + 1)
-
-
-def _parse_params(items) -> dict:
-    out = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise InvalidInputError(f"parameter {item!r} is not like k=2")
-        try:
-            out[key.strip()] = int(value)
-        except ValueError:
-            out[key.strip()] = value.strip()
-    return out
 
 
 @conjectures.command()
 @click.argument("family")
 @click.option("--param", default="n", show_default=True, help="The parameter that varies (the degree n).")
-@click.option("--range", "range_", required=True, help="Values of the parameter, A..B.")
+@click.option("--range", "range_", required=True, help="Values of the parameter, A..B (or A-B).")
 @click.option("--invariant", type=click.Choice(["diameter", "last_layer_size", "order", "layer"]),
               default="diameter", show_default=True)
 @click.option("--layer", type=click.IntRange(min=0), default=None, help="Depth, for --invariant layer.")
@@ -223,11 +212,7 @@ def _parse_params(items) -> dict:
               help="Held-out points each residue class must confirm.")
 @click.option("--max-skip", type=click.IntRange(min=0), default=3, show_default=True,
               help="Smallest n that may be dropped as exceptions.")
-@click.option("--max-states", type=click.IntRange(min=1), default=None,
-              help="Skip searches with more states than this (default 50,000,000).")
-@_db_option
-@click.option("--no-store", is_flag=True, help="Neither read nor write the results store.")
-@click.option("--format", "fmt", type=OUTPUT, default="table", show_default=True)
+@_search_options
 def discover(family, param, range_, invariant, layer, start, sets, source, holdout, max_skip, max_states, db,
              no_store, fmt):
     """Fit a quasi-polynomial (period <= 6, degree <= 3) to an invariant of FAMILY.
@@ -242,7 +227,7 @@ def discover(family, param, range_, invariant, layer, start, sets, source, holdo
         raise InvalidInputError("--invariant layer needs --layer K")
     ns = _parse_range(range_)
     store = None if (no_store or source == "reference") else ResultsStore(db)
-    d = run(family, ns, param=param, params=_parse_params(sets), invariant=invariant, start=start, layer=layer,
+    d = run(family, ns, param=param, params=parse_params(sets), invariant=invariant, start=start, layer=layer,
             source=source, checker=_checker(store, max_states), holdout=holdout, max_skip=max_skip)
     if fmt == "json":
         click.echo(json.dumps(d.to_dict()))
@@ -261,8 +246,8 @@ def discover(family, param, range_, invariant, layer, start, sets, source, holdo
             if f.period > 1:
                 for r, e in f.cases_text():
                     click.echo(f"          n = {r} mod {f.period}: {e}")
-            click.echo(f"fitted    n = {_ns(f.fitted)}")
-            click.echo(f"held out  n = {_ns(f.held_out)} (all agree)")
+            click.echo(f"fitted    n = {ns_text(f.fitted)}")
+            click.echo(f"held out  n = {ns_text(f.held_out)} (all agree)")
             from ..conjectures.discover import toml_record
 
             click.echo("\n# ready to add to a catalogue file:\n" + toml_record(d), nl=False)
@@ -280,19 +265,17 @@ def _checker(store, max_states, progress=None):
     return Checker(store, max_states=max_states, max_work=work, progress=progress)
 
 
-def _ns(ns) -> str:
-    from ..conjectures.check import _ns_text
-
-    return _ns_text(ns)
-
-
 @conjectures.command()
 @_catalogue_option
 @click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md", show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
+@click.option("--out", "-o", "output", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write to this file instead of stdout.")
-def export(files, fmt, output):
+@click.option("--output", "output_alias", type=click.Path(dir_okay=False, writable=True), default=None, hidden=True)
+def export(files, fmt, output, output_alias):
     """Render the catalogue with its evidence as a table (Markdown, HTML or JSON)."""
+    if output and output_alias:
+        raise click.UsageError("give --out only (--output is its old name)")
+    output = output or output_alias  # --output: the old name, kept for scripts
     recs = list(_catalogue(files).values())
     if fmt == "json":
         text = json.dumps([r.to_dict() for r in recs], indent=1) + "\n"
@@ -323,7 +306,7 @@ def _cells(r) -> dict:
         "family": fam,
         "invariant": _invariant_text(r),
         "claim": f"{r.relation} {r.formula_text()}",
-        "range": _range(r),
+        "range": range_text(r),
         "source": r.source,
         "evidence": r.evidence or "-",
     }

@@ -4,13 +4,13 @@ cayley.datasets, print."""
 from __future__ import annotations
 
 import json
-import sys
 
 import click
 
 from ..datasets.paths import TABLE_MAX_STATES
+from .options import graph_options
+from .progress import count_progress
 
-GENS_HELP = "Generators: a family (lrx, pancake, lrx:k=2), one-line lists [1,0,2];[0,2,1] or cycles."
 
 
 def _common_meta(f):
@@ -27,26 +27,14 @@ def _common_meta(f):
     return f
 
 
+def _progress_option(f):
+    return click.option("--progress/--no-progress", default=None,
+                        help="Progress on stderr: a bar on a terminal, a line every few seconds in a log "
+                        "(default: bar on a terminal only).")(f)
+
+
 def _format_option(f):
     return click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)(f)
-
-
-class _Counter:
-    """A progress bar on stderr when it is a terminal."""
-
-    def __init__(self, label: str):
-        self.label = label
-        self.bar = None
-
-    def __call__(self, done: int, total: int) -> None:
-        if not sys.stderr.isatty():
-            return
-        if self.bar is None:
-            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
-            self.bar.__enter__()
-        self.bar.update(done - self.bar.pos)
-        if done >= total:
-            self.bar.__exit__(None, None, None)
 
 
 def _ball(value: str):
@@ -81,13 +69,11 @@ def export():
 
 
 @export.command("paths")
-@click.argument("group")
-@click.option("--gens", "-g", required=True, help=GENS_HELP)
+@graph_options(as_text=True)
 @click.option("--count", "-n", type=click.IntRange(min=1), required=True, help="Number of test states.")
 @click.option("--scramble-length", "-l", type=click.IntRange(min=0), default=None,
               help="Random moves per state (default: uniformly random states).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seeds the states and beam search.")
-@click.option("--start", default=None, help="Central state, e.g. 00001111 (repeated symbols: Schreier graph).")
 @click.option("--layout", type=click.Choice(["id-path", "initial-state-id", "id-permutation-solution"]),
               default="id-path", show_default=True,
               help="id,initial_state / id,path; initial_state_id,...; or id,n,permutation / id,permutation,solution.")
@@ -106,19 +92,21 @@ def export():
               help="Use one BFS distance table when the graph has at most this many states.")
 @_common_meta
 @_format_option
-def export_paths_cmd(group, gens, count, scramble_length, seed, start, layout, rename, heuristic, beam_width,
+@_progress_option
+def export_paths_cmd(group, gens, start, count, scramble_length, seed, layout, rename, heuristic, beam_width,
                      max_steps, ball, exact, exact_max_states, table_max_states, out, title, dataset_id, license_,
-                     overwrite, fmt):
+                     overwrite, fmt, progress):
     """Path-finding benchmark on the Cayley/Schreier graph of GROUP in the Kaggle layout:
     test.csv, puzzle_info.json, sample_submission.csv (beam search) and solutions.csv."""
     from ..datasets import export_paths
 
-    e = export_paths(
-        group, gens, count=count, out=out, scramble_length=scramble_length, seed=seed, start=start, layout=layout,
-        rename=rename, heuristic=heuristic, beam_width=beam_width, max_steps=max_steps, ball=_ball(ball),
-        exact=exact, exact_max_states=exact_max_states, table_max_states=table_max_states, title=title,
-        dataset_id=dataset_id, license=license_, overwrite=overwrite, progress=_Counter("solving"),
-    )
+    with count_progress(progress, "solving") as cb:
+        e = export_paths(
+            group, gens, count=count, out=out, scramble_length=scramble_length, seed=seed, start=start, layout=layout,
+            rename=rename, heuristic=heuristic, beam_width=beam_width, max_steps=max_steps, ball=_ball(ball),
+            exact=exact, exact_max_states=exact_max_states, table_max_states=table_max_states, title=title,
+            dataset_id=dataset_id, license=license_, overwrite=overwrite, progress=cb,
+        )
     d = {"out": e.out, "count": e.count, "score": e.score, "beam_solved": e.beam_solved,
          "optimal_known": e.optimal_known, "optimal_score": e.optimal_score, "seconds": round(e.seconds, 3),
          "id": e.metadata["id"]}
@@ -134,20 +122,18 @@ def export_paths_cmd(group, gens, count, scramble_length, seed, start, layout, r
 
 
 @export.command("walks")
-@click.argument("group")
-@click.option("--gens", "-g", required=True, help=GENS_HELP)
+@graph_options(as_text=True)
 @click.option("--count", "-n", type=click.IntRange(min=1), required=True, help="Number of walks.")
 @click.option("--length", "-l", type=click.IntRange(min=0), required=True, help="Moves per walk.")
 @click.option("--mode", type=click.Choice(["classic", "non_backtracking", "bfs_unique"]), default="classic",
               show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--start", default=None, help="Central state (repeated symbols: Schreier graph).")
 @click.option("--rename", default=None, help="Move names in puzzle_info.json (as for export paths).")
 @click.option("--exact/--no-exact", default=True, show_default=True, help="Exact distances from a BFS table.")
 @click.option("--table-max-states", type=click.IntRange(min=0), default=TABLE_MAX_STATES, show_default=True)
 @_common_meta
 @_format_option
-def export_walks_cmd(group, gens, count, length, mode, seed, start, rename, exact, table_max_states, out, title,
+def export_walks_cmd(group, gens, start, count, length, mode, seed, rename, exact, table_max_states, out, title,
                      dataset_id, license_, overwrite, fmt):
     """Random-walk training set on GROUP: state, walk length, exact distance when known."""
     from ..datasets import export_walks
@@ -178,26 +164,36 @@ def export_walks_cmd(group, gens, count, length, mode, seed, start, rename, exac
 @click.option("--all-stored", is_flag=True, help="Also export every result in the results store.")
 @_common_meta
 @_format_option
+@_progress_option
 def export_growth_cmd(families, reference, reference_max_states, start, engine, max_states, db, store, save,
-                      all_stored, out, title, dataset_id, license_, overwrite, fmt):
+                      all_stored, out, title, dataset_id, license_, overwrite, fmt, progress):
     """Growth functions (CSV, and Parquet when pyarrow is installed) with provenance."""
     from ..datasets import export_growth
 
     if not store and (db or save or all_stored):
         raise click.UsageError("--no-store cannot be combined with --db, --save or --all-stored")
-    e = export_growth(list(families), out=out, reference=reference, reference_max_states=reference_max_states,
-                      start=start, engine=engine, max_states=max_states, store=(db if store else False), save=save,
-                      all_stored=all_stored, title=title, dataset_id=dataset_id,
-                      license=license_, overwrite=overwrite, progress=_Counter("graphs"))
+    with count_progress(progress, "graphs") as cb:
+        e = export_growth(list(families), out=out, reference=reference, reference_max_states=reference_max_states,
+                          start=start, engine=engine, max_states=max_states, store=(db if store else False),
+                          save=save, all_stored=all_stored, title=title, dataset_id=dataset_id,
+                          license=license_, overwrite=overwrite, progress=cb)
+    store_path = None
+    if store:
+        from ..conjectures.store import default_path
+
+        store_path = str(db or default_path())
     if fmt == "json":
         click.echo(json.dumps({"out": e.out, "rows": e.rows, "from_store": e.from_store, "computed": e.computed,
-                               "saved": e.saved, "parquet": e.parquet, "seconds": round(e.seconds, 3),
-                               "id": e.metadata["id"]}))
+                               "saved": e.saved, "store": store_path, "parquet": e.parquet,
+                               "seconds": round(e.seconds, 3), "id": e.metadata["id"]}))
         return
     extra = " and growth.parquet" if e.parquet else ""
     saved = f", {e.saved} saved" if save else ""
     click.echo(f"wrote {e.out}/growth.csv{extra}: {e.rows} graphs ({e.from_store} from the results store, "
                f"{e.computed} computed{saved}); {e.seconds:.2f} s")
+    if e.from_store:  # rows that earlier runs saved: say where they came from and how to avoid them
+        click.echo(f"{e.from_store} rows were read from the results store {store_path} (column source = store; "
+                   f"`cayley store list` shows them); --no-store computes every row")
 
 
 @dataset.command("verify")

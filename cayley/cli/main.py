@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import json
-import logging
 import sys
 import time
 from typing import Optional
@@ -15,6 +13,7 @@ import click
 
 from .. import __version__
 from ..errors import CayleyError
+from .options import configure_logging, graph_options, parse_bytes, run_options, verbose_option
 from .progress import bfs_progress
 
 FORMATS = click.Choice(["table", "json", "csv"])
@@ -31,6 +30,8 @@ LAZY_COMMANDS = {
     "train": "cayley.cli.nn:train",
     "solve": "cayley.cli.solve:solve",
     "tables": "cayley.cli.tables:tables",
+    "families": "cayley.cli.families:families",
+    "store": "cayley.cli.store:store",
 }
 
 
@@ -59,7 +60,10 @@ class CayleyGroup(click.Group):
 
             module, attr = spec.split(":")
             self.add_command(getattr(importlib.import_module(module), attr), name)
-        return super().get_command(ctx, name)
+        command = super().get_command(ctx, name)
+        if command is not None:
+            _accept_verbose(command)
+        return command
 
     def invoke(self, ctx):
         try:
@@ -70,6 +74,14 @@ class CayleyGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             ctx.exit(130)
+
+
+def _accept_verbose(command: click.Command) -> None:
+    """``-v`` after the subcommand too (``cayley growth S_10 --gens lrx -v``), on every level."""
+    if not any(p.name == "verbose" for p in command.params):
+        verbose_option(command)
+    for sub in getattr(command, "commands", {}).values():
+        _accept_verbose(sub)
 
 
 @click.group(cls=CayleyGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -85,132 +97,13 @@ def main(verbose: bool) -> None:
       cayley growth S_12 --gens lrx --start 000000111111
       cayley growth "SL(3,5)" --gens roots
       cayley growth "UT(3,7)" --gens ut --start 0,0,1
-      cayley diameter S_9 --gens pancake
+      cayley diameter S_9 --gens pancake --format csv
       cayley families
+      cayley families lrx --n 6 --format gap
+      cayley growth S_24 --gens-file puzzle.gap --inverses
+      cayley store list
     """
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(message)s",
-        stream=sys.stderr,
-    )
-
-
-# -------------------------------------------------------------------------------------
-# shared options
-# -------------------------------------------------------------------------------------
-def _graph_options(f):
-    """GROUP, --gens or --gens-file (exactly one), --start.
-
-    With ``--gens-file`` the command receives the file's GeneratorSet as ``gens`` (and its
-    ``ip`` colouring as ``start`` unless --start is given); GROUP may then be left out, and
-    when given it sets the degree (GAP files do not state points that no move touches).
-    """
-
-    command = f
-
-    @functools.wraps(command)
-    def wrapper(*args, gens=None, gens_file=None, inverses=False, **kwargs):
-        if (gens is None) == (gens_file is None):
-            raise click.UsageError("give exactly one of --gens and --gens-file")
-        if gens_file is not None:
-            from ..groups.gap_format import load_gap
-
-            from ..groups import parse_group
-
-            group = kwargs.get("group")
-            definition = load_gap(gens_file, degree=parse_group(group).degree if group is not None else None)
-            gens = definition.generators
-            if kwargs.get("start") is None and definition.start is not None:
-                kwargs["start"] = definition.start
-        elif kwargs.get("group") is None:
-            # a family defined at one degree only (a puzzle: dino, mini_pyramorphix) implies it
-            from ..groups import parse_generators
-
-            try:
-                kwargs["group"] = f"S_{parse_generators(gens).degree}"
-            except CayleyError as exc:
-                raise click.UsageError(
-                    f"missing argument GROUP (e.g. S_10); it may be left out with --gens-file or a family of one "
-                    f"size: {exc}"
-                ) from None
-        if inverses:  # the generators plus their missing inverses: an undirected graph
-            from ..graphs import CayleyGraph
-
-            gens = CayleyGraph.from_spec(kwargs.get("group"), gens).generators.with_inverses()
-        return command(*args, gens=gens, **kwargs)
-
-    f = wrapper
-    f = click.option(
-        "--inverses",
-        is_flag=True,
-        help="Add the missing inverses of the generators (an undirected graph), e.g. for a GAP file listing "
-        "clockwise moves only.",
-    )(f)
-    f = click.option("--start", default=None, help="Start state, e.g. 00001111 (repeated symbols: Schreier graph).")(f)
-    f = click.option(
-        "--gens-file",
-        type=click.Path(dir_okay=False),
-        default=None,
-        help="Generators from a GAP puzzle file (M_name := (1,2,3)(...); lines, optional Gen and ip).",
-    )(f)
-    f = click.option(
-        "--gens",
-        "-g",
-        default=None,
-        help="Generators: a family (lrx, lrx:k=2), one-line lists [1,0,2];[0,2,1], "
-        "0-based cycles (0 1)(2 3) or GAP cycles (1,2)(3,4). Exactly one of --gens and --gens-file.",
-    )(f)
-    f = click.argument("group", required=False)(f)
-    return f
-
-
-def _run_options(f):
-    f = click.option("--max-depth", type=click.IntRange(min=0), default=None, help="Stop after this many layers.")(f)
-    f = click.option("--max-states", type=click.IntRange(min=1), default=None, help="Stop after this many states.")(f)
-    f = click.option(
-        "--engine", type=click.Choice(["auto", "hash", "rank"]), default="auto", show_default=True, help="BFS engine."
-    )(f)
-    f = click.option(
-        "--backend",
-        type=click.Choice(["auto", "cpu", "torch", "cuda", "distributed"]),
-        default="auto",
-        show_default=True,
-        help="cpu: numba; cuda: the GPU (the rank engine's fused CUDA kernels for permutations, "
-        "torch otherwise); torch: torch on its default device; auto: the GPU when there is one "
-        "(rank engine: for S_13 and larger, when CuPy is installed and the codes fit), else numba; "
-        "distributed: the rank engine's codes split over the processes of torchrun "
-        "(torchrun --nproc-per-node 4 -m cayley growth ... --backend distributed).",
-    )(f)
-    f = click.option(
-        "--memory-limit",
-        default=None,
-        help="Refuse runs whose estimated peak exceeds this (e.g. 8G, 512M); default: available memory.",
-    )(f)
-    f = click.option(
-        "--checkpoint",
-        type=click.Path(file_okay=False),
-        default=None,
-        help="Folder to save the search in between layers; rerunning the same command resumes from it.",
-    )(f)
-    f = click.option(
-        "--progress/--no-progress",
-        default=None,
-        help="Progress on stderr: a bar on a terminal, a line every few seconds in a log (default: bar on a terminal only).",
-    )(f)
-    return f
-
-
-def _parse_bytes(text: Optional[str]) -> Optional[int]:
-    if text is None:
-        return None
-    t = text.strip().upper().removesuffix("B").removesuffix("I")
-    mult = {"K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
-    try:
-        if t and t[-1] in mult:
-            return int(float(t[:-1]) * mult[t[-1]])
-        return int(t)
-    except ValueError:
-        raise click.BadParameter(f"{text!r} is not a size like 512M or 8G", param_hint="--memory-limit") from None
+    configure_logging(verbose)
 
 
 def _make_graph(group: str, gens: str, start: Optional[str]):
@@ -231,7 +124,7 @@ def _run_bfs(graph, max_depth, max_states, engine, backend, memory_limit, checkp
                 max_states=max_states,
                 engine=engine,
                 backend=backend,
-                memory_limit=_parse_bytes(memory_limit),
+                memory_limit=parse_bytes(memory_limit),
                 checkpoint=checkpoint,
                 checkpoint_seconds=checkpoint_every,
                 progress=cb,
@@ -251,23 +144,24 @@ def _quiet_process(backend) -> bool:
     return backend == "distributed" and os.environ.get("RANK", "0") != "0"
 
 
-def _covers(result, order: Optional[int]) -> Optional[bool]:
-    """Whether a completed search found exactly ``order`` states (the Schreier–Sims order
+def _covers(result, orbit: Optional[int]) -> Optional[bool]:
+    """Whether a completed search found exactly ``orbit`` states (the Schreier–Sims order
     or orbit size, computed independently of the search); None when it cannot say."""
-    return None if order is None or not result.completed else result.size == order
+    return None if orbit is None or not result.completed else result.size == orbit
 
 
-def _result_json(result, order: Optional[int], wall: float) -> dict:
+def _result_json(result, sizes: dict, wall: float) -> dict:
     d = result.to_dict()
-    d["order"] = order
-    d["covers_group"] = _covers(result, order)
+    d.update(sizes)
+    d["covers_group"] = _covers(result, sizes["orbit_size"])
     d["seconds"] = round(wall, 6)
     d["bfs_seconds"] = round(result.seconds, 6)
     return d
 
 
-def _order(graph, result=None) -> Optional[int]:
-    """The group order (orbit size for a Schreier graph), independently of ``result``.
+def _orbit(graph, result=None) -> Optional[int]:
+    """The number of vertices: the group order, or the orbit size for a Schreier graph,
+    independently of ``result``.
 
     A completed search that reached every state of the ambient space needs no
     Schreier-Sims: the orbit cannot be larger than the space (this skips sympy's import,
@@ -285,38 +179,116 @@ def _order(graph, result=None) -> Optional[int]:
         return None
 
 
+def _sizes(graph, result) -> dict:
+    """``order`` (|G|) and ``orbit_size`` (the vertices: |G| for a Cayley graph, the orbit of
+    the start for a Schreier graph); None where they cannot be computed."""
+    orbit = _orbit(graph, result)
+    if not graph.is_schreier:
+        return {"order": orbit, "orbit_size": orbit}
+    try:
+        order = int(graph.generators.order())
+    except CayleyError:
+        order = None  # a matrix group too large to enumerate: the orbit is still known
+    except Exception:  # sympy failure
+        order = None
+    return {"order": order, "orbit_size": orbit}
+
+
+def _need_matplotlib() -> None:
+    """Refuse --plot before any search when matplotlib is missing."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise CayleyError("--plot needs matplotlib: pip install 'cayley[plot]'") from None
+
+
+def _growth_text(graph, result, sizes: dict, wall: float, fmt: str, store=None, stored=None) -> str:
+    """The growth command's output in ``fmt`` (table, json or csv)."""
+    if fmt == "json":
+        d = _result_json(result, sizes, wall)
+        if store is not None:
+            d["store"] = {"path": str(store.path), "saved": stored}
+        return json.dumps(d) + "\n"
+    buf = io.StringIO()
+    if fmt == "csv":
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(["depth", "states"])
+        w.writerows(enumerate(result.growth))
+        return buf.getvalue()
+
+    def say(text: str) -> None:
+        buf.write(text + "\n")
+
+    say(f"graph      {graph.name}  ({len(graph.generators)} generators: {', '.join(graph.generators.names)})")
+    order, orbit = sizes["order"], sizes["orbit_size"]
+    say(f"order      {order:,}" if order is not None else "order      unknown")
+    if graph.is_schreier:
+        say(f"orbit      {orbit:,}" if orbit is not None else "orbit      unknown")
+    say(f"states     {result.size:,}")
+    say(f"completed  {'yes' if result.completed else f'no (stopped: {result.stop_reason})'}")
+    say(f"diameter   {result.diameter}" if result.completed else f"depth      {result.depth}")
+    say(f"seconds    {wall:.3f}")
+    if store is not None:
+        kept = "saved" if stored else "not saved: the store holds a result at least as complete"
+        say(f"store      {store.path} ({kept})")
+    say("depth  states")
+    for d, c in enumerate(result.growth):
+        say(f"{d:5d}  {c:,}")
+    return buf.getvalue()
+
+
+def _emit(text: str, out: Optional[str]) -> None:
+    """Print ``text``, or write it to ``out``."""
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        with open(out, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    except OSError as exc:
+        raise CayleyError(f"cannot write {out!r}: {exc.strerror}") from None
+
+
+def _check_writable(path: Optional[str], option: str) -> None:
+    """Refuse an output file whose folder does not exist, before any search."""
+    import os
+
+    if path is not None and not os.path.isdir(os.path.dirname(os.path.abspath(path))):
+        raise click.BadParameter(f"{path!r}: the folder does not exist", param_hint=option)
+
+
 # -------------------------------------------------------------------------------------
 # commands
 # -------------------------------------------------------------------------------------
 @main.command()
-@_graph_options
-@_run_options
+@graph_options()
+@run_options
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@click.option("--out", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write the output (in --format) to this file instead of stdout.")
 @click.option("--plot", type=click.Path(dir_okay=False, writable=True), default=None, help="Write a log-scale growth plot (PNG).")
 @click.option("--save", is_flag=True, help="Store the result in the results store (see --db); later checks reuse it.")
-@click.option(
-    "--db",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Results store file (implies --save); default $XDG_DATA_HOME/cayley/results.sqlite.",
-)
-@click.option(
-    "--checkpoint-every",
-    type=click.FloatRange(min=0),
-    default=60.0,
-    show_default=True,
-    help="Seconds between the rank engine's checkpoint saves (0: after every layer); the hash engine saves every layer.",
-)
-def growth(group, gens, start, max_depth, max_states, engine, backend, memory_limit, checkpoint, progress, fmt, plot,
-           save, db, checkpoint_every):
+@click.option("--db", type=click.Path(dir_okay=False), default=None,
+              help="Results store file (implies --save); default $XDG_DATA_HOME/cayley/results.sqlite.")
+@click.option("--checkpoint-every", type=click.FloatRange(min=0), default=60.0, show_default=True,
+              help="Seconds between the rank engine's checkpoint saves (0: after every layer); the hash engine "
+              "saves every layer.")
+def growth(group, gens, start, max_depth, max_states, engine, backend, memory_limit, checkpoint, progress, fmt, out,
+           plot, save, db, checkpoint_every):
     """Growth function (layer sizes) of the Cayley/Schreier graph of GROUP.
 
     \b
     Example:
       $ cayley growth S_5 --gens lrx
       $ cayley growth S_9 --gens pancake --save
+      $ cayley growth S_10 --gens coxeter --format csv --out growth10.csv
     """
     t0 = time.perf_counter()
+    # every option is checked before the search: a run of hours must not fail at the end
+    if plot:
+        _need_matplotlib()
+    _check_writable(plot, "--plot")
+    _check_writable(out, "--out")
     graph = _make_graph(group, gens, start)
     store = None
     if save or db:
@@ -326,45 +298,21 @@ def growth(group, gens, start, max_depth, max_states, engine, backend, memory_li
     result = _run_bfs(graph, max_depth, max_states, engine, backend, memory_limit, checkpoint, progress, checkpoint_every)
     if _quiet_process(backend):
         return
-    order = _order(graph, result)
+    sizes = _sizes(graph, result)
     wall = time.perf_counter() - t0
     stored = store.save(result, seconds=wall) if store is not None else None
-    if _covers(result, order) is False:
-        click.echo(f"warning: the search found {result.size:,} states but the group order is {order:,}", err=True)
+    if _covers(result, sizes["orbit_size"]) is False:
+        click.echo(f"warning: the search found {result.size:,} states but the orbit has {sizes['orbit_size']:,}",
+                   err=True)
     if plot:
         _plot_growth(result, plot)
-    if fmt == "json":
-        d = _result_json(result, order, wall)
-        if store is not None:
-            d["store"] = {"path": str(store.path), "saved": stored}
-        click.echo(json.dumps(d))
-    elif fmt == "csv":
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(["depth", "states"])
-        for d, c in enumerate(result.growth):
-            w.writerow([d, c])
-        click.echo(buf.getvalue(), nl=False)
-    else:
-        click.echo(f"graph      {graph.name}  ({len(graph.generators)} generators: {', '.join(graph.generators.names)})")
-        click.echo(f"order      {order:,}" if order is not None else "order      unknown")
-        click.echo(f"states     {result.size:,}")
-        status = "yes" if result.completed else f"no (stopped: {result.stop_reason})"
-        click.echo(f"completed  {status}")
-        click.echo(f"diameter   {result.diameter}" if result.completed else f"depth      {result.depth}")
-        click.echo(f"seconds    {wall:.3f}")
-        if store is not None:
-            kept = "saved" if stored else "not saved: the store holds a result at least as complete"
-            click.echo(f"store      {store.path} ({kept})")
-        click.echo("depth  states")
-        for d, c in enumerate(result.growth):
-            click.echo(f"{d:5d}  {c:,}")
+    _emit(_growth_text(graph, result, sizes, wall, fmt, store, stored), out)
 
 
 @main.command()
-@_graph_options
-@_run_options
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@graph_options()
+@run_options
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 def diameter(group, gens, start, max_depth, max_states, engine, backend, memory_limit, checkpoint, progress, fmt):
     """Diameter of the Cayley graph (eccentricity of the start) and the size of its last layer."""
     t0 = time.perf_counter()
@@ -373,89 +321,32 @@ def diameter(group, gens, start, max_depth, max_states, engine, backend, memory_
     if _quiet_process(backend):
         return
     wall = time.perf_counter() - t0
+    d = {
+        "graph": graph.name,
+        "diameter": result.diameter,
+        "depth": result.depth,
+        "completed": result.completed,
+        "last_layer_size": result.growth[-1],
+        "last_layer": result.to_dict()["last_layer"],
+        "seconds": round(wall, 6),
+    }
     if fmt == "json":
-        d = {
-            "graph": graph.name,
-            "diameter": result.diameter,
-            "depth": result.depth,
-            "completed": result.completed,
-            "last_layer_size": result.growth[-1],
-            "last_layer": result.to_dict()["last_layer"],
-            "seconds": round(wall, 6),
-        }
         click.echo(json.dumps(d))
-        return
-    if not result.completed:
+    elif fmt == "csv":
+        buf = io.StringIO()
+        keys = ["graph", "diameter", "depth", "completed", "last_layer_size", "seconds"]
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(keys)
+        w.writerow(["" if d[k] is None else d[k] for k in keys])
+        click.echo(buf.getvalue(), nl=False)
+    elif not result.completed:
         click.echo(
             f"incomplete: stopped at depth {result.depth} ({result.stop_reason}); "
             f"the diameter is at least {result.depth}; last layer: {result.growth[-1]:,} states"
         )
-        return
-    click.echo(f"diameter {result.diameter}")
-    click.echo(f"last layer size {result.growth[-1]:,}")
-
-
-@main.command()
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-def families(fmt):
-    """List the named generator families."""
-    from ..errors import InvalidInputError
-    from ..groups.library import families as all_families
-
-    rows = []
-    for fam in all_families():
-        params = [p.name if p.default is None else f"{p.name}={p.default}" for p in fam.params]
-        n = fam.example_degree()
-        try:
-            # a matrix family needs its modulus: list it over Z/5 (SL(5,5), ...)
-            gens = fam(n, m=5) if fam.kind == "matrix" else fam(n)
-            count, closed, degree = len(gens), gens.inverse_closed, gens.degree
-        except InvalidInputError:  # a family that needs explicit parameters at this degree
-            count = closed = degree = None
-        rows.append(
-            {
-                "name": fam.name,
-                "kind": fam.kind,
-                "aliases": list(fam.aliases),
-                "parameters": params,
-                "min_degree": fam.min_degree,
-                "degrees": fam.degree_rule(),
-                "signed": fam.signed,
-                "example_n": n,
-                "degree": degree,
-                "generators": count,
-                "inverse_closed": closed,
-                "description": fam.description,
-                "reference": fam.reference,
-            }
-        )
-    if fmt == "json":
-        click.echo(json.dumps(rows))
-        return
-
-    def cell(r, key):
-        v = r[key]
-        if key == "inverse_closed":
-            return "-" if v is None else ("yes" if v else "no")
-        if key == "parameters":
-            return ", ".join(v)
-        return "-" if v is None else str(v)
-
-    cols = [("name", "name"), ("parameters", "parameters"), ("example_n", "n"), ("generators", "gens"),
-            ("inverse_closed", "inverse-closed"), ("reference", "reference")]
-    widths = {k: max([len(h)] + [len(cell(r, k)) for r in rows]) for k, h in cols[:-1]}
-    right = {"example_n", "generators"}
-
-    def line(values):
-        parts = [values[k].rjust(widths[k]) if k in right else values[k].ljust(widths[k]) for k, _ in cols[:-1]]
-        return "  ".join(parts + [values["reference"]]).rstrip()
-
-    click.echo(line({k: h for k, h in cols}))
-    for r in rows:
-        click.echo(line({k: cell(r, k) for k, _ in cols}))
-    aliases = [f"{a} -> {r['name']}" for r in rows for a in r["aliases"]]
-    if aliases:
-        click.echo(f"\n{len(rows)} families; aliases: " + ", ".join(aliases))
+    else:
+        click.echo(f"diameter {result.diameter}")
+        click.echo(f"last layer size {result.growth[-1]:,}")
 
 
 def _plot_growth(result, path: str) -> None:

@@ -11,16 +11,8 @@ from typing import Optional
 
 import click
 
-from ..errors import CayleyError
-from .paths import GENS_HELP
+from .options import graph_options, need_torch
 from .progress import loss_progress
-
-
-def _need_torch():
-    try:
-        import torch  # noqa: F401
-    except ImportError:
-        raise CayleyError("this command needs torch: pip install 'cayley[torch]'") from None
 
 
 def heuristic_from_file(path: str, graph):
@@ -32,7 +24,7 @@ def heuristic_from_file(path: str, graph):
 
     if not os.path.isfile(path):
         raise InvalidInputError(f"--heuristic {path!r}: expected auto, hamming, breakpoints or a heuristic file")
-    _need_torch()
+    need_torch()
     from ..nn.heuristics import load_heuristic
 
     return load_heuristic(path, graph=graph)
@@ -92,7 +84,7 @@ def permutation(k, models, width, steps, lr, tau, seed, sample, sizes, device, d
       cayley nn permutation --k 8 --models 128 --seed 0
       cayley nn permutation --k 16 --models 256 --seed 1 --sizes 16,32,64,128 --format json
     """
-    _need_torch()
+    need_torch()
     _set_threads(threads)
     from ..nn.ntk import PermutationEnsemble, binary_inputs, random_permutation
 
@@ -160,10 +152,8 @@ def _widths(text: str) -> tuple[int, ...]:
 
 
 @train.command()
-@click.argument("group")
-@click.option("--gens", "-g", required=True, help=GENS_HELP)
+@graph_options(as_text=True)
 @click.option("--out", "-o", "out", required=True, type=click.Path(dir_okay=False), help="File to write.")
-@click.option("--start", default=None, help="The state distances are measured to; default the identity.")
 @click.option(
     "--data",
     type=click.Choice(["walks", "bfs"]),
@@ -192,7 +182,7 @@ def _widths(text: str) -> tuple[int, ...]:
 @click.option("--progress/--no-progress", default=None,
               help="Progress on stderr: a bar on a terminal, a line every few seconds in a log (default: bar on a terminal only).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-def heuristic(group, gens, out, start, data, walk_mode, walk_length, arch, hidden, blocks, symmetry, steps,
+def heuristic(group, gens, start, out, data, walk_mode, walk_length, arch, hidden, blocks, symmetry, steps,
               batch_size, lr, seed, threads, progress, fmt):
     """Train a neural distance heuristic for the Cayley/Schreier graph of GROUP and save it
     to --out, for `cayley path ... --heuristic FILE`.
@@ -202,7 +192,7 @@ def heuristic(group, gens, out, start, data, walk_mode, walk_length, arch, hidde
       cayley train heuristic S_16 --gens lrx --out lrx16.pt
       cayley train heuristic S_8 --gens lrx --data bfs --steps 1500 --out lrx8.pt
     """
-    _need_torch()
+    need_torch()
     _set_threads(threads)
     from ..graphs import CayleyGraph
     from ..nn.heuristics import train_heuristic

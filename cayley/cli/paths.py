@@ -7,10 +7,8 @@ from typing import Optional
 
 import click
 
-GENS_HELP = (
-    "Generators: a family (lrx, pancake, lrx:k=2), one-line lists [1,0,2];[0,2,1], "
-    "0-based cycles (0 1)(2 3) or GAP cycles (1,2)(3,4)."
-)
+from .nn import heuristic_from_file
+from .options import graph_options
 
 
 def _symbol_key(x):
@@ -24,8 +22,7 @@ def _graph(group: str, gens: str, start: Optional[str]):
 
 
 @click.command()
-@click.argument("group")
-@click.option("--gens", "-g", required=True, help=GENS_HELP)
+@graph_options(start=False)
 @click.option("--from", "source", required=True, help="Start of the path, e.g. 3,1,0,2 or 0101.")
 @click.option("--to", "target", default=None, help="End of the path; default the sorted state (the identity).")
 @click.option(
@@ -38,27 +35,13 @@ def _graph(group: str, gens: str, start: Optional[str]):
 )
 @click.option("--beam-width", type=click.IntRange(min=1), default=1024, show_default=True)
 @click.option("--max-steps", type=click.IntRange(min=1), default=1000, show_default=True, help="Beam search steps.")
-@click.option(
-    "--ball",
-    type=click.IntRange(min=0),
-    default=0,
-    show_default=True,
-    help="Beam search meets a BFS ball of this radius around the target.",
-)
-@click.option(
-    "--heuristic",
-    default="auto",
-    show_default=True,
-    help="Beam search heuristic: auto (breakpoints for pancake and reversals, else Hamming), hamming, "
-    "breakpoints, or a file written by `cayley train heuristic` (needs torch).",
-)
-@click.option(
-    "--max-states",
-    type=click.IntRange(min=1),
-    default=20_000_000,
-    show_default=True,
-    help="State budget of the exact searches.",
-)
+@click.option("--ball", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Beam search meets a BFS ball of this radius around the target.")
+@click.option("--heuristic", default="auto", show_default=True,
+              help="Beam search heuristic: auto (breakpoints for pancake and reversals, else Hamming), hamming, "
+              "breakpoints, or a file written by `cayley train heuristic` (needs torch).")
+@click.option("--max-states", type=click.IntRange(min=1), default=20_000_000, show_default=True,
+              help="State budget of the exact searches.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Beam search tie-breaking.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def path(group, gens, source, target, method, beam_width, max_steps, ball, heuristic, max_states, seed, fmt):
@@ -73,6 +56,7 @@ def path(group, gens, source, target, method, beam_width, max_steps, ball, heuri
       cayley path S_12 --gens pancake --from 3,7,1,11,0,5,2,8,10,6,4,9 --method beam --format json
       cayley path S_6 --gens lrx --from 001011 --to 000111
       cayley path S_14 --gens pancake --from 3,7,1,13,0,5,2,8,12,10,6,4,11,9 --method ida
+      cayley path --gens-file puzzle.gap --from 1,0,2,3,4,5 --inverses
     """
     from ..graphs.heuristics import Breakpoints, Hamming, default_heuristic
     from ..graphs.paths import check_rearrangement, find_path, written_symbols
@@ -90,9 +74,7 @@ def path(group, gens, source, target, method, beam_width, max_steps, ball, heuri
         h = Breakpoints(graph.start, kind="reversals" if graph.generators.family == "full_reversals" else "pancake")
     elif heuristic == "auto":  # IDA* picks an admissible default itself
         h = None if method == "ida" else default_heuristic(graph)
-    else:  # a trained heuristic file: loaded by the nn commands' module (torch, lazily)
-        from .nn import heuristic_from_file
-
+    else:  # a trained heuristic file (torch, loaded lazily)
         h = heuristic_from_file(heuristic, graph)
     p = find_path(  # replays the path on --from and --to as written before returning it
         graph,
@@ -119,11 +101,9 @@ def path(group, gens, source, target, method, beam_width, max_steps, ball, heuri
 
 
 @click.command()
-@click.argument("group")
-@click.option("--gens", "-g", required=True, help=GENS_HELP)
+@graph_options()
 @click.option("--length", "-l", "length", type=click.IntRange(min=0), required=True, help="Number of random moves.")
 @click.option("--seed", type=int, default=None, help="Random seed (default: fresh randomness).")
-@click.option("--start", default=None, help="State to scramble; default the identity.")
 @click.option(
     "--backtracking/--no-backtracking",
     default=False,
@@ -131,7 +111,7 @@ def path(group, gens, source, target, method, beam_width, max_steps, ball, heuri
     help="Allow a move to undo the previous one.",
 )
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def scramble(group, gens, length, seed, start, backtracking, fmt):
+def scramble(group, gens, start, length, seed, backtracking, fmt):
     """A random state: LENGTH random moves from the start of the graph of GROUP.
 
     Prints the state as comma-separated symbols, ready for `cayley path --from`.

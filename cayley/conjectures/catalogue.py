@@ -83,7 +83,14 @@ class CatalogueError(InvalidInputError):
 
 
 @lru_cache(maxsize=1)
-def _symbols():
+def formula_symbols() -> dict:
+    """The sympy symbols catalogue formulas are written in: ``n``, ``d``, ``q``, ``m`` (cached).
+
+    >>> sorted(formula_symbols())
+    ['d', 'm', 'n', 'q']
+    >>> formula_symbols()["n"].is_integer
+    True
+    """
     import sympy
 
     return {
@@ -166,7 +173,7 @@ class _FormulaBuilder:
 
         self.ast, self.sympy = ast, sympy
         self.text, self.where = text, where
-        self.symbols = _symbols()
+        self.symbols = formula_symbols()
 
     def refuse(self, what: str):
         raise CatalogueError(f"{self.where}: {what} in {_quote(self.text)}")
@@ -355,7 +362,7 @@ def evaluate(text: str, n: int, **others):
     >>> evaluate("n*(n - 1)/2", 10), evaluate("n**2/2 + 4*n", 3), evaluate("stirling1(n, n - d)", 5, d=2)
     (45, Fraction(33, 2), 35)
     """
-    syms = _symbols()
+    syms = formula_symbols()
     unknown = sorted(set(others) - set(syms))
     if unknown:
         raise InvalidInputError(f"evaluate: unknown variable {unknown[0]!r}; formulas use {', '.join(syms)}")
@@ -512,7 +519,7 @@ class Record:
         ``d``; for ``growth_polynomial`` the list of coefficients of q^0, q^1, ...."""
         import sympy
 
-        syms = _symbols()
+        syms = formula_symbols()
         if self.values is not None:
             return int(self.values[n])
         text = self.formula[n % self.period] if self.period else self.formula
@@ -543,7 +550,7 @@ class Record:
         """The depth named by ``layer`` at degree ``n``."""
         where = f"record {self.id}: layer at n={n}"
         return _int_value(_substitute(parse_formula(str(self.layer), f"record {self.id}: layer"),
-                                      {_symbols()["n"]: n}, where), where)
+                                      {formula_symbols()["n"]: n}, where), where)
 
     def to_dict(self) -> dict:
         """JSON-ready fields."""

@@ -333,11 +333,11 @@ class Checker:
         if not checked:
             why = "beyond the state budget" if skipped else f"no claimed {record.variable} <= {max_n}"
             return CheckResult(record, "out of range", (), tuple(skipped), None,
-                               f"nothing checked: {why} (claimed for {_range_text(record)})")
+                               f"nothing checked: {why} (claimed for {range_text(record)})")
         v = record.variable
-        msg = f"holds for {v} = {_ns_text(checked)}"
+        msg = f"holds for {v} = {ns_text(checked)}"
         if skipped:
-            msg += f"; {v} = {_ns_text([n for n, _ in skipped])} beyond the budget"
+            msg += f"; {v} = {ns_text([n for n, _ in skipped])} beyond the budget"
         return CheckResult(record, "pass", tuple(checked), tuple(skipped), None, msg + extra, details=details or {})
 
     def _check_refuted(self, record: Record, max_n: int) -> CheckResult:
@@ -439,7 +439,14 @@ def _vertex_bound(graph) -> int:
     return int(graph.generators.order())
 
 
-def _ns_text(ns: Iterable[int]) -> str:
+def ns_text(ns: Iterable[int]) -> str:
+    """Integers as short runs, the way ranges are written everywhere in cayley: ``A..B``.
+
+    >>> ns_text([3, 4, 5, 6, 9, 11, 12])
+    '3..6, 9, 11, 12'
+    >>> ns_text([])
+    '-'
+    """
     ns = sorted(set(ns))
     if not ns:
         return "-"
@@ -454,9 +461,15 @@ def _ns_text(ns: Iterable[int]) -> str:
     return ", ".join(str(a) if a == b else (f"{a}, {b}" if b == a + 1 else f"{a}..{b}") for a, b in runs)
 
 
-def _range_text(record: Record) -> str:
+def range_text(record: Record) -> str:
+    """The range a record claims, e.g. ``n >= 3``, ``3 <= n <= 12`` or ``n in 3..6, 9``.
+
+    >>> from cayley.conjectures.catalogue import load_catalogue
+    >>> range_text(load_catalogue()["all-transpositions-diameter"])
+    'n >= 2'
+    """
     if record.values is not None:
-        return f"{record.variable} in {_ns_text(record.values)}"
+        return f"{record.variable} in {ns_text(record.values)}"
     v = record.variable
     return f"{v} >= {record.n_min}" if record.n_max is None else f"{record.n_min} <= {v} <= {record.n_max}"
 

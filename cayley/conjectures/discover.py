@@ -25,6 +25,8 @@ from fractions import Fraction
 from typing import Mapping, Optional, Sequence
 
 from ..errors import InvalidInputError
+from .catalogue import formula_symbols, load_catalogue, parse_formula, start_state
+from .check import BeyondBudget, Checker, ns_text
 
 __all__ = ["QuasiPolynomial", "fit_quasi_polynomial", "collect_values", "discover", "Discovery", "toml_record"]
 
@@ -69,9 +71,7 @@ def _poly_text(coeffs: Sequence[Fraction]) -> str:
     """``c_k n^k + ... + c_0`` in descending degree, sympy-parsable: ``3*n**2/4 - 2*n + 3``."""
     import sympy
 
-    from .catalogue import _symbols
-
-    n = _symbols()["n"]
+    n = formula_symbols()["n"]
     terms = []
     for k in range(len(coeffs) - 1, -1, -1):
         c = coeffs[k]
@@ -114,9 +114,7 @@ class QuasiPolynomial:
         """The sympy polynomial of residue class ``r``."""
         import sympy
 
-        from .catalogue import _symbols
-
-        n = _symbols()["n"]
+        n = formula_symbols()["n"]
         return sum((sympy.Rational(c.numerator, c.denominator) * n**i for i, c in enumerate(self.cases[r])),
                    sympy.Integer(0))
 
@@ -128,9 +126,7 @@ class QuasiPolynomial:
         """The quasi-polynomial as a sympy ``Piecewise`` on ``Mod(n, period)``."""
         import sympy
 
-        from .catalogue import _symbols
-
-        n = _symbols()["n"]
+        n = formula_symbols()["n"]
         if self.period == 1:
             return self.expr(0)
         pieces = [(self.expr(r), sympy.Eq(sympy.Mod(n, self.period), r)) for r in range(self.period - 1)]
@@ -143,13 +139,9 @@ class QuasiPolynomial:
         polynomials (None if neither works)."""
         import sympy
 
-        from .catalogue import _symbols
-
-        from .catalogue import parse_formula
-
         if self.period == 1:
             return str(sympy.factor(self.expr(0)))
-        n = _symbols()["n"]
+        n = formula_symbols()["n"]
         points = sorted(set(self.fitted) | set(self.held_out))
         for r in range(self.period):
             coeffs = self.cases[r]
@@ -342,9 +334,6 @@ def collect_values(family: str, ns: Sequence[int], *, param: str = "n", params: 
     >>> vals, src[4]
     ({4: 6, 5: 10, 6: 15}, 'reference')
     """
-    from .check import BeyondBudget, Checker
-    from .catalogue import start_state
-
     if source not in ("auto", "reference", "compute"):
         raise InvalidInputError(f"source must be auto, reference or compute, got {source!r}")
     params = dict(params or {})
@@ -409,12 +398,6 @@ def discover(family: str, ns: Sequence[int], *, param: str = "n", params: Option
     return Discovery(fam.name, param, invariant, start, dict(params or {}), values, sources, fit, skipped, layer)
 
 
-def _ns_text(ns) -> str:
-    from .check import _ns_text as f
-
-    return f(ns)
-
-
 def toml_record(d: Discovery) -> str:
     """A ready-to-add catalogue record (TOML) for a discovery with a fit.
 
@@ -438,8 +421,6 @@ def toml_record(d: Discovery) -> str:
     where = f"{d.family}" + (f" on {d.start} strings" if d.start != "identity" else "")
     rid = f"{tag}-{inv}"
     try:
-        from .catalogue import load_catalogue
-
         if rid in load_catalogue():
             rid += "-discovered"  # the catalogue has this id already: a new one to compare
     except InvalidInputError:
@@ -465,6 +446,6 @@ def toml_record(d: Discovery) -> str:
     lines += [
         f'source = "discovered with cayley conjectures discover ({", ".join(srcs)} data)"',
         'status = "conjecture"',
-        f'evidence = "fitted on {d.param} = {_ns_text(f.fitted)}; confirmed on held-out {d.param} = {_ns_text(f.held_out)}"',
+        f'evidence = "fitted on {d.param} = {ns_text(f.fitted)}; confirmed on held-out {d.param} = {ns_text(f.held_out)}"',
     ]
     return "\n".join(lines) + "\n"

@@ -21,6 +21,8 @@ API
 ``store.results() -> Iterator[StoredResult]``
     Every stored entry (oldest first): the :class:`BfsResult` plus when it was saved and
     the wall seconds.
+``store.remove(keys=None) -> int``
+    Delete entries by key (or unique key prefix), or all of them.
 ``len(store)``, ``graph in store``, ``store.path``.
 
 Key and provenance
@@ -235,6 +237,19 @@ def _better(new_completed: bool, new_depth: int, old_completed: bool, old_depth:
     return new_completed or new_depth > old_depth
 
 
+def _transaction(con: sqlite3.Connection, body):
+    """Run ``body(con)`` in a ``BEGIN IMMEDIATE`` transaction: committed when it returns,
+    rolled back when it raises; returns what ``body`` returned."""
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        out = body(con)
+        con.execute("COMMIT")
+        return out
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
 class ResultsStore:
     """Computed BFS results in a SQLite file (see the module docstring).
 
@@ -379,35 +394,30 @@ class ResultsStore:
             raise sqlite3.OperationalError("database is locked (journal mode not switched to WAL yet)")
         version = con.execute("PRAGMA user_version").fetchone()[0]
         if version == 1:  # an older store: add the matrix-group columns
-            con.execute("BEGIN IMMEDIATE")
-            try:
+            def upgrade(con):
                 cols = {row[1] for row in con.execute("PRAGMA table_info(results)")}
                 if "kind" not in cols:
                     con.execute("ALTER TABLE results ADD COLUMN kind TEXT NOT NULL DEFAULT 'permutation'")
                 if "modulus" not in cols:
                     con.execute("ALTER TABLE results ADD COLUMN modulus INTEGER")
                 con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
+
+            _transaction(con, upgrade)
             version = SCHEMA_VERSION
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"results store {str(self.path)!r} has schema version {version}; this cayley reads "
                 f"version {SCHEMA_VERSION}: upgrade cayley or use another --db"
             )
-        con.execute("BEGIN IMMEDIATE")
-        try:
+
+        def create(con):
             for statement in _SCHEMA.split(";"):  # executescript would COMMIT our transaction
                 if statement.strip():
                     con.execute(statement)
             if version < SCHEMA_VERSION:
                 con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+
+        _transaction(con, create)
 
     # -- API ---------------------------------------------------------------------------
     def save(self, result, *, seconds: Optional[float] = None) -> bool:
@@ -428,22 +438,50 @@ class ResultsStore:
         row = self._row(result, seconds)
 
         def op(con):
-            con.execute("BEGIN IMMEDIATE")
-            try:
-                old = con.execute("SELECT completed, depth FROM results WHERE key = ?", (row["key"],)).fetchone()
-                if old is not None and not _better(result.completed, result.depth, bool(old[0]), int(old[1])):
-                    con.execute("COMMIT")
-                    return False
-                cols = ", ".join(_COLUMNS)
-                marks = ", ".join("?" for _ in _COLUMNS)
-                con.execute(f"INSERT OR REPLACE INTO results ({cols}) VALUES ({marks})", [row[c] for c in _COLUMNS])
-                con.execute("COMMIT")
-                return True
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
+            old = con.execute("SELECT completed, depth FROM results WHERE key = ?", (row["key"],)).fetchone()
+            if old is not None and not _better(result.completed, result.depth, bool(old[0]), int(old[1])):
+                return False
+            cols = ", ".join(_COLUMNS)
+            marks = ", ".join("?" for _ in _COLUMNS)
+            con.execute(f"INSERT OR REPLACE INTO results ({cols}) VALUES ({marks})", [row[c] for c in _COLUMNS])
+            return True
 
-        return self._retry(op)
+        return self._retry(lambda con: _transaction(con, op))
+
+    def remove(self, keys: "Optional[list[str]]" = None) -> int:
+        """Delete the entries whose key starts with one of ``keys`` (a key or a unique
+        prefix of one, as ``cayley store list`` prints them), or every entry when ``keys``
+        is None; returns how many were deleted.
+
+        >>> import tempfile, os
+        >>> from cayley import CayleyGraph, bfs
+        >>> store = ResultsStore(os.path.join(tempfile.mkdtemp(), "r.sqlite"))
+        >>> for spec in ("coxeter", "lrx"):
+        ...     _ = store.save(bfs(CayleyGraph.from_spec("S_4", spec)))
+        >>> store.remove([graph_key(CayleyGraph.from_spec("S_4", "lrx"))[:12]]), len(store)
+        (1, 1)
+        >>> store.remove(), len(store)
+        (1, 0)
+        """
+        if self.read_only:
+            raise StoreError(f"results store {str(self.path)!r} is read-only (file or folder not writable): "
+                             "nothing removed")
+        if keys is not None:
+            full = [e.key for e in self.results()]
+            chosen = []
+            for k in keys:
+                hits = [f for f in full if f.startswith(k)] if k else []
+                if len(hits) != 1:
+                    why = "no entry" if not hits else f"{len(hits)} entries"
+                    raise InvalidInputError(f"key {k!r} matches {why} of results store {str(self.path)!r}")
+                chosen.append(hits[0])
+
+        def op(con):
+            if keys is None:
+                return con.execute("DELETE FROM results").rowcount
+            return sum(con.execute("DELETE FROM results WHERE key = ?", (k,)).rowcount for k in set(chosen))
+
+        return self._retry(lambda con: _transaction(con, op))
 
     def load(self, graph):
         """The stored :class:`~cayley.graphs.BfsResult` of ``graph`` (completed or not), or
