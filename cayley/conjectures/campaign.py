@@ -203,9 +203,10 @@ def _check(row: CampaignRow, data: dict, verify_states: int, reference: bool) ->
     row.checks["layers"] = (
         all(x > 0 for x in growth) and row.diameter == len(growth) - 1 and row.last_layer_size == growth[-1]
     )
-    order = data.get("order")
-    if order is not None and data.get("covers_group") is not None:
-        row.checks["order"] = sum(growth) == int(order)
+    order, orbit = data.get("order"), data.get("orbit_size", data.get("order"))
+    if order is not None and orbit is not None:
+        # a Cayley graph's states are the whole group: orbit and order agree with the sum
+        row.checks["order"] = sum(growth) == int(orbit) == int(order)
     else:
         row.checks["order"] = "not applicable (no group order)"
     other, how = _second_route(row.family, row.n, row.engine, verify_states, sum(growth))
