@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import InvalidInputError
-from .generators import GeneratorSet
+from .generator_set import GeneratorSet
 from .perm import compose, cycles, inverse
 
 __all__ = ["generator_symmetries"]

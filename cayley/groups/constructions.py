@@ -36,7 +36,7 @@ from typing import Sequence
 import numpy as np
 
 from ..errors import InvalidInputError
-from .generators import GeneratorSet
+from .generator_set import GeneratorSet
 from .parse import as_generator_set
 
 __all__ = [

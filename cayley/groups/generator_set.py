@@ -8,7 +8,9 @@ from typing import Iterable, Mapping, Sequence
 import numpy as np
 
 from ..errors import DegreeMismatchError, InvalidInputError
-from .perm import Permutation, _short, check_permutation, compose, identity, inverse
+from .arithmetic import is_prime
+from .perm import check_permutation, compose, identity, inverse, short_repr
+from .permutation import Permutation
 
 __all__ = ["GeneratorSet", "MAX_GENERATORS", "MAX_GENERATOR_ENTRIES", "check_generator_count", "giant_order"]
 
@@ -56,10 +58,6 @@ def check_generator_count(count, degree: int, what: str, *, noun: str = "generat
         )
 
 
-def _is_prime(p: int) -> bool:
-    return p >= 2 and all(p % d for d in range(2, int(p**0.5) + 1))
-
-
 def _cycle_labels(p: np.ndarray) -> np.ndarray:
     """The least point of the cycle through each point, by pointer doubling (O(n log n) in
     numpy): after t rounds ``low[x]`` is the least of the first 2^t points of x's cycle."""
@@ -94,7 +92,7 @@ def giant_order(perms, *, tries: int = 300, seed: int = 0) -> int | None:
 
     perms = np.asarray(perms, dtype=np.int64)
     k, n = perms.shape
-    if n < 8 or not any(_is_prime(q) for q in range(n // 2 + 1, n - 2)):
+    if n < 8 or not any(is_prime(q) for q in range(n // 2 + 1, n - 2)):
         return None
     # transitivity: the orbit of point 0
     seen = np.zeros(n, dtype=bool)
@@ -110,7 +108,7 @@ def giant_order(perms, *, tries: int = 300, seed: int = 0) -> int | None:
     def witness(g: np.ndarray) -> bool:
         labels = _cycle_labels(g)
         lengths = np.unique(np.bincount(labels, minlength=n)[labels])
-        return any(n / 2 < q < n - 2 and _is_prime(int(q)) for q in lengths)
+        return any(n / 2 < q < n - 2 and is_prime(int(q)) for q in lengths)
 
     found = any(witness(g) for g in perms)
     if not found:
@@ -164,7 +162,7 @@ class GeneratorSet:
             perms = np.asarray(self.perms)
         except (TypeError, ValueError) as exc:  # ragged: rows of different lengths
             raise DegreeMismatchError(
-                f"generators must be permutations of one degree n, got {_short(self.perms)}"
+                f"generators must be permutations of one degree n, got {short_repr(self.perms)}"
             ) from exc
         if perms.ndim != 2:
             raise InvalidInputError(f"generators must have shape (k, n), got {perms.shape}")
