@@ -396,6 +396,7 @@ class MatrixGeneratorSet:
         is known to generate that group, else by enumerating it (refused above
         ``max_states`` elements).
 
+        >>> from cayley.groups.library import generators
         >>> generators("gl_roots", 2, m=3).order(), generators("heisenberg", 4, m=3).order()
         (48, 243)
         """
@@ -406,6 +407,7 @@ class MatrixGeneratorSet:
     def identity(self) -> np.ndarray:
         """The identity as a flat state (row-major ``n * n`` entries).
 
+        >>> from cayley.groups.library import generators
         >>> generators("unitriangular", 2, m=3).identity().tolist()
         [1, 0, 0, 1]
         """
@@ -415,6 +417,7 @@ class MatrixGeneratorSet:
         """The element reached from the identity by acting with the word's generators in
         order: ``A_k ... A_2 A_1`` (each acts by left multiplication).
 
+        >>> from cayley.groups.library import generators
         >>> g = generators("sl_fund_roots", 2, m=7)
         >>> g.product(["e1", "e1"]).tolist()
         [[1, 2], [0, 1]]
@@ -443,6 +446,7 @@ class MatrixGeneratorSet:
     def describe(self) -> str:
         """One line per generator: name and matrix rows.
 
+        >>> from cayley.groups.library import generators
         >>> print(generators("sl_root_weyl", 2, m=3).describe())
         e: [[1, 1], [0, 1]]
         e': [[1, 2], [0, 1]]
@@ -457,6 +461,7 @@ def orbit_size(gens: MatrixGeneratorSet, start, max_states: int = 10_000_000) ->
     generators, by a plain numpy search (every generator of a finite group has finite
     order, so this is also the orbit under the generated group).
 
+    >>> from cayley.groups.library import generators
     >>> g = generators("sl_fund_roots", 2, m=5)
     >>> orbit_size(g, [1, 0]), orbit_size(g, [0, 0])  # nonzero vectors; the zero vector
     (24, 1)

@@ -171,8 +171,8 @@ def check_permutation(p, *, name: str | None = None) -> np.ndarray:
 def short_repr(x: object) -> str:
     """A list or array as text, cut to 80 characters for an error message.
 
-    >>> short_repr(list(range(40)))[-10:]
-    '26, 27,...'
+    >>> len(short_repr(list(range(40)))), short_repr(list(range(40)))[-5:]
+    (80, '21...')
     """
     s = str(list(x) if isinstance(x, np.ndarray) else x)
     return s if len(s) <= 80 else s[:77] + "..."

@@ -4,7 +4,7 @@ Bulk work uses plain arrays and the kernels of :mod:`cayley.groups.perm`; this c
 the user-facing face of one element (printing, parsing, sympy interchange).
 
 >>> Permutation.parse("(0 1 2)", 4) * Permutation([1, 0, 2, 3])
-Permutation([0, 2, 1, 3])
+Permutation([2, 1, 0, 3])
 """
 
 from __future__ import annotations
