@@ -7,8 +7,8 @@ Names, generator order and generator names follow CayleyPy 0.2.0
 docstring says where CayleyPy and the literature differ.
 
 >>> from cayley.groups.library import generators
->>> generators("coxeter", 4).names
-('(0,1)', '(1,2)', '(2,3)')
+>>> generators("coxeter", 4).perms.tolist()
+[[1, 0, 2, 3], [0, 2, 1, 3], [0, 1, 3, 2]]
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import math
 from ...errors import InvalidInputError
 from ..arithmetic import is_prime
 from .moves import (
+    distinct_moves,
     check_k,
     one_line_name,
     count_param,
@@ -81,18 +82,18 @@ def _coxeter(n: int):
     reference="Cyclically adjacent transpositions; M. Jerrum, Theoret. Comput. Sci. 36 (1985) 265-289; "
     "diameter floor(n^2/4), OEIS A002620; the modified bubble-sort graph: S. Lakshmivarahan, J.-S. Jwo, S. K. Dhall, "
     "Parallel Computing 19 (1993) 361-407",
-    min_degree=3,
     aliases=("cyclic_bubble_sort", "modified_bubble_sort"),
 )
 def _cyclic_coxeter(n: int):
     """Adjacent transpositions (i, i+1), i = 0..n-2, plus the wrap-around transposition (0, n-1).
 
-    Generator names are ``"(i,i+1)"`` and ``"(0,n-1)"`` as in CayleyPy. CayleyPy accepts
-    n = 2, where (0, n-1) repeats (0, 1) under the same name; here the family starts at 3.
+    Generator names are ``"(i,i+1)"`` and ``"(0,n-1)"`` as in CayleyPy. At n = 2,
+    (0, n-1) repeats (0, 1): CayleyPy keeps both (a parallel edge), here (0, 1) stands
+    alone, which leaves the same graph.
     """
     perms = [transposition(n, i, i + 1) for i in range(n - 1)] + [transposition(n, 0, n - 1)]
     names = [f"({i},{i + 1})" for i in range(n - 1)] + [f"(0,{n - 1})"]
-    return perms, names
+    return distinct_moves(perms, names)
 
 
 @register(
@@ -295,18 +296,18 @@ def _psl2_line(n: int):
     "rapaport_m2",
     reference="E. Rapaport-Strasser, Cayley color groups and Hamilton lines, Scripta Math. 24 (1959) 51-58; "
     "CayleyPy PermutationGroups.rapaport_m2",
-    min_degree=4,
 )
 def _rapaport_m2(n: int):
     """Three involutions: (0,1), (0,1)(2,3)(4,5)... and (1,2)(3,4)(5,6)...
 
-    Named ``"(0,1)"``, ``"EvenDisjTrans"``, ``"OddDisjTrans"`` as in CayleyPy. CayleyPy
-    accepts any n, but at n = 3 the first two generators coincide and at n = 2 the third
-    is the identity, so the family starts at n = 4.
+    Named ``"(0,1)"``, ``"EvenDisjTrans"``, ``"OddDisjTrans"`` as in CayleyPy. At n = 3
+    ``EvenDisjTrans`` repeats (0,1) and at n = 2 ``OddDisjTrans`` is the identity; CayleyPy
+    keeps them (a parallel edge, a self-loop), here they are left out, which leaves the
+    same graph: (0,1), (1,2) at n = 3 and (0,1) alone at n = 2.
     """
     even = from_pairs(n, [(i, i + 1) for i in range(0, n - 1, 2)])
     odd = from_pairs(n, [(i, i + 1) for i in range(1, n - 1, 2)])
-    return [transposition(n, 0, 1), even, odd], ["(0,1)", "EvenDisjTrans", "OddDisjTrans"]
+    return distinct_moves([transposition(n, 0, 1), even, odd], ["(0,1)", "EvenDisjTrans", "OddDisjTrans"])
 
 
 @register(
@@ -376,16 +377,16 @@ def _generalized_stars(n: int, k: int = 1):
 @register(
     "larx",
     reference="Transposition (0,1) and the cycle (1 2 ... n-1); CayleyPy PermutationGroups.larx",
-    min_degree=3,
 )
 def _larx(n: int):
     """The transposition (0 1) and the sub-long cycle (1 2 ... n-1) fixing position 0: a directed graph.
 
     Named by their one-line forms in parentheses, ``"(1 0 2 ...)"`` and ``"(0 2 3 ... 1)"``,
-    as in CayleyPy. At n = 2 the cycle is the identity, so the family starts at n = 3.
+    as in CayleyPy. At n = 2 the cycle is the identity (a self-loop in CayleyPy's graph)
+    and is left out: the graph is S_2's, with the one transposition.
     """
     perms = [transposition(n, 0, 1), [0] + list(range(2, n)) + [1]]
-    return perms, [one_line_name(p, " ") for p in perms]
+    return distinct_moves(perms, [one_line_name(p, " ") for p in perms])
 
 
 @register(
@@ -405,7 +406,7 @@ def _bubble_sort_star(n: int):
 
 attach_counts({
     "coxeter": lambda n: n - 1,
-    "cyclic_coxeter": lambda n: n,
+    "cyclic_coxeter": lambda n: n if n > 2 else 1,
     "all_transpositions": lambda n: math.comb(n, 2),
     "stars": lambda n: n - 1,
     "rapaport_m1": lambda n: n - 1,

@@ -17,6 +17,7 @@ import numpy as np
 
 from ...errors import InvalidInputError
 from .moves import (
+    distinct_moves,
     as_rng,
     check_k,
     count_param,
@@ -170,19 +171,24 @@ def _lsl_cycles(n: int, add_inverses: bool = True):
 @register(
     "wrapped_k_cycles",
     reference="Cyclically consecutive k-cycles; CayleyPy PermutationGroups.wrapped_k_cycles",
-    min_degree=4,
-    param_docs={"k": "cycle length (2 <= k < n)"},
+    min_degree=3,
+    param_docs={"k": "cycle length (2 <= k <= n)"},
 )
 def _wrapped_k_cycles(n: int, k: int = 3):
     """The n cyclically consecutive k-cycles (s s+1 ... s+k-1 mod n), s = 0..n-1 (default k = 3).
 
     Named ``"(s s+1 ...)"`` (mod n) as in CayleyPy, which requires k. At k = n all n
-    cycles are the same permutation, so k < n here. k = 2 gives the transpositions of
-    ``cyclic_coxeter`` under other names.
+    cycles are the same permutation (CayleyPy keeps n parallel copies): here it is one
+    generator, ``"(0 1 ... n-1)"``, and the graph is the directed n-cycle. k = 2 gives the
+    transpositions of ``cyclic_coxeter`` under other names.
+
+    >>> from cayley.groups.library import generators
+    >>> generators("wrapped_k_cycles", 4, k=4).names
+    ('(0 1 2 3)',)
     """
-    k = check_k("wrapped_k_cycles", k, 2, n - 1, n, "2 <= k < n")
+    k = check_k("wrapped_k_cycles", k, 2, n, n, "2 <= k <= n")
     cycles = [[(s + j) % n for j in range(k)] for s in range(n)]
-    return [cycle_perm(n, c) for c in cycles], [one_line_name(c, " ") for c in cycles]
+    return distinct_moves([cycle_perm(n, c) for c in cycles], [one_line_name(c, " ") for c in cycles])
 
 
 @register(
@@ -562,7 +568,7 @@ attach_counts({
     "three_cycles_0ij": lambda n: (n - 1) * (n - 2),
     "three_cycles_01i": lambda n, add_inverses=True: (n - 2) * (2 if add_inverses else 1),
     "involutive_derangements": _odd_double_factorial,
-    "wrapped_k_cycles": lambda n, k=3: n,
+    "wrapped_k_cycles": lambda n, k=3: 1 if k == n else n,
     "increasing_k_cycles": lambda n, k=3: math.comb(n, count_param(k, 2, n)),
     "consecutive_k_cycles": lambda n, k=3: n - count_param(k, 2, n) + 1,
     "conjugacy_classes": _conjugacy_classes_count,

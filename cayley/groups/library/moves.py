@@ -153,6 +153,29 @@ def with_inverse(perms, names, p, name):
         names.append(name + "'")
 
 
+def distinct_moves(perms: list[list[int]], names: list[str]) -> tuple[list[list[int]], list[str]]:
+    """Drop the identity and every repeat of an earlier generator (keeping the first name).
+
+    CayleyPy builds some families at degenerate sizes with a repeated generator or the
+    identity among them; neither adds an edge to the Cayley graph (a self-loop or a
+    parallel edge), so the graph and its growth are those of the distinct moves.
+
+    >>> distinct_moves([[1, 0], [0, 1], [1, 0]], ["a", "e", "b"])
+    ([[1, 0]], ['a'])
+    """
+    ident = list(range(len(perms[0]))) if perms else []
+    seen: set[tuple[int, ...]] = set()
+    out_p: list[list[int]] = []
+    out_n: list[str] = []
+    for p, nm in zip(perms, names):
+        key = tuple(p)
+        if list(p) != ident and key not in seen:
+            seen.add(key)
+            out_p.append(list(p))
+            out_n.append(nm)
+    return out_p, out_n
+
+
 def huge_count(log_value: float) -> float:
     """``exp(log_value)`` as a float, ``inf`` beyond floats: a count too large to state exactly."""
     return math.exp(log_value) if log_value < 700 else math.inf

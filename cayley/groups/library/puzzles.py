@@ -30,7 +30,8 @@ from ..puzzles import (
     rotation_moves,
     turn_moves,
 )
-from .registry import attach_counts, register
+from .moves import cycle_perm, distinct_moves, inverse_list
+from .registry import Moves, attach_counts, register
 
 _CUBE_REF = (
     "D. Singmaster, Notes on Rubik's Magic Cube (1981); T. Rokicki, H. Kociemba, M. Davidson, J. Dethridge, "
@@ -348,41 +349,50 @@ def _globe(n: int, a: int = 1, b: int = 2):
     min_degree=1,
     kind="puzzle",
     degree_test=lambda n: n == 38,
-    rule="n = left_size + right_size - 2 (38 with the defaults)",
+    rule="n = left_size + right_size - 2, or - 1 with one crossing (38 with the defaults)",
     param_docs={
         "left_size": "balls on the left ring",
-        "left_index": "the second crossing is this many places along the left ring",
+        "left_index": "the second crossing is this many places along the left ring (0: one crossing)",
         "right_size": "balls on the right ring",
-        "right_index": "the second crossing is this many places along the right ring",
+        "right_index": "the second crossing is this many places along the right ring (0: one crossing)",
     },
 )
-def _hungarian_rings(n: int, left_size: int = 20, left_index: int = 5, right_size: int = 20, right_index: int = 5):
-    """Hungarian rings: two rings sharing two balls, each rotated one place either way (L, L', R, R').
+def _hungarian_rings(n: int, left_size: int = 20, left_index: int = 5, right_size: int = 20, right_index: int = 5) -> Moves:
+    """Hungarian rings: two rings sharing one or two balls, each rotated one place either way (L, L', R, R').
 
     The left ring is positions 0..left_size-1 in order. The right ring passes through
-    position 0 and, ``right_index`` places later, through position ``left_index``; its
-    other balls are the positions left_size, left_size+1, ... in ring order. The classic
-    puzzle has two rings of 20 balls crossing 5 places apart.
+    position 0 and, with two crossings, ``right_index`` places later through position
+    ``left_index``; its other balls are the positions left_size, left_size+1, ... in ring
+    order. Both indices 0 mean one crossing (ball 0 only), as in CayleyPy: then
+    n = left_size + right_size - 1, else n = left_size + right_size - 2. A ring of 2 balls
+    turns the same way both ways, so its inverse is left out (CayleyPy does the same), and
+    two rings of the same two balls are one generator. The classic puzzle has two rings of
+    20 balls crossing 5 places apart.
+
+    >>> from cayley.groups.library import generators
+    >>> generators("hungarian_rings", 4, left_size=2, left_index=0, right_size=3, right_index=0).names
+    ('L', 'R', "R'")
     """
     ls, li, rs, ri = left_size, left_index, right_size, right_index
-    if not (0 < li < ls and 0 < ri < rs and ls >= 3 and rs >= 3):
+    one = li == 0 and ri == 0
+    if not (ls >= 2 and rs >= 2 and (one or (0 < li < ls and 0 < ri < rs))):
         raise InvalidInputError(
-            f"hungarian_rings needs 0 < left_index < left_size, 0 < right_index < right_size, sizes >= 3; "
-            f"got {ls}, {li}, {rs}, {ri}"
+            "hungarian_rings needs rings of at least 2 balls and either left_index = right_index = 0 (one "
+            f"crossing) or 0 < left_index < left_size and 0 < right_index < right_size; got {ls}, {li}, {rs}, {ri}"
         )
-    if n != ls + rs - 2:
-        raise InvalidInputError(f"hungarian_rings with these rings has n = {ls + rs - 2} balls, got n={n}")
+    balls = ls + rs - (1 if one else 2)
+    if n != balls:
+        raise InvalidInputError(f"hungarian_rings with these rings has n = {balls} balls, got n={n}")
     left = list(range(ls))
     fresh = iter(range(ls, n))
-    right = [0 if k == 0 else li if k == ri else next(fresh) for k in range(rs)]
-    perms, names = [], []
+    right = [0 if k == 0 else li if (k == ri and not one) else next(fresh) for k in range(rs)]
+    perms: list[list[int]] = []
+    names: list[str] = []
     for ring, nm in ((left, "L"), (right, "R")):
-        p = list(range(n))
-        for k in range(len(ring)):
-            p[ring[k]] = ring[(k + 1) % len(ring)]
-        perms += [p, list(inverse(np.array(p)))]
+        p = cycle_perm(n, ring)
+        perms += [p, inverse_list(p)]
         names += [nm, nm + "'"]
-    return perms, names
+    return distinct_moves(perms, names)
 
 
 # the number of moves grows exponentially with the size (n = 6 N^2 stickers of the
