@@ -30,8 +30,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..errors import DegreeMismatchError, ParseError
 from .generator_set import (
@@ -61,7 +63,7 @@ class GapDefinition:
 _STATEMENT = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*:=\s*(.*)$", re.S)
 
 
-def _statements(text: str):
+def _statements(text: str) -> Iterator[tuple[int, str]]:
     """(line number, statement) pairs: comments removed, split at ``;``.
 
     Linear in the text: each line is split once (splitting off one statement at a time
@@ -250,7 +252,7 @@ def _gap_name(name: str) -> str:
     return out
 
 
-def write_gap(gens: GeneratorSet, start=None, *, title: str | None = None) -> str:
+def write_gap(gens: GeneratorSet, start: ArrayLike | None = None, *, title: str | None = None) -> str:
     """GAP text for a generator set: one ``M_name := cycles;`` per generator, ``Gen``, and
     ``ip`` when a start colouring with repeated colours is given.
 
@@ -291,7 +293,7 @@ def write_gap(gens: GeneratorSet, start=None, *, title: str | None = None) -> st
     return "\n".join(lines) + "\n"
 
 
-def save_gap(gens: GeneratorSet, path: str | Path, start=None) -> None:
+def save_gap(gens: GeneratorSet, path: str | Path, start: ArrayLike | None = None) -> None:
     """Write :func:`write_gap`'s text to ``path``."""
     try:
         Path(path).write_text(write_gap(gens, start), encoding="utf-8")

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from math import gcd
+from typing import Any, Callable, cast
 
 import numpy as np
 
@@ -49,7 +50,7 @@ from .modular import (
     unit_generators,
 )
 from .notation import NAME_PATTERN, split_top
-from .parse import family_and_params
+from .parse import GroupSpec, family_and_params
 
 __all__ = [
     "MatrixGeneratorSet",
@@ -75,7 +76,7 @@ __all__ = [
 ]
 
 
-def generators(name: str, n: int, **params) -> MatrixGeneratorSet:
+def generators(name: str, n: int, **params: Any) -> MatrixGeneratorSet:
     """A matrix family's generator set (as :func:`cayley.groups.generators`, which
     returns the same; this one refuses permutation families).
 
@@ -89,7 +90,7 @@ def generators(name: str, n: int, **params) -> MatrixGeneratorSet:
 
 
 
-_CHECKS = {
+_CHECKS: dict[str, tuple[str, Callable[[np.ndarray, int], bool]]] = {
     "SL": ("does not have determinant 1", lambda a, m: det_mod(a, m) == 1 % m),
     "UT": (
         "is not upper unitriangular",
@@ -124,8 +125,9 @@ def parse_matrix_generators(spec: str, n: int | None, m: int) -> MatrixGenerator
                 f"family {fam.name!r} is a permutation family; a matrix group takes a matrix family "
                 "(sl_fund_roots, sl_root_weyl, heisenberg, unitriangular, gl_roots) or matrices like [[1,1],[0,1]]"
             )
-        g = fam(fn, m=m, **params)
-        return g
+        if not isinstance(fn, int):
+            raise ParseError(f"malformed matrix size n={fn!r} in {spec!r}: expected an integer")
+        return cast(MatrixGeneratorSet, fam(fn, m=m, **params))  # a matrix family builds one
     mats, names = [], []
     for i, item in enumerate(split_top(text, ";")):
         mt = re.match(rf"^({NAME_PATTERN})\s*=\s*(.*)$", item, re.S)
@@ -139,7 +141,7 @@ def parse_matrix_generators(spec: str, n: int | None, m: int) -> MatrixGenerator
     return MatrixGeneratorSet.from_matrices(mats, m, names)
 
 
-def matrix_generators(spec, group) -> MatrixGeneratorSet:
+def matrix_generators(spec: str | MatrixGeneratorSet, group: GroupSpec) -> MatrixGeneratorSet:
     """Generators for a parsed matrix group spec (``parse_group("SL(3,5)")``): a family or
     explicit matrices; each generator must lie in the group (determinant 1 for SL,
     unitriangular for UT, invertible for GL), else a one-line error names it.
@@ -159,6 +161,8 @@ def matrix_generators(spec, group) -> MatrixGeneratorSet:
                 f"generators are {g.degree} x {g.degree} mod {g.modulus}, but the group is {group.name}"
             )
     else:
+        if group.modulus is None:
+            raise InvalidInputError(f"{group.name} is not a matrix group: matrix generators need SL, GL or UT(n, m)")
         g = parse_matrix_generators(spec, group.degree, group.modulus)
     why, ok = _CHECKS[group.kind]
     for nm, a in zip(g.names, g.matrices):

@@ -22,9 +22,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from math import gcd
-from typing import Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..errors import DegreeMismatchError, InvalidInputError, InvalidStateError, ParseError
 from .arithmetic import factor, phi
@@ -48,24 +49,26 @@ __all__ = [
 MAX_MODULUS = 2**31
 
 
-def check_modulus(m) -> int:
+def check_modulus(m: object) -> int:
+    """``m`` as an int if it is an integer modulus in ``2 .. 2**31``, else a one-line error."""
     if isinstance(m, bool) or not isinstance(m, (int, np.integer)) or not 2 <= int(m) <= MAX_MODULUS:
         raise InvalidInputError(f"modulus m must be an integer with 2 <= m <= 2**31, got {m!r}")
     return int(m)
 
 
-def _reduce(a, m: int) -> np.ndarray:
+def _reduce(a: ArrayLike, m: int) -> np.ndarray:
     """Integer array reduced into ``0 .. m-1``; entries beyond int64 (an object array of
     Python ints) are reduced as Python ints first. Floats are refused."""
     arr = np.asarray(a)
     if np.issubdtype(arr.dtype, np.integer):
-        return np.mod(arr.astype(np.int64), m)
+        out: np.ndarray = np.mod(arr.astype(np.int64), m)
+        return out
     if arr.dtype == object and all(isinstance(x, (int, np.integer)) for x in arr.ravel()):
         return np.array([int(x) % m for x in arr.ravel()], dtype=np.int64).reshape(arr.shape)
     raise InvalidInputError(f"matrix entries must be integers, got {arr.tolist()}")
 
 
-def mat_mul(a, b, m: int) -> np.ndarray:
+def mat_mul(a: ArrayLike, b: ArrayLike, m: int) -> np.ndarray:
     """``a @ b mod m`` for integer matrices (batched over leading axes), exactly.
 
     Each product of two entries below ``m <= 2**31`` fits int64; it is reduced before
@@ -77,12 +80,14 @@ def mat_mul(a, b, m: int) -> np.ndarray:
     m = check_modulus(m)
     a, b = _reduce(a, m), _reduce(b, m)
     if m <= 2**20:  # n * m^2 < 2**63 for any n below 2**23: reduce once at the end
-        return np.mod(np.matmul(a, b), m)
+        small: np.ndarray = np.mod(np.matmul(a, b), m)
+        return small
     prods = np.mod(a[..., :, :, None] * b[..., None, :, :], m)
-    return np.mod(prods.sum(axis=-2), m)
+    big: np.ndarray = np.mod(prods.sum(axis=-2), m)
+    return big
 
 
-def act_matrix(a, state, m: int) -> np.ndarray:
+def act_matrix(a: ArrayLike, state: ArrayLike, m: int) -> np.ndarray:
     """Generator ``a`` acting on ``state`` (an ``n x c`` matrix, or a length-``n``
     vector as a column): ``a @ state mod m``.
 
@@ -116,7 +121,7 @@ def _det_int(rows: list[list[int]]) -> int:
     return sign * a[n - 1][n - 1]
 
 
-def det_mod(a, m: int) -> int:
+def det_mod(a: ArrayLike, m: int) -> int:
     """Determinant of the square integer matrix ``a`` mod ``m``.
 
     >>> det_mod([[2, 1], [1, 1]], 7), det_mod([[2, 4], [1, 2]], 7)
@@ -141,7 +146,7 @@ def _adjugate(rows: list[list[int]]) -> list[list[int]]:
     return adj
 
 
-def inverse_mod(a, m: int, name: str | None = None) -> np.ndarray:
+def inverse_mod(a: ArrayLike, m: int, name: str | None = None) -> np.ndarray:
     """Inverse of the square matrix ``a`` over Z/m: ``adj(a) * det(a)^-1 mod m``.
 
     A matrix is invertible over Z/m exactly when its determinant is a unit mod ``m``;
@@ -199,9 +204,9 @@ def group_order(kind: str, n: int, m: int) -> int:
     if kind == "GL":
         return phi(m) * group_order("SL", n, m)
     if kind == "UT":
-        return m ** (n * (n - 1) // 2)
+        return int(m ** (n * (n - 1) // 2))
     if kind == "Heis":
-        return m ** (2 * n - 3)
+        return int(m ** (2 * n - 3))
     raise InvalidInputError(f"unknown matrix group kind {kind!r}: expected one of {', '.join(GROUP_KINDS)}")
 
 
@@ -217,7 +222,7 @@ def unit_generators(m: int) -> list[int]:
     gens: list[int] = []
     total = phi(m)
     # prefer elements of large order, so a cyclic group takes one generator
-    def order_of(u):
+    def order_of(u: int) -> int:
         k, x = 1, u
         while x != 1:
             x = x * u % m
@@ -282,7 +287,7 @@ class MatrixGeneratorSet:
     inverse_index: np.ndarray = field(init=False, repr=False)
     inverses: np.ndarray = field(init=False, repr=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         m = check_modulus(self.modulus)
         names = tuple(str(x) for x in self.names)
         try:
@@ -314,7 +319,7 @@ class MatrixGeneratorSet:
     @classmethod
     def from_matrices(
         cls,
-        matrices: Iterable,
+        matrices: Iterable[ArrayLike],
         modulus: int,
         names: Sequence[str] | None = None,
         *,
@@ -354,7 +359,8 @@ class MatrixGeneratorSet:
                 key = self.names.index(key)
             except ValueError:
                 raise KeyError(f"no generator named {key!r}; names are {list(self.names)}") from None
-        return self.matrices[key]
+        mat: np.ndarray = self.matrices[key]
+        return mat
 
     @property
     def inverse_closed(self) -> bool:
@@ -362,7 +368,7 @@ class MatrixGeneratorSet:
         return bool(np.all(self.inverse_index >= 0))
 
     @property
-    def perms(self):
+    def perms(self) -> np.ndarray:
         """Matrix generators have no permutation arrays: code written for permutation
         groups only (path finding, heuristics, datasets) stops here with a clear error."""
         raise InvalidInputError(
@@ -428,10 +434,10 @@ class MatrixGeneratorSet:
         return s
 
     # -- value semantics ----------------------------------------------------------
-    def _key(self):
+    def _key(self) -> tuple[tuple[int, ...], bytes, tuple[str, ...], int]:
         return (self.matrices.shape, self.matrices.tobytes(), self.names, self.modulus)
 
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, MatrixGeneratorSet) and self._key() == other._key()
 
     def __hash__(self) -> int:
@@ -456,7 +462,7 @@ class MatrixGeneratorSet:
         return "\n".join(f"{nm}: {a.tolist()}" for nm, a in zip(self.names, self.matrices))
 
 
-def orbit_size(gens: MatrixGeneratorSet, start, max_states: int = 10_000_000) -> int:
+def orbit_size(gens: MatrixGeneratorSet, start: ArrayLike, max_states: int = 10_000_000) -> int:
     """Number of states reachable from ``start`` (a flat ``n * c`` state) under the
     generators, by a plain numpy search (every generator of a finite group has finite
     order, so this is also the orbit under the generated group).
@@ -475,7 +481,7 @@ def orbit_size(gens: MatrixGeneratorSet, start, max_states: int = 10_000_000) ->
         weights_ok = True
         weights = weights.astype(np.int64)
 
-    def keys(states):  # distinct integer per state (entries as base-m digits)
+    def keys(states: np.ndarray) -> Any:  # distinct integer per state (entries as base-m digits)
         flat = states.reshape(len(states), -1)
         if weights_ok:
             return flat @ weights
@@ -528,7 +534,7 @@ def parse_matrix(text: str) -> np.ndarray:
     return np.array(out, dtype=np.int64)
 
 
-def parse_vector(text, n: int, m: int) -> np.ndarray:
+def parse_vector(text: str | ArrayLike, n: int, m: int) -> np.ndarray:
     """A start state for a matrix group: ``1,0,0`` / ``[1,0,0]`` (a column vector of
     length ``n``), an ``n x c`` matrix ``[[..],[..]]``, or a flat list of ``n * c``
     entries (row-major). Entries are reduced mod ``m``; the result is flat.

@@ -23,9 +23,11 @@ Generator specs (``--gens``), several generators separated by ``;``:
 from __future__ import annotations
 
 import re
+from typing import Any, Iterable, cast
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..errors import DegreeMismatchError, InvalidStateError, ParseError
 from .generator_set import (
@@ -109,7 +111,7 @@ def _parse_family_spec(spec: str, degree: int | None) -> GeneratorSet:
     return fam(n, **params)
 
 
-def _parse_value(text: str):
+def _parse_value(text: str) -> int | bool | list[int] | str:
     if re.fullmatch(r"-?\d+", text):
         return int(text)
     if text.lower() in ("true", "false"):
@@ -182,7 +184,9 @@ def _check_size(items: list[str], degree: int | None, spec: str, gap: bool = Fal
     )
 
 
-def _assemble(perms, names, one_line, spec, degree) -> GeneratorSet:
+def _assemble(
+    perms: list[np.ndarray], names: list[str | None], one_line: list[bool], spec: str, degree: int | None
+) -> GeneratorSet:
     final_names = [nm if nm else f"g{i}" for i, nm in enumerate(names)]
     if degree is None:
         # a one-line list states its degree; cycle notation only gives a lower bound and is
@@ -205,7 +209,7 @@ def _assemble(perms, names, one_line, spec, degree) -> GeneratorSet:
     return GeneratorSet.from_perms(perms, final_names)
 
 
-def as_generator_set(spec, degree: int | None = None) -> GeneratorSet:
+def as_generator_set(spec: object, degree: int | None = None) -> GeneratorSet:
     """Coerce any generator input: a spec string, a GeneratorSet, a sympy group or list of
     sympy permutations, or a list of one-line arrays.
 
@@ -221,7 +225,7 @@ def as_generator_set(spec, degree: int | None = None) -> GeneratorSet:
     ):
         gs = GeneratorSet.from_sympy(spec, degree)
     else:
-        gs = GeneratorSet.from_perms(spec)
+        gs = GeneratorSet.from_perms(cast(Iterable[ArrayLike], spec))  # from_perms checks each row
     if degree is not None and gs.degree != degree:
         raise DegreeMismatchError(f"generators have degree {gs.degree}, but the group has degree {degree}")
     return gs
@@ -304,13 +308,13 @@ def parse_group(text: str) -> GroupSpec:
         if not 2 <= m <= 2**31:
             raise ParseError(f"group {text!r}: modulus must satisfy 2 <= m <= 2**31")
         return GroupSpec(f"{kind}({n},{m})", n, kind, m)
-    m = re.fullmatch(r"[Ss]_?(\d+)|Sym\(\s*(\d+)\s*\)|(\d+)", t)
-    if not m:
+    sym = re.fullmatch(r"[Ss]_?(\d+)|Sym\(\s*(\d+)\s*\)|(\d+)", t)
+    if not sym:
         raise ParseError(
             f"cannot parse group {text!r}: expected S_n, Sn or Sym(n), e.g. S_10, or a matrix group "
             "SL(n,m), GL(n,m), UT(n,m), e.g. SL(3,5)"
         )
-    digits = next(g for g in m.groups() if g is not None)
+    digits = next(g for g in sym.groups() if g is not None)
     n = bounded_int(digits)
     if n < 1:
         raise ParseError(f"group {text!r}: degree must be >= 1")
@@ -318,7 +322,7 @@ def parse_group(text: str) -> GroupSpec:
     return GroupSpec(f"S_{n}", n)
 
 
-def parse_state(text, degree: int | None = None) -> np.ndarray:
+def parse_state(text: object, degree: int | None = None) -> np.ndarray:
     """Parse a start state: a digit/letter string ``00001111``, a list ``[0,0,1,1]`` or
     ``0,0,1,1``. Symbols become integers 0..k-1 in sorted order of the symbols.
 
@@ -331,6 +335,7 @@ def parse_state(text, degree: int | None = None) -> np.ndarray:
             raise InvalidStateError("empty start state")
         if t.startswith("[") or "," in t or " " in t:
             items = [x for x in re.split(r"[,\s]+", t.strip("[] ")) if x]
+            raw: list[Any]
             try:
                 raw = [int(x) for x in items]
             except ValueError:

@@ -20,6 +20,7 @@ from math import gcd
 from typing import Iterable, Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from ..errors import DegreeMismatchError, InvalidInputError, NotAPermutationError
 
@@ -47,7 +48,7 @@ DTYPE = np.int64
 MAX_DEGREE = 2**16
 
 
-def check_degree(n: int, what: str = "degree", *, error=InvalidInputError) -> int:
+def check_degree(n: int, what: str = "degree", *, error: type[Exception] = InvalidInputError) -> int:
     """``n`` if ``1 <= n <= MAX_DEGREE``, else a one-line ``error`` naming ``what``.
 
     >>> check_degree(10)
@@ -124,7 +125,7 @@ def inverse(p: np.ndarray) -> np.ndarray:
     return inv
 
 
-def is_permutation(p) -> bool:
+def is_permutation(p: ArrayLike) -> bool:
     """Whether ``p`` is a one-dimensional array holding each of 0..n-1 once.
 
     >>> is_permutation([2, 0, 1]), is_permutation([0, 0, 1])
@@ -141,7 +142,7 @@ def is_permutation(p) -> bool:
     return bool(np.bincount(a, minlength=n).max() == 1)
 
 
-def check_permutation(p, *, name: str | None = None) -> np.ndarray:
+def check_permutation(p: ArrayLike, *, name: str | None = None) -> NDArray[np.int64]:
     """Return ``p`` as an int64 array, or raise :class:`NotAPermutationError`.
 
     >>> check_permutation([1, 0]).tolist()
@@ -178,7 +179,7 @@ def short_repr(x: object) -> str:
     return s if len(s) <= 80 else s[:77] + "..."
 
 
-def cycles(p, *, include_fixed: bool = False) -> list[tuple[int, ...]]:
+def cycles(p: ArrayLike, *, include_fixed: bool = False) -> list[tuple[int, ...]]:
     """Disjoint cycles of ``p``, each starting at its smallest point.
 
     Cycle ``(a b c)`` means a -> b -> c -> a under the map ``i -> p[i]``.
@@ -189,19 +190,19 @@ def cycles(p, *, include_fixed: bool = False) -> list[tuple[int, ...]]:
     [(0, 1), (2,)]
     """
     # validate first: on a non-permutation the cycle walk below would never terminate
-    p = check_permutation(p).tolist()
-    seen = [False] * len(p)
-    out = []
-    for i in range(len(p)):
+    img: list[int] = check_permutation(p).tolist()
+    seen = [False] * len(img)
+    out: list[tuple[int, ...]] = []
+    for i in range(len(img)):
         if seen[i]:
             continue
         cyc = [i]
         seen[i] = True
-        j = p[i]
+        j = img[i]
         while j != i:
             cyc.append(j)
             seen[j] = True
-            j = p[j]
+            j = img[j]
         if len(cyc) > 1 or include_fixed:
             out.append(tuple(cyc))
     return out
@@ -226,12 +227,12 @@ def from_cycles(cycs: Iterable[Sequence[int]], n: int | None = None) -> np.ndarr
         raise DegreeMismatchError(f"cycles {cycs} move point {top - 1}, beyond degree {n}")
     p = np.arange(n, dtype=DTYPE)
     for c in cycs:
-        for a, b in zip(c, c[1:] + c[:1]):
+        for a, b in zip(c, list(c[1:]) + list(c[:1])):
             p[a] = b
     return p
 
 
-def parity(p) -> int:
+def parity(p: ArrayLike) -> int:
     """0 for an even permutation, 1 for an odd one.
 
     >>> parity([1, 0, 2]), parity([1, 2, 0])
@@ -241,7 +242,7 @@ def parity(p) -> int:
     return sum(len(c) - 1 for c in cycles(p)) % 2
 
 
-def element_order(p) -> int:
+def element_order(p: ArrayLike) -> int:
     """Order of ``p`` in the symmetric group (lcm of its cycle lengths).
 
     >>> element_order([1, 2, 0, 4, 3])

@@ -9,9 +9,10 @@ Permutation([2, 1, 0, 3])
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike, NDArray
 
 from ..errors import DegreeMismatchError
 from .notation import parse_permutation
@@ -37,7 +38,10 @@ class Permutation:
 
     __slots__ = ("_a", "_hash")
 
-    def __init__(self, one_line):
+    _a: NDArray[np.int64]
+    _hash: int
+
+    def __init__(self, one_line: ArrayLike | Permutation) -> None:
         if isinstance(one_line, Permutation):
             self._a = one_line._a
         else:
@@ -62,7 +66,7 @@ class Permutation:
         return cls(parse_permutation(text, n))
 
     @property
-    def array(self) -> np.ndarray:
+    def array(self) -> NDArray[np.int64]:
         """The one-line array (read-only)."""
         return self._a
 
@@ -108,22 +112,22 @@ class Permutation:
     # otherwise silently multiply entries instead of composing).
     __array_ufunc__ = None
 
-    def __array__(self, dtype=None, copy=None):
+    def __array__(self, dtype: DTypeLike | None = None, copy: bool | None = None) -> NDArray[Any]:
         if copy is False and dtype is not None and np.dtype(dtype) != self._a.dtype:
             raise ValueError("Permutation: a dtype conversion needs a copy")
         a = self._a if dtype is None else self._a.astype(dtype)
         return a.copy() if copy else a
 
-    def __call__(self, state) -> np.ndarray:
+    def __call__(self, state: ArrayLike) -> NDArray[Any]:
         return act(np.asarray(state), self._a)
 
     def __len__(self) -> int:
         return self.degree
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[int]:
         return iter(self._a.tolist())
 
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, Permutation) and np.array_equal(self._a, other._a)
 
     def __hash__(self) -> int:
@@ -150,7 +154,7 @@ class Permutation:
         cs = self.cycles()
         return "".join("(" + ",".join(str(x + 1) for x in c) + ")" for c in cs) or "()"
 
-    def to_sympy(self):
+    def to_sympy(self) -> Any:
         """The sympy ``Permutation`` with the same array form.
 
         sympy multiplies left to right (``(p*q)(i) = q(p(i))``) on images, which is the
@@ -162,7 +166,7 @@ class Permutation:
         return SymPerm(self._a.tolist())
 
     @classmethod
-    def from_sympy(cls, sp, n: int | None = None) -> "Permutation":
+    def from_sympy(cls, sp: Any, n: int | None = None) -> "Permutation":
         """From a sympy ``Permutation`` (same array form), padded to degree ``n``."""
         a = list(sp.array_form)
         if n is not None:

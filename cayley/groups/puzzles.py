@@ -75,7 +75,8 @@ def _quarter_turn(axis: np.ndarray) -> np.ndarray:
     """Rotation matrix of -90 degrees about ``axis`` (clockwise seen from its tip)."""
     # Rodrigues with cos = 0, sin = -1: R v = (a.v) a - a x v
     k = np.array([[0, -axis[2], axis[1]], [axis[2], 0, -axis[0]], [-axis[1], axis[0], 0]])
-    return np.outer(axis, axis) - k
+    rot: np.ndarray = np.outer(axis, axis) - k
+    return rot
 
 
 def _layer_turn(size: int, face: str, depth: int) -> np.ndarray:
@@ -164,7 +165,7 @@ def rotation_moves(size: int) -> dict[str, np.ndarray]:
     return out
 
 
-def turn_moves(moves: dict[str, np.ndarray], half: bool):
+def turn_moves(moves: dict[str, np.ndarray], half: bool) -> tuple[list[np.ndarray], list[str]]:
     """Each move, its inverse ``X'`` and (``half``) its square ``X2``."""
     perms, names = [], []
     for name, p in moves.items():
@@ -367,7 +368,8 @@ def _third_turn(axis: np.ndarray) -> np.ndarray:
     """Rotation matrix of -120 degrees about a body diagonal ``axis`` (entries +-1),
     clockwise seen from its tip; integral: Rodrigues with cos = -1/2, sin = -sqrt(3)/2."""
     cross = np.array([[0, -axis[2], axis[1]], [axis[2], 0, -axis[0]], [-axis[1], axis[0], 0]])
-    return (np.outer(axis, axis) - cross - np.eye(3, dtype=np.int64)) // 2
+    rot: np.ndarray = (np.outer(axis, axis) - cross - np.eye(3, dtype=np.int64)) // 2
+    return rot
 
 
 def _whole_turn(rot: np.ndarray) -> np.ndarray:

@@ -30,7 +30,7 @@ from .moves import (
     transposition,
     with_inverse,
 )
-from .registry import attach_counts, register
+from .registry import Moves, attach_counts, register
 
 
 @register(
@@ -39,7 +39,7 @@ from .registry import attach_counts, register
     min_degree=3,
     param_docs={"k": "X swaps positions 0 and k"},
 )
-def _lrx(n: int, k: int = 1):
+def _lrx(n: int, k: int = 1) -> Moves:
     """Left shift L, right shift R, and X swapping positions 0 and k."""
     if not 1 <= k < n:
         raise InvalidInputError(f"lrx needs 1 <= k < n, got k={k}, n={n}")
@@ -54,7 +54,7 @@ def _lrx(n: int, k: int = 1):
     min_degree=3,
     aliases=("sigma_tau", "glushkov"),
 )
-def _lx(n: int):
+def _lx(n: int) -> Moves:
     """Left shift L and X swapping positions 0 and 1, without inverses (a directed graph).
 
     At n = 2 the two generators coincide, so the family starts at n = 3.
@@ -68,7 +68,7 @@ def _lx(n: int):
     "growth OEIS A008302",
     aliases=("bubble_sort", "adjacent_transpositions"),
 )
-def _coxeter(n: int):
+def _coxeter(n: int) -> Moves:
     """Adjacent transpositions (i, i+1), i = 0..n-2.
 
     Named ``s0..s(n-2)`` (Coxeter notation); CayleyPy names the same generators, in the
@@ -84,7 +84,7 @@ def _coxeter(n: int):
     "Parallel Computing 19 (1993) 361-407",
     aliases=("cyclic_bubble_sort", "modified_bubble_sort"),
 )
-def _cyclic_coxeter(n: int):
+def _cyclic_coxeter(n: int) -> Moves:
     """Adjacent transpositions (i, i+1), i = 0..n-2, plus the wrap-around transposition (0, n-1).
 
     Generator names are ``"(i,i+1)"`` and ``"(0,n-1)"`` as in CayleyPy. At n = 2,
@@ -102,7 +102,7 @@ def _cyclic_coxeter(n: int):
     "first kind c(n, n-d), OEIS A094638",
     aliases=("complete_transpositions",),
 )
-def _all_transpositions(n: int):
+def _all_transpositions(n: int) -> Moves:
     """All n(n-1)/2 transpositions (i, j), i < j, named ``"(i,j)"``."""
     pairs = [(i, j) for i in range(n) for j in range(i + 1, n)]
     return [transposition(n, i, j) for i, j in pairs], [f"({i},{j})" for i, j in pairs]
@@ -114,7 +114,7 @@ def _all_transpositions(n: int):
     "diameter floor(3(n-1)/2)",
     aliases=("star_transpositions",),
 )
-def _stars(n: int):
+def _stars(n: int) -> Moves:
     """Star transpositions S1..S(n-1): Si swaps positions 0 and i.
 
     CayleyPy requires n >= 3; the star graph is also defined at n = 2 (one edge), so the
@@ -128,13 +128,14 @@ def _stars(n: int):
     reference="E. Rapaport-Strasser, Cayley color groups and Hamilton lines, Scripta Math. 24 (1959) 51-58; "
     "CayleyPy PermutationGroups.rapaport_m1",
 )
-def _rapaport_m1(n: int):
+def _rapaport_m1(n: int) -> Moves:
     """Products of disjoint adjacent transpositions (0,1)...(2m-2,2m-1) and (1,2)...(2m-1,2m): n-1 generators.
 
     As in CayleyPy: ``M1_0_m`` = (0,1)(2,3)...(2m-2,2m-1) for m = 1..n//2, then
     ``M1_1_m`` = (1,2)(3,4)...(2m-1,2m) for m = 1..(n-1)//2. All are involutions.
     """
-    perms, names = [], []
+    perms: list[list[int]] = []
+    names: list[str] = []
     for m in range(1, n // 2 + 1):
         perms.append(from_pairs(n, [(2 * t, 2 * t + 1) for t in range(m)]))
         names.append(f"M1_0_{m}")
@@ -151,7 +152,7 @@ def _rapaport_m1(n: int):
     min_degree=4,
     degree_step=2,
 )
-def _perfect_shuffles(n: int):
+def _perfect_shuffles(n: int) -> Moves:
     """The out-shuffle O and the in-shuffle I of a deck of n cards (n even): a directed graph.
 
     The deck (positions 0..n-1, top first) is cut into halves of m = n/2 and riffled:
@@ -176,7 +177,7 @@ def _perfect_shuffles(n: int):
     reference="The cycle graph C_n as the Cayley graph of the cyclic group Z_n; https://en.wikipedia.org/wiki/Cycle_graph",
     min_degree=3,
 )
-def _cyclic(n: int):
+def _cyclic(n: int) -> Moves:
     """The cyclic group Z_n by the shifts L and R: the cycle graph on n vertices.
 
     At n = 2 the two shifts coincide, so the family starts at n = 3.
@@ -190,7 +191,7 @@ def _cyclic(n: int):
     "its inverse and a reflection is the prism graph; https://en.wikipedia.org/wiki/Dihedral_group",
     min_degree=3,
 )
-def _dihedral(n: int):
+def _dihedral(n: int) -> Moves:
     """The dihedral group of order 2n on the n-gon's vertices: rotations L, R and the reflection S fixing vertex 0.
 
     S maps vertex i to -i mod n. The Cayley graph is the prism graph (circular ladder)
@@ -205,7 +206,7 @@ def _dihedral(n: int):
     "Combinatorics of Coxeter Groups, GTM 231 (2005) ch. 1; https://en.wikipedia.org/wiki/Dihedral_group",
     min_degree=3,
 )
-def _coxeter_i2(n: int):
+def _coxeter_i2(n: int) -> Moves:
     """Two reflections of the regular n-gon generating its dihedral group: s0 fixes vertex 0, s1 swaps 0 and 1.
 
     s0 maps vertex i to -i mod n and s1 maps i to 1 - i mod n; s0 s1 is a rotation, so
@@ -221,7 +222,7 @@ def _coxeter_i2(n: int):
     min_degree=8,
     degree_step=4,
 )
-def _dicyclic(n: int):
+def _dicyclic(n: int) -> Moves:
     """The dicyclic group Dic_m (n = 4m points, its regular representation): a, a', x, x' with a^2m = 1, x^2 = a^m.
 
     Element a^j is point j and x a^j is point 2m + j; each generator h maps the point of
@@ -229,13 +230,13 @@ def _dicyclic(n: int):
     """
     m = n // 4
 
-    def mul(e, k, f, j):  # (x^e a^k) (x^f a^j)
+    def mul(e: int, k: int, f: int, j: int) -> tuple[int, int]:  # (x^e a^k) (x^f a^j)
         if f == 0:
             return e, (k + j) % (2 * m)
         return (1, (j - k) % (2 * m)) if e == 0 else (0, (m + j - k) % (2 * m))
 
-    def perm(f, j):
-        out = []
+    def perm(f: int, j: int) -> list[int]:
+        out: list[int] = []
         for i in range(n):
             e, k = divmod(i, 2 * m)
             e2, k2 = mul(e, k, f, j)
@@ -253,13 +254,14 @@ def _dicyclic(n: int):
     degree_test=is_prime,
     rule="n >= 3 prime",
 )
-def _affine_line(n: int):
+def _affine_line(n: int) -> Moves:
     """AGL(1, p) on the n = p points of Z_p (p prime): the translation T and the multiplication M by the least primitive root, with inverses.
 
     Order p(p - 1); a sharply 2-transitive Frobenius group.
     """
     g = next(r for r in range(2, n + 1) if len({pow(r, e, n) for e in range(1, n)}) == n - 1) if n > 2 else 1
-    perms, names = [], []
+    perms: list[list[int]] = []
+    names: list[str] = []
     with_inverse(perms, names, map_perm(n, lambda i: (i + 1) % n), "T")
     with_inverse(perms, names, map_perm(n, lambda i: (g * i) % n), "M")
     return perms, names
@@ -274,14 +276,14 @@ def _affine_line(n: int):
     degree_test=lambda n: is_prime(n - 1),
     rule="n = p + 1 points, p >= 3 prime",
 )
-def _psl2_line(n: int):
+def _psl2_line(n: int) -> Moves:
     """PSL(2, p) on the n = p + 1 points of the projective line over Z_p (point p is infinity): T: x -> x+1, T', S: x -> -1/x.
 
     Order p(p^2 - 1)/2; S is an involution swapping 0 and infinity.
     """
     p = n - 1
 
-    def s(i):
+    def s(i: int) -> int:
         if i == p:
             return 0
         if i == 0:
@@ -297,7 +299,7 @@ def _psl2_line(n: int):
     reference="E. Rapaport-Strasser, Cayley color groups and Hamilton lines, Scripta Math. 24 (1959) 51-58; "
     "CayleyPy PermutationGroups.rapaport_m2",
 )
-def _rapaport_m2(n: int):
+def _rapaport_m2(n: int) -> Moves:
     """Three involutions: (0,1), (0,1)(2,3)(4,5)... and (1,2)(3,4)(5,6)...
 
     Named ``"(0,1)"``, ``"EvenDisjTrans"``, ``"OddDisjTrans"`` as in CayleyPy. At n = 3
@@ -317,7 +319,7 @@ def _rapaport_m2(n: int):
     min_degree=1,
     signed=True,
 )
-def _coxeter_b(n: int):
+def _coxeter_b(n: int) -> Moves:
     """Simple reflections of the Coxeter group B_n as signed permutations on 2n positions.
 
     As in CayleyPy: first ``"(0,n)"``, which turns element 0 over (swaps its two sides,
@@ -340,7 +342,7 @@ def _coxeter_b(n: int):
     "A. Bjorner, F. Brenti, Combinatorics of Coxeter Groups, GTM 231 (2005) ch. 8.2; CayleyPy PermutationGroups.coxeter_d",
     signed=True,
 )
-def _coxeter_d(n: int):
+def _coxeter_d(n: int) -> Moves:
     """Simple reflections of the Coxeter group D_n as signed permutations on 2n positions.
 
     As in CayleyPy: first ``"(0,n+1)(1,n)"``, which swaps elements 0 and 1 and turns both
@@ -362,7 +364,7 @@ def _coxeter_d(n: int):
     "transposition graphs: S. B. Akers, B. Krishnamurthy, IEEE Trans. Comput. 38 (1989) 555-566",
     param_docs={"k": "the transpositions (i, j) with i < k <= j (1 <= k < n)"},
 )
-def _generalized_stars(n: int, k: int = 1):
+def _generalized_stars(n: int, k: int = 1) -> Moves:
     """Transpositions (i, j) for i < k <= j: k(n-k) generators named ``"Si-j"``; k = 1 is the star graph.
 
     Ordered by i, then j, as in CayleyPy: the transposition graph of the complete
@@ -378,7 +380,7 @@ def _generalized_stars(n: int, k: int = 1):
     "larx",
     reference="Transposition (0,1) and the cycle (1 2 ... n-1); CayleyPy PermutationGroups.larx",
 )
-def _larx(n: int):
+def _larx(n: int) -> Moves:
     """The transposition (0 1) and the sub-long cycle (1 2 ... n-1) fixing position 0: a directed graph.
 
     Named by their one-line forms in parentheses, ``"(1 0 2 ...)"`` and ``"(0 2 3 ... 1)"``,
@@ -394,7 +396,7 @@ def _larx(n: int):
     reference="Bubble-sort star graphs: Z.-T. Chou, C.-C. Hsu, J.-P. Sheu, Bubblesort star graphs: a new "
     "interconnection network, Proc. ICPADS 1996, 41-48",
 )
-def _bubble_sort_star(n: int):
+def _bubble_sort_star(n: int) -> Moves:
     """Star transpositions (0, i), i = 1..n-1, then adjacent transpositions (i, i+1), i = 1..n-2: 2n-3 generators.
 
     The union of the star graph's and the bubble-sort graph's generators ((0, 1) is in

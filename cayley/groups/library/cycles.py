@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from itertools import combinations, permutations
-from typing import Sequence
+from typing import Iterator, Sequence
 
 import numpy as np
 
@@ -32,17 +32,18 @@ from .moves import (
     shift_right,
     transposition,
 )
-from .registry import attach_counts, register
+from .registry import Moves, attach_counts, register
 
 
 @register("derangements", reference="Derangements (fixed-point-free permutations); their number is OEIS A000166")
-def _derangements(n: int):
+def _derangements(n: int) -> Moves:
     """All derangements of n points, named ``D<r>`` where r is the lexicographic rank among all n! permutations.
 
     The ranks (CayleyPy's names) are not consecutive. The set generates A_3 at n = 3 and
     S_n for n = 2 and n >= 4; the graph has diameter 2 for n >= 4.
     """
-    perms, names = [], []
+    perms: list[list[int]] = []
+    names: list[str] = []
     for rank, p in enumerate(permutations(range(n))):
         if all(p[i] != i for i in range(n)):
             perms.append(list(p))
@@ -51,7 +52,7 @@ def _derangements(n: int):
 
 
 @register("all_cycles", reference="All cycles of length 2..n; their number is OEIS A006231")
-def _all_cycles(n: int):
+def _all_cycles(n: int) -> Moves:
     """Every cycle of length 2..n, named ``cycle_1``, ``cycle_2``, ... in CayleyPy's order.
 
     Order: by length, then by the set of moved points (lexicographic), then the cycle
@@ -67,7 +68,7 @@ def _all_cycles(n: int):
 
 
 @register("three_cycles", reference="All 3-cycles, generating the alternating group A_n", min_degree=3)
-def _three_cycles(n: int):
+def _three_cycles(n: int) -> Moves:
     """All 3-cycles ``(a b c)`` with a < b and a < c: n(n-1)(n-2)/3 generators, inverse-closed, generating A_n.
 
     Ordered lexicographically by (a, b, c) and named ``"(a b c)"`` as in CayleyPy;
@@ -82,7 +83,7 @@ def _three_cycles(n: int):
     reference="3-cycles through a fixed point, generating A_n; CayleyPy PermutationGroups.three_cycles_0ij",
     min_degree=3,
 )
-def _three_cycles_0ij(n: int):
+def _three_cycles_0ij(n: int) -> Moves:
     """All 3-cycles (0 i j), i != j: (n-1)(n-2) generators, inverse-closed, generating A_n.
 
     Ordered lexicographically by (i, j) and named ``"(0 i j)"`` as in CayleyPy.
@@ -100,13 +101,14 @@ def _three_cycles_0ij(n: int):
     aliases=("alternating_group_graph",),
     param_docs={"add_inverses": "also add each inverse (1 0 i) right after (0 1 i)"},
 )
-def _three_cycles_01i(n: int, add_inverses: bool = True):
+def _three_cycles_01i(n: int, add_inverses: bool = True) -> Moves:
     """The 3-cycles (0 1 i), i = 2..n-1, each followed by its inverse ``"(1 0 i)"``: the alternating group graph.
 
     With ``add_inverses=False`` only the n-2 cycles (0 1 i), a directed graph; either way
     the group is A_n.
     """
-    perms, names = [], []
+    perms: list[list[int]] = []
+    names: list[str] = []
     for i in range(2, n):
         c = cycle_perm(n, (0, 1, i))
         perms.append(c)
@@ -117,7 +119,7 @@ def _three_cycles_01i(n: int, add_inverses: bool = True):
     return perms, names
 
 
-def _perfect_matchings(elements: list[int]):
+def _perfect_matchings(elements: list[int]) -> Iterator[list[tuple[int, int]]]:
     """Perfect matchings of ``elements``: the first element paired with each later one in turn."""
     if not elements:
         yield []
@@ -135,7 +137,7 @@ def _perfect_matchings(elements: list[int]):
     "CayleyPy PermutationGroups.involutive_derangements",
     degree_step=2,
 )
-def _involutive_derangements(n: int):
+def _involutive_derangements(n: int) -> Moves:
     """All fixed-point-free involutions of an even number n of points: (n-1)!! generators ``ID1, ID2, ...``.
 
     Numbered as in CayleyPy: position 0 is paired with 1, 2, ..., n-1 in turn and the
@@ -153,7 +155,7 @@ def _involutive_derangements(n: int):
     min_degree=4,
     param_docs={"add_inverses": "append the inverses L_inv, S_inv"},
 )
-def _lsl_cycles(n: int, add_inverses: bool = True):
+def _lsl_cycles(n: int, add_inverses: bool = True) -> Moves:
     """The long cycle L = (0 1 ... n-1) and the sub-long cycle S = (1 2 ... n-1), plus their inverses.
 
     Names ``L, S, L_inv, S_inv`` as in CayleyPy. CayleyPy accepts n = 3, where S is the
@@ -174,7 +176,7 @@ def _lsl_cycles(n: int, add_inverses: bool = True):
     min_degree=3,
     param_docs={"k": "cycle length (2 <= k <= n)"},
 )
-def _wrapped_k_cycles(n: int, k: int = 3):
+def _wrapped_k_cycles(n: int, k: int = 3) -> Moves:
     """The n cyclically consecutive k-cycles (s s+1 ... s+k-1 mod n), s = 0..n-1 (default k = 3).
 
     Named ``"(s s+1 ...)"`` (mod n) as in CayleyPy, which requires k. At k = n all n
@@ -197,7 +199,7 @@ def _wrapped_k_cycles(n: int, k: int = 3):
     min_degree=3,
     param_docs={"k": "cycle length (2 <= k <= n)"},
 )
-def _increasing_k_cycles(n: int, k: int = 3):
+def _increasing_k_cycles(n: int, k: int = 3) -> Moves:
     """All C(n, k) cycles (c1 c2 ... ck) with c1 < c2 < ... < ck (default k = 3): a directed graph for k >= 3.
 
     Named ``"(c1,c2,...)"`` in lexicographic order, as in CayleyPy (which also allows
@@ -215,7 +217,7 @@ def _increasing_k_cycles(n: int, k: int = 3):
     min_degree=5,
     param_docs={"k": "square position: the 4-cycle on k-1..k+2 (1 <= k <= n-3)"},
 )
-def _sheveleva2(n: int, k: int = 1):
+def _sheveleva2(n: int, k: int = 1) -> Moves:
     """An involution A and a generator S holding a 4-cycle (k-1 k k+1 k+2), built from alternating adjacent transpositions.
 
     Construction (CayleyPy's): the adjacent transpositions (i, i+1) are dealt
@@ -249,7 +251,7 @@ def _sheveleva2(n: int, k: int = 1):
         "d": "span of S for perm_type 1",
     },
 )
-def _koltsov3(n: int, perm_type: int = 2, k: int = 1, d: int = 1):
+def _koltsov3(n: int, perm_type: int = 2, k: int = 1, d: int = 1) -> Moves:
     """Involutions I = (0 1)(2 3)..., K = (1 2)(3 4)... and a short involution S at position k.
 
     For ``perm_type=2`` (default), S = (k, k+3)(k+1, k+2) closes the path drawn by I and K
@@ -278,7 +280,7 @@ def _koltsov3(n: int, perm_type: int = 2, k: int = 1, d: int = 1):
     min_degree=3,
     param_docs={"k": "cycle length (2 <= k <= n)"},
 )
-def _consecutive_k_cycles(n: int, k: int = 3):
+def _consecutive_k_cycles(n: int, k: int = 3) -> Moves:
     """The n-k+1 consecutive k-cycles (i i+1 ... i+k-1), i = 0..n-k (default k = 3): a directed graph for k >= 3.
 
     Named ``"(i,i+1,...)"`` as in CayleyPy (which requires k). Inverses are not added;
@@ -289,7 +291,7 @@ def _consecutive_k_cycles(n: int, k: int = 3):
     return [cycle_perm(n, c) for c in cycles], [one_line_name(c, ",") for c in cycles]
 
 
-def _parse_classes(classes) -> list[tuple[tuple[int, ...], int | None]]:
+def _parse_classes(classes: object) -> list[tuple[tuple[int, ...], int | None]]:
     """Conjugacy-class spec -> [(cycle lengths, count or None for all)], in the given order.
 
     Accepted: a dict ``{(3, 2): None, (2, 2): 5}`` (CayleyPy's form); a sequence of ints
@@ -330,7 +332,7 @@ def _parse_classes(classes) -> list[tuple[tuple[int, ...], int | None]]:
     return out
 
 
-def _class_members(n: int, lengths: Sequence[int]):
+def _class_members(n: int, lengths: Sequence[int]) -> Iterator[list[int]]:
     """All permutations of 0..n-1 with cycle type ``lengths`` (including 1s, summing to n), in CayleyPy's order.
 
     Each permutation is written with its cycles in increasing order of their smallest
@@ -340,7 +342,7 @@ def _class_members(n: int, lengths: Sequence[int]):
     """
     from collections import Counter
 
-    def rec(available: list[int], counts: Counter):
+    def rec(available: list[int], counts: Counter[int]) -> Iterator[list[tuple[int, ...]]]:
         if not available:
             yield []
             return
@@ -362,7 +364,7 @@ def _class_size(n: int, lengths: Sequence[int]) -> int:
     from collections import Counter
     from math import factorial, prod
 
-    return factorial(n) // prod(k**m * factorial(m) for k, m in Counter(lengths).items())
+    return factorial(n) // int(prod(k**m * factorial(m) for k, m in Counter(lengths).items()))
 
 
 @register(
@@ -376,7 +378,7 @@ def _class_size(n: int, lengths: Sequence[int]) -> int:
         "seed": "seed for sampled classes",
     },
 )
-def _conjugacy_classes(n: int, classes="(2)", seed=0):
+def _conjugacy_classes(n: int, classes: object = "(2)", seed: object = 0) -> Moves:
     """Whole conjugacy classes of S_n (by cycle type), or seeded random samples of them; default: all transpositions.
 
     A class is given by cycle lengths; lengths summing to less than n are padded with
@@ -385,7 +387,8 @@ def _conjugacy_classes(n: int, classes="(2)", seed=0):
     CayleyPy's order; a sampled class (``(3,2):5``) draws that many distinct members from
     ``seed`` (CayleyPy draws from the global random state, so its samples differ).
     """
-    perms, names = [], []
+    perms: list[list[int]] = []
+    names: list[str] = []
     rng = None
     for lengths, count in _parse_classes(classes):
         if not lengths or any(x < 1 for x in lengths) or sum(lengths) > n:
@@ -430,7 +433,7 @@ def _conjugacy_classes(n: int, classes="(2)", seed=0):
     min_degree=3,
     param_docs={"k": "number of random permutations", "seed": "random seed (reproducible)"},
 )
-def _rand_generators(n: int, k: int = 2, seed=0):
+def _rand_generators(n: int, k: int = 2, seed: object = 0) -> Moves:
     """k distinct random non-identity permutations drawn from ``seed`` (default k = 2): a directed graph.
 
     Reproducible: the same n, k and seed give the same generators. Named by their
@@ -444,7 +447,7 @@ def _rand_generators(n: int, k: int = 2, seed=0):
     rng = as_rng(seed)
     ident = tuple(range(n))
     seen: set[tuple[int, ...]] = set()
-    perms = []
+    perms: list[list[int]] = []
     while len(perms) < k:
         p = tuple(int(x) for x in rng.permutation(n))
         if p != ident and p not in seen:
@@ -458,7 +461,7 @@ def _rand_generators(n: int, k: int = 2, seed=0):
     reference="All cycles of consecutive positions (i i+1 ... j); CayleyPy PermutationGroups.down_cycles "
     "(growth data down_cycles_cayley_growth)",
 )
-def _down_cycles(n: int):
+def _down_cycles(n: int) -> Moves:
     """The n(n-1)/2 cycles (i i+1 ... j), 0 <= i < j < n, named ``"(i,...,j)"``: a directed graph.
 
     Ordered by i, then j, as in CayleyPy. In the action ``s[p]`` the cycle moves the entry
@@ -475,7 +478,7 @@ def _down_cycles(n: int):
     min_degree=4,
     param_docs={"k": "cycle length (2 <= k <= n)"},
 )
-def _k_cycles(n: int, k: int = 4):
+def _k_cycles(n: int, k: int = 4) -> Moves:
     """All k-cycles (default k = 4): n!/((n-k)! k) generators, inverse-closed; k = 2 gives all transpositions.
 
     Ordered as in ``all_cycles`` (by the set of moved points, then the cycle starting at
@@ -495,7 +498,7 @@ def _k_cycles(n: int, k: int = 4):
     min_degree=4,
     param_docs={"k": "length of the cycle C = (0 1 ... k-1) (3 <= k < n)"},
 )
-def _shift_k_cycle(n: int, k: int = 3):
+def _shift_k_cycle(n: int, k: int = 3) -> Moves:
     """Left and right cyclic shifts L, R and the k-cycle C = (0 1 ... k-1) with its inverse (default k = 3).
 
     Generators ``L, R, C, C^-1``: an undirected 4-regular graph, the LRX family with the
@@ -534,7 +537,7 @@ def _odd_double_factorial(n: int) -> int | float:
     return math.prod(range(1, n, 2))
 
 
-def _conjugacy_classes_count(n: int, classes="(2)", seed=0) -> int:
+def _conjugacy_classes_count(n: int, classes: object = "(2)", seed: object = 0) -> int:
     total = 0
     for lengths, count in _parse_classes(classes):
         if not lengths or any(x < 1 for x in lengths) or sum(lengths) > n:
@@ -550,7 +553,7 @@ def _conjugacy_classes_count(n: int, classes="(2)", seed=0) -> int:
     "group graphs and split-stars, Ars Combin. 59 (2001) 107-116",
     min_degree=3,
 )
-def _split_stars(n: int):
+def _split_stars(n: int) -> Moves:
     """The alternating group graph's 3-cycles (0 1 i), (1 0 i), i = 2..n-1, plus the transposition (0, 1): 2n-3 generators.
 
     The split-star S_n^2 of Cheng, Lipman and Park, the S_n companion of the alternating

@@ -17,7 +17,7 @@ from ..modular import MatrixGeneratorSet, check_modulus, unit_generators
 from .registry import register
 
 
-def _need_modulus(name: str, n: int, m) -> int:
+def _need_modulus(name: str, n: int, m: object) -> int:
     if m is None:
         raise InvalidInputError(
             f"family {name!r} needs the modulus m: give a matrix group such as SL({n},5) or {name}:m=5"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -92,7 +92,7 @@ def inverse_list(p: Sequence[int]) -> list[int]:
     return q
 
 
-def int_list(value, what: str) -> list[int]:
+def int_list(value: Any, what: str) -> list[int]:
     """A list of integers from a sequence or from text such as ``"3,2"``, ``"(3 2)"`` or ``"3+2"``."""
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
         return [int(value)]
@@ -110,17 +110,20 @@ def int_list(value, what: str) -> list[int]:
     return out
 
 
-def check_k(name: str, k, low: int, high: int, n: int, rule: str) -> int:
+def check_k(name: str, k: object, low: int, high: float, n: int, rule: str) -> int:
+    """``k`` as an int if it is an integer in ``low..high``, else an error quoting ``rule``."""
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not low <= k <= high:
         raise InvalidInputError(f"{name} needs {rule}, got k={k!r}, n={n}")
     return int(k)
 
 
 def one_line_name(p: Sequence[int], sep: str) -> str:
+    """CayleyPy's name of a move: its entries in parentheses, e.g. ``(1 0 2)``."""
     return "(" + sep.join(str(x) for x in p) + ")"
 
 
-def as_rng(seed):
+def as_rng(seed: object) -> np.random.Generator:
+    """A numpy Generator from a seed (an int, a Generator or None); anything else is refused."""
     if isinstance(seed, np.random.Generator):
         return seed
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))):
@@ -138,12 +141,12 @@ def signed_shift(n: int) -> list[int]:
     return [(t + 1) % n for t in range(n)] + [n + (t + 1) % n for t in range(n)]
 
 
-def map_perm(n: int, f) -> list[int]:
+def map_perm(n: int, f: Callable[[int], int]) -> list[int]:
     """One-line form ``p[i] = f(i)`` of a map of 0..n-1 onto itself."""
     return [int(f(i)) for i in range(n)]
 
 
-def with_inverse(perms, names, p, name):
+def with_inverse(perms: list[list[int]], names: list[str], p: list[int], name: str) -> None:
     """Append p and, when it is not an involution, its inverse ``name'``."""
     perms.append(p)
     names.append(name)
@@ -181,7 +184,7 @@ def huge_count(log_value: float) -> float:
     return math.exp(log_value) if log_value < 700 else math.inf
 
 
-def count_param(k, low: int, high: int) -> int:
+def count_param(k: object, low: int, high: float) -> int:
     """A size parameter the count formula can use (else ValueError: the family function
     refuses it with its own message)."""
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not low <= k <= high:

@@ -24,10 +24,10 @@ from .moves import (
     transposition,
     with_inverse,
 )
-from .registry import attach_counts, register
+from .registry import Moves, attach_counts, register
 
 
-def _tree_edges(n: int, edges) -> list[tuple[int, int]]:
+def _tree_edges(n: int, edges: object) -> list[tuple[int, int]]:
     """Edges of a spanning tree on 0..n-1 from a shape name, pairs, a flat list or text."""
     if isinstance(edges, str) and edges.strip().lower() in ("path", "star", "binary"):
         shape = edges.strip().lower()
@@ -51,7 +51,7 @@ def _tree_edges(n: int, edges) -> list[tuple[int, int]]:
         raise InvalidInputError(f"a spanning tree on n={n} points has {n - 1} edges, got {len(pairs)}: {pairs}")
     parent = list(range(n))
 
-    def find(x):
+    def find(x: int) -> int:
         while parent[x] != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
@@ -74,7 +74,7 @@ def _tree_edges(n: int, edges) -> list[tuple[int, int]]:
     "https://en.wikipedia.org/wiki/Star_graph",
     param_docs={"edges": "the tree: path, star, binary (heap-ordered), or edges like (0,1)(1,2)(1,3) / [0,1,1,2,1,3]"},
 )
-def _transposition_tree(n: int, edges="path"):
+def _transposition_tree(n: int, edges: object = "path") -> Moves:
     """The transpositions (i, j) along the n-1 edges of a spanning tree on 0..n-1; they generate S_n.
 
     ``edges`` is a shape (``"path"``: the bubble-sort graph, ``"star"``: the star graph,
@@ -93,7 +93,7 @@ def _transposition_tree(n: int, edges="path"):
     min_degree=1,
     signed=True,
 )
-def _hypercube(n: int):
+def _hypercube(n: int) -> Moves:
     """Sign flips F0..F(n-1) of n signed elements on 2n positions: the hypercube Q_n (2^n vertices).
 
     Fi swaps the two sides of element i (positions i and n + i), as in the signed
@@ -110,7 +110,7 @@ def _hypercube(n: int):
     min_degree=3,
     signed=True,
 )
-def _cube_connected_cycles(n: int):
+def _cube_connected_cycles(n: int) -> Moves:
     """The cube-connected cycles CCC_n: cyclic shifts L, R of n signed elements and the flip F0 of element 0.
 
     On 2n positions as in the signed families (element t is positions t and n + t). The
@@ -130,7 +130,7 @@ def _cube_connected_cycles(n: int):
     min_degree=3,
     signed=True,
 )
-def _wrapped_butterfly(n: int):
+def _wrapped_butterfly(n: int) -> Moves:
     """The wrapped butterfly: the signed shift g, the flip-then-shift f = F0 g, and their inverses (4-regular).
 
     On 2n positions as in the signed families. Vertices are the n 2^n elements of
@@ -150,7 +150,7 @@ def _wrapped_butterfly(n: int):
     min_degree=2,
     signed=True,
 )
-def _folded_hypercube(n: int):
+def _folded_hypercube(n: int) -> Moves:
     """The hypercube's sign flips F0..F(n-1) plus the flip of all n elements at once, ``Fall``: (n+1)-regular.
 
     On 2n positions as in ``hypercube``; the group is still (Z_2)^n and the diameter
@@ -168,7 +168,7 @@ def _folded_hypercube(n: int):
     min_degree=4,
     param_docs={"jumps": "the connection set {j}: shifts by +-j, e.g. 1,2 (default) or 1,3"},
 )
-def _circulant(n: int, jumps="1,2"):
+def _circulant(n: int, jumps: object = "1,2") -> Moves:
     """The circulant graph C_n(jumps): shifts of Z_n by +j and -j for each jump j (default 1, 2).
 
     Translations of the n points, named ``+j`` and ``-j`` (one name when 2j = n). The
@@ -177,7 +177,8 @@ def _circulant(n: int, jumps="1,2"):
     js = int_list(jumps, "jumps") if not isinstance(jumps, str) else [int(x) for x in re.split(r"[,\s]+", jumps.strip("[]() ")) if x]
     if not js or any(not 0 < j < n for j in js) or len({min(j % n, -j % n) for j in js}) != len(js):
         raise InvalidInputError(f"circulant needs distinct jumps in 1..n-1 (j and n-j count once), got {jumps!r} at n={n}")
-    perms, names = [], []
+    perms: list[list[int]] = []
+    names: list[str] = []
     for j in js:
         perms.append(map_perm(n, lambda i: (i + j) % n))
         names.append(f"+{j}")
@@ -194,14 +195,15 @@ def _circulant(n: int, jumps="1,2"):
     min_degree=6,
     degree_step=2,
 )
-def _torus(n: int):
+def _torus(n: int) -> Moves:
     """The k x k torus (k = n/2): rotations H, H' of positions 0..k-1 and V, V' of positions k..2k-1.
 
     The group Z_k x Z_k acts on two disjoint k-cycles; its Cayley graph is the toroidal
     grid C_k x C_k (4-regular, k^2 vertices, diameter 2 floor(k/2)).
     """
     k = n // 2
-    perms, names = [], []
+    perms: list[list[int]] = []
+    names: list[str] = []
     with_inverse(perms, names, cycle_perm(n, list(range(k))), "H")
     with_inverse(perms, names, cycle_perm(n, list(range(k, n))), "V")
     return perms, names
@@ -215,7 +217,7 @@ def _torus(n: int):
     degree_step=3,
     param_docs={"k": "ring length (k >= 3); n = k m positions for m rings"},
 )
-def _k_ary_cube(n: int, k: int = 3):
+def _k_ary_cube(n: int, k: int = 3) -> Moves:
     """The k-ary m-cube (m = n/k rings of k positions): rotations Ci, Ci' of each ring (default k = 3).
 
     The group Z_k^m; the Cayley graph is the m-dimensional torus with k vertices per side.
@@ -223,7 +225,8 @@ def _k_ary_cube(n: int, k: int = 3):
     k = check_k("k_ary_cube", k, 3, n, n, "3 <= k <= n")
     if n % k:
         raise InvalidInputError(f"k_ary_cube needs n divisible by k, got n={n}, k={k}")
-    perms, names = [], []
+    perms: list[list[int]] = []
+    names: list[str] = []
     for i in range(n // k):
         with_inverse(perms, names, cycle_perm(n, list(range(i * k, (i + 1) * k))), f"C{i}")
     return perms, names
@@ -237,7 +240,7 @@ def _k_ary_cube(n: int, k: int = 3):
     degree_step=2,
     param_docs={"l": "block length; n = l k + 1 symbols in k blocks"},
 )
-def _macro_star(n: int, l: int = 2):  # noqa: E741 - the paper's name
+def _macro_star(n: int, l: int = 2) -> Moves:  # noqa: E741 - the paper's name
     """The macro-star graph MS(l, k), n = l k + 1: star transpositions (0 i), i = 1..l, and swaps of block 1 with block j.
 
     Position 0 is the star's centre and positions 1..n-1 form k blocks of l; ``S_i``
@@ -262,7 +265,7 @@ def _macro_star(n: int, l: int = 2):  # noqa: E741 - the paper's name
     min_degree=6,
     degree_step=2,
 )
-def _shuffle_exchange(n: int):
+def _shuffle_exchange(n: int) -> Moves:
     """The perfect out-shuffle O of n cards (n even), its inverse O', and the exchange E of the top two cards.
 
     O as in ``perfect_shuffles``; E = (0 1). At n = 4 the out-shuffle is an involution
@@ -281,12 +284,12 @@ def _shuffle_exchange(n: int):
     "https://en.wikipedia.org/wiki/Complete_graph; https://en.wikipedia.org/wiki/Cayley_graph",
     min_degree=3,
 )
-def _complete_cyclic(n: int):
+def _complete_cyclic(n: int) -> Moves:
     """All n - 1 non-trivial translations of Z_n, named ``+1 .. +(n-1)``: the complete graph K_n (diameter 1)."""
-    return [map_perm(n, lambda i, j=j: (i + j) % n) for j in range(1, n)], [f"+{j}" for j in range(1, n)]
+    return [[(i + j) % n for i in range(n)] for j in range(1, n)], [f"+{j}" for j in range(1, n)]
 
 
-def _circulant_count(n: int, jumps="1,2") -> int:
+def _circulant_count(n: int, jumps: object = "1,2") -> int:
     js = int_list(jumps, "jumps") if not isinstance(jumps, str) else [
         int(x) for x in re.split(r"[,\s]+", jumps.strip("[]() ")) if x
     ]

@@ -20,7 +20,7 @@ from .moves import (
     shift_right,
     signed_flip,
 )
-from .registry import attach_counts, register
+from .registry import Moves, attach_counts, register
 
 
 @register(
@@ -29,7 +29,7 @@ from .registry import attach_counts, register
     "https://en.wikipedia.org/wiki/Pancake_graph; diameter OEIS A058986",
     aliases=("prefix_reversals",),
 )
-def _pancake(n: int):
+def _pancake(n: int) -> Moves:
     """Prefix reversals R1..R(n-1): Ri reverses positions 0..i.
 
     The names count the last reversed position (0-based), as in CayleyPy: ``R1`` swaps the
@@ -46,7 +46,7 @@ def _pancake(n: int):
     signed=True,
     aliases=("signed_prefix_reversals",),
 )
-def _burnt_pancake(n: int):
+def _burnt_pancake(n: int) -> Moves:
     """Burnt pancake flips R1..Rn of n two-sided pancakes, on 2n positions.
 
     As in CayleyPy, pancake ``t`` is two positions: ``t`` (its bottom side) and ``n + t``
@@ -65,7 +65,7 @@ def _burnt_pancake(n: int):
     min_degree=4,
     param_docs={"k": "the turnstile reverses positions 0..k-1 (2 <= k <= n)"},
 )
-def _top_spin(n: int, k: int = 4):
+def _top_spin(n: int, k: int = 4) -> Moves:
     """Left shift, right shift, and reversal of the first k positions (TopSpin, default k = 4).
 
     Generator order L, R, T as in CayleyPy (which leaves them unnamed, so its names are
@@ -81,7 +81,7 @@ def _top_spin(n: int, k: int = 4):
     return perms, ["L", "R", "T"]
 
 
-_CUBIC_PANCAKE_SUBSETS = {
+_CUBIC_PANCAKE_SUBSETS: dict[int, tuple[int | str, ...]] = {
     1: ("n", "n-1", 2),
     2: ("n", "n-1", 3),
     3: ("n", "n-1", "n-2"),
@@ -101,7 +101,7 @@ _CUBIC_PANCAKE_SUBSETS = {
     param_docs={"subset": "which three prefix lengths, 1..7: {n,n-1,2} {n,n-1,3} {n,n-1,n-2} {n,n-1,n-3} "
                 "{n,n-2,2} {n,n-2,3} {n,n-2,n-3}"},
 )
-def _cubic_pancake(n: int, subset: int = 1):
+def _cubic_pancake(n: int, subset: int = 1) -> Moves:
     """Three prefix reversals chosen by ``subset`` (1..7), e.g. subset 1 = {Rn, R(n-1), R2}: a cubic graph.
 
     Unlike ``pancake``, here ``Rk`` reverses the first k positions (prefix length k), as in
@@ -113,7 +113,7 @@ def _cubic_pancake(n: int, subset: int = 1):
     """
     if isinstance(subset, bool) or subset not in _CUBIC_PANCAKE_SUBSETS:
         raise InvalidInputError(f"cubic_pancake needs subset in 1..7, got {subset!r}")
-    lengths = [n if t == "n" else n - int(t[2:]) if isinstance(t, str) else t for t in _CUBIC_PANCAKE_SUBSETS[subset]]
+    lengths = [t if isinstance(t, int) else n if t == "n" else n - int(t[2:]) for t in _CUBIC_PANCAKE_SUBSETS[subset]]
     if len(set(lengths)) < 3 or min(lengths) < 2:
         raise InvalidInputError(
             f"cubic_pancake subset {subset} at n={n} gives prefix lengths {lengths}: they must be distinct and >= 2"
@@ -128,7 +128,7 @@ def _cubic_pancake(n: int, subset: int = 1):
     "CayleyPy PermutationGroups.prefix_cycles",
     aliases=("rotator",),
 )
-def _prefix_cycles(n: int):
+def _prefix_cycles(n: int) -> Moves:
     """Prefix rotations (0 1 ... j-1), j = 2..n, named ``"(0,...,j-1)"``: the (directed) rotator graph.
 
     In the action ``s[p]`` the rotation moves the first entry to position j-1 and the
@@ -144,13 +144,14 @@ def _prefix_cycles(n: int):
     reference="Prefix transpositions: Z. Dias, J. Meidanis, Sorting by prefix transpositions, SPIRE 2002, "
     "LNCS 2476, 65-76; B. Chitturi, I. H. Sudborough, Theoret. Comput. Sci. 421 (2012) 15-24",
 )
-def _prefix_transpositions(n: int):
+def _prefix_transpositions(n: int) -> Moves:
     """Exchanges of a prefix [0..j-1] with the adjacent block [j..k] (1 <= j <= k < n): n(n-1)/2 generators.
 
     The transposons (block moves) that involve position 0, named like ``transposons``:
     ``"T[0..j-1,k]"``, ordered by j, then k.
     """
-    perms, names = [], []
+    perms: list[list[int]] = []
+    names: list[str] = []
     for j in range(1, n):
         for k in range(j, n):
             perms.append(block_exchange(n, 0, j, j, k + 1))
@@ -163,13 +164,14 @@ def _prefix_transpositions(n: int):
     reference="Prefix block-interchanges: A. Labarre, Sorting by prefix block-interchanges, ISAAC 2020, "
     "LIPIcs 181, 55:1-55:15 (arXiv:2008.13640)",
 )
-def _prefix_block_interchanges(n: int):
+def _prefix_block_interchanges(n: int) -> Moves:
     """Exchanges of a prefix [0..j-1] with any later block [k..l-1] (1 <= j <= k < l <= n): C(n+1, 3) generators.
 
     Named like ``block_interchange``: ``"I[0..j-1,k..l-1]"``, ordered by j, k, l. With
     k = j the blocks are adjacent (a prefix transposition).
     """
-    perms, names = [], []
+    perms: list[list[int]] = []
+    names: list[str] = []
     for j in range(1, n):
         for k in range(j, n):
             for l in range(k + 1, n + 1):
@@ -189,7 +191,7 @@ _PREFIX_SUFFIX_REF = (
     reference="Prefix and suffix reversals: " + _PREFIX_SUFFIX_REF + "; G. Fertin, L. Jankowiak, G. Jean, "
     "Prefix and suffix reversals on strings, SPIRE 2015, LNCS 9309",
 )
-def _prefix_suffix_reversals(n: int):
+def _prefix_suffix_reversals(n: int) -> Moves:
     """Prefix reversals R[0..i], i = 1..n-1, then suffix reversals R[i..n-1], i = 1..n-2: 2n-3 generators.
 
     The full reversal is both a prefix and a suffix reversal and appears once (as
@@ -203,7 +205,7 @@ def _prefix_suffix_reversals(n: int):
     "prefix_suffix_transpositions",
     reference="Prefix and suffix transpositions: " + _PREFIX_SUFFIX_REF,
 )
-def _prefix_suffix_transpositions(n: int):
+def _prefix_suffix_transpositions(n: int) -> Moves:
     """Prefix transpositions T[0..j-1,k], then suffix transpositions T[i..j-1,n-1] with i >= 1: (n-1)^2 generators.
 
     A block move touching both ends (i = 0 and k = n-1) is listed once, among the
@@ -221,7 +223,7 @@ def _prefix_suffix_transpositions(n: int):
     "prefix_reversals_transpositions",
     reference="Prefix reversals and prefix transpositions: " + _PREFIX_SUFFIX_REF,
 )
-def _prefix_reversals_transpositions(n: int):
+def _prefix_reversals_transpositions(n: int) -> Moves:
     """The pancake flips R1..R(n-1), then the prefix transpositions T[0..j-1,k] except T[0..0,1] (which is R1).
 
     Generator names are those of ``pancake`` and ``prefix_transpositions``.
@@ -242,7 +244,7 @@ def _prefix_reversals_transpositions(n: int):
     min_degree=2,
     signed=True,
 )
-def _signed_prefix_suffix_reversals(n: int):
+def _signed_prefix_suffix_reversals(n: int) -> Moves:
     """Signed prefix reversals R[0..i] (the burnt pancake flips), then signed suffix reversals R[i..n-1], i >= 1.
 
     On 2n positions as in the other signed families: element t is positions t and n + t.
@@ -259,7 +261,7 @@ def _signed_prefix_suffix_reversals(n: int):
     reference="Prefix and suffix reversals and transpositions: " + _PREFIX_SUFFIX_REF,
     min_degree=3,
 )
-def _prefix_suffix_reversals_transpositions(n: int):
+def _prefix_suffix_reversals_transpositions(n: int) -> Moves:
     """The prefix and suffix reversals, then the prefix and suffix transpositions that are not reversals.
 
     The union of ``prefix_suffix_reversals`` and ``prefix_suffix_transpositions``; a

@@ -10,6 +10,10 @@ polyhedral cut puzzles, the mini Pyramorphix, globes and Hungarian rings. A puzz
 
 from __future__ import annotations
 
+import functools
+import operator
+from typing import Any
+
 import math
 from itertools import product
 
@@ -42,7 +46,7 @@ _CUBE_RULE = "n = 6 N^2 stickers, N >= 2 (24, 54, 96, ...)"
 _ROT_DOC = {"rotations": "add the whole-cube rotations x, y, z (and their inverses)"}
 
 
-def _with_rotations(size, perms, names, rotations: bool, half: bool):
+def _with_rotations(size: int, perms: list[Any], names: list[str], rotations: bool, half: bool) -> Moves:
     if rotations:
         rp, rn = turn_moves(rotation_moves(size), half)
         perms, names = perms + rp, names + rn
@@ -59,7 +63,7 @@ def _with_rotations(size, perms, names, rotations: bool, half: bool):
     param_docs=_ROT_DOC,
     aliases=("rubiks_cube", "rubik_cube_qtm"),
 )
-def _cube_qtm(n: int, rotations: bool = False):
+def _cube_qtm(n: int, rotations: bool = False) -> Moves:
     """NxNxN cube (n = 6 N^2 stickers), quarter-turn metric: quarter turns of every layer but an odd cube's middle one, both ways.
 
     Generators ``X, X'`` for the outer layers ``U R F D L B`` and the inner layers
@@ -83,7 +87,7 @@ def _cube_qtm(n: int, rotations: bool = False):
     param_docs=_ROT_DOC,
     aliases=("rubik_cube_htm", "cube_ftm"),
 )
-def _cube_htm(n: int, rotations: bool = False):
+def _cube_htm(n: int, rotations: bool = False) -> Moves:
     """NxNxN cube (n = 6 N^2 stickers), half-turn metric: quarter and half turns of every layer but an odd cube's middle one.
 
     Generators ``X, X', X2`` for the layers of ``cube_qtm`` (2x2x2 and 3x3x3: 18).
@@ -104,7 +108,7 @@ def _cube_htm(n: int, rotations: bool = False):
     param_docs=_ROT_DOC,
     aliases=("rubik_cube_qstm",),
 )
-def _cube_qstm(n: int, rotations: bool = False):
+def _cube_qstm(n: int, rotations: bool = False) -> Moves:
     """NxNxN cube (n = 6 N^2 stickers), quarter slice turn metric: quarter turns of every layer, middle slices included.
 
     The ``cube_qtm`` generators plus ``M, M', E, E', S, S'`` on odd cubes (3x3x3: 18);
@@ -125,7 +129,7 @@ def _cube_qstm(n: int, rotations: bool = False):
     rule=_CUBE_RULE,
     aliases=("rubik_cube_atm",),
 )
-def _cube_atm(n: int):
+def _cube_atm(n: int) -> Moves:
     """NxNxN cube (n = 6 N^2 stickers), axial turn metric: any quarter turns of the N parallel layers of one axis at once.
 
     For each axis (x through R, y through U, z through F) and each assignment of a turn
@@ -136,7 +140,8 @@ def _cube_atm(n: int):
     """
     size = cube_size(n)
     moves = cube_moves(size)
-    perms, names = [], []
+    perms: list[Any] = []
+    names: list[str] = []
     for ref in ("R", "U", "F"):
         layers = []  # (name, clockwise turn seen from ref) for depth 0..N-1 from ref
         for depth in range(size):
@@ -176,7 +181,7 @@ def _cube_atm(n: int):
     degree_test=is_cube_degree,
     rule=_CUBE_RULE,
 )
-def _cube_fixed_qtm(n: int):
+def _cube_fixed_qtm(n: int) -> Moves:
     """NxNxN cube (n = 6 N^2 stickers) with the DLB corner fixed: quarter turns of the layers that miss that corner.
 
     Layers seen from U, R and F at depths 1..N-1 (not the D, L, B faces), both ways:
@@ -210,7 +215,7 @@ def _cube_fixed_qtm(n: int):
     degree_test=is_cube_degree,
     rule=_CUBE_RULE,
 )
-def _cube_fixed_htm(n: int):
+def _cube_fixed_htm(n: int) -> Moves:
     """NxNxN cube (n = 6 N^2 stickers) with the DLB corner fixed: quarter and half turns of the layers that miss it.
 
     The layers of ``cube_fixed_qtm`` with ``X, X', X2`` each (2x2x2: 9 moves).
@@ -234,11 +239,11 @@ CUT_DEGREES = {
 }
 
 
-def _register_cut_puzzle(name: str, shape: str, cuts, doc: str, ref: str) -> None:
+def _register_cut_puzzle(name: str, shape: str, cuts: list[tuple[str, float]], doc: str, ref: str) -> None:
     degree = CUT_DEGREES[name]
     cut_text = " ".join(f"{k} {d:.15g}" for k, d in cuts)
 
-    def family(n: int):
+    def family(n: int) -> Moves:
         g = cut_puzzle_generators(name)
         return list(g.perms), list(g.names)
 
@@ -253,7 +258,7 @@ def _register_cut_puzzle(name: str, shape: str, cuts, doc: str, ref: str) -> Non
         reference=f"{ref}; {_PG_REF}'{shape} {cut_text}'",
         min_degree=degree,
         kind="puzzle",
-        degree_test=lambda n, d=degree: n == d,
+        degree_test=functools.partial(operator.eq, degree),
         rule=f"n = {degree} stickers",
     )(family)
 
@@ -272,7 +277,7 @@ for _name, (_shape, _cuts, _doc, _ref) in CUT_PUZZLES.items():
     degree_test=lambda n: n == 24,
     rule="n = 24 tiles",
 )
-def _mini_pyramorphix(n: int):
+def _mini_pyramorphix(n: int) -> Moves:
     """Mini Pyramorphix: half turns about the 6 edge axes and whole-puzzle rotations of the tetrahedral 2x2x2 (24 tiles, 17 moves).
 
     The Pyramorphix is a 2x2x2 cube shaped as a tetrahedron: four of the cube's corners are
@@ -308,7 +313,7 @@ def _globe_degree(a: int, b: int) -> int:
     rule="n = 2 (a+1) b cells (8 with the defaults a=1, b=2)",
     param_docs={"a": "a + 1 rings of latitude", "b": "each ring has 2b cells; a flip turns b columns"},
 )
-def _globe(n: int, a: int = 1, b: int = 2):
+def _globe(n: int, a: int = 1, b: int = 2) -> Moves:
     """Globe puzzle: a + 1 rings of 2b cells (n = 2(a+1)b); ring rotations r_i, r_i' and 2b half-turn flips f_j.
 
     Cell (i, j), ring i and column j, is position ``2b i + j``. ``r_i`` rotates ring i by
@@ -322,7 +327,8 @@ def _globe(n: int, a: int = 1, b: int = 2):
     if n != _globe_degree(a, b):
         raise InvalidInputError(f"globe with a={a}, b={b} has n = 2(a+1)b = {_globe_degree(a, b)} cells, got n={n}")
     w = 2 * b
-    perms, names = [], []
+    perms: list[list[int]] = []
+    names: list[str] = []
     for i in range(a + 1):
         p = list(range(n))
         for j in range(w):

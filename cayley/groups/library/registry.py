@@ -19,7 +19,7 @@ import difflib
 import inspect
 import re
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence, TypeVar, cast
 
 import numpy as np
 
@@ -28,7 +28,10 @@ from ..generator_set import GeneratorSet, check_generator_count
 from ..perm import check_degree
 
 #: What a family function returns: the generators in one-line form and their names.
-Moves = tuple[list[list[int]], list[str]]
+Moves = tuple[list[Any], list[str]]  # each generator a list of ints or an int array
+
+#: A family function: ``func(n, **params)`` returning :data:`Moves` (a matrix family: its own set).
+FamilyFunc = TypeVar("FamilyFunc", bound=Callable[..., object])
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,7 @@ class Family:
     """A registered generator family."""
 
     name: str
-    func: Callable[..., GeneratorSet]
+    func: Callable[..., object]
     params: tuple[Param, ...]
     description: str
     reference: str
@@ -58,10 +61,10 @@ class Family:
     rule: str | None = None
     count: Callable[..., int | float] | None = None
 
-    def __call__(self, n: int, **params) -> GeneratorSet:
+    def __call__(self, n: int, **params: Any) -> GeneratorSet:
         return build(self, n, **params)
 
-    def generator_count(self, n: int, **params) -> int | float | None:
+    def generator_count(self, n: int, **params: Any) -> int | float | None:
         """The number of generators at degree ``n`` in closed form, without building them
         (None for a family without a formula: a few generators). A float stands for a
         count too large to compute exactly.
@@ -128,8 +131,6 @@ class Family:
 
 #: every family by name; the kind modules of this package fill it when imported
 _REGISTRY: dict[str, Family] = {}
-
-
 _ALIASES: dict[str, str] = {}
 
 
@@ -146,7 +147,7 @@ def register(
     degree_test: Callable[[int], bool] | None = None,
     rule: str | None = None,
     count: Callable[..., int | float] | None = None,
-):
+) -> Callable[[FamilyFunc], FamilyFunc]:
     """Decorator registering ``func(n, **params) -> list of perms, names`` as a family.
 
     The function returns ``(perms, names)``; the registry validates them and builds the
@@ -163,7 +164,7 @@ def register(
     enumerating; a family whose number of generators grows with ``n`` must give it.
     """
 
-    def deco(func):
+    def deco(func: FamilyFunc) -> FamilyFunc:
         sig = inspect.signature(func)
         docs = {"n": "degree", **(param_docs or {})}
         params = tuple(
@@ -224,7 +225,7 @@ def families(kind: str | None = None) -> list[Family]:
     return [_REGISTRY[k] for k in sorted(_REGISTRY) if kind is None or _REGISTRY[k].kind == kind]
 
 
-def build(fam: Family, n: int, **params) -> GeneratorSet:
+def build(fam: Family, n: int, **params: Any) -> GeneratorSet:
     """Validate ``n`` and the parameters, call the family function, and check its output.
 
     With default parameters the degree must satisfy the family's degree rule
@@ -252,13 +253,15 @@ def build(fam: Family, n: int, **params) -> GeneratorSet:
         if isinstance(exc, InvalidInputError):
             raise
         raise InvalidInputError(f"family {fam.name!r} with n={n}, {params}: {exc}") from exc
-    if not isinstance(built, tuple):  # a matrix family builds and checks its own MatrixGeneratorSet
-        return built
+    if not isinstance(built, tuple):
+        # a matrix family builds and checks its own MatrixGeneratorSet, which callers use
+        # through the same interface (names, degree, order, ...)
+        return cast(GeneratorSet, built)
     perms, gen_names = built
     where = f"family {fam.name!r} at n={n}" + (f" with {params}" if params else "")
     if not perms:
         raise InvalidInputError(f"{where} has no generators")
-    seen: dict[tuple, str] = {}
+    seen: dict[tuple[int, ...], str] = {}
     ident = tuple(range(len(perms[0])))
     for p, nm in zip(perms, gen_names):
         key = tuple(int(x) for x in p)
@@ -272,7 +275,7 @@ def build(fam: Family, n: int, **params) -> GeneratorSet:
     return GeneratorSet.from_perms(perms, gen_names, family=fam.name, params={"n": int(n), **full})
 
 
-def _check_size(fam: Family, n: int, params: dict) -> None:
+def _check_size(fam: Family, n: int, params: dict[str, Any]) -> None:
     """Refuse, before enumerating, a degree beyond ``MAX_DEGREE`` or more generators (or
     entries) than ``MAX_GENERATORS`` (``MAX_GENERATOR_ENTRIES``), by the family's formula."""
     where = f"family {fam.name!r} at n={n}" + (f" with {params}" if params else "")
@@ -290,14 +293,14 @@ def _check_size(fam: Family, n: int, params: dict) -> None:
         check_generator_count(count, degree, where)
 
 
-def _same_value(a, b) -> bool:
+def _same_value(a: object, b: object) -> bool:
     try:
         return bool(a == b)
     except Exception:  # e.g. numpy arrays or generators compare elementwise or not at all
         return a is b
 
 
-def generators(name: str, n: int, **params) -> GeneratorSet:
+def generators(name: str, n: int, **params: Any) -> GeneratorSet:
     """The generator set of family ``name`` at degree ``n``.
 
     >>> generators("coxeter", 3).perms.tolist()

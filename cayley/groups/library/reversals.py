@@ -24,7 +24,7 @@ from .moves import (
     signed_flip,
     transposition,
 )
-from .registry import attach_counts, register
+from .registry import Moves, attach_counts, register
 
 
 @register(
@@ -32,7 +32,7 @@ from .registry import attach_counts, register
     reference="Unsigned reversals; J. Kececioglu, D. Sankoff, Algorithmica 13 (1995) 180-210; "
     "V. Bafna, P. A. Pevzner, SIAM J. Comput. 25 (1996) 272-289; diameter n-1",
 )
-def _full_reversals(n: int):
+def _full_reversals(n: int) -> Moves:
     """Reversals R[i..j] of every substring of positions i..j, i < j: n(n-1)/2 generators."""
     pairs = [(i, j) for i in range(n) for j in range(i + 1, n)]
     return [reversal(n, i, j) for i, j in pairs], [f"R[{i}..{j}]" for i, j in pairs]
@@ -44,7 +44,7 @@ def _full_reversals(n: int):
     min_degree=1,
     signed=True,
 )
-def _signed_reversals(n: int):
+def _signed_reversals(n: int) -> Moves:
     """Signed reversals R[i..j], 0 <= i <= j < n, of n signed elements on 2n positions.
 
     As in CayleyPy, element ``t`` is two positions, ``t`` and ``n + t`` (its two signs or
@@ -61,14 +61,15 @@ def _signed_reversals(n: int):
     "transposons",
     reference="Transpositions of adjacent blocks; V. Bafna, P. A. Pevzner, SIAM J. Discrete Math. 11 (1998) 224-240",
 )
-def _transposons(n: int):
+def _transposons(n: int) -> Moves:
     """Moves of a block of positions i..j-1 to just after position k (i < j <= k): C(n+1, 3) generators.
 
     Equivalently the exchange of the adjacent blocks [i..j-1] and [j..k]; named
     ``"T[i..j-1,k]"`` as in CayleyPy. This is what genome rearrangement calls a
     "transposition" (not a 2-cycle).
     """
-    perms, names = [], []
+    perms: list[list[int]] = []
+    names: list[str] = []
     for i in range(n):
         for j in range(i + 1, n):
             for k in range(j, n):
@@ -82,13 +83,14 @@ def _transposons(n: int):
     reference="Block interchanges; D. A. Christie, Inform. Process. Lett. 60 (1996) 165-169; "
     "arXiv:0811.0740 (as cited by CayleyPy)",
 )
-def _block_interchange(n: int):
+def _block_interchange(n: int) -> Moves:
     """Exchanges of two disjoint blocks [i..j-1] and [k..l-1] (i < j <= k < l <= n): C(n+2, 4) generators.
 
     Adjacent blocks (j = k) are included, so every transposon is also a block interchange,
     as in Christie's definition and in CayleyPy. Named ``"I[i..j-1,k..l-1]"``.
     """
-    perms, names = [], []
+    perms: list[list[int]] = []
+    names: list[str] = []
     for i in range(n):
         for j in range(i + 1, n):
             for k in range(j, n):
@@ -105,7 +107,7 @@ def _block_interchange(n: int):
     reference="Short swaps (reversals of length 2 and 3): L. S. Heath, J. P. C. Vergara, Sorting by short swaps, "
     "J. Comput. Biol. 10 (2003) 775-789",
 )
-def _short_swaps(n: int):
+def _short_swaps(n: int) -> Moves:
     """Transpositions of positions at distance 1 or 2, (i, i+1) and (i, i+2): 2n-3 generators.
 
     Ordered by i, distance 1 first, named ``"(i,j)"``. A swap at distance 2 is the
@@ -120,13 +122,14 @@ def _short_swaps(n: int):
     reference="Short block-moves: L. S. Heath, J. P. C. Vergara, Sorting by short block-moves, "
     "Algorithmica 28 (2000) 323-352",
 )
-def _short_block_moves(n: int):
+def _short_block_moves(n: int) -> Moves:
     """Block moves (transposons) of total length at most 3: adjacent swaps and moves of one entry past two.
 
     The transposons ``T[i..j-1,k]`` with k - i <= 2, in the order and with the names of
     ``transposons``: (i, i+1) swaps and the two rotations of three consecutive positions.
     """
-    perms, names = [], []
+    perms: list[list[int]] = []
+    names: list[str] = []
     for i in range(n):
         for j in range(i + 1, n):
             for k in range(j, min(n, i + 3)):
@@ -142,7 +145,7 @@ def _short_block_moves(n: int):
     min_degree=3,
     param_docs={"k": "reversal length (2 <= k <= n)"},
 )
-def _consecutive_k_reversals(n: int, k: int = 3):
+def _consecutive_k_reversals(n: int, k: int = 3) -> Moves:
     """Reversals of the n-k+1 windows of k consecutive positions, R[i..i+k-1] (default k = 3).
 
     k = 2 gives the Coxeter generators. Each generator is an involution. For k = 3 the
@@ -159,7 +162,7 @@ def _consecutive_k_reversals(n: int, k: int = 3):
     min_degree=5,
     param_docs={"k": "reversal length (2 <= k < n)"},
 )
-def _wrapped_k_reversals(n: int, k: int = 4):
+def _wrapped_k_reversals(n: int, k: int = 4) -> Moves:
     """Reversals of the n windows of k cyclically consecutive positions (default k = 4): named ``"R[i..j]"``, j = i+k-1 mod n.
 
     The generators of (n, k)-TopSpin without the rotations: the turnstile applied at
@@ -167,7 +170,8 @@ def _wrapped_k_reversals(n: int, k: int = 4):
     ``cyclic_coxeter``.
     """
     k = check_k("wrapped_k_reversals", k, 2, n - 1, n, "2 <= k < n")
-    perms, names = [], []
+    perms: list[list[int]] = []
+    names: list[str] = []
     for i in range(n):
         window = [(i + t) % n for t in range(k)]
         p = list(range(n))
@@ -178,7 +182,7 @@ def _wrapped_k_reversals(n: int, k: int = 4):
     return perms, names
 
 
-def _rotator_lengths(n: int, lengths) -> list[int]:
+def _rotator_lengths(n: int, lengths: object) -> list[int]:
     if isinstance(lengths, str):
         out = []
         for tok in re.split(r"[,\s+;]+", lengths.strip().strip("()[]")):
@@ -206,7 +210,7 @@ def _rotator_lengths(n: int, lengths) -> list[int]:
     min_degree=3,
     param_docs={"lengths": "prefix lengths to rotate, e.g. n-1,n (default) or 2,3,n; a list of ints in Python"},
 )
-def _restricted_rotator(n: int, lengths="n-1,n"):
+def _restricted_rotator(n: int, lengths: object = "n-1,n") -> Moves:
     """Prefix rotations (0 1 ... r-1) for r in a set R of prefix lengths (default R = {n-1, n}): a directed graph.
 
     A subgraph of the rotator graph (``prefix_cycles``); names as there. Stevens and
@@ -224,7 +228,7 @@ def _restricted_rotator(n: int, lengths="n-1,n"):
     "distance of linear chromosomes, SPIRE 1998, 96-102",
     min_degree=3,
 )
-def _reversals_transpositions(n: int):
+def _reversals_transpositions(n: int) -> Moves:
     """All reversals R[i..j] (``full_reversals``), then all block moves (``transposons``) that are not reversals.
 
     A block move of two adjacent single positions is the reversal of those two and is
@@ -246,7 +250,7 @@ def _reversals_transpositions(n: int):
     "subsequence): P. Diaconis, Group Representations in Probability and Statistics, IMS (1988) ch. 6; "
     "D. Aldous, P. Diaconis, Bull. Amer. Math. Soc. 36 (1999) 413-432",
 )
-def _insertions(n: int):
+def _insertions(n: int) -> Moves:
     """Moves of one entry from position i to position j, all i != j: (n-1)^2 generators, inverse-closed.
 
     For i < j the move is the cycle (i i+1 ... j) of ``down_cycles``, named
@@ -254,7 +258,8 @@ def _insertions(n: int):
     between neighbours are transpositions and appear once. Ordered by i, then j.
     The undirected version of ``down_cycles``.
     """
-    perms, names = [], []
+    perms: list[list[int]] = []
+    names: list[str] = []
     for i in range(n):
         for j in range(i + 1, n):
             c = cycle_perm(n, list(range(i, j + 1)))
@@ -272,13 +277,14 @@ def _insertions(n: int):
     "Syst., 2003); rotator graphs: P. F. Corbett, IEEE Trans. Parallel Distrib. Syst. 3 (1992) 622-626",
     min_degree=3,
 )
-def _bi_rotator(n: int):
+def _bi_rotator(n: int) -> Moves:
     """Prefix rotations (0 1 ... j-1), j = 2..n, each followed by its inverse (for j >= 3): the undirected rotator graph.
 
     Names as in ``prefix_cycles`` for the rotations and ``"(j-1,...,0)"`` for the
     inverses; 2n - 3 generators.
     """
-    perms, names = [], []
+    perms: list[list[int]] = []
+    names: list[str] = []
     for j in range(2, n + 1):
         c = cycle_perm(n, list(range(j)))
         perms.append(c)
