@@ -12,6 +12,7 @@ from ..errors import DegreeMismatchError, InvalidInputError
 from .arithmetic import is_prime
 from .perm import check_permutation, compose, identity, inverse, short_repr
 from .permutation import Permutation
+from .value import KeyedValue
 
 __all__ = ["GeneratorSet", "MAX_GENERATORS", "MAX_GENERATOR_ENTRIES", "check_generator_count", "giant_order"]
 
@@ -138,7 +139,7 @@ def _freeze(a: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True, eq=False)
-class GeneratorSet:
+class GeneratorSet(KeyedValue):
     """A frozen, ordered list of named permutations of one degree.
 
     ``perms`` is an int64 array of shape ``(k, n)``; ``names[i]`` names ``perms[i]``.
@@ -314,12 +315,6 @@ class GeneratorSet:
     # -- value semantics ----------------------------------------------------------
     def _key(self) -> tuple[tuple[int, ...], bytes, tuple[str, ...]]:
         return (self.perms.shape, self.perms.tobytes(), self.names)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, GeneratorSet) and self._key() == other._key()
-
-    def __hash__(self) -> int:
-        return hash(self._key())
 
     def __repr__(self) -> str:
         if self.family:

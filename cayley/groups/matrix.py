@@ -1,14 +1,8 @@
-"""Matrix groups over Z/m: integer matrices, exact modular arithmetic, generator sets.
-
-Matrices are int64 arrays with entries in ``0 .. m-1``; products are reduced mod ``m``
-in integer arithmetic and inverses come from the adjugate and the inverse of the
-determinant mod ``m`` (exact integers throughout, never floating point).
-
-Action convention (CayleyPy's, so growth tables interchange): a generator ``A`` acts on
-a state ``S`` (an ``n x c`` matrix over Z/m, stored row-major as a flat array of
-``n * c`` entries) by left multiplication, ``S -> A S mod m``. The Cayley graph starts
-from the identity (``c = n``); a start of ``n`` entries is a column vector (``c = 1``),
-which gives the Schreier graph of the action on vectors ``(Z/m)^n``.
+"""Matrix groups over Z/m as users name them: a matrix family or explicit matrices for a
+group spec such as ``SL(3,5)``, checked to lie in the group. The arithmetic, the action
+convention (``S -> A S mod m``) and :class:`MatrixGeneratorSet` live in
+:mod:`cayley.groups.modular`; the families in :mod:`cayley.groups.library.matrix`; both
+are re-exported here.
 
 >>> g = generators("sl_fund_roots", 2, m=5)
 >>> g.names, g.matrices[0].tolist(), g.inverse_closed, g.order()
@@ -34,46 +28,32 @@ import numpy as np
 
 from ..errors import DegreeMismatchError, InvalidInputError, ParseError
 from .library import generators as family_generators
-from .library.matrix import gl_roots, heisenberg, sl_fund_roots, sl_root_weyl, unitriangular
+# re-exported: matrix groups were one module before the split (cayley.groups.matrix.X keeps working)
+from .library.matrix import (
+    gl_roots as gl_roots,
+    heisenberg as heisenberg,
+    sl_fund_roots as sl_fund_roots,
+    sl_root_weyl as sl_root_weyl,
+    unitriangular as unitriangular,
+)
 from .modular import (
-    MAX_MODULUS,
-    MatrixGeneratorSet,
-    act_matrix,
-    check_modulus,
-    det_mod,
-    group_order,
-    inverse_mod,
-    mat_mul,
-    orbit_size,
-    parse_matrix,
-    parse_vector,
-    unit_generators,
+    MAX_MODULUS as MAX_MODULUS,
+    MatrixGeneratorSet as MatrixGeneratorSet,
+    act_matrix as act_matrix,
+    check_modulus as check_modulus,
+    det_mod as det_mod,
+    group_order as group_order,
+    inverse_mod as inverse_mod,
+    mat_mul as mat_mul,
+    orbit_size as orbit_size,
+    parse_matrix as parse_matrix,
+    parse_vector as parse_vector,
+    unit_generators as unit_generators,
 )
 from .notation import NAME_PATTERN, split_top
 from .parse import GroupSpec, family_and_params
 
-__all__ = [
-    "MatrixGeneratorSet",
-    "MAX_MODULUS",
-    "check_modulus",
-    "mat_mul",
-    "act_matrix",
-    "det_mod",
-    "inverse_mod",
-    "group_order",
-    "unit_generators",
-    "parse_matrix",
-    "parse_matrix_generators",
-    "parse_vector",
-    "matrix_generators",
-    "orbit_size",
-    "generators",
-    "sl_fund_roots",
-    "sl_root_weyl",
-    "heisenberg",
-    "unitriangular",
-    "gl_roots",
-]
+__all__ = ["generators", "parse_matrix_generators", "matrix_generators"]
 
 
 def generators(name: str, n: int, **params: Any) -> MatrixGeneratorSet:

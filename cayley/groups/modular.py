@@ -29,6 +29,7 @@ from numpy.typing import ArrayLike
 
 from ..errors import DegreeMismatchError, InvalidInputError, InvalidStateError, ParseError
 from .arithmetic import factor, phi
+from .value import KeyedValue
 
 __all__ = [
     "MatrixGeneratorSet",
@@ -258,7 +259,7 @@ def _freeze(a: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True, eq=False)
-class MatrixGeneratorSet:
+class MatrixGeneratorSet(KeyedValue):
     """A frozen, ordered list of named invertible ``n x n`` matrices over Z/m.
 
     ``matrices`` is int64 of shape ``(k, n, n)`` with entries in ``0 .. m-1``;
@@ -436,12 +437,6 @@ class MatrixGeneratorSet:
     # -- value semantics ----------------------------------------------------------
     def _key(self) -> tuple[tuple[int, ...], bytes, tuple[str, ...], int]:
         return (self.matrices.shape, self.matrices.tobytes(), self.names, self.modulus)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, MatrixGeneratorSet) and self._key() == other._key()
-
-    def __hash__(self) -> int:
-        return hash(self._key())
 
     def __repr__(self) -> str:
         if self.family:

@@ -312,6 +312,13 @@ def _rapaport_m2(n: int) -> Moves:
     return distinct_moves([transposition(n, 0, 1), even, odd], ["(0,1)", "EvenDisjTrans", "OddDisjTrans"])
 
 
+def _signed_adjacent_swaps(n: int) -> Moves:
+    """The reflections shared by B_n and D_n: swap signed elements i and i+1 with both their
+    sides, ``(i,i+1)(n+i,n+i+1)`` for i = 0..n-2."""
+    pairs = [[(i, i + 1), (n + i, n + i + 1)] for i in range(n - 1)]
+    return [from_pairs(2 * n, p) for p in pairs], [f"({i},{i + 1})({n + i},{n + i + 1})" for i in range(n - 1)]
+
+
 @register(
     "coxeter_b",
     reference="Coxeter group of type B_n (hyperoctahedral group, order 2^n n!) by its n simple reflections; "
@@ -328,12 +335,8 @@ def _coxeter_b(n: int) -> Moves:
     length of the longest element). CayleyPy requires n >= 2; B_1 (one reflection) is
     allowed here.
     """
-    perms = [transposition(2 * n, 0, n)]
-    names = [f"(0,{n})"]
-    for i in range(n - 1):
-        perms.append(from_pairs(2 * n, [(i, i + 1), (n + i, n + i + 1)]))
-        names.append(f"({i},{i + 1})({n + i},{n + i + 1})")
-    return perms, names
+    perms, names = _signed_adjacent_swaps(n)
+    return [transposition(2 * n, 0, n), *perms], [f"(0,{n})", *names]
 
 
 @register(
@@ -350,12 +353,8 @@ def _coxeter_d(n: int) -> Moves:
     subgroup of B_n of signed permutations with an even number of sign changes; the
     longest element has length n(n-1).
     """
-    perms = [from_pairs(2 * n, [(0, n + 1), (1, n)])]
-    names = [f"(0,{n + 1})(1,{n})"]
-    for i in range(n - 1):
-        perms.append(from_pairs(2 * n, [(i, i + 1), (n + i, n + i + 1)]))
-        names.append(f"({i},{i + 1})({n + i},{n + i + 1})")
-    return perms, names
+    perms, names = _signed_adjacent_swaps(n)
+    return [from_pairs(2 * n, [(0, n + 1), (1, n)]), *perms], [f"(0,{n + 1})(1,{n})", *names]
 
 
 @register(

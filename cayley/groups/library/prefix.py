@@ -12,6 +12,7 @@ import math
 
 from ...errors import InvalidInputError
 from .moves import (
+    distinct_moves,
     block_exchange,
     cycle_perm,
     one_line_name,
@@ -269,13 +270,8 @@ def _prefix_suffix_reversals_transpositions(n: int) -> Moves:
     reversal. Names are those of the two families.
     """
     perms, names = _prefix_suffix_reversals(n)
-    seen = {tuple(p) for p in perms}
     pt, pt_names = _prefix_suffix_transpositions(n)
-    for p, nm in zip(pt, pt_names):
-        if tuple(p) not in seen:
-            perms.append(p)
-            names.append(nm)
-    return perms, names
+    return distinct_moves(perms + pt, names + pt_names)
 
 
 attach_counts({

@@ -43,6 +43,8 @@ _CUBE_REF = (
     "https://www.speedsolving.com/wiki/index.php/Metric; CayleyPy Puzzles.rubik_cube"
 )
 _CUBE_RULE = "n = 6 N^2 stickers, N >= 2 (24, 54, 96, ...)"
+#: a cube family: every NxNxN cube, n = 6 N^2 stickers
+_register_cube = functools.partial(register, min_degree=24, kind="puzzle", degree_test=is_cube_degree, rule=_CUBE_RULE)
 _ROT_DOC = {"rotations": "add the whole-cube rotations x, y, z (and their inverses)"}
 
 
@@ -53,14 +55,10 @@ def _with_rotations(size: int, perms: list[Any], names: list[str], rotations: bo
     return perms, names
 
 
-@register(
+@_register_cube(
     "cube_qtm",
-    reference="NxNxN cube, quarter turn metric: " + _CUBE_REF + "; 3x3x3 QTM diameter 26 (Rokicki, Davidson 2014)",
-    min_degree=24,
-    kind="puzzle",
-    degree_test=is_cube_degree,
-    rule=_CUBE_RULE,
     param_docs=_ROT_DOC,
+    reference="NxNxN cube, quarter turn metric: " + _CUBE_REF + "; 3x3x3 QTM diameter 26 (Rokicki, Davidson 2014)",
     aliases=("rubiks_cube", "rubik_cube_qtm"),
 )
 def _cube_qtm(n: int, rotations: bool = False) -> Moves:
@@ -77,14 +75,10 @@ def _cube_qtm(n: int, rotations: bool = False) -> Moves:
     return _with_rotations(size, perms, names, rotations, half=False)
 
 
-@register(
+@_register_cube(
     "cube_htm",
-    reference="NxNxN cube, half turn (face turn) metric: " + _CUBE_REF + "; 3x3x3 HTM diameter 20",
-    min_degree=24,
-    kind="puzzle",
-    degree_test=is_cube_degree,
-    rule=_CUBE_RULE,
     param_docs=_ROT_DOC,
+    reference="NxNxN cube, half turn (face turn) metric: " + _CUBE_REF + "; 3x3x3 HTM diameter 20",
     aliases=("rubik_cube_htm", "cube_ftm"),
 )
 def _cube_htm(n: int, rotations: bool = False) -> Moves:
@@ -98,14 +92,10 @@ def _cube_htm(n: int, rotations: bool = False) -> Moves:
     return _with_rotations(size, perms, names, rotations, half=True)
 
 
-@register(
+@_register_cube(
     "cube_qstm",
-    reference="NxNxN cube, quarter slice turn metric (slice turns count one move): " + _CUBE_REF,
-    min_degree=24,
-    kind="puzzle",
-    degree_test=is_cube_degree,
-    rule=_CUBE_RULE,
     param_docs=_ROT_DOC,
+    reference="NxNxN cube, quarter slice turn metric (slice turns count one move): " + _CUBE_REF,
     aliases=("rubik_cube_qstm",),
 )
 def _cube_qstm(n: int, rotations: bool = False) -> Moves:
@@ -119,14 +109,10 @@ def _cube_qstm(n: int, rotations: bool = False) -> Moves:
     return _with_rotations(size, perms, names, rotations, half=False)
 
 
-@register(
+@_register_cube(
     "cube_atm",
     reference="NxNxN cube, axial turn metric (turns of parallel layers about one axis count one move): "
     + _CUBE_REF,
-    min_degree=24,
-    kind="puzzle",
-    degree_test=is_cube_degree,
-    rule=_CUBE_RULE,
     aliases=("rubik_cube_atm",),
 )
 def _cube_atm(n: int) -> Moves:
@@ -172,14 +158,10 @@ def _cube_atm(n: int) -> Moves:
     return perms, names
 
 
-@register(
+@_register_cube(
     "cube_fixed_qtm",
     reference="Cube with a fixed corner (whole-cube rotations factored out), quarter turns: " + _CUBE_REF
     + "; 2x2x2: 3 674 160 states, diameter 14 (https://en.wikipedia.org/wiki/Pocket_Cube)",
-    min_degree=24,
-    kind="puzzle",
-    degree_test=is_cube_degree,
-    rule=_CUBE_RULE,
 )
 def _cube_fixed_qtm(n: int) -> Moves:
     """NxNxN cube (n = 6 N^2 stickers) with the DLB corner fixed: quarter turns of the layers that miss that corner.
@@ -206,14 +188,10 @@ def _cube_fixed_qtm(n: int) -> Moves:
     return turn_moves(chosen, half=False)
 
 
-@register(
+@_register_cube(
     "cube_fixed_htm",
     reference="Cube with a fixed corner, half turn metric: " + _CUBE_REF
     + "; 2x2x2: 3 674 160 states, diameter 11 (https://en.wikipedia.org/wiki/Pocket_Cube)",
-    min_degree=24,
-    kind="puzzle",
-    degree_test=is_cube_degree,
-    rule=_CUBE_RULE,
 )
 def _cube_fixed_htm(n: int) -> Moves:
     """NxNxN cube (n = 6 N^2 stickers) with the DLB corner fixed: quarter and half turns of the layers that miss it.

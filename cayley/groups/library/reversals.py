@@ -13,6 +13,7 @@ import re
 
 from ...errors import InvalidInputError
 from .moves import (
+    distinct_moves,
     block_exchange,
     check_k,
     count_param,
@@ -235,13 +236,8 @@ def _reversals_transpositions(n: int) -> Moves:
     listed once, as a reversal.
     """
     perms, names = _full_reversals(n)
-    seen = {tuple(p) for p in perms}
     tp, tp_names = _transposons(n)
-    for p, nm in zip(tp, tp_names):
-        if tuple(p) not in seen:
-            perms.append(p)
-            names.append(nm)
-    return perms, names
+    return distinct_moves(perms + tp, names + tp_names)
 
 
 @register(
