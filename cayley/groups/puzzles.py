@@ -21,13 +21,16 @@ works like any family:
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..errors import InvalidInputError
 from .generator_set import GeneratorSet
 from .perm import compose, inverse
-from .polyhedra import CutPuzzle, cut_puzzle
+
+if TYPE_CHECKING:
+    from .polyhedra import CutPuzzle
 
 __all__ = [
     "rubiks_cube_333",
@@ -334,6 +337,9 @@ _CUT_CACHE: dict[tuple[str, tuple[tuple[str, float], ...]], CutPuzzle] = {}
 
 
 def _cut_cache(shape: str, cuts: tuple[tuple[str, float], ...]) -> CutPuzzle:
+    # the geometry is imported on first use: registering the puzzles at start-up needs none
+    from .polyhedra import cut_puzzle
+
     key = (shape, cuts)
     if key not in _CUT_CACHE:
         _CUT_CACHE[key] = cut_puzzle(shape, list(cuts))
