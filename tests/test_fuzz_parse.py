@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from cayley.errors import CayleyError
 from cayley.groups.gap_format import load_gap, read_gap
-from cayley.groups.generators import GeneratorSet
+from cayley.groups.generator_set import GeneratorSet
 from cayley.groups.library import MAX_GENERATOR_ENTRIES, MAX_GENERATORS
 from cayley.groups.parse import parse_generators, parse_group
 from cayley.groups.perm import MAX_DEGREE

@@ -301,7 +301,7 @@ def test_format_generators_reads_back_for_every_family(notation):
     """Every registered permutation family's generators (names such as ``(0,1)`` or
     ``I[0..0,1..1]`` included) survive format_generators -> parse_generators."""
     import cayley
-    from cayley.groups.generators import GeneratorSet
+    from cayley.groups.generator_set import GeneratorSet
     from cayley.groups.library import generators
 
     checked = 0

@@ -273,8 +273,10 @@ def test_puzzle_degrees_are_sticker_counts():
 def test_stated_puzzle_degrees_are_the_cut_puzzles():
     """The sticker counts stated for registration (no geometry at import) are the cut's."""
     from cayley.groups import puzzles
+    from cayley.groups.library.puzzles import CUT_DEGREES
+    from cayley.groups.polyhedra import cut_puzzle
 
-    assert set(puzzles._CUT_DEGREES) == set(puzzles._CUT_PUZZLES)
-    for name, (shape, cuts, _, _) in puzzles._CUT_PUZZLES.items():
-        assert puzzles._cut_cache(shape, tuple(cuts)).degree == puzzles._CUT_DEGREES[name], name
-        assert get_family(name).accepts(puzzles._CUT_DEGREES[name])
+    assert set(CUT_DEGREES) == set(puzzles.CUT_PUZZLES)
+    for name, (shape, cuts, _, _) in puzzles.CUT_PUZZLES.items():
+        assert cut_puzzle(shape, list(cuts)).degree == CUT_DEGREES[name], name
+        assert get_family(name).accepts(CUT_DEGREES[name])

@@ -19,7 +19,7 @@ import numpy as np
 
 from ..errors import CayleyError, InvalidInputError
 from ..graphs.graph import CayleyGraph
-from ..groups.generators import GeneratorSet
+from ..groups.generator_set import GeneratorSet
 
 __all__ = ["Layout", "LAYOUTS", "parse_rename", "puzzle_info", "graph_from_info", "RENAME_PRESETS"]
 

@@ -9,7 +9,7 @@ from math import factorial
 import numpy as np
 
 from ..errors import InvalidStateError
-from ..groups.generators import GeneratorSet
+from ..groups.generator_set import GeneratorSet
 from ..groups.matrix import MatrixGeneratorSet, matrix_generators, orbit_size, parse_vector
 from ..groups.parse import as_generator_set, parse_group, parse_state
 

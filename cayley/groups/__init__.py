@@ -1,9 +1,10 @@
 """Permutation groups given by generators (depends on numpy only; sympy lazily)."""
 
 from .automorphisms import generator_symmetries
-from .generators import GeneratorSet
+from .gap_format import write_gap
+from .generator_set import GeneratorSet
 from .library import Family, families, generators, get_family, register
-from .matrix import MatrixGeneratorSet
+from .modular import MatrixGeneratorSet
 from .parse import (
     GroupSpec,
     as_generator_set,
@@ -14,7 +15,6 @@ from .parse import (
     parse_state,
 )
 from .perm import (
-    Permutation,
     act,
     check_permutation,
     compose,
@@ -26,6 +26,7 @@ from .perm import (
     is_permutation,
     parity,
 )
+from .permutation import Permutation
 
 __all__ = [
     "GeneratorSet",
@@ -43,6 +44,7 @@ __all__ = [
     "parse_group",
     "parse_permutation",
     "parse_state",
+    "write_gap",
     "Permutation",
     "act",
     "check_permutation",

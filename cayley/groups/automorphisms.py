@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import InvalidInputError
-from .generators import GeneratorSet
+from .generator_set import GeneratorSet
 from .perm import compose, cycles, inverse
 
 __all__ = ["generator_symmetries"]
@@ -47,7 +47,8 @@ def generator_symmetries(gens: GeneratorSet, *, max_count: int = 100_000) -> np.
     ctype = [tuple(sorted(len(c) for c in cycles(p, include_fixed=True))) for p in perms]
     cand0 = [np.array([j for j in range(k) if ctype[j] == ctype[i]], dtype=np.int64) for i in range(k)]
     # breadth-first order of the points along the generators, with the arc reaching each
-    order, parent = [], {}
+    order: list[int] = []
+    parent: dict[int, tuple[int, int] | None] = {}
     for root in range(n):
         if root in parent:
             continue
@@ -65,7 +66,7 @@ def generator_symmetries(gens: GeneratorSet, *, max_count: int = 100_000) -> np.
     img = np.full(n, -1, dtype=np.int64)
     used = np.zeros(n, dtype=bool)
 
-    def consistent(cands, a):
+    def consistent(cands: list[np.ndarray], a: int) -> list[np.ndarray] | None:
         # arcs i -> s[i] with both ends assigned and one of them `a`: t[img[i]] == img[s[i]]
         out = []
         for s in range(k):
@@ -79,7 +80,7 @@ def generator_symmetries(gens: GeneratorSet, *, max_count: int = 100_000) -> np.
             out.append(c)
         return out
 
-    def extend(depth, cands):
+    def extend(depth: int, cands: list[np.ndarray]) -> None:
         if len(found) > max_count:
             return
         if depth == n:
@@ -89,10 +90,11 @@ def generator_symmetries(gens: GeneratorSet, *, max_count: int = 100_000) -> np.
                 found.append(pi)
             return
         a = order[depth]
-        if parent[a] is None:
+        arc = parent[a]
+        if arc is None:
             options = np.flatnonzero(~used)
         else:
-            p, s = parent[a]
+            p, s = arc
             options = np.unique(perms[cands[s], img[p]])
         for v in options:
             if used[v]:

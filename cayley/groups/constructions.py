@@ -31,12 +31,12 @@ from __future__ import annotations
 
 from itertools import chain
 from math import factorial, prod
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
 from ..errors import InvalidInputError
-from .generators import GeneratorSet
+from .generator_set import GeneratorSet
 from .parse import as_generator_set
 
 __all__ = [
@@ -53,7 +53,7 @@ __all__ = [
 ]
 
 
-def _gens(spec, degree: int | None = None) -> GeneratorSet:
+def _gens(spec: object, degree: int | None = None) -> GeneratorSet:
     """A GeneratorSet from a GeneratorSet, a spec string with its degree (``"lrx:n=5"``) or one-line lists."""
     return as_generator_set(spec, degree)
 
@@ -66,7 +66,7 @@ def _qualified_names(factors: Sequence[GeneratorSet]) -> list[list[str]]:
     return [[f"{i}:{nm}" for nm in g.names] for i, g in enumerate(factors)]
 
 
-def direct_product(*factors) -> GeneratorSet:
+def direct_product(*factors: object) -> GeneratorSet:
     """Direct product of generator sets acting on consecutive blocks of positions.
 
     Factor ``i`` acts on its own block (the first factor on positions ``0..n0-1``, the next
@@ -103,7 +103,7 @@ def direct_product(*factors) -> GeneratorSet:
     return GeneratorSet.from_perms(perms, names)
 
 
-def direct_power(gens, m: int) -> GeneratorSet:
+def direct_power(gens: object, m: int) -> GeneratorSet:
     """The direct product of ``m`` copies of a generator set (names prefixed ``0:``, ``1:``, ...).
 
     >>> direct_power("cyclic:n=3", 2).order()
@@ -117,7 +117,7 @@ def direct_power(gens, m: int) -> GeneratorSet:
     return direct_product(*([g] * int(m)))
 
 
-def _block_position(layout: str, m: int, k: int):
+def _block_position(layout: str, m: int, k: int) -> Callable[[int, int], int]:
     """Position of point ``i`` of block ``b`` (blocks of ``m`` points, ``k`` blocks)."""
     if layout == "blocks":
         return lambda b, i: b * m + i
@@ -126,7 +126,7 @@ def _block_position(layout: str, m: int, k: int):
     raise InvalidInputError(f"unknown layout {layout!r}: expected 'blocks' or 'layers'")
 
 
-def wreath_product(base, top, *, layout: str = "blocks") -> GeneratorSet:
+def wreath_product(base: object, top: object, *, layout: str = "blocks") -> GeneratorSet:
     """The permutational wreath product ``base wr top`` acting on ``m * k`` positions.
 
     ``base`` acts on ``m`` points, ``top`` on ``k`` points (the blocks). The result acts
@@ -192,7 +192,7 @@ def _cycle_generators(k: int, inverses: bool) -> GeneratorSet:
     return GeneratorSet.from_perms([rot, [(i - 1) % k for i in range(k)]], ["c", "c^-1"])
 
 
-def cyclic_wreath(k: int, n: int, top="coxeter", *, inverses: bool = True, layout: str = "layers") -> GeneratorSet:
+def cyclic_wreath(k: int, n: int, top: object = "coxeter", *, inverses: bool = True, layout: str = "layers") -> GeneratorSet:
     """``C_k wr S_n``, the generalized symmetric group of k-coloured permutations (order ``k^n n!``).
 
     Element ``t`` (of ``n``) carries a colour in ``Z_k``, realised as the ``k`` positions
@@ -221,7 +221,7 @@ def cyclic_wreath(k: int, n: int, top="coxeter", *, inverses: bool = True, layou
     return wreath_product(_cycle_generators(k, inverses), top_gens, layout=layout)
 
 
-def hyperoctahedral(n: int, top="coxeter") -> GeneratorSet:
+def hyperoctahedral(n: int, top: object = "coxeter") -> GeneratorSet:
     """The hyperoctahedral group ``B_n = C_2 wr S_n`` (signed permutations, order ``2^n n!``) on 2n positions.
 
     Element ``t`` is positions ``t`` and ``n + t`` (its two signs), as in cayley's signed
@@ -237,7 +237,7 @@ def hyperoctahedral(n: int, top="coxeter") -> GeneratorSet:
     return cyclic_wreath(2, n, top, inverses=False, layout="layers")
 
 
-def inverse_closure(gens, degree: int | None = None) -> GeneratorSet:
+def inverse_closure(gens: object, degree: int | None = None) -> GeneratorSet:
     """The generator set plus the inverses it lacks (named ``name^-1``): an undirected graph.
 
     Uses :meth:`GeneratorSet.with_inverses`; involutions and generators whose inverse is
@@ -266,7 +266,7 @@ def subset_state(n: int, k: int, subset: Sequence[int] | None = None) -> np.ndar
         raise InvalidInputError(f"subset_state needs 0 <= k <= n, got k={k!r}, n={n}")
     chosen = list(range(k)) if subset is None else [int(x) for x in subset]
     if len(chosen) != k or len(set(chosen)) != k or any(not 0 <= x < n for x in chosen):
-        raise InvalidInputError(f"subset {list(subset)} is not a set of k={k} positions in 0..{n - 1}")
+        raise InvalidInputError(f"subset {chosen} is not a set of k={k} positions in 0..{n - 1}")
     s = np.zeros(n, dtype=np.int64)
     s[chosen] = 1
     return s

@@ -30,18 +30,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..errors import DegreeMismatchError, ParseError
-from .generators import (
+from .generator_set import (
     MAX_GENERATOR_ENTRIES,
     MAX_GENERATORS,
     GeneratorSet,
     check_generator_count,
 )
-from .parse import _CYCLE_FORMS, _bounded_int, _clip, _parse_cycles
-from .perm import Permutation, check_degree
+from .notation import CYCLE_FORMS, bounded_int, clip, parse_cycles
+from .perm import check_degree
+from .permutation import Permutation
 
 #: Largest GAP file :func:`load_gap` reads (puzzle definitions are kilobytes).
 MAX_GAP_FILE_BYTES = 64 * 2**20
@@ -60,7 +63,7 @@ class GapDefinition:
 _STATEMENT = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*:=\s*(.*)$", re.S)
 
 
-def _statements(text: str):
+def _statements(text: str) -> Iterator[tuple[int, str]]:
     """(line number, statement) pairs: comments removed, split at ``;``.
 
     Linear in the text: each line is split once (splitting off one statement at a time
@@ -118,10 +121,10 @@ def _check_move(name: str, lineno: int, value: str) -> None:
     """Every ``M_name := ...`` must be GAP cycles, whether or not ``Gen`` uses it."""
     if _MOVE_BODY.fullmatch(value):
         return
-    detail = f"malformed cycle notation {_clip(value)}: {_CYCLE_FORMS}"
+    detail = f"malformed cycle notation {clip(value)}: {CYCLE_FORMS}"
     if len(value) <= 1000 and "(" in value:
         try:  # its message says what is wrong (a point that is not an integer, ...)
-            _parse_cycles(value, None, gap=True)
+            parse_cycles(value, None, gap=True)
         except (ParseError, DegreeMismatchError) as exc:
             detail = str(exc)
     raise ParseError(f"move {name!r} (line {lineno}): {detail}")
@@ -149,7 +152,7 @@ def read_gap(text: str, *, degree: int | None = None) -> GapDefinition:
         m = _STATEMENT.match(stmt)
         if not m:
             if _MISSPELT.match(stmt):  # M_F = (1,2): a move that would silently go missing
-                raise ParseError(f"line {lineno}: malformed statement {_clip(stmt)}: expected name := value")
+                raise ParseError(f"line {lineno}: malformed statement {clip(stmt)}: expected name := value")
             continue  # a bare expression such as Size(Group(Gen)): nothing to define
         key, value = m.group(1), m.group(2).strip()
         if key.startswith("M_"):
@@ -186,15 +189,15 @@ def read_gap(text: str, *, degree: int | None = None) -> GapDefinition:
     else:
         names = list(moves)
     if degree is None:
-        points = [_bounded_int(x) for nm in names for x in re.findall(r"\d+", moves[nm][1])]
+        points = [bounded_int(x) for nm in names for x in re.findall(r"\d+", moves[nm][1])]
         degree = max(points, default=0)
         # files written by write_gap record the degree in their header comment: points no
         # move touches (a fixed corner) are part of the state too
         header = _HEADER_DEGREE.search(text)
         if header is not None:
-            degree = max(degree, _bounded_int(header.group(1)))
+            degree = max(degree, bounded_int(header.group(1)))
         if ip is not None:
-            degree = max([degree] + [_bounded_int(x) for x in re.findall(r"\d+", ip[1])])
+            degree = max([degree] + [bounded_int(x) for x in re.findall(r"\d+", ip[1])])
         if degree < 1:
             raise ParseError("GAP text: every move is the identity and no degree was given")
     # bounded before anything of this size is allocated
@@ -207,7 +210,7 @@ def read_gap(text: str, *, degree: int | None = None) -> GapDefinition:
     for nm in names:
         lineno, value = moves[nm]
         try:
-            perms.append(_parse_cycles(value, degree, gap=True))
+            perms.append(parse_cycles(value, degree, gap=True))
         except (ParseError, DegreeMismatchError) as exc:
             raise type(exc)(f"move {nm!r} (line {lineno}): {exc}") from None
     gens = GeneratorSet.from_perms(perms, names)
@@ -249,7 +252,7 @@ def _gap_name(name: str) -> str:
     return out
 
 
-def write_gap(gens: GeneratorSet, start=None, *, title: str | None = None) -> str:
+def write_gap(gens: GeneratorSet, start: ArrayLike | None = None, *, title: str | None = None) -> str:
     """GAP text for a generator set: one ``M_name := cycles;`` per generator, ``Gen``, and
     ``ip`` when a start colouring with repeated colours is given.
 
@@ -290,7 +293,7 @@ def write_gap(gens: GeneratorSet, start=None, *, title: str | None = None) -> st
     return "\n".join(lines) + "\n"
 
 
-def save_gap(gens: GeneratorSet, path: str | Path, start=None) -> None:
+def save_gap(gens: GeneratorSet, path: str | Path, start: ArrayLike | None = None) -> None:
     """Write :func:`write_gap`'s text to ``path``."""
     try:
         Path(path).write_text(write_gap(gens, start), encoding="utf-8")

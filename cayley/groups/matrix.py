@@ -1,14 +1,8 @@
-"""Matrix groups over Z/m: integer matrices, exact modular arithmetic, generator sets.
-
-Matrices are int64 arrays with entries in ``0 .. m-1``; products are reduced mod ``m``
-in integer arithmetic and inverses come from the adjugate and the inverse of the
-determinant mod ``m`` (exact integers throughout, never floating point).
-
-Action convention (CayleyPy's, so growth tables interchange): a generator ``A`` acts on
-a state ``S`` (an ``n x c`` matrix over Z/m, stored row-major as a flat array of
-``n * c`` entries) by left multiplication, ``S -> A S mod m``. The Cayley graph starts
-from the identity (``c = n``); a start of ``n`` entries is a column vector (``c = 1``),
-which gives the Schreier graph of the action on vectors ``(Z/m)^n``.
+"""Matrix groups over Z/m as users name them: a matrix family or explicit matrices for a
+group spec such as ``SL(3,5)``, checked to lie in the group. The arithmetic, the action
+convention (``S -> A S mod m``) and :class:`MatrixGeneratorSet` live in
+:mod:`cayley.groups.modular`; the families in :mod:`cayley.groups.library.matrix`; both
+are re-exported here.
 
 >>> g = generators("sl_fund_roots", 2, m=5)
 >>> g.names, g.matrices[0].tolist(), g.inverse_closed, g.order()
@@ -27,742 +21,56 @@ have CayleyPy 0.2.0's names, generator order and generator names.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from math import gcd
-from typing import Iterable, Mapping, Sequence
+from typing import Any, Callable, cast
 
 import numpy as np
 
-from ..errors import DegreeMismatchError, InvalidInputError, InvalidStateError, ParseError
-from .library import register
-
-__all__ = [
-    "MatrixGeneratorSet",
-    "MAX_MODULUS",
-    "mat_mul",
-    "act_matrix",
-    "det_mod",
-    "inverse_mod",
-    "group_order",
-    "unit_generators",
-    "parse_matrix",
-    "parse_matrix_generators",
-    "parse_vector",
-    "matrix_generators",
-    "orbit_size",
-]
-
-# CayleyPy's bound too; entries below 2**31 keep every product below 2**62 in int64
-MAX_MODULUS = 2**31
-
-
-def _check_modulus(m) -> int:
-    if isinstance(m, bool) or not isinstance(m, (int, np.integer)) or not 2 <= int(m) <= MAX_MODULUS:
-        raise InvalidInputError(f"modulus m must be an integer with 2 <= m <= 2**31, got {m!r}")
-    return int(m)
-
-
-def _reduce(a, m: int) -> np.ndarray:
-    """Integer array reduced into ``0 .. m-1``; entries beyond int64 (an object array of
-    Python ints) are reduced as Python ints first. Floats are refused."""
-    arr = np.asarray(a)
-    if np.issubdtype(arr.dtype, np.integer):
-        return np.mod(arr.astype(np.int64), m)
-    if arr.dtype == object and all(isinstance(x, (int, np.integer)) for x in arr.ravel()):
-        return np.array([int(x) % m for x in arr.ravel()], dtype=np.int64).reshape(arr.shape)
-    raise InvalidInputError(f"matrix entries must be integers, got {arr.tolist()}")
-
-
-def mat_mul(a, b, m: int) -> np.ndarray:
-    """``a @ b mod m`` for integer matrices (batched over leading axes), exactly.
-
-    Each product of two entries below ``m <= 2**31`` fits int64; it is reduced before
-    the sum, so no term or partial sum overflows.
-
-    >>> mat_mul([[1, 2], [3, 4]], [[5, 6], [7, 8]], 10).tolist()
-    [[9, 2], [3, 0]]
-    """
-    m = _check_modulus(m)
-    a, b = _reduce(a, m), _reduce(b, m)
-    if m <= 2**20:  # n * m^2 < 2**63 for any n below 2**23: reduce once at the end
-        return np.mod(np.matmul(a, b), m)
-    prods = np.mod(a[..., :, :, None] * b[..., None, :, :], m)
-    return np.mod(prods.sum(axis=-2), m)
-
-
-def act_matrix(a, state, m: int) -> np.ndarray:
-    """Generator ``a`` acting on ``state`` (an ``n x c`` matrix, or a length-``n``
-    vector as a column): ``a @ state mod m``.
-
-    >>> act_matrix([[1, 1], [0, 1]], [3, 4], 5).tolist()
-    [2, 4]
-    """
-    s = np.asarray(state)
-    if s.ndim == 1:
-        return mat_mul(a, s.reshape(-1, 1), m).reshape(-1)
-    return mat_mul(a, s, m)
-
-
-def _det_int(rows: list[list[int]]) -> int:
-    """Exact integer determinant (Bareiss fraction-free elimination, Python ints)."""
-    a = [list(r) for r in rows]
-    n = len(a)
-    if n == 0:
-        return 1
-    sign, prev = 1, 1
-    for k in range(n - 1):
-        if a[k][k] == 0:
-            swap = next((i for i in range(k + 1, n) if a[i][k] != 0), None)
-            if swap is None:
-                return 0
-            a[k], a[swap] = a[swap], a[k]
-            sign = -sign
-        for i in range(k + 1, n):
-            for j in range(k + 1, n):
-                a[i][j] = (a[i][j] * a[k][k] - a[i][k] * a[k][j]) // prev
-        prev = a[k][k]
-    return sign * a[n - 1][n - 1]
-
-
-def det_mod(a, m: int) -> int:
-    """Determinant of the square integer matrix ``a`` mod ``m``.
-
-    >>> det_mod([[2, 1], [1, 1]], 7), det_mod([[2, 4], [1, 2]], 7)
-    (1, 0)
-    """
-    m = _check_modulus(m)
-    arr = _reduce(a, m)
-    if arr.ndim != 2 or arr.shape[0] != arr.shape[1]:
-        raise InvalidInputError(f"determinant needs a square matrix, got shape {arr.shape}")
-    return _det_int(arr.tolist()) % m
-
-
-def _adjugate(rows: list[list[int]]) -> list[list[int]]:
-    n = len(rows)
-    if n == 1:
-        return [[1]]
-    adj = [[0] * n for _ in range(n)]
-    for i in range(n):
-        for j in range(n):
-            minor = [r[:j] + r[j + 1 :] for k, r in enumerate(rows) if k != i]
-            adj[j][i] = (-1) ** (i + j) * _det_int(minor)
-    return adj
-
-
-def inverse_mod(a, m: int, name: str | None = None) -> np.ndarray:
-    """Inverse of the square matrix ``a`` over Z/m: ``adj(a) * det(a)^-1 mod m``.
-
-    A matrix is invertible over Z/m exactly when its determinant is a unit mod ``m``;
-    otherwise a one-line :class:`InvalidInputError` names it (as ``name`` if given).
-
-    >>> inverse_mod([[1, 1], [0, 1]], 5).tolist()
-    [[1, 4], [0, 1]]
-    >>> inverse_mod([[2, 0], [0, 1]], 4, name="D")
-    Traceback (most recent call last):
-    ...
-    cayley.errors.InvalidInputError: generator 'D' = [[2, 0], [0, 1]] is not invertible mod 4 (determinant 2 is not a unit mod 4)
-    """
-    m = _check_modulus(m)
-    arr = _reduce(a, m)
-    if arr.ndim != 2 or arr.shape[0] != arr.shape[1]:
-        raise InvalidInputError(f"matrix {arr.tolist()} is not square")
-    rows = arr.tolist()
-    d = _det_int(rows) % m
-    if gcd(d, m) != 1:
-        label = f"generator {name!r} = {rows}" if name is not None else f"matrix {rows}"
-        raise InvalidInputError(f"{label} is not invertible mod {m} (determinant {d} is not a unit mod {m})")
-    dinv = pow(d, -1, m)
-    inv = np.array([[(x * dinv) % m for x in r] for r in _adjugate(rows)], dtype=np.int64)
-    return inv
-
-
-# ----------------------------------------------------------------------------------
-# group orders
-# ----------------------------------------------------------------------------------
-def _factor(m: int) -> dict[int, int]:
-    out: dict[int, int] = {}
-    p = 2
-    while p * p <= m:
-        while m % p == 0:
-            out[p] = out.get(p, 0) + 1
-            m //= p
-        p += 1
-    if m > 1:
-        out[m] = out.get(m, 0) + 1
-    return out
-
-
-def _phi(m: int) -> int:
-    r = m
-    for p in _factor(m):
-        r = r // p * (p - 1)
-    return r
-
-
-GROUP_KINDS = ("SL", "GL", "UT", "Heis")
-
-
-def group_order(kind: str, n: int, m: int) -> int:
-    """Order of a matrix group over Z/m.
-
-    ``SL``: ``|SL(n, Z/m)| = prod over p^k || m of p^((k-1)(n^2-1)) |SL(n, p)|`` with
-    ``|SL(n, p)| = p^(n(n-1)/2) prod_{i=2..n} (p^i - 1)`` (reduction mod p is onto with
-    kernel of order p^(n^2-1) per lift); ``GL``: ``phi(m) |SL(n, Z/m)|``; ``UT``
-    (upper unitriangular): ``m^(n(n-1)/2)``; ``Heis`` (identity except the top row and
-    the right column, CayleyPy's higher Heisenberg group): ``m^(2n-3)``.
-
-    >>> group_order("SL", 2, 7), group_order("GL", 2, 5), group_order("UT", 3, 7), group_order("SL", 2, 4)
-    (336, 480, 343, 48)
-    """
-    if kind == "SL":
-        order = 1
-        for p, k in _factor(m).items():
-            s = p ** (n * (n - 1) // 2)
-            for i in range(2, n + 1):
-                s *= p**i - 1
-            order *= s * p ** ((k - 1) * (n * n - 1))
-        return order
-    if kind == "GL":
-        return _phi(m) * group_order("SL", n, m)
-    if kind == "UT":
-        return m ** (n * (n - 1) // 2)
-    if kind == "Heis":
-        return m ** (2 * n - 3)
-    raise InvalidInputError(f"unknown matrix group kind {kind!r}: expected one of {', '.join(GROUP_KINDS)}")
-
-
-def unit_generators(m: int) -> list[int]:
-    """A small generating set of the unit group (Z/m)^*, chosen greedily (one primitive
-    root when the group is cyclic).
-
-    >>> unit_generators(7), unit_generators(8), unit_generators(2)
-    ([3], [3, 5], [])
-    """
-    units = [u for u in range(2, m) if gcd(u, m) == 1]
-    span = {1 % m}
-    gens: list[int] = []
-    total = _phi(m)
-    # prefer elements of large order, so a cyclic group takes one generator
-    def order_of(u):
-        k, x = 1, u
-        while x != 1:
-            x = x * u % m
-            k += 1
-        return k
-
-    for u in sorted(units, key=lambda u: (-order_of(u), u)):
-        if len(span) == total:
-            break
-        if u in span:
-            continue
-        gens.append(u)
-        frontier = list(span)
-        while frontier:  # close the span under multiplication by the generators
-            nxt = []
-            for x in frontier:
-                for g in gens:
-                    y = x * g % m
-                    if y not in span:
-                        span.add(y)
-                        nxt.append(y)
-            frontier = nxt
-    return gens
-
-
-# ----------------------------------------------------------------------------------
-# generator sets
-# ----------------------------------------------------------------------------------
-def _freeze(a: np.ndarray) -> np.ndarray:
-    a = np.ascontiguousarray(a, dtype=np.int64)
-    a.setflags(write=False)
-    return a
-
-
-@dataclass(frozen=True, eq=False)
-class MatrixGeneratorSet:
-    """A frozen, ordered list of named invertible ``n x n`` matrices over Z/m.
-
-    ``matrices`` is int64 of shape ``(k, n, n)`` with entries in ``0 .. m-1``;
-    ``inverse_index[i]`` is the position of the inverse of generator ``i`` or -1.
-    ``generated`` names the group the generators are known to generate (``SL``, ``GL``,
-    ``UT`` or ``Heis``, see :func:`group_order`), or None when unknown (then
-    :meth:`order` enumerates). A non-invertible matrix is refused, naming it.
-
-    >>> g = MatrixGeneratorSet.from_matrices([[[1, 1], [0, 1]], [[1, 0], [1, 1]]], 5, names=["a", "b"])
-    >>> g.degree, len(g), g.inverse_closed, g.with_inverses().names
-    (2, 2, False, ('a', 'b', 'a^-1', 'b^-1'))
-    >>> g.order()  # no known group: by orbit enumeration
-    120
-    >>> MatrixGeneratorSet.from_matrices([[[1, 2], [2, 4]]], 5, names=["S"])
-    Traceback (most recent call last):
-    ...
-    cayley.errors.InvalidInputError: generator 'S' = [[1, 2], [2, 4]] is not invertible mod 5 (determinant 0 is not a unit mod 5)
-    """
-
-    matrices: np.ndarray
-    names: tuple[str, ...]
-    modulus: int
-    family: str | None = None
-    params: tuple[tuple[str, object], ...] = ()
-    generated: str | None = None
-    inverse_index: np.ndarray = field(init=False, repr=False)
-    inverses: np.ndarray = field(init=False, repr=False)
-
-    def __post_init__(self):
-        m = _check_modulus(self.modulus)
-        names = tuple(str(x) for x in self.names)
-        try:
-            mats = np.asarray(self.matrices)
-        except (TypeError, ValueError):
-            raise DegreeMismatchError(f"generators must be n x n matrices of one size, got {self.matrices!r}") from None
-        if mats.ndim != 3 or mats.shape[1] != mats.shape[2]:
-            raise DegreeMismatchError(f"generators must be square n x n matrices of one size, got shape {mats.shape}")
-        if mats.shape[0] == 0:
-            raise InvalidInputError("a generator set needs at least one generator")
-        if len(names) != mats.shape[0]:
-            raise InvalidInputError(f"{len(names)} names for {mats.shape[0]} generators")
-        if len(set(names)) != len(names):
-            dup = sorted({x for x in names if names.count(x) > 1})
-            raise InvalidInputError(f"generator names must be distinct, repeated: {dup}")
-        if self.generated is not None and self.generated not in GROUP_KINDS:
-            raise InvalidInputError(f"unknown group kind {self.generated!r}: expected one of {', '.join(GROUP_KINDS)}")
-        mats = _reduce(mats, m)
-        invs = np.stack([inverse_mod(a, m, name=nm) for a, nm in zip(mats, names)])
-        keys = {a.tobytes(): i for i, a in reversed(list(enumerate(mats)))}
-        idx = np.array([keys.get(q.tobytes(), -1) for q in invs], dtype=np.int64)
-        object.__setattr__(self, "modulus", m)
-        object.__setattr__(self, "names", names)
-        object.__setattr__(self, "params", tuple(self.params))
-        object.__setattr__(self, "matrices", _freeze(mats))
-        object.__setattr__(self, "inverses", _freeze(invs))
-        object.__setattr__(self, "inverse_index", _freeze(idx))
-
-    @classmethod
-    def from_matrices(
-        cls,
-        matrices: Iterable,
-        modulus: int,
-        names: Sequence[str] | None = None,
-        *,
-        family: str | None = None,
-        params: Mapping[str, object] | None = None,
-        generated: str | None = None,
-    ) -> "MatrixGeneratorSet":
-        """From a list of square integer matrices (reduced mod ``modulus``); default names
-        g0, g1, ...
-
-        >>> MatrixGeneratorSet.from_matrices([[[0, 1], [1, 0]]], 3).names
-        ('g0',)
-        """
-        mats = [np.asarray(a) for a in matrices]
-        if not mats:
-            raise InvalidInputError("a generator set needs at least one generator")
-        if names is None:
-            names = [f"g{i}" for i in range(len(mats))]
-        shapes = {a.shape for a in mats}
-        if len(shapes) > 1 or any(a.ndim != 2 or a.shape[0] != a.shape[1] for a in mats):
-            label = [list(a.shape) for a in mats]
-            raise DegreeMismatchError(f"generators must be square matrices of one size n x n, got shapes {label}")
-        return cls(np.stack(mats), tuple(names), modulus, family, tuple((params or {}).items()), generated)
-
-    # -- properties ---------------------------------------------------------------
-    @property
-    def degree(self) -> int:
-        """Matrix size ``n``."""
-        return int(self.matrices.shape[1])
-
-    def __len__(self) -> int:
-        return int(self.matrices.shape[0])
-
-    def __getitem__(self, key: int | str) -> np.ndarray:
-        if isinstance(key, str):
-            try:
-                key = self.names.index(key)
-            except ValueError:
-                raise KeyError(f"no generator named {key!r}; names are {list(self.names)}") from None
-        return self.matrices[key]
-
-    @property
-    def inverse_closed(self) -> bool:
-        """Whether the inverse of every generator is in the set (undirected graph)."""
-        return bool(np.all(self.inverse_index >= 0))
-
-    @property
-    def perms(self):
-        """Matrix generators have no permutation arrays: code written for permutation
-        groups only (path finding, heuristics, datasets) stops here with a clear error."""
-        raise InvalidInputError(
-            f"{self.group_label}: this operation needs permutation generators; matrix groups support "
-            "growth and diameter (bfs)"
-        )
-
-    @property
-    def group_label(self) -> str:
-        """``SL(n,m)``-style label of the generated group (``<n x n mod m>`` when unknown)."""
-        if self.generated is None:
-            return f"<{self.degree}x{self.degree} mod {self.modulus}>"
-        return f"{self.generated}({self.degree},{self.modulus})"
-
-    def with_inverses(self) -> "MatrixGeneratorSet":
-        """This set plus the inverses that are missing, named ``name^-1``."""
-        if self.inverse_closed:
-            return self
-        missing = np.flatnonzero(self.inverse_index < 0)
-        return MatrixGeneratorSet(
-            np.concatenate([self.matrices, self.inverses[missing]]),
-            self.names + tuple(self.names[i] + "^-1" for i in missing),
-            self.modulus,
-            self.family,
-            self.params,
-            self.generated,
-        )
-
-    def order(self, max_states: int = 10_000_000) -> int:
-        """Order of the generated group: the formula of :func:`group_order` when the set
-        is known to generate that group, else by enumerating it (refused above
-        ``max_states`` elements).
-
-        >>> generators("gl_roots", 2, m=3).order(), generators("heisenberg", 4, m=3).order()
-        (48, 243)
-        """
-        if self.generated is not None:
-            return group_order(self.generated, self.degree, self.modulus)
-        return orbit_size(self, np.eye(self.degree, dtype=np.int64).reshape(-1), max_states=max_states)
-
-    def identity(self) -> np.ndarray:
-        """The identity as a flat state (row-major ``n * n`` entries).
-
-        >>> generators("unitriangular", 2, m=3).identity().tolist()
-        [1, 0, 0, 1]
-        """
-        return np.eye(self.degree, dtype=np.int64).reshape(-1)
-
-    def product(self, word: Sequence[str | int]) -> np.ndarray:
-        """The element reached from the identity by acting with the word's generators in
-        order: ``A_k ... A_2 A_1`` (each acts by left multiplication).
-
-        >>> g = generators("sl_fund_roots", 2, m=7)
-        >>> g.product(["e1", "e1"]).tolist()
-        [[1, 2], [0, 1]]
-        """
-        s = np.eye(self.degree, dtype=np.int64)
-        for w in word:
-            s = mat_mul(self[w], s, self.modulus)
-        return s
-
-    # -- value semantics ----------------------------------------------------------
-    def _key(self):
-        return (self.matrices.shape, self.matrices.tobytes(), self.names, self.modulus)
-
-    def __eq__(self, other) -> bool:
-        return isinstance(other, MatrixGeneratorSet) and self._key() == other._key()
-
-    def __hash__(self) -> int:
-        return hash(self._key())
-
-    def __repr__(self) -> str:
-        if self.family:
-            ps = ", ".join(f"{k}={v!r}" for k, v in self.params)
-            return f"<MatrixGeneratorSet {self.family}({ps}) n={self.degree} m={self.modulus} k={len(self)}>"
-        return f"MatrixGeneratorSet.from_matrices({self.matrices.tolist()}, {self.modulus}, names={list(self.names)})"
-
-    def describe(self) -> str:
-        """One line per generator: name and matrix rows.
-
-        >>> print(generators("sl_root_weyl", 2, m=3).describe())
-        e: [[1, 1], [0, 1]]
-        e': [[1, 2], [0, 1]]
-        w: [[0, 1], [2, 0]]
-        w': [[0, 2], [1, 0]]
-        """
-        return "\n".join(f"{nm}: {a.tolist()}" for nm, a in zip(self.names, self.matrices))
-
-
-def orbit_size(gens: MatrixGeneratorSet, start, max_states: int = 10_000_000) -> int:
-    """Number of states reachable from ``start`` (a flat ``n * c`` state) under the
-    generators, by a plain numpy search (every generator of a finite group has finite
-    order, so this is also the orbit under the generated group).
-
-    >>> g = generators("sl_fund_roots", 2, m=5)
-    >>> orbit_size(g, [1, 0]), orbit_size(g, [0, 0])  # nonzero vectors; the zero vector
-    (24, 1)
-    """
-    m, n = gens.modulus, gens.degree
-    s = np.asarray(start, dtype=np.int64).reshape(n, -1)
-    weights = np.array([m**i for i in range(s.size - 1, -1, -1)], dtype=object)
-    if m ** s.size >= 2**63:
-        weights_ok = False
-    else:
-        weights_ok = True
-        weights = weights.astype(np.int64)
-
-    def keys(states):  # distinct integer per state (entries as base-m digits)
-        flat = states.reshape(len(states), -1)
-        if weights_ok:
-            return flat @ weights
-        return [bytes(r.tobytes()) for r in flat]
-
-    first = keys(s[None])
-    seen = set(first.tolist() if weights_ok else first)
-    frontier = s[None]
-    while len(frontier):
-        nb = np.concatenate([mat_mul(a, frontier, m) for a in gens.matrices])
-        ks = keys(nb)
-        new_idx = {}
-        for i, key in enumerate(ks.tolist() if weights_ok else ks):
-            if key not in seen and key not in new_idx:
-                new_idx[key] = i
-        seen.update(new_idx)
-        if len(seen) > max_states:
-            raise InvalidInputError(
-                f"the group generated by {list(gens.names)} has more than {max_states:,} elements; "
-                "its order is not known in closed form (run bfs to count it)"
-            )
-        frontier = nb[list(new_idx.values())] if new_idx else nb[:0]
-    return len(seen)
-
-
-# ----------------------------------------------------------------------------------
-# families (registered in the one family registry)
-# ----------------------------------------------------------------------------------
-def _need_modulus(name: str, n: int, m) -> int:
-    if m is None:
-        raise InvalidInputError(
-            f"family {name!r} needs the modulus m: give a matrix group such as SL({n},5) or {name}:m=5"
-        )
-    return _check_modulus(m)
-
-
-def _elementary(n: int, i: int, j: int, c: int = 1) -> np.ndarray:
-    e = np.eye(n, dtype=np.int64)
-    e[i, j] = c
-    return e
-
-
-_REF_CAYLEYPY = "CayleyPy 0.2.0 cayleypy.MatrixGroups"
-
-
-@register(
-    "sl_fund_roots",
-    reference=f"{_REF_CAYLEYPY}.special_linear_fundamental_roots; Steinberg, Lectures on Chevalley groups (1967); "
-    "https://en.wikipedia.org/wiki/Special_linear_group",
-    aliases=("roots", "fund_roots"),
-    param_docs={"n": "matrix size", "m": "modulus (entries in Z/m)"},
-    kind="matrix",
+from ..errors import DegreeMismatchError, InvalidInputError, ParseError
+from .library import generators as family_generators
+# re-exported: matrix groups were one module before the split (cayley.groups.matrix.X keeps working)
+from .library.matrix import (
+    gl_roots as gl_roots,
+    heisenberg as heisenberg,
+    sl_fund_roots as sl_fund_roots,
+    sl_root_weyl as sl_root_weyl,
+    unitriangular as unitriangular,
 )
-def sl_fund_roots(n: int, m: int | None = None) -> MatrixGeneratorSet:
-    """SL(n, Z/m) by the fundamental root matrices I + E_{k,k+1}, I + E_{k+1,k} and their inverses.
-
-    Generator order and names as in CayleyPy: ``e1, e1', f1, f1', e2, ...`` (``ek`` adds
-    row k+1 to row k). Elementary matrices generate SL(n, R) for every semilocal ring R,
-    so for every finite Z/m; the fundamental ones give the rest by commutators (n >= 3)
-    or are the whole elementary set (n = 2).
-    """
-    m = _need_modulus("sl_fund_roots", n, m)
-    mats, names = [], []
-    for k in range(n - 1):
-        mats += [_elementary(n, k, k + 1), _elementary(n, k, k + 1, -1), _elementary(n, k + 1, k),
-                 _elementary(n, k + 1, k, -1)]
-        names += [f"e{k + 1}", f"e{k + 1}'", f"f{k + 1}", f"f{k + 1}'"]
-    return MatrixGeneratorSet.from_matrices(mats, m, names, family="sl_fund_roots", params={"n": n, "m": m},
-                                            generated="SL")
-
-
-@register(
-    "sl_root_weyl",
-    reference=f"{_REF_CAYLEYPY}.special_linear_root_weyl; https://en.wikipedia.org/wiki/Coxeter_element",
-    aliases=("root_weyl",),
-    param_docs={"n": "matrix size", "m": "modulus (entries in Z/m)"},
-    kind="matrix",
+from .modular import (
+    MAX_MODULUS as MAX_MODULUS,
+    MatrixGeneratorSet as MatrixGeneratorSet,
+    act_matrix as act_matrix,
+    check_modulus as check_modulus,
+    det_mod as det_mod,
+    group_order as group_order,
+    inverse_mod as inverse_mod,
+    mat_mul as mat_mul,
+    orbit_size as orbit_size,
+    parse_matrix as parse_matrix,
+    parse_vector as parse_vector,
+    unit_generators as unit_generators,
 )
-def sl_root_weyl(n: int, m: int | None = None) -> MatrixGeneratorSet:
-    """SL(n, Z/m) by one root element I + E_12, a lift w of the Coxeter element, and inverses.
+from .notation import NAME_PATTERN, split_top
+from .parse import GroupSpec, family_and_params
 
-    ``w`` is the signed cyclic permutation matrix ``w[i, i+1] = 1``, ``w[n-1, 0] =
-    (-1)^(n-1)`` (determinant 1); names ``e, e', w, w'`` as in CayleyPy. Conjugating
-    ``e`` by powers of ``w`` gives every fundamental root matrix up to sign, so these
-    generate SL(n, Z/m).
-    """
-    m = _need_modulus("sl_root_weyl", n, m)
-    w = np.zeros((n, n), dtype=np.int64)
-    for i in range(n - 1):
-        w[i, i + 1] = 1
-    w[n - 1, 0] = (-1) ** (n - 1)
-    mats = [_elementary(n, 0, 1), _elementary(n, 0, 1, -1), w, w.T]
-    return MatrixGeneratorSet.from_matrices(mats, m, ["e", "e'", "w", "w'"], family="sl_root_weyl",
-                                            params={"n": n, "m": m}, generated="SL")
+__all__ = ["generators", "parse_matrix_generators", "matrix_generators"]
 
 
-@register(
-    "heisenberg",
-    reference=f"{_REF_CAYLEYPY}.heisenberg; https://en.wikipedia.org/wiki/Heisenberg_group",
-    min_degree=3,
-    param_docs={"n": "matrix size", "m": "modulus (entries in Z/m)", "add_inverses": "add the missing inverses"},
-    kind="matrix",
-)
-def heisenberg(n: int, m: int | None = None, add_inverses: bool = True) -> MatrixGeneratorSet:
-    """Heisenberg group mod m: I + E_{0,i} and I + E_{i,n-1} (0 < i < n-1), plus inverses.
-
-    For n = 3 the upper unitriangular group UT(3, Z/m) with generators x, y; for n >= 4
-    the matrices that differ from the identity only in the top row and the right column
-    (order m^(2n-3)), generators x1.., y1... Names and order as in CayleyPy
-    (``add_inverses`` appends ``x'``, ``y'``, ... for generators that are not involutions).
-    """
-    if n < 3:
-        raise InvalidInputError(f"family 'heisenberg' needs n >= 3, got {n}")
-    m = _need_modulus("heisenberg", n, m)
-    mats, names = [], []
-    for i in range(1, n - 1):
-        mats.append(_elementary(n, 0, i))
-        names.append("x" if n == 3 else f"x{i}")
-    for i in range(1, n - 1):
-        mats.append(_elementary(n, i, n - 1))
-        names.append("y" if n == 3 else f"y{i}")
-    g = MatrixGeneratorSet.from_matrices(mats, m, names, family="heisenberg",
-                                         params={"n": n, "m": m, "add_inverses": add_inverses}, generated="Heis")
-    if add_inverses and not g.inverse_closed:
-        missing = np.flatnonzero(g.inverse_index < 0)
-        g = MatrixGeneratorSet(np.concatenate([g.matrices, g.inverses[missing]]),
-                               g.names + tuple(g.names[i] + "'" for i in missing), m, g.family, g.params, "Heis")
-    return g
-
-
-@register(
-    "unitriangular",
-    reference="https://en.wikipedia.org/wiki/Unipotent#Unipotent_algebraic_groups; UT(3) is the Heisenberg group",
-    aliases=("ut",),
-    param_docs={"n": "matrix size", "m": "modulus (entries in Z/m)"},
-    kind="matrix",
-)
-def unitriangular(n: int, m: int | None = None) -> MatrixGeneratorSet:
-    """UT(n, Z/m), upper unitriangular matrices, by the superdiagonal I + E_{k,k+1} and inverses.
-
-    Names ``e1, e1', e2, ...`` as in ``sl_fund_roots``; the superdiagonal elementary
-    matrices generate UT(n, R) (their commutators give every I + c E_ij, i < j), order
-    m^(n(n-1)/2).
-    """
-    m = _need_modulus("unitriangular", n, m)
-    mats, names = [], []
-    for k in range(n - 1):
-        mats += [_elementary(n, k, k + 1), _elementary(n, k, k + 1, -1)]
-        names += [f"e{k + 1}", f"e{k + 1}'"]
-    return MatrixGeneratorSet.from_matrices(mats, m, names, family="unitriangular", params={"n": n, "m": m},
-                                            generated="UT")
-
-
-@register(
-    "gl_roots",
-    reference="https://en.wikipedia.org/wiki/General_linear_group#Over_finite_fields; "
-    "GL(n, Z/m) = SL(n, Z/m) x| {diag(u, 1, ..., 1)}",
-    aliases=("gl",),
-    param_docs={"n": "matrix size", "m": "modulus (entries in Z/m; a prime p gives GL(n, p))"},
-    kind="matrix",
-)
-def gl_roots(n: int, m: int | None = None) -> MatrixGeneratorSet:
-    """GL(n, Z/m) by the fundamental roots of SL plus diag(u, 1, ..., 1) for generators u of (Z/m)^*.
-
-    GL(n, Z/m) is the semidirect product of SL(n, Z/m) and the diagonal matrices
-    diag(u, 1, ..., 1), u a unit; ``u`` runs over :func:`unit_generators` (one primitive
-    root for a prime m). Names: those of ``sl_fund_roots``, then ``d<u>, d<u>'``.
-    """
-    m = _need_modulus("gl_roots", n, m)
-    sl = sl_fund_roots(n, m)
-    mats, names = list(sl.matrices), list(sl.names)
-    for u in unit_generators(m):
-        d = np.eye(n, dtype=np.int64)
-        d[0, 0] = u
-        mats.append(d)
-        names.append(f"d{u}")
-        d_inv = d.copy()
-        d_inv[0, 0] = pow(u, -1, m)
-        if not np.array_equal(d_inv, d):
-            mats.append(d_inv)
-            names.append(f"d{u}'")
-    return MatrixGeneratorSet.from_matrices(mats, m, names, family="gl_roots", params={"n": n, "m": m},
-                                            generated="GL")
-
-
-def generators(name: str, n: int, **params) -> MatrixGeneratorSet:
+def generators(name: str, n: int, **params: Any) -> MatrixGeneratorSet:
     """A matrix family's generator set (as :func:`cayley.groups.generators`, which
     returns the same; this one refuses permutation families).
 
     >>> generators("ut", 3, m=2).names
     ('e1', "e1'", 'e2', "e2'")
     """
-    from .library import generators as _generators
-
-    g = _generators(name, n, **params)
+    g = family_generators(name, n, **params)
     if not isinstance(g, MatrixGeneratorSet):
         raise InvalidInputError(f"family {name!r} is not a matrix family")
     return g
 
 
-# ----------------------------------------------------------------------------------
-# parsing: matrices, vectors, and the generators of a matrix group spec
-# ----------------------------------------------------------------------------------
-_MATRIX_FORMS = "expected a matrix like [[1,1],[0,1]]"
 
-
-def parse_matrix(text: str) -> np.ndarray:
-    """Parse ``[[1,1],[0,1]]`` (rows in brackets; commas or spaces between entries).
-
-    >>> parse_matrix("[[1, 1], [0, -1]]").tolist()
-    [[1, 1], [0, -1]]
-    """
-    body = text.strip()
-    if not (body.startswith("[[") and body.endswith("]]")):
-        raise ParseError(f"malformed matrix {text!r}: {_MATRIX_FORMS}")
-    rows = re.findall(r"\[([^\[\]]*)\]", body[1:-1])
-    if re.sub(r"\[[^\[\]]*\]", "", body[1:-1]).replace(",", "").strip():
-        raise ParseError(f"malformed matrix {text!r}: {_MATRIX_FORMS}")
-    try:
-        out = [[int(x) for x in re.split(r"[,\s]+", r.strip()) if x] for r in rows]
-    except ValueError:
-        raise ParseError(f"malformed matrix {text!r}: entries must be integers") from None
-    if not out or any(len(r) != len(out) for r in out):
-        raise ParseError(f"matrix {text!r} is not square: {_MATRIX_FORMS}")
-    return np.array(out, dtype=np.int64)
-
-
-def parse_vector(text, n: int, m: int) -> np.ndarray:
-    """A start state for a matrix group: ``1,0,0`` / ``[1,0,0]`` (a column vector of
-    length ``n``), an ``n x c`` matrix ``[[..],[..]]``, or a flat list of ``n * c``
-    entries (row-major). Entries are reduced mod ``m``; the result is flat.
-
-    >>> parse_vector("1,0,-1", 3, 5).tolist(), parse_vector("[[1,2],[3,4]]", 2, 5).tolist()
-    ([1, 0, 4], [1, 2, 3, 4])
-    """
-    if isinstance(text, str):
-        t = text.strip()
-        if t.startswith("[["):
-            rows = re.findall(r"\[([^\[\]]*)\]", t[1:-1])
-            items = [x for r in rows for x in re.split(r"[,\s]+", r.strip()) if x]
-        else:
-            items = [x for x in re.split(r"[,\s]+", t.strip("[] ")) if x]
-        try:
-            values = [int(x) for x in items]
-        except ValueError:
-            raise InvalidStateError(f"start {text!r} must be integers mod {m}, e.g. 1,0,0") from None
-    else:
-        arr = np.asarray(text)
-        if arr.dtype.kind not in "iu" and arr.size:
-            raise InvalidStateError(f"start {text!r} must be integers mod {m}")
-        values = [int(x) for x in arr.ravel()]
-    if not values or len(values) % n:
-        raise InvalidStateError(
-            f"start {text!r} has {len(values)} entries; a matrix group of {n} x {n} matrices acts on "
-            f"vectors of {n} entries or n x c matrices ({n} * c entries, row-major)"
-        )
-    return np.array([v % m for v in values], dtype=np.int64)
-
-
-def _split_top(spec: str, sep: str) -> list[str]:
-    from .parse import _split_top as split
-
-    return split(spec, sep)
-
-
-_CHECKS = {
+_CHECKS: dict[str, tuple[str, Callable[[np.ndarray, int], bool]]] = {
     "SL": ("does not have determinant 1", lambda a, m: det_mod(a, m) == 1 % m),
     "UT": (
         "is not upper unitriangular",
@@ -781,13 +89,11 @@ def parse_matrix_generators(spec: str, n: int | None, m: int) -> MatrixGenerator
     >>> parse_matrix_generators("root_weyl", 3, 2).names
     ('e', "e'", 'w', "w'")
     """
-    from .parse import _NAME, _family_and_params
-
     text = spec.strip() if isinstance(spec, str) else ""
     if not text:
         raise ParseError(f"empty generator spec {spec!r}: expected e.g. roots or [[1,1],[0,1]];[[1,0],[1,1]]")
-    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_\-]*(:.*)?", text) and not re.match(rf"{_NAME}\s*=", text):
-        fam, params = _family_and_params(text)
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_\-]*(:.*)?", text) and not re.match(rf"{NAME_PATTERN}\s*=", text):
+        fam, params = family_and_params(text)
         fm = params.pop("m", m)
         if fm != m:
             raise InvalidInputError(f"{spec!r} has m={fm}, but the group is over Z/{m}")
@@ -799,11 +105,12 @@ def parse_matrix_generators(spec: str, n: int | None, m: int) -> MatrixGenerator
                 f"family {fam.name!r} is a permutation family; a matrix group takes a matrix family "
                 "(sl_fund_roots, sl_root_weyl, heisenberg, unitriangular, gl_roots) or matrices like [[1,1],[0,1]]"
             )
-        g = fam(fn, m=m, **params)
-        return g
+        if not isinstance(fn, int):
+            raise ParseError(f"malformed matrix size n={fn!r} in {spec!r}: expected an integer")
+        return cast(MatrixGeneratorSet, fam(fn, m=m, **params))  # a matrix family builds one
     mats, names = [], []
-    for i, item in enumerate(_split_top(text, ";")):
-        mt = re.match(rf"^({_NAME})\s*=\s*(.*)$", item, re.S)
+    for i, item in enumerate(split_top(text, ";")):
+        mt = re.match(rf"^({NAME_PATTERN})\s*=\s*(.*)$", item, re.S)
         name, body = (mt.group(1), mt.group(2)) if mt else (f"g{i}", item)
         a = parse_matrix(body)
         if n is not None and a.shape[0] != n:
@@ -814,7 +121,7 @@ def parse_matrix_generators(spec: str, n: int | None, m: int) -> MatrixGenerator
     return MatrixGeneratorSet.from_matrices(mats, m, names)
 
 
-def matrix_generators(spec, group) -> MatrixGeneratorSet:
+def matrix_generators(spec: str | MatrixGeneratorSet, group: GroupSpec) -> MatrixGeneratorSet:
     """Generators for a parsed matrix group spec (``parse_group("SL(3,5)")``): a family or
     explicit matrices; each generator must lie in the group (determinant 1 for SL,
     unitriangular for UT, invertible for GL), else a one-line error names it.
@@ -834,6 +141,8 @@ def matrix_generators(spec, group) -> MatrixGeneratorSet:
                 f"generators are {g.degree} x {g.degree} mod {g.modulus}, but the group is {group.name}"
             )
     else:
+        if group.modulus is None:
+            raise InvalidInputError(f"{group.name} is not a matrix group: matrix generators need SL, GL or UT(n, m)")
         g = parse_matrix_generators(spec, group.degree, group.modulus)
     why, ok = _CHECKS[group.kind]
     for nm, a in zip(g.names, g.matrices):

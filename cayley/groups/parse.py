@@ -23,18 +23,32 @@ Generator specs (``--gens``), several generators separated by ``;``:
 from __future__ import annotations
 
 import re
+from typing import Any, Iterable, cast
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..errors import DegreeMismatchError, InvalidStateError, ParseError
-from .generators import (
+from .generator_set import (
     MAX_GENERATOR_ENTRIES,
     MAX_GENERATORS,
     GeneratorSet,
     check_generator_count,
 )
-from .perm import MAX_DEGREE, check_degree, check_permutation
+from .library import Family, get_family
+from .notation import (
+    CYCLE_RE,
+    NAME_PATTERN,
+    QUOTED_PATTERN,
+    bounded_int,
+    clip,
+    parse_cycles,
+    parse_permutation,
+    split_top,
+)
+from .perm import MAX_DEGREE, check_degree
+from .permutation import Permutation
 
 __all__ = [
     "parse_permutation",
@@ -46,162 +60,17 @@ __all__ = [
     "GroupSpec",
 ]
 
-_NAME = r"[A-Za-z_][A-Za-z0-9_'\-^]*"
-# any other name, double-quoted, with \" and \\ escaped: "(0,1)"=[1,0,2]
-_QUOTED = r'"((?:[^"\\]|\\.)*)"'
-_CYCLE_RE = re.compile(r"\(([^()]*)\)")
-_CYCLE_FORMS = "expected cycles like (0 1)(2 3) (0-based) or (1,2)(3,4) (GAP, 1-based)"
+def family_and_params(spec: str) -> tuple[Family, dict[str, object]]:
+    """``"lrx:k=2"`` -> (the registered family, ``{"k": 2}``).
 
-
-def _bounded_int(digits: str) -> int:
-    """``int(digits)``, or ``10**20`` for a longer number (int() of thousands of digits is
-    slow, and refused by Python beyond 4300): either way beyond any degree."""
-    return int(digits) if len(digits.lstrip("0")) < 20 else 10**20
-
-
-def _clip(text: str, limit: int = 80) -> str:
-    """``repr`` of ``text``, shortened for an error message (specs may be long)."""
-    return repr(text) if len(text) <= limit else repr(text[: limit - 3]) + "..."
-
-
-def _parse_one_line(text: str) -> np.ndarray:
-    body = text.strip()
-    if not (body.startswith("[") and body.endswith("]")):
-        raise ParseError(f"malformed one-line permutation {text!r}: expected a list like [1,0,2]")
-    inner = body[1:-1].strip()
-    if not inner:
-        return np.zeros(0, dtype=np.int64)
-    items = [x for x in re.split(r"[,\s]+", inner) if x != ""]
-    if len(items) > MAX_DEGREE:
-        check_degree(len(items), f"one-line permutation {_clip(text)}", error=ParseError)
-    try:
-        values = [int(x) for x in items]
-    except ValueError:
-        raise ParseError(f"malformed one-line permutation {_clip(text)}: entries must be integers") from None
-    return check_permutation(values)
-
-
-def _parse_cycles(text: str, degree: int | None, gap: bool | None = None) -> np.ndarray:
-    """Cycle notation; ``gap=None`` tells GAP (commas, 1-based) from 0-based (spaces)."""
-    body = text.strip()
-    if body == "()":
-        if degree is None:
-            raise ParseError("the identity '()' needs a degree: give the group, e.g. S_5")
-        return np.arange(degree, dtype=np.int64)
-    if _CYCLE_RE.sub("", body).strip():
-        raise ParseError(f"malformed cycle notation {text!r}: {_CYCLE_FORMS}")
-    cyc_bodies = _CYCLE_RE.findall(body)
-    if gap is None:
-        gap = any("," in c for c in cyc_bodies)
-    spaced = any(re.search(r"\d\s+\d", c) for c in cyc_bodies)
-    if gap and spaced:
-        raise ParseError(
-            f"malformed cycle notation {text!r}: mixes GAP commas and 0-based spaces; {_CYCLE_FORMS}"
-        )
-    cycs = []
-    for c in cyc_bodies:
-        items = [x for x in re.split(r"[,\s]+", c.strip()) if x != ""]
-        if not items:
-            raise ParseError(f"malformed cycle notation {text!r}: empty cycle; {_CYCLE_FORMS}")
-        try:
-            pts = [int(x) for x in items]
-        except ValueError:
-            raise ParseError(
-                f"malformed cycle notation {text!r}: points must be integers; {_CYCLE_FORMS}"
-            ) from None
-        if gap:
-            pts = [x - 1 for x in pts]
-        if any(x < 0 for x in pts):
-            base = "1-based in GAP notation" if gap else "0-based"
-            raise ParseError(f"malformed cycle notation {text!r}: points are {base}; {_CYCLE_FORMS}")
-        if len(set(pts)) != len(pts):
-            raise ParseError(
-                f"malformed cycle notation {text!r}: a point repeats inside a cycle; {_CYCLE_FORMS}"
-            )
-        cycs.append(pts)
-    # cycles in one generator may overlap: multiply them left to right as written
-    # (GAP and sympy convention: (1,2)(2,3) means first (1,2) then (2,3) on points).
-    top = max(x for c in cycs for x in c) + 1
-    n = degree if degree is not None else top
-    if top > n:
-        raise DegreeMismatchError(
-            f"cycle notation {_clip(text)} moves point {top - 1 + (1 if gap else 0)}, beyond degree {n}"
-        )
-    check_degree(n, f"cycle notation {_clip(text)}", error=ParseError)  # before allocating n entries
-    perm = np.arange(n, dtype=np.int64)  # image map i -> perm[i]
-    where = np.arange(n, dtype=np.int64)  # its inverse: the point whose image is i
-    for c in cycs:
-        # first perm, then this cycle, on images: the points whose images lie on the cycle
-        # move on along it (linear in the cycle's length, not in n)
-        c = np.asarray(c, dtype=np.int64)
-        nxt = np.roll(c, -1)
-        src = where[c]
-        perm[src] = nxt
-        where[nxt] = src
-    return perm
-
-
-def parse_permutation(text: str, degree: int | None = None) -> np.ndarray:
-    """Parse one permutation in one-line, 0-based cycle or GAP notation.
-
-    In cycle notation ``(a b c)`` maps a -> b -> c -> a, and the one-line array ``p``
-    satisfies ``p[a] = b``.
-
-    >>> parse_permutation("(0 1 2)", 4).tolist()
-    [1, 2, 0, 3]
-    >>> parse_permutation("(1,2,3)", 4).tolist()
-    [1, 2, 0, 3]
+    >>> fam, params = family_and_params("lrx:k=2")
+    >>> fam.name, params
+    ('lrx', {'k': 2})
     """
-    body = text.strip()
-    if not body:
-        raise ParseError(f"empty permutation spec {text!r}: expected [1,0,2], (0 1) or (1,2)")
-    if body.startswith("["):
-        p = _parse_one_line(body)
-        if degree is not None and len(p) != degree:
-            raise DegreeMismatchError(
-                f"permutation {body} has degree {len(p)}, but the group has degree {degree}"
-            )
-        return p
-    if body.startswith("("):
-        return _parse_cycles(body, degree)
-    raise ParseError(
-        f"cannot parse permutation {text!r}: expected [1,0,2] (one-line), (0 1) (0-based cycles) "
-        "or (1,2) (GAP cycles)"
-    )
-
-
-def _split_top(spec: str, sep: str) -> list[str]:
-    """Split on ``sep`` outside brackets, parentheses and double-quoted names."""
-    parts, depth, cur, quoted, escaped = [], 0, [], False, False
-    for ch in spec:
-        if quoted:
-            quoted = escaped or ch != '"'
-            escaped = not escaped and ch == "\\"
-            cur.append(ch)
-            continue
-        if ch == '"':
-            quoted = True
-        elif ch in "([":
-            depth += 1
-        elif ch in ")]":
-            depth -= 1
-        if ch == sep and depth == 0:
-            parts.append("".join(cur))
-            cur = []
-        else:
-            cur.append(ch)
-    parts.append("".join(cur))
-    return [p.strip() for p in parts if p.strip()]
-
-
-def _family_and_params(spec: str):
-    """``"lrx:k=2"`` -> (the registered family, ``{"k": 2}``)."""
-    from .library import get_family
-
     name, _, arg = spec.partition(":")
     fam = get_family(name)
     params: dict[str, object] = {}
-    for item in _split_top(arg, ",") if arg else []:
+    for item in split_top(arg, ",") if arg else []:
         key, eq, val = item.partition("=")
         if not eq:
             raise ParseError(f"malformed family parameter {item!r} in {spec!r}: expected key=value")
@@ -210,12 +79,12 @@ def _family_and_params(spec: str):
 
 
 def _parse_family_spec(spec: str, degree: int | None) -> GeneratorSet:
-    fam, params = _family_and_params(spec)
+    fam, params = family_and_params(spec)
     if "n" in params:
         n = params.pop("n")
         if not isinstance(n, int):
             raise ParseError(f"malformed family parameter n={n!r} in {spec!r}: expected an integer")
-        check_degree(fam.state_degree(n) if n > 0 else n, f"{_clip(spec)}", error=ParseError)
+        check_degree(fam.state_degree(n) if n > 0 else n, f"{clip(spec)}", error=ParseError)
         if degree is not None and fam.state_degree(n) != degree:
             raise DegreeMismatchError(
                 f"{spec!r} acts on {fam.state_degree(n)} positions, but the group has degree {degree}"
@@ -242,7 +111,7 @@ def _parse_family_spec(spec: str, degree: int | None) -> GeneratorSet:
     return fam(n, **params)
 
 
-def _parse_value(text: str):
+def _parse_value(text: str) -> int | bool | list[int] | str:
     if re.fullmatch(r"-?\d+", text):
         return int(text)
     if text.lower() in ("true", "false"):
@@ -251,7 +120,7 @@ def _parse_value(text: str):
         try:
             return [int(x) for x in re.split(r"[,\s]+", text.strip("[] ")) if x]
         except ValueError:
-            raise ParseError(f"malformed list {_clip(text)}: expected integers like [1,2,3]") from None
+            raise ParseError(f"malformed list {clip(text)}: expected integers like [1,2,3]") from None
     return text
 
 
@@ -267,25 +136,25 @@ def parse_generators(spec: str, degree: int | None = None) -> GeneratorSet:
         inner = text.strip()[1:-1] if text.endswith("]") else None
         if inner is None:
             raise ParseError(f"malformed GAP list {spec!r}: missing ']'")
-        items = _split_top(inner, ",")
+        items = split_top(inner, ",")
         if not items:
-            raise ParseError(f"GAP list {_clip(spec)} has no generators: expected e.g. [(1,2),(1,2,3)]")
+            raise ParseError(f"GAP list {clip(spec)} has no generators: expected e.g. [(1,2),(1,2,3)]")
         gap_items = [it if "," in it or it == "()" else it.replace(" ", ",") for it in items]
         _check_size(gap_items, degree, spec, gap=True)
         # every item of a GAP list is GAP notation, also one-point cycles like (3)
-        perms = [_parse_cycles(it, degree, gap=True) for it in gap_items]
+        perms = [parse_cycles(it, degree, gap=True) for it in gap_items]
         return _assemble(perms, [None] * len(perms), [False] * len(perms), spec, degree)
-    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_\-]*(:.*)?", text) and not re.match(rf"{_NAME}\s*=", text):
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_\-]*(:.*)?", text) and not re.match(rf"{NAME_PATTERN}\s*=", text):
         return _parse_family_spec(text, degree)
     perms, names, one_line = [], [], []
-    items = _split_top(text, ";")
+    items = split_top(text, ";")
     if not items:
         raise ParseError(
-            f"generator spec {_clip(spec)} has no generators: expected e.g. lrx, [1,0,2];[1,2,0] or (0 1)"
+            f"generator spec {clip(spec)} has no generators: expected e.g. lrx, [1,0,2];[1,2,0] or (0 1)"
         )
     _check_size(items, degree, spec)
     for item in items:
-        m = re.match(rf"^(?:({_NAME})|{_QUOTED})\s*=\s*(.*)$", item, re.S)
+        m = re.match(rf"^(?:({NAME_PATTERN})|{QUOTED_PATTERN})\s*=\s*(.*)$", item, re.S)
         if m:
             name = m.group(1) if m.group(1) is not None else re.sub(r"\\(.)", r"\1", m.group(2))
             body = m.group(3)
@@ -304,18 +173,20 @@ def _check_size(items: list[str], degree: int | None, spec: str, gap: bool = Fal
     (a one-line list is as long as its text allows).
     """
     if degree is None:
-        numbers = [x for body in _CYCLE_RE.findall(spec) for x in re.findall(r"\d+", body)]
-        top = max((_bounded_int(x) for x in numbers), default=0)
+        numbers = [x for body in CYCLE_RE.findall(spec) for x in re.findall(r"\d+", body)]
+        top = max((bounded_int(x) for x in numbers), default=0)
         degree = max(1, top + (0 if gap else 1))
         if degree > MAX_DEGREE:
-            check_degree(degree, f"generator spec {_clip(spec)}", error=ParseError)
+            check_degree(degree, f"generator spec {clip(spec)}", error=ParseError)
     check_generator_count(
-        len(items), degree, f"generator spec {_clip(spec)}", error=ParseError,
+        len(items), degree, f"generator spec {clip(spec)}", error=ParseError,
         max_generators=MAX_GENERATORS, max_entries=MAX_GENERATOR_ENTRIES,
     )
 
 
-def _assemble(perms, names, one_line, spec, degree) -> GeneratorSet:
+def _assemble(
+    perms: list[np.ndarray], names: list[str | None], one_line: list[bool], spec: str, degree: int | None
+) -> GeneratorSet:
     final_names = [nm if nm else f"g{i}" for i, nm in enumerate(names)]
     if degree is None:
         # a one-line list states its degree; cycle notation only gives a lower bound and is
@@ -328,7 +199,7 @@ def _assemble(perms, names, one_line, spec, degree) -> GeneratorSet:
         degree = explicit[0] if explicit else max(len(p) for p in perms)
         perms = [np.concatenate([p, np.arange(len(p), degree)]) if len(p) < degree else p for p in perms]
     if degree < 1:
-        raise ParseError(f"generator spec {_clip(spec)} has degree 0: a generator needs at least one point")
+        raise ParseError(f"generator spec {clip(spec)} has degree 0: a generator needs at least one point")
     for nm, p in zip(final_names, perms):
         if len(p) != degree:
             raise DegreeMismatchError(
@@ -338,7 +209,7 @@ def _assemble(perms, names, one_line, spec, degree) -> GeneratorSet:
     return GeneratorSet.from_perms(perms, final_names)
 
 
-def as_generator_set(spec, degree: int | None = None) -> GeneratorSet:
+def as_generator_set(spec: object, degree: int | None = None) -> GeneratorSet:
     """Coerce any generator input: a spec string, a GeneratorSet, a sympy group or list of
     sympy permutations, or a list of one-line arrays.
 
@@ -354,7 +225,7 @@ def as_generator_set(spec, degree: int | None = None) -> GeneratorSet:
     ):
         gs = GeneratorSet.from_sympy(spec, degree)
     else:
-        gs = GeneratorSet.from_perms(spec)
+        gs = GeneratorSet.from_perms(cast(Iterable[ArrayLike], spec))  # from_perms checks each row
     if degree is not None and gs.degree != degree:
         raise DegreeMismatchError(f"generators have degree {gs.degree}, but the group has degree {degree}")
     return gs
@@ -375,8 +246,6 @@ def format_generators(gs: GeneratorSet, notation: str = "one-line") -> str:
     >>> h.names, format_generators(h)
     (('(0,1)',), '"(0,1)"=[1,0,2]')
     """
-    from .perm import Permutation
-
     out = []
     for name, p in zip(gs.names, gs.perms):
         perm = Permutation(p)
@@ -388,7 +257,7 @@ def format_generators(gs: GeneratorSet, notation: str = "one-line") -> str:
             body = perm.gap_notation()
         else:
             raise ParseError(f"unknown notation {notation!r}: expected one-line, cycles or gap")
-        if not re.fullmatch(_NAME, name):
+        if not re.fullmatch(NAME_PATTERN, name):
             name = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
         out.append(f"{name}={body}")
     return ";".join(out)
@@ -428,32 +297,32 @@ def parse_group(text: str) -> GroupSpec:
     t = str(text).strip()
     mm = _MATRIX_GROUP_RE.fullmatch(t)
     if mm:
-        kind, n, m = mm.group(1).upper(), _bounded_int(mm.group(2)), _bounded_int(mm.group(3))
+        kind, n, m = mm.group(1).upper(), bounded_int(mm.group(2)), bounded_int(mm.group(3))
         if n < 1:
             raise ParseError(f"group {text!r}: matrix size must be >= 1")
         if n * n > MAX_DEGREE:  # a state holds n * n entries
             raise ParseError(
-                f"group {_clip(t)}: matrix size {n} gives states of {n * n} entries, more than the largest "
+                f"group {clip(t)}: matrix size {n} gives states of {n * n} entries, more than the largest "
                 f"supported degree {MAX_DEGREE} (MAX_DEGREE)"
             )
         if not 2 <= m <= 2**31:
             raise ParseError(f"group {text!r}: modulus must satisfy 2 <= m <= 2**31")
         return GroupSpec(f"{kind}({n},{m})", n, kind, m)
-    m = re.fullmatch(r"[Ss]_?(\d+)|Sym\(\s*(\d+)\s*\)|(\d+)", t)
-    if not m:
+    sym = re.fullmatch(r"[Ss]_?(\d+)|Sym\(\s*(\d+)\s*\)|(\d+)", t)
+    if not sym:
         raise ParseError(
             f"cannot parse group {text!r}: expected S_n, Sn or Sym(n), e.g. S_10, or a matrix group "
             "SL(n,m), GL(n,m), UT(n,m), e.g. SL(3,5)"
         )
-    digits = next(g for g in m.groups() if g is not None)
-    n = _bounded_int(digits)
+    digits = next(g for g in sym.groups() if g is not None)
+    n = bounded_int(digits)
     if n < 1:
         raise ParseError(f"group {text!r}: degree must be >= 1")
-    check_degree(n, f"group {_clip(t)}", error=ParseError)
+    check_degree(n, f"group {clip(t)}", error=ParseError)
     return GroupSpec(f"S_{n}", n)
 
 
-def parse_state(text, degree: int | None = None) -> np.ndarray:
+def parse_state(text: object, degree: int | None = None) -> np.ndarray:
     """Parse a start state: a digit/letter string ``00001111``, a list ``[0,0,1,1]`` or
     ``0,0,1,1``. Symbols become integers 0..k-1 in sorted order of the symbols.
 
@@ -466,6 +335,7 @@ def parse_state(text, degree: int | None = None) -> np.ndarray:
             raise InvalidStateError("empty start state")
         if t.startswith("[") or "," in t or " " in t:
             items = [x for x in re.split(r"[,\s]+", t.strip("[] ")) if x]
+            raw: list[Any]
             try:
                 raw = [int(x) for x in items]
             except ValueError:

@@ -1,4 +1,4 @@
-"""Permutations as integer arrays, and the scalar :class:`Permutation`.
+"""Permutations as integer arrays: the kernels every other module builds on.
 
 A permutation of degree n is an integer array ``p`` of shape ``(n,)`` holding each of
 0..n-1 once (one-line notation). Bulk permutations and states are arrays of shape
@@ -20,6 +20,7 @@ from math import gcd
 from typing import Iterable, Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from ..errors import DegreeMismatchError, InvalidInputError, NotAPermutationError
 
@@ -34,7 +35,7 @@ __all__ = [
     "from_cycles",
     "parity",
     "element_order",
-    "Permutation",
+    "short_repr",
     "MAX_DEGREE",
     "check_degree",
 ]
@@ -47,7 +48,7 @@ DTYPE = np.int64
 MAX_DEGREE = 2**16
 
 
-def check_degree(n: int, what: str = "degree", *, error=InvalidInputError) -> int:
+def check_degree(n: int, what: str = "degree", *, error: type[Exception] = InvalidInputError) -> int:
     """``n`` if ``1 <= n <= MAX_DEGREE``, else a one-line ``error`` naming ``what``.
 
     >>> check_degree(10)
@@ -124,7 +125,7 @@ def inverse(p: np.ndarray) -> np.ndarray:
     return inv
 
 
-def is_permutation(p) -> bool:
+def is_permutation(p: ArrayLike) -> bool:
     """Whether ``p`` is a one-dimensional array holding each of 0..n-1 once.
 
     >>> is_permutation([2, 0, 1]), is_permutation([0, 0, 1])
@@ -141,7 +142,7 @@ def is_permutation(p) -> bool:
     return bool(np.bincount(a, minlength=n).max() == 1)
 
 
-def check_permutation(p, *, name: str | None = None) -> np.ndarray:
+def check_permutation(p: ArrayLike, *, name: str | None = None) -> NDArray[np.int64]:
     """Return ``p`` as an int64 array, or raise :class:`NotAPermutationError`.
 
     >>> check_permutation([1, 0]).tolist()
@@ -153,27 +154,32 @@ def check_permutation(p, *, name: str | None = None) -> np.ndarray:
         raise NotAPermutationError(f"not a permutation: {p!r}") from exc
     label = f"generator {name!r} " if name else ""
     if a.ndim != 1:
-        raise NotAPermutationError(f"{label}{_short(p)} is not a one-line permutation (a flat list)")
+        raise NotAPermutationError(f"{label}{short_repr(p)} is not a one-line permutation (a flat list)")
     if a.size and not np.issubdtype(a.dtype, np.integer):
         if np.issubdtype(a.dtype, np.floating) and np.all(a == np.round(a)):
             a = a.astype(DTYPE)
         else:
-            raise NotAPermutationError(f"{label}{_short(p)} must hold integers")
+            raise NotAPermutationError(f"{label}{short_repr(p)} must hold integers")
     a = a.astype(DTYPE, copy=False)
     if not is_permutation(a):
         n = a.shape[0]
         raise NotAPermutationError(
-            f"{label}{_short(a.tolist())} is not a permutation: expected each of 0..{n - 1} exactly once"
+            f"{label}{short_repr(a.tolist())} is not a permutation: expected each of 0..{n - 1} exactly once"
         )
     return a
 
 
-def _short(x) -> str:
+def short_repr(x: object) -> str:
+    """A list or array as text, cut to 80 characters for an error message.
+
+    >>> len(short_repr(list(range(40)))), short_repr(list(range(40)))[-5:]
+    (80, '21...')
+    """
     s = str(list(x) if isinstance(x, np.ndarray) else x)
     return s if len(s) <= 80 else s[:77] + "..."
 
 
-def cycles(p, *, include_fixed: bool = False) -> list[tuple[int, ...]]:
+def cycles(p: ArrayLike, *, include_fixed: bool = False) -> list[tuple[int, ...]]:
     """Disjoint cycles of ``p``, each starting at its smallest point.
 
     Cycle ``(a b c)`` means a -> b -> c -> a under the map ``i -> p[i]``.
@@ -184,19 +190,19 @@ def cycles(p, *, include_fixed: bool = False) -> list[tuple[int, ...]]:
     [(0, 1), (2,)]
     """
     # validate first: on a non-permutation the cycle walk below would never terminate
-    p = check_permutation(p).tolist()
-    seen = [False] * len(p)
-    out = []
-    for i in range(len(p)):
+    img: list[int] = check_permutation(p).tolist()
+    seen = [False] * len(img)
+    out: list[tuple[int, ...]] = []
+    for i in range(len(img)):
         if seen[i]:
             continue
         cyc = [i]
         seen[i] = True
-        j = p[i]
+        j = img[i]
         while j != i:
             cyc.append(j)
             seen[j] = True
-            j = p[j]
+            j = img[j]
         if len(cyc) > 1 or include_fixed:
             out.append(tuple(cyc))
     return out
@@ -221,12 +227,12 @@ def from_cycles(cycs: Iterable[Sequence[int]], n: int | None = None) -> np.ndarr
         raise DegreeMismatchError(f"cycles {cycs} move point {top - 1}, beyond degree {n}")
     p = np.arange(n, dtype=DTYPE)
     for c in cycs:
-        for a, b in zip(c, c[1:] + c[:1]):
+        for a, b in zip(c, list(c[1:]) + list(c[:1])):
             p[a] = b
     return p
 
 
-def parity(p) -> int:
+def parity(p: ArrayLike) -> int:
     """0 for an even permutation, 1 for an odd one.
 
     >>> parity([1, 0, 2]), parity([1, 2, 0])
@@ -236,7 +242,7 @@ def parity(p) -> int:
     return sum(len(c) - 1 for c in cycles(p)) % 2
 
 
-def element_order(p) -> int:
+def element_order(p: ArrayLike) -> int:
     """Order of ``p`` in the symmetric group (lcm of its cycle lengths).
 
     >>> element_order([1, 2, 0, 4, 3])
@@ -246,159 +252,3 @@ def element_order(p) -> int:
     for c in cycles(p):
         o = o * len(c) // gcd(o, len(c))
     return o
-
-
-class Permutation:
-    """A single permutation of 0..n-1 in one-line notation; immutable and hashable.
-
-    ``p * q`` is "first p, then q" (``compose(p, q)``), ``s ^ p`` is not defined:
-    use :func:`act`. Calling a permutation on an array acts on it.
-
-    >>> p = Permutation([1, 2, 0])
-    >>> p, p.inverse(), p * p.inverse() == Permutation.identity(3)
-    (Permutation([1, 2, 0]), Permutation([2, 0, 1]), True)
-    >>> p.cycles(), p.order, p.parity
-    ([(0, 1, 2)], 3, 0)
-    >>> p([10, 20, 30]).tolist()
-    [20, 30, 10]
-    """
-
-    __slots__ = ("_a", "_hash")
-
-    def __init__(self, one_line):
-        if isinstance(one_line, Permutation):
-            self._a = one_line._a
-        else:
-            a = check_permutation(one_line).copy()
-            a.setflags(write=False)
-            self._a = a
-        self._hash = hash(self._a.tobytes())
-
-    @classmethod
-    def identity(cls, n: int) -> "Permutation":
-        """The identity of degree ``n``."""
-        return cls(identity(n))
-
-    @classmethod
-    def from_cycles(cls, cycs: Iterable[Sequence[int]], n: int | None = None) -> "Permutation":
-        """From 0-based disjoint cycles, e.g. ``Permutation.from_cycles([(0, 1)], 3)``."""
-        return cls(from_cycles(cycs, n))
-
-    @classmethod
-    def parse(cls, text: str, n: int | None = None) -> "Permutation":
-        """Parse one-line, 0-based cycle or 1-based GAP notation (see :mod:`cayley.groups.parse`)."""
-        from .parse import parse_permutation
-
-        return cls(parse_permutation(text, n))
-
-    @property
-    def array(self) -> np.ndarray:
-        """The one-line array (read-only)."""
-        return self._a
-
-    @property
-    def degree(self) -> int:
-        return int(self._a.shape[0])
-
-    @property
-    def order(self) -> int:
-        return element_order(self._a)
-
-    @property
-    def parity(self) -> int:
-        return parity(self._a)
-
-    def cycles(self, include_fixed: bool = False) -> list[tuple[int, ...]]:
-        return cycles(self._a, include_fixed=include_fixed)
-
-    def inverse(self) -> "Permutation":
-        return Permutation(inverse(self._a))
-
-    def __mul__(self, other: "Permutation") -> "Permutation":
-        if not isinstance(other, Permutation):
-            return NotImplemented
-        if other.degree != self.degree:
-            raise DegreeMismatchError(f"degrees differ: {self.degree} and {other.degree}")
-        return Permutation(compose(self._a, other._a))
-
-    def __pow__(self, k: int) -> "Permutation":
-        base = self if k >= 0 else self.inverse()
-        result = identity(self.degree)
-        b = base._a
-        k = abs(k)
-        while k:
-            if k & 1:
-                result = compose(result, b)
-            b = compose(b, b)
-            k >>= 1
-        return Permutation(result)
-
-    # numpy interop: np.asarray(p) is the one-line array, so compose(p, q), act(s, p) and
-    # check_permutation(p) accept a Permutation; ufuncs are refused (``arr * p`` would
-    # otherwise silently multiply entries instead of composing).
-    __array_ufunc__ = None
-
-    def __array__(self, dtype=None, copy=None):
-        if copy is False and dtype is not None and np.dtype(dtype) != self._a.dtype:
-            raise ValueError("Permutation: a dtype conversion needs a copy")
-        a = self._a if dtype is None else self._a.astype(dtype)
-        return a.copy() if copy else a
-
-    def __call__(self, state) -> np.ndarray:
-        return act(np.asarray(state), self._a)
-
-    def __len__(self) -> int:
-        return self.degree
-
-    def __iter__(self):
-        return iter(self._a.tolist())
-
-    def __eq__(self, other) -> bool:
-        return isinstance(other, Permutation) and np.array_equal(self._a, other._a)
-
-    def __hash__(self) -> int:
-        return self._hash
-
-    def __repr__(self) -> str:
-        return f"Permutation({self._a.tolist()})"
-
-    def cycle_notation(self) -> str:
-        """0-based cycle notation, ``'()'`` for the identity.
-
-        >>> Permutation([1, 0, 3, 2]).cycle_notation()
-        '(0 1)(2 3)'
-        """
-        cs = self.cycles()
-        return "".join("(" + " ".join(map(str, c)) + ")" for c in cs) or "()"
-
-    def gap_notation(self) -> str:
-        """1-based GAP cycle notation, ``'()'`` for the identity.
-
-        >>> Permutation([1, 0, 3, 2]).gap_notation()
-        '(1,2)(3,4)'
-        """
-        cs = self.cycles()
-        return "".join("(" + ",".join(str(x + 1) for x in c) + ")" for c in cs) or "()"
-
-    def to_sympy(self):
-        """The sympy ``Permutation`` with the same array form.
-
-        sympy multiplies left to right (``(p*q)(i) = q(p(i))``) on images, which is the
-        opposite order of our gather action: ``compose(p, q)`` corresponds to sympy's
-        ``Q * P`` where ``P = p.to_sympy()``.
-        """
-        from sympy.combinatorics import Permutation as SymPerm
-
-        return SymPerm(self._a.tolist())
-
-    @classmethod
-    def from_sympy(cls, sp, n: int | None = None) -> "Permutation":
-        """From a sympy ``Permutation`` (same array form), padded to degree ``n``."""
-        a = list(sp.array_form)
-        if n is not None:
-            if len(a) > n:
-                if any(a[i] != i for i in range(n, len(a))):
-                    raise DegreeMismatchError(f"sympy permutation {sp} moves points beyond degree {n}")
-                a = a[:n]
-            a = a + list(range(len(a), n))
-        return cls(a)

@@ -24,8 +24,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import combinations
 from string import ascii_uppercase
+from typing import Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..errors import InvalidInputError
 from .perm import inverse
@@ -36,9 +38,11 @@ _EPS = 1e-7
 _PHI = (1 + 5**0.5) / 2
 
 
-def _unit(v) -> np.ndarray:
+def _unit(v: ArrayLike) -> np.ndarray:
     v = np.asarray(v, dtype=float)
-    return v / np.linalg.norm(v)
+    arr = np.asarray(v, dtype=float)
+    unit: np.ndarray = arr / np.linalg.norm(arr)
+    return unit
 
 
 def polyhedron(shape: str) -> np.ndarray:
@@ -47,6 +51,7 @@ def polyhedron(shape: str) -> np.ndarray:
     >>> polyhedron("c").shape, polyhedron("d").shape
     ((6, 3), (12, 3))
     """
+    normals: list[tuple[float, float, float]]
     if shape == "c":
         normals = [(0, 1, 0), (0, -1, 0), (0, 0, 1), (0, 0, -1), (1, 0, 0), (-1, 0, 0)]
     elif shape == "t":
@@ -64,7 +69,7 @@ def polyhedron(shape: str) -> np.ndarray:
 
 
 def _vertices(normals: np.ndarray) -> np.ndarray:
-    out = []
+    out: list[np.ndarray] = []
     for i, j, k in combinations(range(len(normals)), 3):
         m = normals[[i, j, k]]
         if abs(np.linalg.det(m)) < 1e-9:
@@ -84,12 +89,15 @@ def _face_polygon(normal: np.ndarray, verts: np.ndarray) -> list[np.ndarray]:
     return [on[i] for i in np.argsort(ang)]
 
 
-def _split(poly: list[np.ndarray], a: np.ndarray, d: float):
-    """The parts of a convex polygon on each side of the plane a.x = d (None if empty)."""
+def _split(
+    poly: list[np.ndarray], a: np.ndarray, d: float
+) -> tuple[list[np.ndarray], list[np.ndarray]] | None:
+    """The parts of a convex polygon on each side of the plane a.x = d (None if the plane misses it)."""
     vals = [float(p @ a - d) for p in poly]
     if all(v >= -_EPS for v in vals) or all(v <= _EPS for v in vals):
         return None
-    above, below = [], []
+    above: list[np.ndarray] = []
+    below: list[np.ndarray] = []
     n = len(poly)
     for i in range(n):
         p, q, vp, vq = poly[i], poly[(i + 1) % n], vals[i], vals[(i + 1) % n]
@@ -113,7 +121,8 @@ def _area(poly: list[np.ndarray]) -> float:
 
 def _rotation(axis: np.ndarray, angle: float) -> np.ndarray:
     k = np.array([[0, -axis[2], axis[1]], [axis[2], 0, -axis[0]], [-axis[1], axis[0], 0]])
-    return np.eye(3) + np.sin(angle) * k + (1 - np.cos(angle)) * (k @ k)
+    rot: np.ndarray = np.eye(3) + np.sin(angle) * k + (1 - np.cos(angle)) * (k @ k)
+    return rot
 
 
 @dataclass(frozen=True)
@@ -126,7 +135,7 @@ class CutPuzzle:
     """
 
     degree: int
-    moves: dict
+    moves: dict[str, np.ndarray]
     faces: np.ndarray
     pieces: np.ndarray
 
@@ -142,7 +151,7 @@ class CutPuzzle:
         >>> len(c), len(set(c.tolist()))
         (24, 24)
         """
-        piece_faces = {}
+        piece_faces: dict[int, list[int]] = {}
         for f, pc in zip(self.faces.tolist(), self.pieces.tolist()):
             piece_faces.setdefault(pc, []).append(f)
         keys = [(f, tuple(sorted(piece_faces[pc]))) for f, pc in zip(self.faces.tolist(), self.pieces.tolist())]
@@ -150,7 +159,7 @@ class CutPuzzle:
         return np.array([code[k] for k in keys], dtype=np.int64)
 
 
-def _directions(kind: str, normals: np.ndarray, verts: np.ndarray):
+def _directions(kind: str, normals: np.ndarray, verts: np.ndarray) -> tuple[list[np.ndarray], list[int]]:
     """Unit directions of one kind with the rotation order about each and face labels."""
     if kind == "f":
         dirs = list(normals)
@@ -180,7 +189,7 @@ def _label(a: np.ndarray, normals: np.ndarray, kind: str) -> str:
     return "".join(ascii_uppercase[i] for i in idx)
 
 
-def cut_puzzle(shape: str, cuts) -> CutPuzzle:
+def cut_puzzle(shape: str, cuts: Sequence[tuple[str, float]]) -> CutPuzzle:
     """Cut the polyhedron ``shape`` by the planes ``cuts = [(kind, depth), ...]``.
 
     Moves are named by the faces (lettered ``A, B, ...`` in :func:`polyhedron`'s order)
@@ -193,7 +202,9 @@ def cut_puzzle(shape: str, cuts) -> CutPuzzle:
     """
     normals = polyhedron(shape)
     verts = _vertices(normals)
-    planes, axes = [], []  # (a, d): cut planes; (a, order, kind): move axes
+    # (a, d): cut planes; (a, order, kind): move axes
+    planes: list[tuple[np.ndarray, float]] = []
+    axes: list[tuple[np.ndarray, int, str]] = []
     for kind, depth in cuts:
         dirs, orders = _directions(kind, normals, verts)
         for a, k in zip(dirs, orders):
@@ -203,11 +214,12 @@ def cut_puzzle(shape: str, cuts) -> CutPuzzle:
                 if not any(np.allclose(b, c) for c, _, _ in axes):
                     axes.append((b, k, kind))
     # stickers: each face polygon split by every plane
-    polys, faces = [], []
+    polys: list[np.ndarray] = []
+    faces: list[int] = []
     for fi, nrm in enumerate(normals):
         parts = [_face_polygon(nrm, verts)]
         for a, d in planes:
-            nxt = []
+            nxt: list[list[np.ndarray]] = []
             for poly in parts:
                 s = _split(poly, a, d)
                 if s is None:
@@ -219,7 +231,7 @@ def cut_puzzle(shape: str, cuts) -> CutPuzzle:
             polys.append(np.mean(poly, axis=0))
             faces.append(fi)
     cents = np.array(polys)
-    faces = np.array(faces)
+    face_of = np.array(faces, dtype=np.int64)
     # moves: everything beyond the outermost plane along each axis
     raw = {}
     for a, k, kind in axes:
@@ -242,15 +254,15 @@ def cut_puzzle(shape: str, cuts) -> CutPuzzle:
     for dest in raw.values():
         moved |= dest != np.arange(len(cents))
     # number the moved stickers face by face, by angle about the face centre, inner first
-    order = []
+    order_list: list[int] = []
     for fi, nrm in enumerate(normals):
-        idx = np.flatnonzero((faces == fi) & moved)
+        idx = np.flatnonzero((face_of == fi) & moved)
         ref = _unit(np.cross(nrm, [0.1234, 0.5678, 0.9]))
         w = np.cross(nrm, ref)
         rel = cents[idx] - nrm
         key = [(round(float(np.linalg.norm(r)), 6), round(float(np.arctan2(r @ w, r @ ref)), 6)) for r in rel]
-        order += [idx[t] for t in sorted(range(len(idx)), key=lambda t: key[t])]
-    order = np.array(order, dtype=np.int64)
+        order_list += [int(idx[t]) for t in sorted(range(len(idx)), key=lambda t: key[t])]
+    order = np.array(order_list, dtype=np.int64)
     new_index = np.full(len(cents), -1, dtype=np.int64)
     new_index[order] = np.arange(len(order))
     moves = {}
@@ -261,4 +273,4 @@ def cut_puzzle(shape: str, cuts) -> CutPuzzle:
     sig = [tuple(bool(c @ a > d) for a, d in planes) for c in cents[order]]
     code = {s: i for i, s in enumerate(dict.fromkeys(sig))}
     pieces = np.array([code[s] for s in sig], dtype=np.int64)
-    return CutPuzzle(len(order), moves, faces[order], pieces)
+    return CutPuzzle(len(order), moves, face_of[order], pieces)

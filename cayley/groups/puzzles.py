@@ -21,14 +21,16 @@ works like any family:
 from __future__ import annotations
 
 import math
-from itertools import product
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..errors import InvalidInputError
-from .generators import GeneratorSet
-from .library import register
+from .generator_set import GeneratorSet
 from .perm import compose, inverse
+
+if TYPE_CHECKING:
+    from .polyhedra import CutPuzzle
 
 __all__ = [
     "rubiks_cube_333",
@@ -56,9 +58,9 @@ _FACE_FRAMES = {
     "L": ((-1, 0, 0), (0, 0, 1), (0, -1, 0)),  # seen from the left, B on the left
     "B": ((0, 0, -1), (-1, 0, 0), (0, -1, 0)),  # seen from behind, R on the left
 }
-_OPPOSITE = {"U": "D", "D": "U", "R": "L", "L": "R", "F": "B", "B": "F"}
+OPPOSITE_FACE = {"U": "D", "D": "U", "R": "L", "L": "R", "F": "B", "B": "F"}
 # middle slices of odd cubes, each turned like the face it names (Singmaster)
-_SLICES = {"L": "M", "D": "E", "F": "S"}
+SLICES = {"L": "M", "D": "E", "F": "S"}
 
 
 def _sticker_points(size: int = 3) -> np.ndarray:
@@ -76,7 +78,8 @@ def _quarter_turn(axis: np.ndarray) -> np.ndarray:
     """Rotation matrix of -90 degrees about ``axis`` (clockwise seen from its tip)."""
     # Rodrigues with cos = 0, sin = -1: R v = (a.v) a - a x v
     k = np.array([[0, -axis[2], axis[1]], [axis[2], 0, -axis[0]], [-axis[1], axis[0], 0]])
-    return np.outer(axis, axis) - k
+    rot: np.ndarray = np.outer(axis, axis) - k
+    return rot
 
 
 def _layer_turn(size: int, face: str, depth: int) -> np.ndarray:
@@ -106,7 +109,7 @@ def cube_size(n: int) -> int:
     return size
 
 
-def _is_cube_degree(n: int) -> bool:
+def is_cube_degree(n: int) -> bool:
     try:
         cube_size(n)
     except InvalidInputError:
@@ -133,8 +136,8 @@ def cube_moves(size: int) -> dict[str, np.ndarray]:
     for face in CUBE_333_FACES:
         for depth in range((size + 1) // 2):
             if 2 * depth == size - 1:  # the middle layer, named once per axis
-                if face in _SLICES:
-                    out[_SLICES[face]] = _layer_turn(size, face, depth)
+                if face in SLICES:
+                    out[SLICES[face]] = _layer_turn(size, face, depth)
                 continue
             out[face if depth == 0 else f"{depth + 1}{face}"] = _layer_turn(size, face, depth)
     return out
@@ -154,7 +157,7 @@ def face_colours(n: int) -> np.ndarray:
     return np.repeat(np.arange(6), size * size)
 
 
-def _rotation_moves(size: int) -> dict[str, np.ndarray]:
+def rotation_moves(size: int) -> dict[str, np.ndarray]:
     """Whole-cube rotations x (like R), y (like U), z (like F)."""
     out = {}
     for name, face in (("x", "R"), ("y", "U"), ("z", "F")):
@@ -165,7 +168,7 @@ def _rotation_moves(size: int) -> dict[str, np.ndarray]:
     return out
 
 
-def _turns(moves: dict[str, np.ndarray], half: bool):
+def turn_moves(moves: dict[str, np.ndarray], half: bool) -> tuple[list[np.ndarray], list[str]]:
     """Each move, its inverse ``X'`` and (``half``) its square ``X2``."""
     perms, names = [], []
     for name, p in moves.items():
@@ -177,200 +180,9 @@ def _turns(moves: dict[str, np.ndarray], half: bool):
     return perms, names
 
 
-def _outer_and_inner(size: int, middle: bool) -> dict[str, np.ndarray]:
+def layer_moves(size: int, middle: bool) -> dict[str, np.ndarray]:
     moves = cube_moves(size)
-    return {k: v for k, v in moves.items() if middle or k not in _SLICES.values()}
-
-
-_CUBE_REF = (
-    "D. Singmaster, Notes on Rubik's Magic Cube (1981); T. Rokicki, H. Kociemba, M. Davidson, J. Dethridge, "
-    "The diameter of the Rubik's cube group is twenty, SIAM Rev. 56 (2014) 645-670; "
-    "https://www.speedsolving.com/wiki/index.php/Metric; CayleyPy Puzzles.rubik_cube"
-)
-_CUBE_RULE = "n = 6 N^2 stickers, N >= 2 (24, 54, 96, ...)"
-_ROT_DOC = {"rotations": "add the whole-cube rotations x, y, z (and their inverses)"}
-
-
-def _with_rotations(size, perms, names, rotations: bool, half: bool):
-    if rotations:
-        rp, rn = _turns(_rotation_moves(size), half)
-        perms, names = perms + rp, names + rn
-    return perms, names
-
-
-@register(
-    "cube_qtm",
-    reference="NxNxN cube, quarter turn metric: " + _CUBE_REF + "; 3x3x3 QTM diameter 26 (Rokicki, Davidson 2014)",
-    min_degree=24,
-    kind="puzzle",
-    degree_test=_is_cube_degree,
-    rule=_CUBE_RULE,
-    param_docs=_ROT_DOC,
-    aliases=("rubiks_cube", "rubik_cube_qtm"),
-)
-def _cube_qtm(n: int, rotations: bool = False):
-    """NxNxN cube (n = 6 N^2 stickers), quarter-turn metric: quarter turns of every layer but an odd cube's middle one, both ways.
-
-    Generators ``X, X'`` for the outer layers ``U R F D L B`` and the inner layers
-    ``2U, 3U, ...`` of :func:`cube_moves` (2x2x2: 12, 3x3x3: 12, 4x4x4: 24). With
-    ``rotations=True`` the whole-cube rotations ``x, x', y, y', z, z'`` are added. The
-    state is the sticker permutation (start: the identity; :func:`face_colours` gives
-    the colour state).
-    """
-    size = cube_size(n)
-    perms, names = _turns(_outer_and_inner(size, middle=False), half=False)
-    return _with_rotations(size, perms, names, rotations, half=False)
-
-
-@register(
-    "cube_htm",
-    reference="NxNxN cube, half turn (face turn) metric: " + _CUBE_REF + "; 3x3x3 HTM diameter 20",
-    min_degree=24,
-    kind="puzzle",
-    degree_test=_is_cube_degree,
-    rule=_CUBE_RULE,
-    param_docs=_ROT_DOC,
-    aliases=("rubik_cube_htm", "cube_ftm"),
-)
-def _cube_htm(n: int, rotations: bool = False):
-    """NxNxN cube (n = 6 N^2 stickers), half-turn metric: quarter and half turns of every layer but an odd cube's middle one.
-
-    Generators ``X, X', X2`` for the layers of ``cube_qtm`` (2x2x2 and 3x3x3: 18).
-    ``rotations=True`` adds ``x, x', x2, y, ...``.
-    """
-    size = cube_size(n)
-    perms, names = _turns(_outer_and_inner(size, middle=False), half=True)
-    return _with_rotations(size, perms, names, rotations, half=True)
-
-
-@register(
-    "cube_qstm",
-    reference="NxNxN cube, quarter slice turn metric (slice turns count one move): " + _CUBE_REF,
-    min_degree=24,
-    kind="puzzle",
-    degree_test=_is_cube_degree,
-    rule=_CUBE_RULE,
-    param_docs=_ROT_DOC,
-    aliases=("rubik_cube_qstm",),
-)
-def _cube_qstm(n: int, rotations: bool = False):
-    """NxNxN cube (n = 6 N^2 stickers), quarter slice turn metric: quarter turns of every layer, middle slices included.
-
-    The ``cube_qtm`` generators plus ``M, M', E, E', S, S'`` on odd cubes (3x3x3: 18);
-    on even cubes it equals ``cube_qtm``.
-    """
-    size = cube_size(n)
-    perms, names = _turns(_outer_and_inner(size, middle=True), half=False)
-    return _with_rotations(size, perms, names, rotations, half=False)
-
-
-@register(
-    "cube_atm",
-    reference="NxNxN cube, axial turn metric (turns of parallel layers about one axis count one move): "
-    + _CUBE_REF,
-    min_degree=24,
-    kind="puzzle",
-    degree_test=_is_cube_degree,
-    rule=_CUBE_RULE,
-    aliases=("rubik_cube_atm",),
-)
-def _cube_atm(n: int):
-    """NxNxN cube (n = 6 N^2 stickers), axial turn metric: any quarter turns of the N parallel layers of one axis at once.
-
-    For each axis (x through R, y through U, z through F) and each assignment of a turn
-    (none, clockwise, anticlockwise, seen from R, U or F) to its N layers, not all none:
-    3 (3^N - 1) generators (2x2x2: 24, 3x3x3: 78). Turning all layers alike is a whole-cube
-    rotation, so rotations are among the moves. Names join the layer turns with ``+``,
-    layers named as in :func:`cube_moves` (``R+L'``, ...).
-    """
-    size = cube_size(n)
-    moves = cube_moves(size)
-    perms, names = [], []
-    for ref in ("R", "U", "F"):
-        layers = []  # (name, clockwise turn seen from ref) for depth 0..N-1 from ref
-        for depth in range(size):
-            if 2 * depth == size - 1:
-                nm = next(v for k, v in _SLICES.items() if k in (ref, _OPPOSITE[ref]))
-                p = moves[nm]
-                slice_face = next(k for k, v in _SLICES.items() if v == nm)
-                layers.append((nm, p) if slice_face == ref else (nm + "'", inverse(p)))
-            elif 2 * depth < size - 1:
-                nm = ref if depth == 0 else f"{depth + 1}{ref}"
-                layers.append((nm, moves[nm]))
-            else:
-                d2 = size - 1 - depth
-                opp = _OPPOSITE[ref]
-                nm = opp if d2 == 0 else f"{d2 + 1}{opp}"
-                layers.append((nm + "'", inverse(moves[nm])))
-        for combo in product((0, 1, -1), repeat=size):
-            if not any(combo):
-                continue
-            p = np.arange(6 * size * size)
-            parts = []
-            for (nm, q), c in zip(layers, combo):
-                if c:
-                    p = compose(p, q if c == 1 else inverse(q))
-                    parts.append(nm if c == 1 else (nm[:-1] if nm.endswith("'") else nm + "'"))
-            perms.append(p)
-            names.append("+".join(parts))
-    return perms, names
-
-
-@register(
-    "cube_fixed_qtm",
-    reference="Cube with a fixed corner (whole-cube rotations factored out), quarter turns: " + _CUBE_REF
-    + "; 2x2x2: 3 674 160 states, diameter 14 (https://en.wikipedia.org/wiki/Pocket_Cube)",
-    min_degree=24,
-    kind="puzzle",
-    degree_test=_is_cube_degree,
-    rule=_CUBE_RULE,
-)
-def _cube_fixed_qtm(n: int):
-    """NxNxN cube (n = 6 N^2 stickers) with the DLB corner fixed: quarter turns of the layers that miss that corner.
-
-    Layers seen from U, R and F at depths 1..N-1 (not the D, L, B faces), both ways:
-    for the 2x2x2 the 6 moves ``U U' R R' F F'``, whose group (order 3 674 160) is the
-    2x2x2 group modulo whole-cube rotations.
-    """
-    size = cube_size(n)
-    moves = cube_moves(size)
-    chosen = {}
-    for face in ("U", "R", "F"):
-        for depth in range(size - 1):
-            if 2 * depth == size - 1:
-                nm = next(v for k, v in _SLICES.items() if k in (face, _OPPOSITE[face]))
-                chosen[nm] = moves[nm]
-            elif 2 * depth < size - 1:
-                nm = face if depth == 0 else f"{depth + 1}{face}"
-                chosen[nm] = moves[nm]
-            else:
-                d2 = size - 1 - depth
-                nm = f"{d2 + 1}{_OPPOSITE[face]}"
-                chosen[nm] = moves[nm]
-    return _turns(chosen, half=False)
-
-
-@register(
-    "cube_fixed_htm",
-    reference="Cube with a fixed corner, half turn metric: " + _CUBE_REF
-    + "; 2x2x2: 3 674 160 states, diameter 11 (https://en.wikipedia.org/wiki/Pocket_Cube)",
-    min_degree=24,
-    kind="puzzle",
-    degree_test=_is_cube_degree,
-    rule=_CUBE_RULE,
-)
-def _cube_fixed_htm(n: int):
-    """NxNxN cube (n = 6 N^2 stickers) with the DLB corner fixed: quarter and half turns of the layers that miss it.
-
-    The layers of ``cube_fixed_qtm`` with ``X, X', X2`` each (2x2x2: 9 moves).
-    """
-    perms, names = _cube_fixed_qtm(n)
-    out_p, out_n = [], []
-    for i in range(0, len(perms), 2):
-        p = perms[i]
-        out_p += [p, perms[i + 1], compose(p, p)]
-        out_n += [names[i], names[i + 1], names[i] + "2"]
-    return out_p, out_n
+    return {k: v for k, v in moves.items() if middle or k not in SLICES.values()}
 
 
 def rubiks_cube_333(*, inverses: bool = False) -> GeneratorSet:
@@ -434,8 +246,7 @@ def rubiks_cube_333(*, inverses: bool = False) -> GeneratorSet:
 # ----------------------------------------------------------------------------------
 # puzzles cut from regular polyhedra (cayley.groups.polyhedra)
 # ----------------------------------------------------------------------------------
-_PG_REF = "T. Rokicki, PuzzleGeometry (cubing.js), cut notation "
-_CUT_PUZZLES = {
+CUT_PUZZLES = {
     # name: (shape, cuts, first docstring line, extra reference)
     "pyraminx": ("t", [("v", 1 / 3), ("v", 5 / 3)],
                  "Pyraminx: tetrahedron cut at 1/3 and 5/3 along each vertex axis; tips and layers turn (36 stickers).",
@@ -507,9 +318,9 @@ def cut_puzzle_generators(name: str) -> GeneratorSet:
     (24, 16, True)
     """
 
-    if name not in _CUT_PUZZLES:
-        raise InvalidInputError(f"unknown polyhedral puzzle {name!r}; known: {', '.join(sorted(_CUT_PUZZLES))}")
-    shape, cuts, _, _ = _CUT_PUZZLES[name]
+    if name not in CUT_PUZZLES:
+        raise InvalidInputError(f"unknown polyhedral puzzle {name!r}; known: {', '.join(sorted(CUT_PUZZLES))}")
+    shape, cuts, _, _ = CUT_PUZZLES[name]
     p = _cut_cache(shape, tuple(cuts))
     perms, names = [], []
     for nm, q in p.moves.items():
@@ -522,10 +333,11 @@ def cut_puzzle_generators(name: str) -> GeneratorSet:
     return GeneratorSet.from_perms(perms, names, family=name)
 
 
-_CUT_CACHE: dict = {}
+_CUT_CACHE: dict[tuple[str, tuple[tuple[str, float], ...]], CutPuzzle] = {}
 
 
-def _cut_cache(shape, cuts):
+def _cut_cache(shape: str, cuts: tuple[tuple[str, float], ...]) -> CutPuzzle:
+    # the geometry is imported on first use: registering the puzzles at start-up needs none
     from .polyhedra import cut_puzzle
 
     key = (shape, cuts)
@@ -542,49 +354,10 @@ def puzzle_start(name: str) -> np.ndarray:
     >>> len(set(puzzle_start("dino").tolist()))
     24
     """
-    if name not in _CUT_PUZZLES:
-        raise InvalidInputError(f"unknown polyhedral puzzle {name!r}; known: {', '.join(sorted(_CUT_PUZZLES))}")
-    shape, cuts, _, _ = _CUT_PUZZLES[name]
+    if name not in CUT_PUZZLES:
+        raise InvalidInputError(f"unknown polyhedral puzzle {name!r}; known: {', '.join(sorted(CUT_PUZZLES))}")
+    shape, cuts, _, _ = CUT_PUZZLES[name]
     return _cut_cache(shape, tuple(cuts)).identical_pieces_colouring()
-
-
-#: Stickers of each polyhedral puzzle, stated so that registering the families at import
-#: costs no geometry (cutting all 19 took 0.6 s of every start-up); a test checks each
-#: against :func:`~cayley.groups.polyhedra.cut_puzzle`.
-_CUT_DEGREES = {
-    "pyraminx": 36, "tetraminx": 24, "master_tetraminx": 48, "pyramorphix": 16, "mastermorphix": 40,
-    "master_pyramorphix": 36, "skewb": 30, "master_skewb": 78, "dino": 24, "little_chop": 24, "helicopter": 48,
-    "skewb_diamond": 32, "fto": 72, "christophers_jewel": 48, "megaminx": 120, "pentultimate": 72,
-    "pyraminx_crystal": 120, "starminx": 120, "starminx_2": 132,
-}
-
-
-def _register_cut_puzzle(name: str, shape: str, cuts, doc: str, ref: str) -> None:
-    degree = _CUT_DEGREES[name]
-    cut_text = " ".join(f"{k} {d:.15g}" for k, d in cuts)
-
-    def family(n: int):
-        g = cut_puzzle_generators(name)
-        return list(g.perms), list(g.names)
-
-    family.__doc__ = (
-        f"{doc}\n\n"
-        f"Generated by :func:`cayley.groups.polyhedra.cut_puzzle` from ``{shape} {cut_text}``\n"
-        "(shape, then kind and depth of each cut); every move with its inverse.\n"
-    )
-    family.__name__ = f"_{name}"
-    register(
-        name,
-        reference=f"{ref}; {_PG_REF}'{shape} {cut_text}'",
-        min_degree=degree,
-        kind="puzzle",
-        degree_test=lambda n, d=degree: n == d,
-        rule=f"n = {degree} stickers",
-    )(family)
-
-
-for _name, (_shape, _cuts, _doc, _ref) in _CUT_PUZZLES.items():
-    _register_cut_puzzle(_name, _shape, _cuts, _doc, _ref)
 
 
 # ----------------------------------------------------------------------------------
@@ -601,7 +374,8 @@ def _third_turn(axis: np.ndarray) -> np.ndarray:
     """Rotation matrix of -120 degrees about a body diagonal ``axis`` (entries +-1),
     clockwise seen from its tip; integral: Rodrigues with cos = -1/2, sin = -sqrt(3)/2."""
     cross = np.array([[0, -axis[2], axis[1]], [axis[2], 0, -axis[0]], [-axis[1], axis[0], 0]])
-    return (np.outer(axis, axis) - cross - np.eye(3, dtype=np.int64)) // 2
+    rot: np.ndarray = (np.outer(axis, axis) - cross - np.eye(3, dtype=np.int64)) // 2
+    return rot
 
 
 def _whole_turn(rot: np.ndarray) -> np.ndarray:
@@ -657,126 +431,3 @@ def mini_pyramorphix_moves() -> dict[str, np.ndarray]:
         out[f"M_{face}vi"] = inverse(turn)
     return out
 
-
-@register(
-    "mini_pyramorphix",
-    reference="Mini Pyramorphix (CayleyPy Puzzles.mini_pyramorphix: 17 moves on 24 tiles, group of order 288); "
-    "the Pyramorphix is the 2x2x2 cube in a tetrahedral shape: https://www.jaapsch.net/puzzles/pyramorph.htm, "
-    "https://en.wikipedia.org/wiki/Pyramorphix",
-    min_degree=24,
-    kind="puzzle",
-    degree_test=lambda n: n == 24,
-    rule="n = 24 tiles",
-)
-def _mini_pyramorphix(n: int):
-    """Mini Pyramorphix: half turns about the 6 edge axes and whole-puzzle rotations of the tetrahedral 2x2x2 (24 tiles, 17 moves).
-
-    The Pyramorphix is a 2x2x2 cube shaped as a tetrahedron: four of the cube's corners are
-    its tips, the other four the centres of its faces, and a 2x2x2 face layer is the half
-    of the tetrahedron beyond a cut through the centre across an edge axis. The 24 tiles
-    are the 24 stickers of the 2x2x2 cube, numbered as in :func:`cube_moves` (three per
-    piece: a tip shows all three, a face centre one, its other two tiles track its twist).
-    The moves (:func:`mini_pyramorphix_moves`, CayleyPy's names) are the six half turns
-    ``M_XY`` of a half holding edge ``XY``, the three whole-puzzle half turns ``M_XYv`` and
-    the eight whole-puzzle third turns ``M_Xv, M_Xvi`` about a face axis. Every tile is
-    distinct at the start (the identity), so the graph is the Cayley graph of the group
-    they generate, of order 288 (2x2x2 half-turn positions of a fixed corner, 24, times
-    the 12 rotations of the tetrahedron).
-    """
-    m = mini_pyramorphix_moves()
-    return list(m.values()), list(m)
-
-
-# ----------------------------------------------------------------------------------
-# globe and Hungarian rings
-# ----------------------------------------------------------------------------------
-def _globe_degree(a: int, b: int) -> int:
-    return 2 * (a + 1) * b
-
-
-@register(
-    "globe",
-    reference="Globe puzzles (a + 1 rings of 2b cells, rotations and half-turn flips): CayleyPy Puzzles.globe_puzzle; "
-    "https://www.jaapsch.net/puzzles/globe.htm",
-    min_degree=1,
-    kind="puzzle",
-    degree_test=lambda n: n == _globe_degree(1, 2),
-    rule="n = 2 (a+1) b cells (8 with the defaults a=1, b=2)",
-    param_docs={"a": "a + 1 rings of latitude", "b": "each ring has 2b cells; a flip turns b columns"},
-)
-def _globe(n: int, a: int = 1, b: int = 2):
-    """Globe puzzle: a + 1 rings of 2b cells (n = 2(a+1)b); ring rotations r_i, r_i' and 2b half-turn flips f_j.
-
-    Cell (i, j), ring i and column j, is position ``2b i + j``. ``r_i`` rotates ring i by
-    one column. ``f_j`` turns the half globe of columns j..j+b-1 (mod 2b) over by 180
-    degrees about an equatorial axis: cell (i, j+k) trades places with (a-i, j+b-1-k).
-    On a middle ring (a even) that reverses its b cells in place, as the physical
-    puzzle does; CayleyPy's ``globe_puzzle`` leaves that ring alone (same graphs for odd a).
-    """
-    if a < 1 or b < 1:
-        raise InvalidInputError(f"globe needs a >= 1 and b >= 1, got a={a}, b={b}")
-    if n != _globe_degree(a, b):
-        raise InvalidInputError(f"globe with a={a}, b={b} has n = 2(a+1)b = {_globe_degree(a, b)} cells, got n={n}")
-    w = 2 * b
-    perms, names = [], []
-    for i in range(a + 1):
-        p = list(range(n))
-        for j in range(w):
-            p[i * w + j] = i * w + (j + 1) % w
-        perms.append(p)
-        names.append(f"r{i}")
-        if w > 2:  # a ring of two cells: the rotation is its own inverse
-            perms.append(list(inverse(np.array(p))))
-            names.append(f"r{i}'")
-    for j in range(w):
-        p = list(range(n))
-        for i in range(a + 1):
-            for k in range(b):
-                p[i * w + (j + k) % w] = (a - i) * w + (j + b - 1 - k) % w
-        perms.append(p)
-        names.append(f"f{j}")
-    return perms, names
-
-
-@register(
-    "hungarian_rings",
-    reference="Hungarian rings (E. Rubik's Magic Rings, T. Gyuri): two intersecting rings of balls; CayleyPy "
-    "Puzzles.hungarian_rings; https://www.jaapsch.net/puzzles/hungrings.htm",
-    min_degree=1,
-    kind="puzzle",
-    degree_test=lambda n: n == 38,
-    rule="n = left_size + right_size - 2 (38 with the defaults)",
-    param_docs={
-        "left_size": "balls on the left ring",
-        "left_index": "the second crossing is this many places along the left ring",
-        "right_size": "balls on the right ring",
-        "right_index": "the second crossing is this many places along the right ring",
-    },
-)
-def _hungarian_rings(n: int, left_size: int = 20, left_index: int = 5, right_size: int = 20, right_index: int = 5):
-    """Hungarian rings: two rings sharing two balls, each rotated one place either way (L, L', R, R').
-
-    The left ring is positions 0..left_size-1 in order. The right ring passes through
-    position 0 and, ``right_index`` places later, through position ``left_index``; its
-    other balls are the positions left_size, left_size+1, ... in ring order. The classic
-    puzzle has two rings of 20 balls crossing 5 places apart.
-    """
-    ls, li, rs, ri = left_size, left_index, right_size, right_index
-    if not (0 < li < ls and 0 < ri < rs and ls >= 3 and rs >= 3):
-        raise InvalidInputError(
-            f"hungarian_rings needs 0 < left_index < left_size, 0 < right_index < right_size, sizes >= 3; "
-            f"got {ls}, {li}, {rs}, {ri}"
-        )
-    if n != ls + rs - 2:
-        raise InvalidInputError(f"hungarian_rings with these rings has n = {ls + rs - 2} balls, got n={n}")
-    left = list(range(ls))
-    fresh = iter(range(ls, n))
-    right = [0 if k == 0 else li if k == ri else next(fresh) for k in range(rs)]
-    perms, names = [], []
-    for ring, nm in ((left, "L"), (right, "R")):
-        p = list(range(n))
-        for k in range(len(ring)):
-            p[ring[k]] = ring[(k + 1) % len(ring)]
-        perms += [p, list(inverse(np.array(p)))]
-        names += [nm, nm + "'"]
-    return perms, names

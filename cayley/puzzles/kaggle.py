@@ -52,7 +52,7 @@ from typing import Union
 import numpy as np
 
 from ..errors import InvalidInputError
-from ..groups.generators import GeneratorSet
+from ..groups.generator_set import GeneratorSet
 from ..groups.perm import inverse
 
 __all__ = [

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..errors import DegreeMismatchError, InvalidInputError
-from .perm import Permutation, _short, check_permutation, compose, identity, inverse
+from .arithmetic import is_prime
+from .perm import check_permutation, compose, identity, inverse, short_repr
+from .permutation import Permutation
+from .value import KeyedValue
 
 __all__ = ["GeneratorSet", "MAX_GENERATORS", "MAX_GENERATOR_ENTRIES", "check_generator_count", "giant_order"]
 
@@ -19,7 +23,7 @@ MAX_GENERATORS = 10**6
 MAX_GENERATOR_ENTRIES = 2**24
 
 
-def _format_count(c) -> str:
+def _format_count(c: float) -> str:
     """``1,234`` for counts a person can read, ``about 1.2e+40`` beyond, ``more than 1e308``."""
     if isinstance(c, (int, np.integer)) and c < 10**15:
         return f"{int(c):,}"
@@ -29,7 +33,8 @@ def _format_count(c) -> str:
         return "more than 1e308"
 
 
-def check_generator_count(count, degree: int, what: str, *, noun: str = "generators", error=None,
+def check_generator_count(count: float, degree: int, what: str, *, noun: str = "generators",
+                          error: type[Exception] | None = None,
                           max_generators: int | None = None, max_entries: int | None = None) -> None:
     """Refuse ``count`` generators of ``degree`` points before they are built: more than
     ``MAX_GENERATORS``, or more than ``MAX_GENERATOR_ENTRIES`` entries in all.
@@ -56,10 +61,6 @@ def check_generator_count(count, degree: int, what: str, *, noun: str = "generat
         )
 
 
-def _is_prime(p: int) -> bool:
-    return p >= 2 and all(p % d for d in range(2, int(p**0.5) + 1))
-
-
 def _cycle_labels(p: np.ndarray) -> np.ndarray:
     """The least point of the cycle through each point, by pointer doubling (O(n log n) in
     numpy): after t rounds ``low[x]`` is the least of the first 2^t points of x's cycle."""
@@ -71,7 +72,7 @@ def _cycle_labels(p: np.ndarray) -> np.ndarray:
     return low
 
 
-def giant_order(perms, *, tries: int = 300, seed: int = 0) -> int | None:
+def giant_order(perms: ArrayLike, *, tries: int = 300, seed: int = 0) -> int | None:
     """``n!`` or ``n!/2`` when ``perms`` (shape (k, n)) provably generate S_n or A_n, else None.
 
     The test is one-sided, so a number returned is proven: the group is transitive, and a
@@ -94,7 +95,7 @@ def giant_order(perms, *, tries: int = 300, seed: int = 0) -> int | None:
 
     perms = np.asarray(perms, dtype=np.int64)
     k, n = perms.shape
-    if n < 8 or not any(_is_prime(q) for q in range(n // 2 + 1, n - 2)):
+    if n < 8 or not any(is_prime(q) for q in range(n // 2 + 1, n - 2)):
         return None
     # transitivity: the orbit of point 0
     seen = np.zeros(n, dtype=bool)
@@ -110,7 +111,7 @@ def giant_order(perms, *, tries: int = 300, seed: int = 0) -> int | None:
     def witness(g: np.ndarray) -> bool:
         labels = _cycle_labels(g)
         lengths = np.unique(np.bincount(labels, minlength=n)[labels])
-        return any(n / 2 < q < n - 2 and _is_prime(int(q)) for q in lengths)
+        return any(n / 2 < q < n - 2 and is_prime(int(q)) for q in lengths)
 
     found = any(witness(g) for g in perms)
     if not found:
@@ -138,7 +139,7 @@ def _freeze(a: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True, eq=False)
-class GeneratorSet:
+class GeneratorSet(KeyedValue):
     """A frozen, ordered list of named permutations of one degree.
 
     ``perms`` is an int64 array of shape ``(k, n)``; ``names[i]`` names ``perms[i]``.
@@ -159,12 +160,12 @@ class GeneratorSet:
     params: tuple[tuple[str, object], ...] = ()
     inverse_index: np.ndarray = field(init=False, repr=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         try:
             perms = np.asarray(self.perms)
         except (TypeError, ValueError) as exc:  # ragged: rows of different lengths
             raise DegreeMismatchError(
-                f"generators must be permutations of one degree n, got {_short(self.perms)}"
+                f"generators must be permutations of one degree n, got {short_repr(self.perms)}"
             ) from exc
         if perms.ndim != 2:
             raise InvalidInputError(f"generators must have shape (k, n), got {perms.shape}")
@@ -190,7 +191,7 @@ class GeneratorSet:
     @classmethod
     def from_perms(
         cls,
-        perms: Iterable[Sequence[int] | Permutation] | np.ndarray,
+        perms: Iterable[ArrayLike] | np.ndarray,
         names: Sequence[str] | None = None,
         *,
         family: str | None = None,
@@ -218,10 +219,9 @@ class GeneratorSet:
         return cls(np.stack(arrays), tuple(names), family, tuple((params or {}).items()))
 
     @classmethod
-    def from_sympy(cls, group_or_perms, n: int | None = None) -> "GeneratorSet":
+    def from_sympy(cls, group_or_perms: Any, n: int | None = None) -> "GeneratorSet":
         """From a sympy ``PermutationGroup`` or list of sympy ``Permutation``s."""
-        gens = getattr(group_or_perms, "generators", group_or_perms)
-        gens = list(gens)
+        gens: list[Any] = list(getattr(group_or_perms, "generators", group_or_perms))
         if n is None:
             n = max((g.size for g in gens), default=0)
         return cls.from_perms([Permutation.from_sympy(g, n) for g in gens])
@@ -234,7 +234,7 @@ class GeneratorSet:
     def __len__(self) -> int:
         return int(self.perms.shape[0])
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Permutation]:
         return (Permutation(p) for p in self.perms)
 
     def __getitem__(self, key: int | str) -> Permutation:
@@ -253,7 +253,8 @@ class GeneratorSet:
     @property
     def involutions(self) -> np.ndarray:
         """Boolean mask of generators that are their own inverse."""
-        return self.inverse_index == np.arange(len(self))
+        mask: np.ndarray = self.inverse_index == np.arange(len(self))
+        return mask
 
     @property
     def has_identity(self) -> bool:
@@ -274,7 +275,7 @@ class GeneratorSet:
             self.params,
         )
 
-    def to_sympy(self):
+    def to_sympy(self) -> Any:
         """The sympy ``PermutationGroup`` generated by this set."""
         from sympy.combinatorics import PermutationGroup
 
@@ -296,7 +297,7 @@ class GeneratorSet:
             return giant
         return int(self.to_sympy().order())
 
-    def apply_word(self, word: Sequence[str | int], state=None) -> np.ndarray:
+    def apply_word(self, word: Sequence[str | int], state: ArrayLike | None = None) -> np.ndarray:
         """Act on ``state`` (default the identity) by the generators of ``word`` in order."""
         s = identity(self.degree) if state is None else np.asarray(state)
         for w in word:
@@ -312,14 +313,8 @@ class GeneratorSet:
         return Permutation(p)
 
     # -- value semantics ----------------------------------------------------------
-    def _key(self):
+    def _key(self) -> tuple[tuple[int, ...], bytes, tuple[str, ...]]:
         return (self.perms.shape, self.perms.tobytes(), self.names)
-
-    def __eq__(self, other) -> bool:
-        return isinstance(other, GeneratorSet) and self._key() == other._key()
-
-    def __hash__(self) -> int:
-        return hash(self._key())
 
     def __repr__(self) -> str:
         if self.family:
