@@ -121,7 +121,7 @@ class PieceKind:
     @property
     def size(self) -> int:
         """Arrangements of this kind: ``m! * orientations ** m``."""
-        return factorial(self.count) * self.orientations**self.count
+        return int(factorial(self.count) * self.orientations**self.count)
 
 
 @dataclass(frozen=True)
