@@ -42,6 +42,7 @@ import numpy as np
 from .. import __version__
 from ..errors import InvalidInputError, NoPathError
 from ..graphs.graph import CayleyGraph
+from ..graphs.paths import Ball, CpuBeamOps, as_state, run_beam
 from .kaggle import Puzzle, PuzzleType
 
 __all__ = ["SOLVER_VERSION", "Prepared", "Solution", "cache_dir", "prepare", "shorten", "solve_puzzle", "solve_state"]
@@ -96,16 +97,14 @@ class Prepared:
     seconds: float
     cache_file: str | None
     from_cache: bool
-    _ball: object = None
-    _pball: object = None
+    ball: Ball | None = None
+    pball: Ball | None = None
     info: dict = field(default_factory=dict)
 
     def in_ball(self, state: np.ndarray) -> list[int] | None:
         """The ball's shortest path (move indices) from ``state``, or None outside it."""
-        from ..backends import cpu as _be
-
-        b = self._ball
-        hit = b.find(_be.encode(np.asarray(state, dtype=np.int64).reshape(1, -1), b.bits, b.words))
+        b = self.ball
+        hit = b.find(b.encode(np.asarray(state, dtype=np.int64).reshape(1, -1)))
         return None if hit is None else b.path_from(hit[1])
 
 
@@ -301,8 +300,6 @@ def prepare(
     >>> p.radius >= 1, p.graph.degree
     (True, 4)
     """
-    from ..graphs.paths.beam import _Ball
-
     t0 = time.perf_counter()
     say = progress or (lambda msg: None)
     if heuristic not in ("neural", "hamming"):
@@ -318,10 +315,10 @@ def prepare(
     k = len(ptype.generators)
     radius = _ball_radius(k, ball_states)
     say(f"{ptype.name}: ball of radius {radius} around the solution")
-    ball = _Ball(graph, graph.start.copy(), radius)
+    ball = Ball(graph, graph.start.copy(), radius)
     radius = len(ball.side.layers) - 1  # a small puzzle's ball may end early
     pgraph = CayleyGraph(ptype.generators)
-    pball = _Ball(pgraph, pgraph.start.copy(), max(1, _ball_radius(k, max(1, ball_states // 4))))
+    pball = Ball(pgraph, pgraph.start.copy(), max(1, _ball_radius(k, max(1, ball_states // 4))))
     wl = int(walk_length) if walk_length is not None else _walk_length(graph, ball)
     settings = {"hidden": list(hidden), "steps": int(train_steps), "batch": int(batch_size), "walk": wl,
                 "seed": int(seed), "arch": "mlp", "mode": "non_backtracking"}
@@ -357,9 +354,7 @@ def shorten(prep: Prepared, moves: Sequence[int]) -> list[int]:
 
     The result acts on any state exactly as ``moves`` does.
     """
-    from ..backends import cpu as _be
-
-    pb = prep._pball
+    pb = prep.pball
     perms = prep.graph.generators.perms
     n = perms.shape[1]
     moves = [int(m) for m in moves]
@@ -376,7 +371,7 @@ def shorten(prep: Prepared, moves: Sequence[int]) -> list[int]:
                 cur = cur[perms[m]]
                 prods[t] = cur
             inv = np.argsort(prods, axis=1)  # x = G^-1: the ball word from x has product G
-            pos = _lookup(pb, _be.encode(inv, pb.bits, pb.words))
+            pos = pb.lookup(pb.encode(inv))
             for t in np.flatnonzero(pos >= 0):
                 depth = int(pb.depth[pos[t]])
                 seg = t + 1
@@ -387,12 +382,6 @@ def shorten(prep: Prepared, moves: Sequence[int]) -> list[int]:
             moves = moves[:i] + pb.path_from(p) + moves[j:]
             changed = True
     return moves
-
-
-def _lookup(ball, rows):
-    from ..graphs.paths import _kernels as K
-
-    return K.lookup(ball.index, ball.rows, rows)
 
 
 def solve_state(
@@ -422,9 +411,6 @@ def solve_state(
     >>> s.length >= s.lower_bound, s.optimal
     (True, True)
     """
-    from ..graphs.paths._common import as_state
-    from ..graphs.paths.beam import _beam_cpu
-
     t0 = time.perf_counter()
     graph = prep.graph
     src = as_state(graph, initial, "initial state")
@@ -441,7 +427,8 @@ def solve_state(
     while True:
         ts = time.perf_counter()
         try:
-            moves, _, cut = _beam_cpu(graph, src, prep._ball, prep.heuristic, width, steps, 2, seed * 1000 + attempt)
+            ops = CpuBeamOps(graph, seed * 1000 + attempt)
+            moves, _, cut = run_beam(ops, src, prep.ball, prep.heuristic, width, steps, 2)
         except NoPathError:
             moves, cut = None, True
         last = time.perf_counter() - ts
