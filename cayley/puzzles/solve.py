@@ -42,7 +42,9 @@ import numpy as np
 from .. import __version__
 from ..errors import InvalidInputError, NoPathError
 from ..graphs.graph import CayleyGraph
-from ..graphs.paths import Ball, CpuBeamOps, as_state, run_beam
+from ..graphs.heuristics import MaxOf
+from ..graphs.paths import Ball, CpuBeamOps, as_state, ida_star, run_beam
+from .bounds import OrbitBound
 from .kaggle import Puzzle, PuzzleType
 
 __all__ = ["SOLVER_VERSION", "Prepared", "Solution", "cache_dir", "prepare", "shorten", "solve_puzzle", "solve_state"]
@@ -99,6 +101,7 @@ class Prepared:
     from_cache: bool
     ball: Ball | None = None
     pball: Ball | None = None
+    bound: OrbitBound | None = None
     info: dict = field(default_factory=dict)
 
     def in_ball(self, state: np.ndarray) -> list[int] | None:
@@ -106,6 +109,43 @@ class Prepared:
         b = self.ball
         hit = b.find(b.encode(np.asarray(state, dtype=np.int64).reshape(1, -1)))
         return None if hit is None else b.path_from(hit[1])
+
+    def lower_bound(self, state: np.ndarray) -> int:
+        """A proven lower bound on the moves from ``state`` to the solution: its exact
+        distance inside the ball, else the larger of ``radius + 1`` and the orbit
+        pattern databases' bound."""
+        return int(self.admissible()(np.asarray(state).reshape(1, -1))[0])
+
+    def admissible(self) -> Callable[[np.ndarray], np.ndarray]:
+        """The admissible heuristic of this preparation (for IDA*): ball distances,
+        maximised with the orbit pattern databases when built."""
+        bb = BallBound(self.ball)
+        return bb if self.bound is None else MaxOf([bb, self.bound])
+
+
+class BallBound:
+    """Admissible heuristic from a ball around the target: the exact distance of a state
+    inside it, ``radius + 1`` outside.
+
+    >>> from cayley import CayleyGraph
+    >>> g = CayleyGraph.from_spec("S_5", "lrx")
+    >>> BallBound(Ball(g, g.start, 2))(np.array([[0, 1, 2, 3, 4], [1, 0, 2, 3, 4], [4, 3, 2, 1, 0]])).tolist()
+    [0.0, 1.0, 3.0]
+    """
+
+    admissible = True
+
+    def __init__(self, ball: Ball):
+        self.ball = ball
+        self.target = ball.target
+
+    def __call__(self, states: np.ndarray) -> np.ndarray:
+        b = self.ball
+        pos = b.lookup(b.encode(states))
+        out = np.full(len(pos), b.radius + 1, dtype=np.float64)
+        ok = pos >= 0
+        out[ok] = b.depth[pos[ok]]
+        return out
 
 
 # -------------------------------------------------------------------------------------
@@ -269,6 +309,7 @@ def prepare(
     batch_size: int = 1024,
     walk_length: int | None = None,
     heuristic: str = "neural",
+    bound_states: int = 1_000_000,
     seed: int = 0,
     cache: bool = True,
     cache_path: str | None = None,
@@ -289,6 +330,9 @@ def prepare(
         diameter from the group order and the ball's growth).
     heuristic : {"neural", "hamming"}
         ``"hamming"`` (misplaced labels) needs no training, for tests and tiny puzzles.
+    bound_states : int
+        States per orbit pattern database (:class:`~cayley.puzzles.bounds.OrbitBound`,
+        the lower bounds); 0: none, the ball alone bounds.
     cache : bool
         Load/store the trained heuristic under :func:`cache_dir` (or ``cache_path``).
 
@@ -316,7 +360,7 @@ def prepare(
     radius = _ball_radius(k, ball_states)
     say(f"{ptype.name}: ball of radius {radius} around the solution")
     ball = Ball(graph, graph.start.copy(), radius)
-    radius = len(ball.side.layers) - 1  # a small puzzle's ball may end early
+    radius = ball.radius  # a small puzzle's ball may end early
     pgraph = CayleyGraph(ptype.generators)
     pball = Ball(pgraph, pgraph.start.copy(), max(1, _ball_radius(k, max(1, ball_states // 4))))
     wl = int(walk_length) if walk_length is not None else _walk_length(graph, ball)
@@ -340,9 +384,12 @@ def prepare(
             if cache:
                 _save_cached(h, cfile)
         h = _Chunked(_OneHotMLP(h))
-    sizes = [len(a) for a in ball.side.layers]
-    return Prepared(ptype, graph, h, radius, wl, time.perf_counter() - t0, cfile, from_cache, ball, pball,
-                    {"ball_layers": sizes, "pball_radius": len(pball.side.layers) - 1, "settings": settings})
+    bound = None
+    if bound_states > 0:
+        bound = OrbitBound.build(graph, max_states=int(bound_states), progress=say)
+    sizes = ball.layer_sizes
+    return Prepared(ptype, graph, h, radius, wl, time.perf_counter() - t0, cfile, from_cache, ball, pball, bound,
+                    {"ball_layers": sizes, "pball_radius": pball.radius, "settings": settings})
 
 
 # -------------------------------------------------------------------------------------
@@ -393,11 +440,16 @@ def solve_state(
     first_width: int = 1024,
     max_width: int = 1 << 18,
     max_steps: int | None = None,
+    prove_nodes: int = 0,
 ) -> Solution:
     """Solve one state (codes as in ``prep.graph.start``) within about ``time_limit``
     seconds: beam searches of doubling width (new seed each) while the next one is
     predicted to fit (then more seeds at the last width while they fit), the shortest
     path kept, each one shortened.
+
+    The lower bound is :meth:`Prepared.lower_bound`; with ``prove_nodes`` > 0, IDA* with
+    the same admissible heuristic then runs for at most that many nodes: it either finds
+    a path proven shortest or raises the lower bound to its last completed bound.
 
     The first search always runs, so a very small limit can be exceeded. Raises
     :class:`~cayley.errors.NoPathError` when no search reached the solution.
@@ -418,7 +470,7 @@ def solve_state(
     direct = prep.in_ball(src)
     if direct is not None:  # inside the ball: a shortest path
         return Solution([names[m] for m in direct], len(direct), True, time.perf_counter() - t0, [])
-    lower = prep.radius + 1
+    lower = max(prep.radius + 1, prep.lower_bound(src))
     steps = int(max_steps) if max_steps is not None else max(4 * prep.walk_length, 50)
     best: list[int] | None = None
     proven = False
@@ -450,8 +502,16 @@ def solve_state(
         if elapsed + last * nxt / width * 1.1 > time_limit and (best is not None or elapsed > time_limit):
             break
         width = nxt
+    if not proven and prove_nodes > 0 and (best is None or len(best) > lower):
+        try:
+            exact = ida_star(graph, src, prep.admissible(), max_nodes=int(prove_nodes))
+            best, lower, proven = list(exact.moves), exact.length, True
+        except NoPathError as exc:
+            if exc.lower_bound is not None:
+                lower = max(lower, int(exc.lower_bound))
     if best is None:
-        raise NoPathError(f"no beam search reached the solution within {time_limit:g} s (widths {widths})")
+        raise NoPathError(f"no beam search reached the solution within {time_limit:g} s (widths {widths})",
+                          lower_bound=lower)
     # replay: the moves must act on the start and give the solution exactly
     s = src.copy()
     for m in best:

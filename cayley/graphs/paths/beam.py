@@ -147,6 +147,7 @@ class Ball:
 
         perms = graph.generators.perms
         tgt = np.asarray(target, dtype=np.int64)
+        self.target = tgt
         self.bits, self.words = packing(graph.symbols, graph.degree)
         self.degree = graph.degree
         self.side = _Side(_be.encode(tgt.reshape(1, -1), self.bits, self.words), inverse(perms), perms,
