@@ -87,6 +87,24 @@ def test_cli_end_to_end_replayed_and_optimal_only_when_proven(tmp_path):
     assert claimed >= 6
     # one progress line per row on stderr (CliRunner's stderr is not a TTY)
     assert sum(line.startswith("[") for line in r.stderr.splitlines()) == 12
+    # `cayley dataset verify` reads the Santa layout: accepted, scored by total moves
+    (tmp_path / "puzzle_info.csv").write_text(open(info).read())
+    v = CliRunner().invoke(main, ["dataset", "verify", str(tmp_path), "--submission", out, "--format", "json"])
+    assert v.exit_code == 0, v.output
+    rep = json.loads(v.stdout)
+    assert rep["ok"] and rep["score"] == sum(len(m) for m in sub.values()) and rep["expected_rows"] == 12
+    # a wrong path, an unknown move, a repeated id and a missing id are each rejected
+    lines = open(out).read().splitlines()
+    first = lines[1].split(",")
+    bad = [lines[0], f"{first[0]},{'.'.join((first[1].split('.') if first[1] else []) + ['l'])}",
+           lines[2].split(",")[0] + ",zz", lines[3], lines[3]] + lines[5:]
+    (tmp_path / "bad.csv").write_text("\n".join(bad) + "\n")
+    v = CliRunner().invoke(main, ["dataset", "verify", str(tmp_path), "--submission", str(tmp_path / "bad.csv"),
+                                  "--format", "json", "--max-errors", "10"])
+    assert v.exit_code == 1, v.output
+    reasons = " | ".join(e["reason"] for e in json.loads(v.stdout)["errors"])
+    assert "positions different" in reasons and "'zz' is not a move" in reasons
+    assert "appears again" in reasons and "has no row" in reasons
 
 
 def test_cli_limit_ids_and_table(tmp_path):
