@@ -171,6 +171,45 @@ def summary(rows, key="length"):
     return d
 
 
+def run_cube4(args, info):
+    """Random-walk scrambles of cube_4/4/4 (Santa's moves) by the generic solver."""
+    from cayley.errors import NoPathError
+    from cayley.puzzles import prepare, solve_state
+
+    t4 = info["cube_4/4/4"]
+    sol = np.repeat(np.arange(6), 16)
+    t = time.perf_counter()
+    p4 = prepare(t4, sol, train_steps=args.cube4_train_steps, seed=args.seed, bound_states=args.bound_states,
+                 progress=lambda m: print(m, file=sys.stderr, flush=True))
+    prepared = {"seconds": time.perf_counter() - t, "radius": p4.radius,
+                "walk_length": p4.walk_length, "from_cache": p4.from_cache}
+    rng = np.random.default_rng(args.seed)
+    c4 = []
+    gens = t4.generators
+    inv = gens.inverse_index
+    for _i in range(args.cube4):
+        s, last = sol.copy(), -1
+        for _ in range(args.cube4_scramble):  # non-backtracking random walk
+            m = int(rng.integers(len(gens)))
+            while last >= 0 and m == inv[last]:
+                m = int(rng.integers(len(gens)))
+            s, last = s[gens.perms[m]], m
+        try:
+            r = solve_state(p4, s, time_limit=args.cube4_time, seed=args.seed)
+        except NoPathError as exc:
+            c4.append({"scramble": args.cube4_scramble, "solved": False, "error": str(exc),
+                       "lower_bound": exc.lower_bound})
+            print("cube4", json.dumps(c4[-1]), flush=True)
+            continue
+        st = s.copy()
+        for m in r.moves:
+            st = st[t4.move(m)]
+        c4.append({"scramble": args.cube4_scramble, "length": r.length, "lower_bound": r.lower_bound,
+                   "seconds": r.seconds, "widths": r.widths, "solved": bool(np.array_equal(st, sol))})
+        print("cube4", json.dumps(c4[-1]), flush=True)
+    return prepared, c4
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--n", type=int, default=10)
@@ -186,14 +225,12 @@ def main():
     ap.add_argument("--out", default=None)
     args = ap.parse_args()
 
-    from cayley.errors import NoPathError
     from cayley.puzzles import (
         prepare,
         read_puzzle_info,
         read_puzzles,
         replay,
         solve_puzzle,
-        solve_state,
     )
 
     res = {"command": " ".join([sys.executable] + sys.argv), "machine": machine(), "args": vars(args)}
@@ -238,38 +275,7 @@ def main():
     save()
 
     if args.cube4:
-        t4 = info["cube_4/4/4"]
-        sol = np.repeat(np.arange(6), 16)
-        t = time.perf_counter()
-        p4 = prepare(t4, sol, train_steps=args.cube4_train_steps, seed=args.seed, bound_states=args.bound_states,
-                     progress=lambda m: print(m, file=sys.stderr, flush=True))
-        res["cube4_prepare"] = {"seconds": time.perf_counter() - t, "radius": p4.radius,
-                                "walk_length": p4.walk_length, "from_cache": p4.from_cache}
-        rng = np.random.default_rng(args.seed)
-        c4 = []
-        gens = t4.generators
-        inv = gens.inverse_index
-        for i in range(args.cube4):
-            s, last = sol.copy(), -1
-            for _ in range(args.cube4_scramble):  # non-backtracking random walk
-                m = int(rng.integers(len(gens)))
-                while last >= 0 and m == inv[last]:
-                    m = int(rng.integers(len(gens)))
-                s, last = s[gens.perms[m]], m
-            try:
-                r = solve_state(p4, s, time_limit=args.cube4_time, seed=args.seed)
-            except NoPathError as exc:
-                c4.append({"scramble": args.cube4_scramble, "solved": False, "error": str(exc),
-                           "lower_bound": exc.lower_bound})
-                print("cube4", json.dumps(c4[-1]), flush=True)
-                continue
-            st = s.copy()
-            for m in r.moves:
-                st = st[t4.move(m)]
-            c4.append({"scramble": args.cube4_scramble, "length": r.length, "lower_bound": r.lower_bound,
-                       "seconds": r.seconds, "widths": r.widths, "solved": bool(np.array_equal(st, sol))})
-            print("cube4", json.dumps(c4[-1]), flush=True)
-        res["cube4"] = c4
+        res["cube4_prepare"], res["cube4"] = run_cube4(args, info)
     save()
 
 

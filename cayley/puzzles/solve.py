@@ -431,6 +431,25 @@ def shorten(prep: Prepared, moves: Sequence[int]) -> list[int]:
     return moves
 
 
+def _next_width(first: int, width: int, seconds: float, left: float, max_width: int) -> int | None:
+    """The widest beam ``first * 2**j <= max_width`` predicted (time linear in the width,
+    10 % margin) to fit in ``left`` seconds after one of ``width`` took ``seconds``
+    (narrower than ``width`` when only such fits); None when not even ``first`` fits.
+
+    >>> _next_width(1024, 1024, 1.0, 100.0, 1 << 20), _next_width(1024, 1024, 1.0, 5.0, 1 << 20)
+    (65536, 4096)
+    >>> _next_width(1024, 4096, 4.0, 2.5, 1 << 20), _next_width(1024, 4096, 4.0, 0.5, 1 << 20)
+    (2048, None)
+    """
+    per = seconds / width * 1.1
+    if per * first > left:
+        return None
+    w = first
+    while 2 * w <= max_width and per * 2 * w <= left:
+        w *= 2
+    return w
+
+
 def solve_state(
     prep: Prepared,
     initial: np.ndarray,
@@ -443,15 +462,16 @@ def solve_state(
     prove_nodes: int = 0,
 ) -> Solution:
     """Solve one state (codes as in ``prep.graph.start``) within about ``time_limit``
-    seconds: beam searches of doubling width (new seed each) while the next one is
-    predicted to fit (then more seeds at the last width while they fit), the shortest
-    path kept, each one shortened.
+    seconds: a beam search of ``first_width`` measures the speed, then each next search
+    (new seed each) is the widest ``first_width * 2**j`` predicted to fit in the time
+    left; the shortest path is kept, each one shortened.
 
     The lower bound is :meth:`Prepared.lower_bound`; with ``prove_nodes`` > 0, IDA* with
     the same admissible heuristic then runs for at most that many nodes: it either finds
     a path proven shortest or raises the lower bound to its last completed bound.
 
-    The first search always runs, so a very small limit can be exceeded. Raises
+    Once a path is known, searches stop at the limit; before that they may run up to
+    twice the limit (IDA* with ``prove_nodes`` comes after). Raises
     :class:`~cayley.errors.NoPathError` when no search reached the solution.
 
     Examples
@@ -480,7 +500,9 @@ def solve_state(
         ts = time.perf_counter()
         try:
             ops = CpuBeamOps(graph, seed * 1000 + attempt)
-            moves, _, cut = run_beam(ops, src, prep.ball, prep.heuristic, width, steps, 2)
+            # the first search may overrun the limit (nothing found yet) by at most as much again
+            stop = t0 + (time_limit if best is not None else 2 * time_limit)
+            moves, _, cut = run_beam(ops, src, prep.ball, prep.heuristic, width, steps, 2, deadline=stop)
         except NoPathError:
             moves, cut = None, True
         last = time.perf_counter() - ts
@@ -496,11 +518,11 @@ def solve_state(
             if len(best) <= lower:
                 break
         elapsed = time.perf_counter() - t0
-        nxt = min(2 * width, int(max_width))
-        if elapsed + last * nxt / width * 1.1 > time_limit and best is not None:
-            nxt = width  # the doubled beam would not fit: another seed at this width
-        if elapsed + last * nxt / width * 1.1 > time_limit and (best is not None or elapsed > time_limit):
-            break
+        nxt = _next_width(int(first_width), width, last, time_limit - elapsed, int(max_width))
+        if nxt is None:
+            if best is not None or elapsed > time_limit:
+                break
+            nxt = min(2 * width, int(max_width))  # nothing found yet: keep trying past the limit
         width = nxt
     if not proven and prove_nodes > 0 and (best is None or len(best) > lower):
         try:

@@ -208,14 +208,16 @@ def _no_path(max_steps: int, dead_end: bool, step: int) -> NoPathError:
     return NoPathError(f"beam search did not reach the target within {max_steps} steps; try a wider beam")
 
 
-def run_beam(ops, src: np.ndarray, around: Ball, heuristic, width: int, max_steps: int, history: int = 2):
+def run_beam(ops, src: np.ndarray, around: Ball, heuristic, width: int, max_steps: int, history: int = 2,
+             deadline: Optional[float] = None):
     """The beam-search loop over a backend's primitives ``ops`` (:class:`CpuBeamOps`,
     :class:`TorchBeamOps`): from state ``src`` until a candidate enters ``around``.
 
     Returns ``(moves, explored, cut)``: generator indices from ``src`` to the ball's
     target, candidates generated, and whether a beam was ever cut to ``width`` (False:
     the search was breadth-first, so the path is a shortest one). Raises
-    :class:`NoPathError` after ``max_steps`` or when no unseen candidate is left.
+    :class:`NoPathError` after ``max_steps``, when no unseen candidate is left, or at a
+    step that starts after ``deadline`` (a :func:`time.perf_counter` value).
 
     Examples
     --------
@@ -234,6 +236,8 @@ def run_beam(ops, src: np.ndarray, around: Ball, heuristic, width: int, max_step
     movesl: list = []
     explored, cut = 1, False
     for step in range(1, max_steps + 1):
+        if deadline is not None and time.perf_counter() > deadline:
+            raise NoPathError(f"beam search ran out of time at step {step}")
         cand, ckeys = ops.expand(beam)
         explored += len(ckeys)
         hit = ops.ball_hit(around, cand, ckeys)
