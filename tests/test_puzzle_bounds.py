@@ -124,3 +124,22 @@ def test_ida_star_optimal_against_the_full_bfs_table_of_the_2x2x2(cube2):
         assert ob.bound(s) <= d
         p = ida_star(g, s, ob, max_nodes=50_000_000)
         assert p.optimal and p.length == d
+
+
+def test_meet_in_the_middle_bound_is_exact_or_a_lower_bound(cube2, table9):
+    t, g = cube2
+    prep = prepare(t, np.arange(24), heuristic="hamming", ball_states=3_000, bound_states=0)
+    met = 0
+    for s in _scrambles(g, 30, range(3, 16), seed=4):
+        d = int(table9.distance(s.reshape(1, -1))[0])
+        lb, path = prep.meet(s, 2_000)
+        if path is not None:
+            met += 1
+            st = s.copy()
+            for m in path:
+                st = st[g.generators.perms[m]]
+            assert np.array_equal(st, g.start) and len(path) == lb == d
+        else:
+            assert lb > 0 and (d < 0 or lb <= d)
+            assert d < 0 or d > lb - 1  # no path of length <= the two radii exists
+    assert 0 < met < 30

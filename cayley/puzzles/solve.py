@@ -110,6 +110,31 @@ class Prepared:
         hit = b.find(b.encode(np.asarray(state, dtype=np.int64).reshape(1, -1)))
         return None if hit is None else b.path_from(hit[1])
 
+    def meet(self, state: np.ndarray, max_states: int) -> tuple[int, list[int] | None]:
+        """Meet in the middle from ``state`` against the ball: a breadth-first ball of
+        radius ``d`` around ``state`` (the largest whose worst case fits ``max_states``).
+        When the two balls share a state, a shortest path through the nearest common
+        one is a shortest path overall: ``(its length, its moves)``. Otherwise every
+        path is longer than ``d + radius``: ``(d + radius + 1, None)``.
+
+        Needs inverse-closed moves (puzzle types are): distances from and to ``state``
+        are then the same.
+        """
+        g = self.graph
+        inv = g.generators.inverse_index
+        if (inv < 0).any():  # a move without its inverse: distances from state differ
+            return self.radius + 1, None
+        d = _ball_radius(len(g.generators), max_states, cap=64)
+        fwd = Ball(g, np.asarray(state, dtype=np.int64), d)  # same graph: same packing
+        pos = self.ball.lookup(fwd.rows)
+        hits = np.flatnonzero(pos >= 0)
+        if not len(hits):
+            return fwd.radius + self.radius + 1, None
+        total = fwd.depth[hits] + self.ball.depth[pos[hits]]
+        i = int(hits[np.argmin(total)])
+        there = [int(inv[m]) for m in reversed(fwd.path_from(i))]  # state -> common state
+        return int(total.min()), there + self.ball.path_from(int(pos[i]))
+
     def lower_bound(self, state: np.ndarray) -> int:
         """A proven lower bound on the moves from ``state`` to the solution: its exact
         distance inside the ball, else the larger of ``radius + 1`` and the orbit
@@ -433,15 +458,15 @@ def shorten(prep: Prepared, moves: Sequence[int]) -> list[int]:
 
 def _next_width(first: int, width: int, seconds: float, left: float, max_width: int) -> int | None:
     """The widest beam ``first * 2**j <= max_width`` predicted (time linear in the width,
-    10 % margin) to fit in ``left`` seconds after one of ``width`` took ``seconds``
+    30 % margin) to fit in ``left`` seconds after one of ``width`` took ``seconds``
     (narrower than ``width`` when only such fits); None when not even ``first`` fits.
 
     >>> _next_width(1024, 1024, 1.0, 100.0, 1 << 20), _next_width(1024, 1024, 1.0, 5.0, 1 << 20)
-    (65536, 4096)
+    (65536, 2048)
     >>> _next_width(1024, 4096, 4.0, 2.5, 1 << 20), _next_width(1024, 4096, 4.0, 0.5, 1 << 20)
-    (2048, None)
+    (1024, None)
     """
-    per = seconds / width * 1.1
+    per = seconds / width * 1.3
     if per * first > left:
         return None
     w = first
@@ -460,13 +485,17 @@ def solve_state(
     max_width: int = 1 << 18,
     max_steps: int | None = None,
     prove_nodes: int = 0,
+    meet_states: int = 200_000,
 ) -> Solution:
     """Solve one state (codes as in ``prep.graph.start``) within about ``time_limit``
     seconds: a beam search of ``first_width`` measures the speed, then each next search
     (new seed each) is the widest ``first_width * 2**j`` predicted to fit in the time
     left; the shortest path is kept, each one shortened.
 
-    The lower bound is :meth:`Prepared.lower_bound`; with ``prove_nodes`` > 0, IDA* with
+    The lower bound is the larger of :meth:`Prepared.lower_bound` and, with
+    ``meet_states`` > 0, :meth:`Prepared.meet` (a ball of about that many states around
+    the start: when it meets the solution's ball, the result is a shortest path and the
+    search ends there); with ``prove_nodes`` > 0, IDA* with
     the same admissible heuristic then runs for at most that many nodes: it either finds
     a path proven shortest or raises the lower bound to its last completed bound.
 
@@ -491,6 +520,11 @@ def solve_state(
     if direct is not None:  # inside the ball: a shortest path
         return Solution([names[m] for m in direct], len(direct), True, time.perf_counter() - t0, [])
     lower = max(prep.radius + 1, prep.lower_bound(src))
+    if meet_states > 0:
+        dist, path = prep.meet(src, int(meet_states))
+        if path is not None:  # the balls meet: a shortest path
+            return Solution([names[m] for m in path], dist, True, time.perf_counter() - t0, [])
+        lower = max(lower, dist)
     steps = int(max_steps) if max_steps is not None else max(4 * prep.walk_length, 50)
     best: list[int] | None = None
     proven = False
