@@ -34,10 +34,13 @@ def _ids(values) -> list[str]:
               help="Bound on the states of the breadth-first ball around the solution.")
 @click.option("--bound-states", type=click.IntRange(min=0), default=1_000_000, show_default=True,
               help="States per orbit pattern database (admissible lower bounds); 0: the ball alone.")
+@click.option("--meet-states", type=click.IntRange(min=0), default=200_000, show_default=True,
+              help="States of a ball around each start met against the solution's ball: a lower bound, "
+                   "or a shortest path when they meet; 0: skip.")
 @click.option("--prove-nodes", type=click.IntRange(min=0), default=0, show_default=True,
               help="After the beam searches, IDA* nodes spent proving optimality or raising the lower bound.")
 def solve(info_path, puzzles_path, out_path, time_per_puzzle, seed, fmt, limit, ids, progress, heuristic,
-          train_steps, ball_states, bound_states, prove_nodes):
+          train_steps, ball_states, bound_states, meet_states, prove_nodes):
     """Solve Kaggle Santa 2023 style puzzles given only by their moves.
 
     Moves act on positions: a move p sends a state s to s[p]; '-name' is its inverse.
@@ -87,7 +90,8 @@ def solve(info_path, puzzles_path, out_path, time_per_puzzle, seed, fmt, limit, 
                 say(f"prepared {row.puzzle_type}: ball radius {p.radius}, heuristic {how}, {p.seconds:.1f} s")
         prep = prepared[key]
         try:
-            s = solve_puzzle(prep, row, time_limit=time_per_puzzle, seed=seed, prove_nodes=prove_nodes)
+            s = solve_puzzle(prep, row, time_limit=time_per_puzzle, seed=seed, prove_nodes=prove_nodes,
+                             meet_states=meet_states)
         except NoPathError:
             unsolved.append(row.id)
             if say:

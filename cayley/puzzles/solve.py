@@ -19,10 +19,13 @@ puzzle type and solution pattern,
 :func:`solve_state` then runs beam searches of growing width (new seed each) while the
 time budget allows, keeps the shortest path and shortens it.
 
-Lower bounds: a start outside the ball is at distance at least ``r + 1``; inside, the
-ball gives the exact distance. ``optimal`` is claimed only when proven: the start is in
-the ball, a beam search that never cut its beam (a breadth-first search) found the path,
-or the path's length equals the lower bound.
+Lower bounds, all proven: inside the ball, its exact distance; outside, the largest of
+``r + 1``, the orbit pattern databases (:class:`~cayley.puzzles.bounds.OrbitBound`) and
+the meet-in-the-middle bound ``d + r + 1`` from a ball of radius ``d`` around the start
+that misses the solution's ball (when they meet, the path through them is a shortest
+one); IDA* (``prove_nodes``) can raise it further. ``optimal`` is claimed only when
+proven: a shortest path by one of those, a beam search that never cut its beam (a
+breadth-first search), or a path whose length equals the lower bound.
 """
 
 from __future__ import annotations
@@ -47,7 +50,7 @@ from ..graphs.paths import Ball, CpuBeamOps, as_state, ida_star, run_beam
 from .bounds import OrbitBound
 from .kaggle import Puzzle, PuzzleType
 
-__all__ = ["SOLVER_VERSION", "Prepared", "Solution", "cache_dir", "prepare", "shorten", "solve_puzzle", "solve_state"]
+__all__ = ["SOLVER_VERSION", "BallBound", "Prepared", "Solution", "cache_dir", "prepare", "shorten", "solve_puzzle", "solve_state"]
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +87,7 @@ class Solution:
 
     @property
     def length(self) -> int:
+        """Number of moves."""
         return len(self.moves)
 
 
