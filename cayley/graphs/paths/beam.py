@@ -15,7 +15,7 @@ scores and keeps the best; the loop owns the ball check, the history and the pat
 from __future__ import annotations
 
 import time
-from typing import Callable, Literal, Optional
+from typing import Any, Callable, Literal, Optional
 
 import numpy as np
 
@@ -174,13 +174,13 @@ class Ball:
 
     def encode(self, states: np.ndarray) -> np.ndarray:
         """Pack ``(m, n)`` states as the ball's rows are packed."""
-        return _be.encode(np.asarray(states, dtype=np.int64).reshape(-1, self.degree), self.bits, self.words)
+        return np.asarray(_be.encode(np.asarray(states, dtype=np.int64).reshape(-1, self.degree), self.bits, self.words))
 
     def lookup(self, rows: np.ndarray) -> np.ndarray:
         """Position in the ball of each packed row, -1 for rows outside it."""
-        return K.lookup(self.index, self.rows, rows)
+        return np.asarray(K.lookup(self.index, self.rows, rows))
 
-    def find(self, rows: np.ndarray):
+    def find(self, rows: np.ndarray) -> Optional[tuple[int, int]]:
         """``(i, j)``: the row ``i`` of ``rows`` in the ball closest to the target, and its
         position ``j`` in the ball; None when no row is in the ball."""
         pos = self.lookup(rows)
@@ -192,10 +192,10 @@ class Ball:
 
     def path_from(self, j: int) -> list[int]:
         """Moves from ball state ``j`` down to the target."""
-        return self.side.walk_back(self.rows[j], int(self.depth[j]))
+        return list(self.side.walk_back(self.rows[j], int(self.depth[j])))
 
 
-def _scores(heuristic, states, m: int) -> np.ndarray:
+def _scores(heuristic: Callable[[np.ndarray], Any], states: np.ndarray, m: int) -> np.ndarray:
     v = np.asarray(heuristic(states), dtype=np.float64).reshape(-1)
     if len(v) != m:
         raise InvalidInputError(f"the heuristic returned {len(v)} scores for {m} states")
@@ -208,8 +208,8 @@ def _no_path(max_steps: int, dead_end: bool, step: int) -> NoPathError:
     return NoPathError(f"beam search did not reach the target within {max_steps} steps; try a wider beam")
 
 
-def run_beam(ops, src: np.ndarray, around: Ball, heuristic, width: int, max_steps: int, history: int = 2,
-             deadline: Optional[float] = None):
+def run_beam(ops: Any, src: np.ndarray, around: Ball, heuristic: Optional[Callable[[np.ndarray], Any]], width: int,
+             max_steps: int, history: int = 2, deadline: Optional[float] = None) -> tuple[list[int], int, bool]:
     """The beam-search loop over a backend's primitives ``ops`` (:class:`CpuBeamOps`,
     :class:`TorchBeamOps`): from state ``src`` until a candidate enters ``around``.
 
@@ -232,8 +232,8 @@ def run_beam(ops, src: np.ndarray, around: Ball, heuristic, width: int, max_step
     k = ops.k
     beam, keys = ops.start(src)
     recent = [keys]  # packed keys of the last `history` beams, newest last
-    parents: list = []
-    movesl: list = []
+    parents: list[Any] = []
+    movesl: list[Any] = []
     explored, cut = 1, False
     for step in range(1, max_steps + 1):
         if deadline is not None and time.perf_counter() > deadline:
@@ -274,45 +274,51 @@ class CpuBeamOps:
         self.bits, self.words = packing(graph.symbols, graph.degree)
         self.move_dtype = np.int16 if self.k > 127 else np.int8
 
-    def start(self, src: np.ndarray):
+    def start(self, src: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The first beam (``src`` alone) and its keys."""
         keys = _be.encode(np.asarray(src).reshape(1, -1), self.bits, self.words)
         return keys, keys
 
-    def expand(self, beam):
+    def expand(self, beam: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Candidates: row ``i*k+g`` is beam state ``i`` acted on by generator ``g``."""
         cand = _be.expand(beam, self.perms, self.bits)
         return cand, cand
 
-    def ball_hit(self, around: Ball, cand, keys):
+    def ball_hit(self, around: Ball, cand: np.ndarray, keys: np.ndarray) -> Optional[tuple[int, int]]:
+        """The candidate nearest the target among those in ``around``, with its ball position."""
         return around.find(keys)
 
-    def new(self, recent: list, keys) -> np.ndarray:
+    def new(self, recent: list[np.ndarray], keys: np.ndarray) -> np.ndarray:
         """Positions of the candidates seen neither earlier in ``keys`` nor in ``recent``."""
         hist = np.concatenate(recent) if len(recent) > 1 else (recent[0] if recent else keys[:0])
-        return K.first_new(hist, keys)
+        return np.asarray(K.first_new(hist, keys))
 
-    def scores(self, heuristic, cand, idx) -> np.ndarray:
+    def scores(self, heuristic: Callable[[np.ndarray], Any], cand: np.ndarray, idx: np.ndarray) -> np.ndarray:
+        """Heuristic scores of the candidates ``idx``."""
         return _scores(heuristic, K.decode_parallel(cand[idx], self.n, self.bits), len(idx))
 
-    def best(self, idx, scores, width: int) -> np.ndarray:
+    def best(self, idx: np.ndarray, scores: np.ndarray, width: int) -> np.ndarray:
         """The ``width`` lowest scores (shuffled first: equal scores kept at random), sorted."""
         order = self.rng.permutation(len(idx))
         keep = np.argpartition(scores[order], width - 1)[:width]
         return np.sort(idx[order[keep]])
 
-    def parents(self, idx):
-        return (idx // self.k).astype(np.int32)
+    def parents(self, idx: np.ndarray) -> np.ndarray:
+        """Beam position of each kept candidate's parent."""
+        return np.asarray(idx // self.k, dtype=np.int32)
 
-    def moves(self, idx):
-        return (idx % self.k).astype(self.move_dtype)
+    def moves(self, idx: np.ndarray) -> np.ndarray:
+        """Generator of each kept candidate."""
+        return np.asarray(idx % self.k, dtype=self.move_dtype)
 
-    def take(self, cand, keys, idx):
+    def take(self, cand: np.ndarray, keys: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The next beam and its keys."""
         beam = np.ascontiguousarray(cand[idx])
         return beam, beam
 
     @staticmethod
-    def to_numpy(a) -> np.ndarray:
+    def to_numpy(a: np.ndarray) -> np.ndarray:
+        """As a numpy array (already one)."""
         return a
 
 
@@ -342,30 +348,33 @@ class TorchBeamOps:
         self.sdtype = torch.uint8 if graph.symbols <= 256 else torch.int32
         self.pad = self.words * self.per - self.n
         self.shifts = (torch.arange(self.per, device=dev, dtype=torch.long) * self.bits).repeat(self.words)
-        self._ball_hash: dict = {}
+        self._ball_hash: dict[int, Any] = {}
 
-    def _pack(self, states):  # (m, n) -> (m, words) int64; disjoint bit fields, so sum == or
+    def _pack(self, states: Any) -> Any:  # (m, n) -> (m, words) int64; disjoint bit fields, so sum == or
         s = states.long()
         if self.pad:
             s = self.torch.nn.functional.pad(s, (0, self.pad))
         return (s << self.shifts).view(len(s), self.words, self.per).sum(dim=2)
 
     @staticmethod
-    def _mix(keys):  # one int64 per packed row, to pre-filter ball hits (checked exactly)
+    def _mix(keys: Any) -> Any:  # one int64 per packed row, to pre-filter ball hits (checked exactly)
         h = keys[:, 0].clone()
         for w in range(1, keys.shape[1]):
             h = (h * -7046029254386353131) ^ keys[:, w]
         return h ^ (h >> 31)
 
-    def start(self, src: np.ndarray):
+    def start(self, src: np.ndarray) -> tuple[Any, Any]:
+        """The first beam (``src`` alone) and its keys."""
         beam = self.torch.as_tensor(np.asarray(src), dtype=self.sdtype, device=self.dev).reshape(1, self.n)
         return beam, self._pack(beam)
 
-    def expand(self, beam):
+    def expand(self, beam: Any) -> tuple[Any, Any]:
+        """Candidates (row ``i*k+g``: state ``i`` acted on by ``g``) and their keys."""
         cand = beam[:, self.perms].reshape(-1, self.n)  # row i*k+g: beam state i acted on by g
         return cand, self._pack(cand)
 
-    def ball_hit(self, around: Ball, cand, keys):
+    def ball_hit(self, around: Ball, cand: Any, keys: Any) -> Optional[tuple[int, int]]:
+        """The candidate nearest the target among those in ``around``, with its ball position."""
         torch = self.torch
         h = self._ball_hash.get(id(around))
         if h is None:
@@ -377,7 +386,8 @@ class TorchBeamOps:
         hit = around.find(around.encode(cand[maybe].cpu().numpy().astype(np.int64)))
         return None if hit is None else (int(maybe[hit[0]]), hit[1])
 
-    def new(self, recent: list, keys):
+    def new(self, recent: list[Any], keys: Any) -> Any:
+        """Positions of the candidates seen neither earlier in ``keys`` nor in ``recent``."""
         torch = self.torch
         hist = torch.cat(recent) if recent else keys[:0]
         both = torch.cat([hist, keys])
@@ -391,7 +401,8 @@ class TorchBeamOps:
         h = len(hist)
         return torch.nonzero(first[inv[h:]] == pos[h:]).reshape(-1)
 
-    def scores(self, heuristic, cand, idx):
+    def scores(self, heuristic: Callable[[Any], Any], cand: Any, idx: Any) -> Any:
+        """Heuristic scores of the candidates ``idx`` (on the device)."""
         torch = self.torch
         states = cand[idx]
         if getattr(heuristic, "supports_torch", False):
@@ -401,21 +412,26 @@ class TorchBeamOps:
             return v
         return torch.as_tensor(_scores(heuristic, states.cpu().numpy().astype(np.int64), len(idx)), device=self.dev)
 
-    def best(self, idx, scores, width: int):
+    def best(self, idx: Any, scores: Any, width: int) -> Any:
+        """The ``width`` lowest scores (shuffled first: equal scores kept at random), sorted."""
         torch = self.torch
         order = torch.randperm(len(idx), generator=self.gen, device=self.dev)
         keep = torch.topk(scores[order], width, largest=False, sorted=False).indices
         return torch.sort(idx[order[keep]]).values
 
-    def parents(self, idx):
+    def parents(self, idx: Any) -> Any:
+        """Beam position of each kept candidate's parent."""
         return self.torch.div(idx, self.k, rounding_mode="floor").to(self.torch.int32)
 
-    def moves(self, idx):
+    def moves(self, idx: Any) -> Any:
+        """Generator of each kept candidate."""
         return (idx % self.k).to(self.torch.int16)
 
-    def take(self, cand, keys, idx):
+    def take(self, cand: Any, keys: Any, idx: Any) -> tuple[Any, Any]:
+        """The next beam and its keys."""
         return cand[idx], keys[idx]
 
     @staticmethod
-    def to_numpy(a) -> np.ndarray:
-        return a.cpu().numpy()
+    def to_numpy(a: Any) -> np.ndarray:
+        """A device tensor as a numpy array."""
+        return np.asarray(a.cpu().numpy())
