@@ -219,12 +219,12 @@ def test_replay_helper_agrees(tmp_path):
 def test_one_hot_mlp_fast_path_matches_the_heuristic():
     pytest.importorskip("torch")
     from cayley.nn import train_heuristic
-    from cayley.puzzles.solve import _OneHotMLP
+    from cayley.puzzles.solve import OneHotMLP
 
     t = PuzzleType.from_moves("toy7", TOY)
     g = CayleyGraph(t.generators, np.array([0, 0, 1, 1, 2, 2, 3]))
     h = train_heuristic(g, hidden=(32, 16), steps=30, batch_size=64, symmetry="none", seed=0)
-    fast = _OneHotMLP(h)
+    fast = OneHotMLP(h)
     assert fast.fast
     s = np.random.default_rng(0).permuted(np.tile(g.start, (200, 1)), axis=1)
     assert np.allclose(fast(s), h(s), atol=1e-4)

@@ -50,7 +50,7 @@ from ..graphs.paths import Ball, CpuBeamOps, as_state, ida_star, run_beam
 from .bounds import OrbitBound
 from .kaggle import Puzzle, PuzzleType
 
-__all__ = ["SOLVER_VERSION", "BallBound", "Prepared", "Solution", "cache_dir", "prepare", "shorten", "solve_puzzle", "solve_state"]
+__all__ = ["SOLVER_VERSION", "BallBound", "OneHotMLP", "Prepared", "Solution", "cache_dir", "prepare", "shorten", "solve_puzzle", "solve_state"]
 
 log = logging.getLogger(__name__)
 
@@ -268,7 +268,7 @@ def _save_cached(h, path: str) -> None:
         log.warning("cannot cache the heuristic under %s: %s", folder, exc)
 
 
-class _OneHotMLP:
+class OneHotMLP:
     """A plain-MLP :class:`~cayley.nn.NeuralHeuristic` evaluated without building its
     one-hot input: the first Linear layer of a one-hot ``(n x c)`` vector is a sum of
     ``n`` columns of its weight, gathered by ``embedding_bag``; eval-mode BatchNorm is
@@ -412,7 +412,7 @@ def prepare(
                                 walk_length=wl, walk_mode="non_backtracking", symmetry="none", seed=seed)
             if cache:
                 _save_cached(h, cfile)
-        h = _Chunked(_OneHotMLP(h))
+        h = _Chunked(OneHotMLP(h))
     bound = None
     if bound_states > 0:
         bound = OrbitBound.build(graph, max_states=int(bound_states), progress=say)
