@@ -165,7 +165,49 @@ def summary(rows, key="length"):
         gaps = [r[key] - r["optimal_length"] for r in rows]
         d.update({"mean_optimal": statistics.mean(opt), "mean_gap": statistics.mean(gaps),
                   "pct_optimal": 100.0 * sum(g == 0 for g in gaps) / len(gaps)})
+    if rows and "lower_bound" in rows[0]:
+        d.update({"mean_lower_bound": statistics.mean(r["lower_bound"] for r in rows),
+                  "pct_proven_optimal": 100.0 * sum(bool(r.get("optimal")) for r in rows) / len(rows)})
     return d
+
+
+def run_cube4(args, info):
+    """Random-walk scrambles of cube_4/4/4 (Santa's moves) by the generic solver."""
+    from cayley.errors import NoPathError
+    from cayley.puzzles import prepare, solve_state
+
+    t4 = info["cube_4/4/4"]
+    sol = np.repeat(np.arange(6), 16)
+    t = time.perf_counter()
+    p4 = prepare(t4, sol, train_steps=args.cube4_train_steps, seed=args.seed, bound_states=args.bound_states,
+                 progress=lambda m: print(m, file=sys.stderr, flush=True))
+    prepared = {"seconds": time.perf_counter() - t, "radius": p4.radius,
+                "walk_length": p4.walk_length, "from_cache": p4.from_cache}
+    rng = np.random.default_rng(args.seed)
+    c4 = []
+    gens = t4.generators
+    inv = gens.inverse_index
+    for _i in range(args.cube4):
+        s, last = sol.copy(), -1
+        for _ in range(args.cube4_scramble):  # non-backtracking random walk
+            m = int(rng.integers(len(gens)))
+            while last >= 0 and m == inv[last]:
+                m = int(rng.integers(len(gens)))
+            s, last = s[gens.perms[m]], m
+        try:
+            r = solve_state(p4, s, time_limit=args.cube4_time, seed=args.seed)
+        except NoPathError as exc:
+            c4.append({"scramble": args.cube4_scramble, "solved": False, "error": str(exc),
+                       "lower_bound": exc.lower_bound})
+            print("cube4", json.dumps(c4[-1]), flush=True)
+            continue
+        st = s.copy()
+        for m in r.moves:
+            st = st[t4.move(m)]
+        c4.append({"scramble": args.cube4_scramble, "length": r.length, "lower_bound": r.lower_bound,
+                   "seconds": r.seconds, "widths": r.widths, "solved": bool(np.array_equal(st, sol))})
+        print("cube4", json.dumps(c4[-1]), flush=True)
+    return prepared, c4
 
 
 def main():
@@ -173,6 +215,8 @@ def main():
     ap.add_argument("--n", type=int, default=10)
     ap.add_argument("--time-per-puzzle", type=float, default=30.0)
     ap.add_argument("--train-steps", type=int, default=4000)
+    ap.add_argument("--bound-states", type=int, default=1_000_000, help="states per orbit pattern database")
+    ap.add_argument("--prove-nodes", type=int, default=0, help="IDA* nodes per cube after the beams")
     ap.add_argument("--cube4", type=int, default=3, help="random-walk scrambles of cube_4/4/4 (0: skip)")
     ap.add_argument("--cube4-scramble", type=int, default=20)
     ap.add_argument("--cube4-train-steps", type=int, default=2000)
@@ -181,24 +225,29 @@ def main():
     ap.add_argument("--out", default=None)
     args = ap.parse_args()
 
-    from cayley.errors import NoPathError
     from cayley.puzzles import (
         prepare,
         read_puzzle_info,
         read_puzzles,
         replay,
         solve_puzzle,
-        solve_state,
     )
 
     res = {"command": " ".join([sys.executable] + sys.argv), "machine": machine(), "args": vars(args)}
+
+    def save():  # after each part: a later part that fails keeps the earlier results
+        res["machine"]["uptime_after"] = subprocess.run(["uptime"], check=False, capture_output=True,
+                                                        text=True).stdout.strip()
+        if args.out:
+            with open(args.out, "w") as f:
+                json.dump(res, f, indent=1, default=str)
     info = read_puzzle_info(f"{SHARED}/puzzle_info.csv")
     rows = read_puzzles(f"{SHARED}/deepcubea_cube3.csv", info)[: args.n]
     ptype = info["cube3_qtm"]
 
     t = time.perf_counter()
     prep = prepare(ptype, rows[0].solution_state, train_steps=args.train_steps, seed=args.seed,
-                   progress=lambda m: print(m, file=sys.stderr, flush=True))
+                   bound_states=args.bound_states, progress=lambda m: print(m, file=sys.stderr, flush=True))
     res["cayley_prepare"] = {"seconds": time.perf_counter() - t, "from_cache": prep.from_cache,
                              "radius": prep.radius, "walk_length": prep.walk_length, "info": prep.info,
                              "training": _training(prep)}
@@ -206,7 +255,7 @@ def main():
           f"ball radius {prep.radius}, walks {prep.walk_length}", flush=True)
     out = []
     for row in rows:
-        s = solve_puzzle(prep, row, time_limit=args.time_per_puzzle, seed=args.seed)
+        s = solve_puzzle(prep, row, time_limit=args.time_per_puzzle, seed=args.seed, prove_nodes=args.prove_nodes)
         ok = replay(row, ptype, s.moves)
         r = {"id": row.id, "length": s.length, "optimal_length": int(dict(row.extra)["optimal_length"]),
              "lower_bound": s.lower_bound, "optimal": s.optimal, "seconds": s.seconds, "widths": s.widths,
@@ -215,6 +264,7 @@ def main():
         print(json.dumps(r), flush=True)
     res["cayley"] = {"rows": out, "summary": summary(out)}
     print("cayley", json.dumps(res["cayley"]["summary"]), flush=True)
+    save()
 
     try:
         k = run_kociemba(rows, ptype, replay)
@@ -222,43 +272,11 @@ def main():
         print("kociemba", json.dumps(res["kociemba"]["summary_qtm"]), flush=True)
     except ImportError:
         res["kociemba"] = None
+    save()
 
     if args.cube4:
-        t4 = info["cube_4/4/4"]
-        sol = np.repeat(np.arange(6), 16)
-        t = time.perf_counter()
-        p4 = prepare(t4, sol, train_steps=args.cube4_train_steps, seed=args.seed,
-                     progress=lambda m: print(m, file=sys.stderr, flush=True))
-        res["cube4_prepare"] = {"seconds": time.perf_counter() - t, "radius": p4.radius,
-                                "walk_length": p4.walk_length, "from_cache": p4.from_cache}
-        rng = np.random.default_rng(args.seed)
-        c4 = []
-        gens = t4.generators
-        inv = gens.inverse_index
-        for i in range(args.cube4):
-            s, last = sol.copy(), -1
-            for _ in range(args.cube4_scramble):  # non-backtracking random walk
-                m = int(rng.integers(len(gens)))
-                while last >= 0 and m == inv[last]:
-                    m = int(rng.integers(len(gens)))
-                s, last = s[gens.perms[m]], m
-            try:
-                r = solve_state(p4, s, time_limit=args.cube4_time, seed=args.seed)
-            except NoPathError as exc:
-                c4.append({"scramble": args.cube4_scramble, "solved": False, "error": str(exc)})
-                print("cube4", json.dumps(c4[-1]), flush=True)
-                continue
-            st = s.copy()
-            for m in r.moves:
-                st = st[t4.move(m)]
-            c4.append({"scramble": args.cube4_scramble, "length": r.length, "lower_bound": r.lower_bound,
-                       "seconds": r.seconds, "widths": r.widths, "solved": bool(np.array_equal(st, sol))})
-            print("cube4", json.dumps(c4[-1]), flush=True)
-        res["cube4"] = c4
-    res["machine"]["uptime_after"] = subprocess.run(["uptime"], check=False, capture_output=True, text=True).stdout.strip()
-    if args.out:
-        with open(args.out, "w") as f:
-            json.dump(res, f, indent=1, default=str)
+        res["cube4_prepare"], res["cube4"] = run_cube4(args, info)
+    save()
 
 
 if __name__ == "__main__":

@@ -87,6 +87,24 @@ def test_cli_end_to_end_replayed_and_optimal_only_when_proven(tmp_path):
     assert claimed >= 6
     # one progress line per row on stderr (CliRunner's stderr is not a TTY)
     assert sum(line.startswith("[") for line in r.stderr.splitlines()) == 12
+    # `cayley dataset verify` reads the Santa layout: accepted, scored by total moves
+    (tmp_path / "puzzle_info.csv").write_text(open(info).read())
+    v = CliRunner().invoke(main, ["dataset", "verify", str(tmp_path), "--submission", out, "--format", "json"])
+    assert v.exit_code == 0, v.output
+    rep = json.loads(v.stdout)
+    assert rep["ok"] and rep["score"] == sum(len(m) for m in sub.values()) and rep["expected_rows"] == 12
+    # a wrong path, an unknown move, a repeated id and a missing id are each rejected
+    lines = open(out).read().splitlines()
+    first = lines[1].split(",")
+    bad = [lines[0], f"{first[0]},{'.'.join((first[1].split('.') if first[1] else []) + ['l'])}",
+           lines[2].split(",")[0] + ",zz", lines[3], lines[3]] + lines[5:]
+    (tmp_path / "bad.csv").write_text("\n".join(bad) + "\n")
+    v = CliRunner().invoke(main, ["dataset", "verify", str(tmp_path), "--submission", str(tmp_path / "bad.csv"),
+                                  "--format", "json", "--max-errors", "10"])
+    assert v.exit_code == 1, v.output
+    reasons = " | ".join(e["reason"] for e in json.loads(v.stdout)["errors"])
+    assert "positions different" in reasons and "'zz' is not a move" in reasons
+    assert "appears again" in reasons and "has no row" in reasons
 
 
 def test_cli_limit_ids_and_table(tmp_path):
@@ -201,12 +219,12 @@ def test_replay_helper_agrees(tmp_path):
 def test_one_hot_mlp_fast_path_matches_the_heuristic():
     pytest.importorskip("torch")
     from cayley.nn import train_heuristic
-    from cayley.puzzles.solve import _OneHotMLP
+    from cayley.puzzles.solve import OneHotMLP
 
     t = PuzzleType.from_moves("toy7", TOY)
     g = CayleyGraph(t.generators, np.array([0, 0, 1, 1, 2, 2, 3]))
     h = train_heuristic(g, hidden=(32, 16), steps=30, batch_size=64, symmetry="none", seed=0)
-    fast = _OneHotMLP(h)
+    fast = OneHotMLP(h)
     assert fast.fast
     s = np.random.default_rng(0).permuted(np.tile(g.start, (200, 1)), axis=1)
     assert np.allclose(fast(s), h(s), atol=1e-4)

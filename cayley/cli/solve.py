@@ -32,8 +32,15 @@ def _ids(values) -> list[str]:
               help="Training steps of the neural heuristic (when not cached).")
 @click.option("--ball-states", type=click.IntRange(min=1), default=2_500_000, show_default=True,
               help="Bound on the states of the breadth-first ball around the solution.")
+@click.option("--bound-states", type=click.IntRange(min=0), default=1_000_000, show_default=True,
+              help="States per orbit pattern database (admissible lower bounds); 0: the ball alone.")
+@click.option("--meet-states", type=click.IntRange(min=0), default=200_000, show_default=True,
+              help="States of a ball around each start met against the solution's ball: a lower bound, "
+                   "or a shortest path when they meet; 0: skip.")
+@click.option("--prove-nodes", type=click.IntRange(min=0), default=0, show_default=True,
+              help="After the beam searches, IDA* nodes spent proving optimality or raising the lower bound.")
 def solve(info_path, puzzles_path, out_path, time_per_puzzle, seed, fmt, limit, ids, progress, heuristic,
-          train_steps, ball_states):
+          train_steps, ball_states, bound_states, meet_states, prove_nodes):
     """Solve Kaggle Santa 2023 style puzzles given only by their moves.
 
     Moves act on positions: a move p sends a state s to s[p]; '-name' is its inverse.
@@ -75,14 +82,16 @@ def solve(info_path, puzzles_path, out_path, time_per_puzzle, seed, fmt, limit, 
         key = (row.puzzle_type, row.codes()[0].tobytes())
         if key not in prepared:
             prepared[key] = prepare(info[row.puzzle_type], row.codes()[0], heuristic=heuristic, seed=seed,
-                                    train_steps=train_steps, ball_states=ball_states, progress=say)
+                                    train_steps=train_steps, ball_states=ball_states, bound_states=bound_states,
+                                    progress=say)
             p = prepared[key]
             if say:
                 how = "cached" if p.from_cache else "built"
                 say(f"prepared {row.puzzle_type}: ball radius {p.radius}, heuristic {how}, {p.seconds:.1f} s")
         prep = prepared[key]
         try:
-            s = solve_puzzle(prep, row, time_limit=time_per_puzzle, seed=seed)
+            s = solve_puzzle(prep, row, time_limit=time_per_puzzle, seed=seed, prove_nodes=prove_nodes,
+                             meet_states=meet_states)
         except NoPathError:
             unsolved.append(row.id)
             if say:

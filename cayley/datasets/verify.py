@@ -15,7 +15,7 @@ from ..errors import InvalidInputError
 from ._format import _read_json, _repeated, inside, parse_state_cell, reading
 from .puzzle import graph_from_info
 
-__all__ = ["Rejection", "VerifyReport", "verify_submission"]
+__all__ = ["Rejection", "VerifyReport", "verify_santa", "verify_submission"]
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,9 @@ class VerifyReport:
 
 
 def verify_submission(folder: os.PathLike, submission: os.PathLike, *, max_errors: int = 10) -> VerifyReport:
-    """Check every row of ``submission`` against the dataset in ``folder``.
+    """Check every row of ``submission`` against the dataset in ``folder``: a cayley
+    export (``puzzle_info.json``, ``test.csv``) or the Kaggle Santa 2023 layout
+    (``puzzle_info.csv``, ``puzzles.csv``; see :func:`verify_santa`).
 
     A submission passes when its header has the layout's columns, every id of
     ``test.csv`` appears exactly once, every move is one of the names in
@@ -110,11 +112,15 @@ def verify_submission(folder: os.PathLike, submission: os.PathLike, *, max_error
     if not isinstance(max_errors, int) or max_errors < 1:
         raise InvalidInputError(f"max_errors must be an integer >= 1, got {max_errors!r}")
     p = FsPath(folder)
+    if os.path.lexists(p / "puzzle_info.csv") and os.path.lexists(p / "puzzles.csv"):
+        return verify_santa(folder, submission, max_errors=max_errors)
     if not os.path.lexists(p / "puzzle_info.json") or not os.path.lexists(p / "test.csv"):
-        raise InvalidInputError(f"{str(p)!r} is not a path-finding dataset: it needs puzzle_info.json and test.csv")
+        raise InvalidInputError(f"{str(p)!r} is not a path-finding dataset: it needs puzzle_info.json and test.csv "
+                                "(or puzzle_info.csv and puzzles.csv: the Santa layout)")
     info_file, test_file = inside(p, "puzzle_info.json", str(p)), inside(p, "test.csv", str(p))
     if not info_file.is_file() or not test_file.is_file():
-        raise InvalidInputError(f"{str(p)!r} is not a path-finding dataset: it needs puzzle_info.json and test.csv")
+        raise InvalidInputError(f"{str(p)!r} is not a path-finding dataset: it needs puzzle_info.json and test.csv "
+                                "(or puzzle_info.csv and puzzles.csv: the Santa layout)")
     sub = FsPath(submission)
     if not sub.is_file():
         raise InvalidInputError(f"submission {str(sub)!r} is not a file")
@@ -210,6 +216,94 @@ def verify_submission(folder: os.PathLike, submission: os.PathLike, *, max_error
                  for rid in missing_ids[:room]]
     count = errors.count + len(missing_ids)
     return VerifyReport(count == 0, score, nrows, valid, len(tests), tuple(rejected), count)
+
+
+def verify_santa(folder: os.PathLike, submission: os.PathLike, *, max_errors: int = 10) -> VerifyReport:
+    """Check a Kaggle Santa 2023 submission (``id,moves``, moves joined by ``.``, ``-name``
+    the inverse of ``name``) against ``puzzle_info.csv`` and ``puzzles.csv`` in ``folder``:
+    every puzzle id once, move names of the row's puzzle type, and replaying the moves on
+    the initial state leaves at most ``num_wildcards`` positions different from the
+    solution state. ``score`` is the total number of moves of the rows that pass.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> d = tempfile.mkdtemp()
+    >>> _ = open(os.path.join(d, "puzzle_info.csv"), "w").write(
+    ...     'puzzle_type,allowed_moves\\ncyc3,"{\\'r\\': [1, 2, 0]}"\\n')
+    >>> _ = open(os.path.join(d, "puzzles.csv"), "w").write(
+    ...     "id,puzzle_type,solution_state,initial_state,num_wildcards\\n0,cyc3,A;B;C,C;A;B,0\\n")
+    >>> _ = open(os.path.join(d, "sub.csv"), "w").write("id,moves\\n0,r\\n")
+    >>> verify_santa(d, os.path.join(d, "sub.csv")).summary()
+    'accepted: 1 rows, score 1 (total moves)'
+    >>> _ = open(os.path.join(d, "sub.csv"), "w").write("id,moves\\n0,-r\\n")
+    >>> verify_santa(d, os.path.join(d, "sub.csv")).summary()
+    'rejected: row 1 (id 0): the moves leave 3 positions different from the solution state (0 wildcards)'
+    """
+    from .santa import PuzzleFileError, read_puzzle_info, read_puzzles
+
+    p = FsPath(folder)
+    info_file, puzzles_file = inside(p, "puzzle_info.csv", str(p)), inside(p, "puzzles.csv", str(p))
+    types = read_puzzle_info(info_file)
+    puzzles = {row.id: row for row in read_puzzles(puzzles_file, types)}
+    sub = FsPath(submission)
+    if not sub.is_file():
+        raise InvalidInputError(f"submission {str(sub)!r} is not a file")
+    errors = _Rejections(max_errors)
+    first_row: dict[str, int] = {}
+    score = valid = nrows = 0
+    with reading(sub, "submission"), open(sub, newline="", encoding="utf-8-sig") as f:
+        reader = csv.reader(f)
+        header = [h.strip() for h in next(reader, [])]
+        if sorted(header) != ["id", "moves"]:
+            reason = f"the header is {','.join(header) or 'missing'}; expected id,moves"
+            return _report(0, 0, len(puzzles), [Rejection(0, None, reason)], max_errors)
+        col_id, col_moves = header.index("id"), header.index("moves")
+        for nrows, rec in enumerate(reader, start=1):
+            if len(rec) != 2:
+                errors.add(Rejection(nrows, None, f"{len(rec)} fields, expected 2"))
+                continue
+            rid, text = rec[col_id].strip(), rec[col_moves].strip()
+            if rid not in puzzles:
+                errors.add(Rejection(nrows, _clip(rid), f"id {_clip(rid)!r} is not in puzzles.csv"))
+                continue
+            if rid in first_row:
+                errors.add(Rejection(nrows, rid, f"id {rid} appears again (first at row {first_row[rid]})"))
+                continue
+            first_row[rid] = nrows
+            ok, reason, moves = _santa_row(puzzles[rid], types[puzzles[rid].puzzle_type], text, PuzzleFileError)
+            if ok:
+                score, valid = score + moves, valid + 1
+            else:
+                errors.add(Rejection(nrows, rid, reason))
+    rejected = errors.sorted()
+    missing_ids = [rid for rid in puzzles if rid not in first_row]
+    room = max(0, max_errors - len(rejected))
+    rejected += [Rejection(None, rid, f"id {rid} of puzzles.csv has no row in the submission")
+                 for rid in missing_ids[:room]]
+    count = errors.count + len(missing_ids)
+    return VerifyReport(count == 0, score, nrows, valid, len(puzzles), tuple(rejected), count)
+
+
+def _santa_row(puzzle, ptype, text: str, file_error) -> tuple[bool, str, int]:
+    """(solved, why not, moves) for one Santa row."""
+    moves = text.split(".") if text else []
+    sol, state = puzzle.codes()
+    perm = np.arange(ptype.degree)
+    cache: dict[str, np.ndarray] = {}
+    for k, m in enumerate(moves, start=1):
+        q = cache.get(m)
+        if q is None:
+            try:
+                q = cache[m] = ptype.move(m)
+            except file_error:
+                return False, f"move {k}: {_clip(m)!r} is not a move of {ptype.name}", 0
+        perm = perm[q]  # acting by perm then q is acting by perm[q]
+    diff = int(np.count_nonzero(state[perm] != sol))
+    if diff > puzzle.num_wildcards:
+        return False, (f"the moves leave {diff} positions different from the solution state "
+                       f"({puzzle.num_wildcards} wildcards)"), 0
+    return True, "", len(moves)
 
 
 # valid rows replayed together at a time: memory stays bounded however long the submission

@@ -1,8 +1,10 @@
 """Permutation puzzles given by their moves: Kaggle Santa 2023 files and a solver.
 
 :mod:`cayley.puzzles.kaggle` reads ``puzzle_info.csv`` and ``puzzles.csv``, writes and
-replays submissions; :mod:`cayley.puzzles.solve` prepares a puzzle type (ball around the
-solution, cached neural heuristic) and solves states by beam search meeting the ball.
+replays submissions (the readers live in :mod:`cayley.datasets.santa`);
+:mod:`cayley.puzzles.solve` prepares a puzzle type (ball around the solution, cached
+neural heuristic, orbit pattern databases) and solves states by beam search meeting the
+ball; :mod:`cayley.puzzles.bounds` gives admissible lower bounds from the moves alone.
 No puzzle is a special case: everything is derived from the moves.
 
 Importing this package loads neither torch nor numba.
@@ -20,7 +22,9 @@ from .kaggle import (
     replay,
     write_submission,
 )
+from .bounds import OrbitBound, position_orbits, restrict_moves
 from .solve import (
+    BallBound,
     Prepared,
     Solution,
     cache_dir,
@@ -32,6 +36,8 @@ from .solve import (
 
 __all__ = [
     "LIMITS",
+    "BallBound",
+    "OrbitBound",
     "Prepared",
     "Puzzle",
     "PuzzleFileError",
@@ -43,7 +49,9 @@ __all__ = [
     "read_puzzle_info",
     "read_puzzles",
     "read_submission",
+    "position_orbits",
     "replay",
+    "restrict_moves",
     "shorten",
     "solve_puzzle",
     "solve_state",

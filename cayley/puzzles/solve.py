@@ -19,10 +19,13 @@ puzzle type and solution pattern,
 :func:`solve_state` then runs beam searches of growing width (new seed each) while the
 time budget allows, keeps the shortest path and shortens it.
 
-Lower bounds: a start outside the ball is at distance at least ``r + 1``; inside, the
-ball gives the exact distance. ``optimal`` is claimed only when proven: the start is in
-the ball, a beam search that never cut its beam (a breadth-first search) found the path,
-or the path's length equals the lower bound.
+Lower bounds, all proven: inside the ball, its exact distance; outside, the largest of
+``r + 1``, the orbit pattern databases (:class:`~cayley.puzzles.bounds.OrbitBound`) and
+the meet-in-the-middle bound ``d + r + 1`` from a ball of radius ``d`` around the start
+that misses the solution's ball (when they meet, the path through them is a shortest
+one); IDA* (``prove_nodes``) can raise it further. ``optimal`` is claimed only when
+proven: a shortest path by one of those, a beam search that never cut its beam (a
+breadth-first search), or a path whose length equals the lower bound.
 """
 
 from __future__ import annotations
@@ -42,9 +45,12 @@ import numpy as np
 from .. import __version__
 from ..errors import InvalidInputError, NoPathError
 from ..graphs.graph import CayleyGraph
+from ..graphs.heuristics import MaxOf
+from ..graphs.paths import Ball, CpuBeamOps, as_state, ida_star, run_beam
+from .bounds import OrbitBound
 from .kaggle import Puzzle, PuzzleType
 
-__all__ = ["SOLVER_VERSION", "Prepared", "Solution", "cache_dir", "prepare", "shorten", "solve_puzzle", "solve_state"]
+__all__ = ["SOLVER_VERSION", "BallBound", "OneHotMLP", "Prepared", "Solution", "cache_dir", "prepare", "shorten", "solve_puzzle", "solve_state"]
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +87,7 @@ class Solution:
 
     @property
     def length(self) -> int:
+        """Number of moves."""
         return len(self.moves)
 
 
@@ -96,17 +103,78 @@ class Prepared:
     seconds: float
     cache_file: str | None
     from_cache: bool
-    _ball: object = None
-    _pball: object = None
+    ball: Ball | None = None
+    pball: Ball | None = None
+    bound: OrbitBound | None = None
     info: dict = field(default_factory=dict)
 
     def in_ball(self, state: np.ndarray) -> list[int] | None:
         """The ball's shortest path (move indices) from ``state``, or None outside it."""
-        from ..backends import cpu as _be
-
-        b = self._ball
-        hit = b.find(_be.encode(np.asarray(state, dtype=np.int64).reshape(1, -1), b.bits, b.words))
+        b = self.ball
+        hit = b.find(b.encode(np.asarray(state, dtype=np.int64).reshape(1, -1)))
         return None if hit is None else b.path_from(hit[1])
+
+    def meet(self, state: np.ndarray, max_states: int) -> tuple[int, list[int] | None]:
+        """Meet in the middle from ``state`` against the ball: a breadth-first ball of
+        radius ``d`` around ``state`` (the largest whose worst case fits ``max_states``).
+        When the two balls share a state, a shortest path through the nearest common
+        one is a shortest path overall: ``(its length, its moves)``. Otherwise every
+        path is longer than ``d + radius``: ``(d + radius + 1, None)``.
+
+        Needs inverse-closed moves (puzzle types are): distances from and to ``state``
+        are then the same.
+        """
+        g = self.graph
+        inv = g.generators.inverse_index
+        if (inv < 0).any():  # a move without its inverse: distances from state differ
+            return self.radius + 1, None
+        d = _ball_radius(len(g.generators), max_states, cap=64)
+        fwd = Ball(g, np.asarray(state, dtype=np.int64), d)  # same graph: same packing
+        pos = self.ball.lookup(fwd.rows)
+        hits = np.flatnonzero(pos >= 0)
+        if not len(hits):
+            return fwd.radius + self.radius + 1, None
+        total = fwd.depth[hits] + self.ball.depth[pos[hits]]
+        i = int(hits[np.argmin(total)])
+        there = [int(inv[m]) for m in reversed(fwd.path_from(i))]  # state -> common state
+        return int(total.min()), there + self.ball.path_from(int(pos[i]))
+
+    def lower_bound(self, state: np.ndarray) -> int:
+        """A proven lower bound on the moves from ``state`` to the solution: its exact
+        distance inside the ball, else the larger of ``radius + 1`` and the orbit
+        pattern databases' bound."""
+        return int(self.admissible()(np.asarray(state).reshape(1, -1))[0])
+
+    def admissible(self) -> Callable[[np.ndarray], np.ndarray]:
+        """The admissible heuristic of this preparation (for IDA*): ball distances,
+        maximised with the orbit pattern databases when built."""
+        bb = BallBound(self.ball)
+        return bb if self.bound is None else MaxOf([bb, self.bound])
+
+
+class BallBound:
+    """Admissible heuristic from a ball around the target: the exact distance of a state
+    inside it, ``radius + 1`` outside.
+
+    >>> from cayley import CayleyGraph
+    >>> g = CayleyGraph.from_spec("S_5", "lrx")
+    >>> BallBound(Ball(g, g.start, 2))(np.array([[0, 1, 2, 3, 4], [1, 0, 2, 3, 4], [4, 3, 2, 1, 0]])).tolist()
+    [0.0, 1.0, 3.0]
+    """
+
+    admissible = True
+
+    def __init__(self, ball: Ball):
+        self.ball = ball
+        self.target = ball.target
+
+    def __call__(self, states: np.ndarray) -> np.ndarray:
+        b = self.ball
+        pos = b.lookup(b.encode(states))
+        out = np.full(len(pos), b.radius + 1, dtype=np.float64)
+        ok = pos >= 0
+        out[ok] = b.depth[pos[ok]]
+        return out
 
 
 # -------------------------------------------------------------------------------------
@@ -200,7 +268,7 @@ def _save_cached(h, path: str) -> None:
         log.warning("cannot cache the heuristic under %s: %s", folder, exc)
 
 
-class _OneHotMLP:
+class OneHotMLP:
     """A plain-MLP :class:`~cayley.nn.NeuralHeuristic` evaluated without building its
     one-hot input: the first Linear layer of a one-hot ``(n x c)`` vector is a sum of
     ``n`` columns of its weight, gathered by ``embedding_bag``; eval-mode BatchNorm is
@@ -270,6 +338,7 @@ def prepare(
     batch_size: int = 1024,
     walk_length: int | None = None,
     heuristic: str = "neural",
+    bound_states: int = 1_000_000,
     seed: int = 0,
     cache: bool = True,
     cache_path: str | None = None,
@@ -290,6 +359,9 @@ def prepare(
         diameter from the group order and the ball's growth).
     heuristic : {"neural", "hamming"}
         ``"hamming"`` (misplaced labels) needs no training, for tests and tiny puzzles.
+    bound_states : int
+        States per orbit pattern database (:class:`~cayley.puzzles.bounds.OrbitBound`,
+        the lower bounds); 0: none, the ball alone bounds.
     cache : bool
         Load/store the trained heuristic under :func:`cache_dir` (or ``cache_path``).
 
@@ -301,8 +373,6 @@ def prepare(
     >>> p.radius >= 1, p.graph.degree
     (True, 4)
     """
-    from ..graphs.paths.beam import _Ball
-
     t0 = time.perf_counter()
     say = progress or (lambda msg: None)
     if heuristic not in ("neural", "hamming"):
@@ -318,10 +388,10 @@ def prepare(
     k = len(ptype.generators)
     radius = _ball_radius(k, ball_states)
     say(f"{ptype.name}: ball of radius {radius} around the solution")
-    ball = _Ball(graph, graph.start.copy(), radius)
-    radius = len(ball.side.layers) - 1  # a small puzzle's ball may end early
+    ball = Ball(graph, graph.start.copy(), radius)
+    radius = ball.radius  # a small puzzle's ball may end early
     pgraph = CayleyGraph(ptype.generators)
-    pball = _Ball(pgraph, pgraph.start.copy(), max(1, _ball_radius(k, max(1, ball_states // 4))))
+    pball = Ball(pgraph, pgraph.start.copy(), max(1, _ball_radius(k, max(1, ball_states // 4))))
     wl = int(walk_length) if walk_length is not None else _walk_length(graph, ball)
     settings = {"hidden": list(hidden), "steps": int(train_steps), "batch": int(batch_size), "walk": wl,
                 "seed": int(seed), "arch": "mlp", "mode": "non_backtracking"}
@@ -342,10 +412,13 @@ def prepare(
                                 walk_length=wl, walk_mode="non_backtracking", symmetry="none", seed=seed)
             if cache:
                 _save_cached(h, cfile)
-        h = _Chunked(_OneHotMLP(h))
-    sizes = [len(a) for a in ball.side.layers]
-    return Prepared(ptype, graph, h, radius, wl, time.perf_counter() - t0, cfile, from_cache, ball, pball,
-                    {"ball_layers": sizes, "pball_radius": len(pball.side.layers) - 1, "settings": settings})
+        h = _Chunked(OneHotMLP(h))
+    bound = None
+    if bound_states > 0:
+        bound = OrbitBound.build(graph, max_states=int(bound_states), progress=say)
+    sizes = ball.layer_sizes
+    return Prepared(ptype, graph, h, radius, wl, time.perf_counter() - t0, cfile, from_cache, ball, pball, bound,
+                    {"ball_layers": sizes, "pball_radius": pball.radius, "settings": settings})
 
 
 # -------------------------------------------------------------------------------------
@@ -357,9 +430,7 @@ def shorten(prep: Prepared, moves: Sequence[int]) -> list[int]:
 
     The result acts on any state exactly as ``moves`` does.
     """
-    from ..backends import cpu as _be
-
-    pb = prep._pball
+    pb = prep.pball
     perms = prep.graph.generators.perms
     n = perms.shape[1]
     moves = [int(m) for m in moves]
@@ -376,7 +447,7 @@ def shorten(prep: Prepared, moves: Sequence[int]) -> list[int]:
                 cur = cur[perms[m]]
                 prods[t] = cur
             inv = np.argsort(prods, axis=1)  # x = G^-1: the ball word from x has product G
-            pos = _lookup(pb, _be.encode(inv, pb.bits, pb.words))
+            pos = pb.lookup(pb.encode(inv))
             for t in np.flatnonzero(pos >= 0):
                 depth = int(pb.depth[pos[t]])
                 seg = t + 1
@@ -389,10 +460,23 @@ def shorten(prep: Prepared, moves: Sequence[int]) -> list[int]:
     return moves
 
 
-def _lookup(ball, rows):
-    from ..graphs.paths import _kernels as K
+def _next_width(first: int, width: int, seconds: float, left: float, max_width: int) -> int | None:
+    """The widest beam ``first * 2**j <= max_width`` predicted (time linear in the width,
+    30 % margin) to fit in ``left`` seconds after one of ``width`` took ``seconds``
+    (narrower than ``width`` when only such fits); None when not even ``first`` fits.
 
-    return K.lookup(ball.index, ball.rows, rows)
+    >>> _next_width(1024, 1024, 1.0, 100.0, 1 << 20), _next_width(1024, 1024, 1.0, 5.0, 1 << 20)
+    (65536, 2048)
+    >>> _next_width(1024, 4096, 4.0, 2.5, 1 << 20), _next_width(1024, 4096, 4.0, 0.5, 1 << 20)
+    (1024, None)
+    """
+    per = seconds / width * 1.3
+    if per * first > left:
+        return None
+    w = first
+    while 2 * w <= max_width and per * 2 * w <= left:
+        w *= 2
+    return w
 
 
 def solve_state(
@@ -404,13 +488,23 @@ def solve_state(
     first_width: int = 1024,
     max_width: int = 1 << 18,
     max_steps: int | None = None,
+    prove_nodes: int = 0,
+    meet_states: int = 200_000,
 ) -> Solution:
     """Solve one state (codes as in ``prep.graph.start``) within about ``time_limit``
-    seconds: beam searches of doubling width (new seed each) while the next one is
-    predicted to fit (then more seeds at the last width while they fit), the shortest
-    path kept, each one shortened.
+    seconds: a beam search of ``first_width`` measures the speed, then each next search
+    (new seed each) is the widest ``first_width * 2**j`` predicted to fit in the time
+    left; the shortest path is kept, each one shortened.
 
-    The first search always runs, so a very small limit can be exceeded. Raises
+    The lower bound is the larger of :meth:`Prepared.lower_bound` and, with
+    ``meet_states`` > 0, :meth:`Prepared.meet` (a ball of about that many states around
+    the start: when it meets the solution's ball, the result is a shortest path and the
+    search ends there); with ``prove_nodes`` > 0, IDA* with
+    the same admissible heuristic then runs for at most that many nodes: it either finds
+    a path proven shortest or raises the lower bound to its last completed bound.
+
+    Once a path is known, searches stop at the limit; before that they may run up to
+    twice the limit (IDA* with ``prove_nodes`` comes after). Raises
     :class:`~cayley.errors.NoPathError` when no search reached the solution.
 
     Examples
@@ -422,9 +516,6 @@ def solve_state(
     >>> s.length >= s.lower_bound, s.optimal
     (True, True)
     """
-    from ..graphs.paths._common import as_state
-    from ..graphs.paths.beam import _beam_cpu
-
     t0 = time.perf_counter()
     graph = prep.graph
     src = as_state(graph, initial, "initial state")
@@ -432,7 +523,12 @@ def solve_state(
     direct = prep.in_ball(src)
     if direct is not None:  # inside the ball: a shortest path
         return Solution([names[m] for m in direct], len(direct), True, time.perf_counter() - t0, [])
-    lower = prep.radius + 1
+    lower = max(prep.radius + 1, prep.lower_bound(src))
+    if meet_states > 0:
+        dist, path = prep.meet(src, int(meet_states))
+        if path is not None:  # the balls meet: a shortest path
+            return Solution([names[m] for m in path], dist, True, time.perf_counter() - t0, [])
+        lower = max(lower, dist)
     steps = int(max_steps) if max_steps is not None else max(4 * prep.walk_length, 50)
     best: list[int] | None = None
     proven = False
@@ -441,7 +537,10 @@ def solve_state(
     while True:
         ts = time.perf_counter()
         try:
-            moves, _, cut = _beam_cpu(graph, src, prep._ball, prep.heuristic, width, steps, 2, seed * 1000 + attempt)
+            ops = CpuBeamOps(graph, seed * 1000 + attempt)
+            # the first search may overrun the limit (nothing found yet) by at most as much again
+            stop = t0 + (time_limit if best is not None else 2 * time_limit)
+            moves, _, cut = run_beam(ops, src, prep.ball, prep.heuristic, width, steps, 2, deadline=stop)
         except NoPathError:
             moves, cut = None, True
         last = time.perf_counter() - ts
@@ -457,14 +556,22 @@ def solve_state(
             if len(best) <= lower:
                 break
         elapsed = time.perf_counter() - t0
-        nxt = min(2 * width, int(max_width))
-        if elapsed + last * nxt / width * 1.1 > time_limit and best is not None:
-            nxt = width  # the doubled beam would not fit: another seed at this width
-        if elapsed + last * nxt / width * 1.1 > time_limit and (best is not None or elapsed > time_limit):
-            break
+        nxt = _next_width(int(first_width), width, last, time_limit - elapsed, int(max_width))
+        if nxt is None:
+            if best is not None or elapsed > time_limit:
+                break
+            nxt = min(2 * width, int(max_width))  # nothing found yet: keep trying past the limit
         width = nxt
+    if not proven and prove_nodes > 0 and (best is None or len(best) > lower):
+        try:
+            exact = ida_star(graph, src, prep.admissible(), max_nodes=int(prove_nodes))
+            best, lower, proven = list(exact.moves), exact.length, True
+        except NoPathError as exc:
+            if exc.lower_bound is not None:
+                lower = max(lower, int(exc.lower_bound))
     if best is None:
-        raise NoPathError(f"no beam search reached the solution within {time_limit:g} s (widths {widths})")
+        raise NoPathError(f"no beam search reached the solution within {time_limit:g} s (widths {widths})",
+                          lower_bound=lower)
     # replay: the moves must act on the start and give the solution exactly
     s = src.copy()
     for m in best:

@@ -11,9 +11,9 @@ Convention: a generator ``p`` acts on a state ``s`` by ``s[p]``; a path's moves 
 its source in turn and give its target.
 """
 
-from ._common import Path, apply_path, check_rearrangement, written_symbols
+from ._common import Path, apply_path, as_state, check_rearrangement, written_symbols
 from .auto import find_path
-from .beam import beam_search
+from .beam import Ball, CpuBeamOps, TorchBeamOps, beam_search, run_beam
 from .exact import meet_in_the_middle, shortest_path
 from .ida import ida_star, is_admissible
 from .walks import Walks, random_walks, scramble
@@ -21,10 +21,15 @@ from .walks import Walks, random_walks, scramble
 __all__ = [
     "Path",
     "apply_path",
+    "as_state",
     "check_rearrangement",
     "written_symbols",
     "find_path",
     "beam_search",
+    "Ball",
+    "CpuBeamOps",
+    "TorchBeamOps",
+    "run_beam",
     "meet_in_the_middle",
     "ida_star",
     "is_admissible",
