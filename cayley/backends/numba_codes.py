@@ -15,13 +15,12 @@ frontier scan, the dynamic scheduling and the exact count of new states are writ
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 from numba import njit, types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
-from .ranking import cttz, popcount
+from .ranking import cttz, num_threads, popcount, span
 from .threads import run_threads
 
 __all__ = [
@@ -100,11 +99,6 @@ def atomic_load(typingctx, arr, idx):
         return builder.load_atomic(ptr, "monotonic", 8)
 
     return sig, codegen
-
-
-def num_threads() -> int:
-    """Threads the layer kernels run on (numba's setting: ``NUMBA_NUM_THREADS``)."""
-    return int(numba.get_num_threads())
 
 
 # ---------------------------------------------------------------------------------
@@ -246,12 +240,6 @@ def is_unseen(codes, idx):
 # whole-array passes, on the kernel threads (nogil; see :mod:`.threads`)
 # ---------------------------------------------------------------------------------
 _SMALL = 1 << 14  # words or blocks below which one thread does a pass
-
-
-@njit(cache=True, inline="always")
-def span(t, nthreads, n):
-    """Thread ``t``'s share ``lo, hi`` of ``0 .. n - 1`` (contiguous, balanced)."""
-    return n * t // nthreads, n * (t + 1) // nthreads
 
 
 def _threads_for(n: int) -> int:
