@@ -249,31 +249,31 @@ _BATCH = 256  # frontier states ranked together (the lane loops vectorise)
 
 
 @njit(cache=True, inline="always")
+def _digits_lanes(stb, acc, ub, cnt, shifts, g, lo, hi, weights):
+    """Add the Lehmer digits of positions ``lo .. hi - 1`` (times their weights) of
+    ``cnt`` neighbours (one per lane) to ``acc``; ``ub`` holds each lane's used symbols.
+    Each position's loop runs over lanes, so LLVM vectorises it (vpopcntq, vpsllvq and
+    vpmullq on AVX-512)."""
+    one = np.uint64(1)
+    fifteen = np.uint64(15)
+    for i in range(lo, hi):
+        sh = shifts[g, i]
+        w = weights[i]
+        for b in range(cnt):
+            v = (stb[b] >> sh) & fifteen
+            bit = one << v
+            u = ub[b]
+            acc[b] += (v - popcount(u & (bit - one))) * w
+            ub[b] = u | bit
+
+
+@njit(cache=True, inline="always")
 def _rank_lanes(stb, hb, ub, lb, cnt, shifts, g, lo_pos, mid, hi_pos, weights):
     """Continue the Lehmer ranks of ``cnt`` neighbours (one per lane) over positions
     ``lo_pos .. hi_pos - 1``: digits before ``mid`` go to the block part ``hb``, the rest
-    to ``lb``. Each position's loop runs over lanes, so LLVM vectorises it (vpopcntq,
-    vpsllvq and vpmullq on AVX-512)."""
-    one = np.uint64(1)
-    fifteen = np.uint64(15)
-    for i in range(lo_pos, min(mid, hi_pos)):
-        sh = shifts[g, i]
-        w = weights[i]
-        for b in range(cnt):
-            v = (stb[b] >> sh) & fifteen
-            bit = one << v
-            u = ub[b]
-            hb[b] += (v - popcount(u & (bit - one))) * w
-            ub[b] = u | bit
-    for i in range(max(lo_pos, mid), hi_pos):
-        sh = shifts[g, i]
-        w = weights[i]
-        for b in range(cnt):
-            v = (stb[b] >> sh) & fifteen
-            bit = one << v
-            u = ub[b]
-            lb[b] += (v - popcount(u & (bit - one))) * w
-            ub[b] = u | bit
+    to ``lb``."""
+    _digits_lanes(stb, hb, ub, cnt, shifts, g, lo_pos, min(mid, hi_pos), weights)
+    _digits_lanes(stb, lb, ub, cnt, shifts, g, max(lo_pos, mid), hi_pos, weights)
 
 
 @njit(cache=True, inline="always")
@@ -362,25 +362,30 @@ def _neighbour_lanes(stb, lob, hb, ub, lb, nb, g, bh, bu, shifts, fpart, qend, m
     for q in range(nb):
         lb[q] = hb[q] * stride + lb[q]
 
-@njit(cache=True, nogil=True)
-def _perm_layer_thread(t, ctl, newc, codes, flags, flags_next, shifts, fpart, qend, modf, weights, P, bwords, table, code_f, rec, probe):
-    """One thread's share of :func:`perm_layer` (blocks from the shared counter ``ctl[0]``)."""
+@njit(cache=True, inline="always")
+def _lane_scratch(shifts, P, bwords):
+    """A thread's sizes and scratch for the lane kernels: ``k, n, m, stride`` and
+    ``rem`` (``rem[r, j]``: the block's ``r``-th remaining symbol at slot ``P + j``),
+    ``bh, bu`` (per generator) and ``lob, stb, hb, ub, lb`` (per lane)."""
     U = np.uint64
     k = U(shifts.shape[0])
     n = U(shifts.shape[1])
     m = n - P
-    stride = bwords * U(32)
+    rem = np.empty((m, m), np.uint64)
+    bh = np.empty(k, np.uint64)
+    bu = np.empty(k, np.uint64)
+    lanes = np.empty((5, _BATCH), np.uint64)
+    return k, n, m, bwords * U(32), rem, bh, bu, lanes[0], lanes[1], lanes[2], lanes[3], lanes[4]
+
+
+@njit(cache=True, nogil=True)
+def _perm_layer_thread(t, ctl, newc, codes, flags, flags_next, shifts, fpart, qend, modf, weights, P, bwords, table, code_f, rec, probe):
+    """One thread's share of :func:`perm_layer` (blocks from the shared counter ``ctl[0]``)."""
+    U = np.uint64
+    k, n, m, stride, rem, bh, bu, lob, stb, hb, ub, lb = _lane_scratch(shifts, P, bwords)
     code_n = U(3) - code_f
     one = U(1)
     three = U(3)
-    rem = np.empty((m, m), np.uint64)  # rem[r, j]: r-th remaining symbol at slot P + j
-    bh = np.empty(k, np.uint64)
-    bu = np.empty(k, np.uint64)
-    lob = np.empty(_BATCH, np.uint64)
-    stb = np.empty(_BATCH, np.uint64)
-    hb = np.empty(_BATCH, np.uint64)
-    ub = np.empty(_BATCH, np.uint64)
-    lb = np.empty(_BATCH, np.uint64)
     cand = np.empty(_BATCH * k, np.uint64)
     hcand = np.empty(_BATCH * k, np.uint64)
     cur = np.array([0, 0, -1, 0], np.int64)
@@ -445,21 +450,10 @@ def perm_layer(codes, flags, flags_next, shifts, fpart, qend, modf, weights, P, 
 def _perm_layer_pull_thread(t, ctl, newc, codes, flags_next, shifts, fpart, qend, modf, weights, P, bwords, table, code_f):
     """One thread's share of :func:`perm_layer_pull` (blocks from the shared counter ``ctl[0]``)."""
     U = np.uint64
-    k = U(shifts.shape[0])
-    n = U(shifts.shape[1])
-    m = n - P
-    stride = bwords * U(32)
+    k, n, m, stride, rem, bh, bu, lob, stb, hb, ub, lb = _lane_scratch(shifts, P, bwords)
     code_n = U(3) - code_f
     one = U(1)
     three = U(3)
-    rem = np.empty((m, m), np.uint64)
-    bh = np.empty(k, np.uint64)
-    bu = np.empty(k, np.uint64)
-    lob = np.empty(_BATCH, np.uint64)
-    stb = np.empty(_BATCH, np.uint64)
-    hb = np.empty(_BATCH, np.uint64)
-    ub = np.empty(_BATCH, np.uint64)
-    lb = np.empty(_BATCH, np.uint64)
     cur = np.array([0, 0, -1, 0], np.int64)
     norec = np.empty(0, np.int64)
     last = -1
@@ -519,18 +513,7 @@ def perm_layer_pull(codes, flags_next, shifts, fpart, qend, modf, weights, P, bw
 def _perm_expand_thread(t, nthreads, codes, blocks, b0, offsets, shifts, fpart, qend, modf, weights, P, bwords, table, code_f, out):
     """Thread ``t``'s share (a run of ``blocks``) of :func:`perm_expand`."""
     U = np.uint64
-    k = U(shifts.shape[0])
-    n = U(shifts.shape[1])
-    m = n - P
-    stride = bwords * U(32)
-    rem = np.empty((m, m), np.uint64)
-    bh = np.empty(k, np.uint64)
-    bu = np.empty(k, np.uint64)
-    lob = np.empty(_BATCH, np.uint64)
-    stb = np.empty(_BATCH, np.uint64)
-    hb = np.empty(_BATCH, np.uint64)
-    ub = np.empty(_BATCH, np.uint64)
-    lb = np.empty(_BATCH, np.uint64)
+    k, n, m, stride, rem, bh, bu, lob, stb, hb, ub, lb = _lane_scratch(shifts, P, bwords)
     lo, hi = span(t, nthreads, blocks.shape[0])
     for i in range(lo, hi):
         local = U(blocks[i])
