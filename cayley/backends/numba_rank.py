@@ -374,8 +374,14 @@ def _lane_scratch(shifts, P, bwords):
     rem = np.empty((m, m), np.uint64)
     bh = np.empty(k, np.uint64)
     bu = np.empty(k, np.uint64)
-    lanes = np.empty((5, _BATCH), np.uint64)
-    return k, n, m, bwords * U(32), rem, bh, bu, lanes[0], lanes[1], lanes[2], lanes[3], lanes[4]
+    # separate allocations: LLVM knows they do not alias, so the lane loops vectorise
+    # without run-time overlap checks
+    lob = np.empty(_BATCH, np.uint64)
+    stb = np.empty(_BATCH, np.uint64)
+    hb = np.empty(_BATCH, np.uint64)
+    ub = np.empty(_BATCH, np.uint64)
+    lb = np.empty(_BATCH, np.uint64)
+    return k, n, m, bwords * U(32), rem, bh, bu, lob, stb, hb, ub, lb
 
 
 @njit(cache=True, nogil=True)
