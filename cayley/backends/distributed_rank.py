@@ -45,7 +45,7 @@ import torch
 import torch.distributed as dist
 
 from ..errors import InvalidInputError
-from .torch_rank import TorchRankKernels, _signed
+from .torch_rank import TorchRankKernels, signed_word
 
 __all__ = ["ShardedRankKernels", "init_from_env"]
 
@@ -154,12 +154,12 @@ class ShardedRankKernels(TorchRankKernels):
         if sh.kind == "permutations":
             last = sh.mfact - (sh.bwords - 1) * 32
             if last < 32 and sh.nblocks:
-                self.codes.view(sh.nblocks, sh.bwords)[:, -1] |= _signed(~((1 << (2 * last)) - 1) & _FULL)
+                self.codes.view(sh.nblocks, sh.bwords)[:, -1] |= signed_word(~((1 << (2 * last)) - 1) & _FULL)
         else:  # the slots past the last rank, where they fall in this shard
             lo, hi = max(sh.size, sh.base_word * 32), (sh.base_word + sh.nwords) * 32
             for slot in range(lo, hi):
                 w = (slot >> 5) - sh.base_word
-                self.codes[w] |= _signed(3 << (2 * (slot & 31)))
+                self.codes[w] |= signed_word(3 << (2 * (slot & 31)))
         if self._owner(torch.tensor(start_idx)).item() == self.rank:
             w = (start_idx >> 5) - sh.base_word
             self.codes[w] |= 1 << ((start_idx & 31) * 2)

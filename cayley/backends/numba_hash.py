@@ -5,6 +5,11 @@ across words). When a state fits one word, the word itself is the hash key; the 
 set is a sharded open-addressing table (``S`` shards of equal capacity, shard chosen by
 the high bits of a mixed hash), so the probe step runs in parallel over shards with no
 locks. Rows of several words use the exact sort-based set in :mod:`.numpy_sets`.
+
+Each pass is one ``nogil`` kernel over a share of the rows (or shards), run on the kernel
+threads by :func:`cayley.backends.threads.run_threads`, or on the calling thread alone for
+small inputs: one compile per pass instead of a serial and a ``parallel=True`` variant
+(the first run in a fresh environment compiles them).
 """
 
 from __future__ import annotations
@@ -17,19 +22,34 @@ import os
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import numpy as np  # noqa: E402
-from numba import njit, prange  # noqa: E402
+from numba import njit  # noqa: E402
+
+from .numba_codes import num_threads, span  # noqa: E402
+from .threads import run_threads  # noqa: E402
+
+__all__ = ["EMPTY", "SERIAL_BELOW", "splitmix64", "encode", "decode", "expand", "shard_histogram", "insert_new",
+           "rehash", "ShardedKeySet", "threads_for"]
 
 EMPTY = np.uint64(0xFFFFFFFFFFFFFFFF)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
-_BLOCK = 4096
-# inputs smaller than this run in the serial kernels (a parallel launch costs ~10-100 us)
+# inputs smaller than this run on the calling thread alone (starting threads costs ~10-100 us)
 SERIAL_BELOW = 1 << 15
 
 
+def threads_for(work: int) -> int:
+    """Threads worth starting for ``work`` items: 1 below :data:`SERIAL_BELOW`."""
+    return 1 if work < SERIAL_BELOW else num_threads()
+
+
 @njit(cache=True, inline="always")
-def _mix(x):
-    # splitmix64 finaliser: a bijection, so distinct keys never collide in full
+def splitmix64(x):
+    """The splitmix64 finaliser of a uint64: a bijection, so distinct keys never collide in
+    full (the hash of every table in cayley's kernels).
+
+    >>> hex(int(splitmix64(np.uint64(1))))
+    '0x5692161d100b05e5'
+    """
     x = (x ^ (x >> np.uint64(30))) * _M1
     x = (x ^ (x >> np.uint64(27))) * _M2
     return x ^ (x >> np.uint64(31))
@@ -75,22 +95,10 @@ def _expand_rows(keys, perms, bits, out, lo, hi):
                 out[r, j // per] |= s[perms[g, j]] << np.uint64((j % per) * bits)
 
 
-@njit(cache=True, parallel=True)
-def _expand_parallel(keys, perms, bits):
-    m, words = keys.shape
-    out = np.zeros((m * perms.shape[0], words), np.uint64)
-    nblocks = (m + _BLOCK - 1) // _BLOCK
-    for b in prange(nblocks):
-        _expand_rows(keys, perms, bits, out, b * _BLOCK, min(m, (b + 1) * _BLOCK))
-    return out
-
-
-@njit(cache=True)
-def _expand_serial(keys, perms, bits):
-    m, words = keys.shape
-    out = np.zeros((m * perms.shape[0], words), np.uint64)
-    _expand_rows(keys, perms, bits, out, 0, m)
-    return out
+@njit(cache=True, nogil=True)
+def _expand_thread(t, nthreads, keys, perms, bits, out):
+    lo, hi = span(t, nthreads, keys.shape[0])
+    _expand_rows(keys, perms, bits, out, lo, hi)
 
 
 def expand(keys, perms, bits):
@@ -99,55 +107,39 @@ def expand(keys, perms, bits):
     A generator ``p`` acts by a gather, ``s'[j] = s[p[j]]``. Small batches run serially:
     a parallel launch costs more than it saves there.
     """
-    if keys.shape[0] * perms.shape[0] < SERIAL_BELOW:
-        return _expand_serial(keys, perms, bits)
-    return _expand_parallel(keys, perms, bits)
+    out = np.zeros((keys.shape[0] * perms.shape[0], keys.shape[1]), np.uint64)
+    nt = threads_for(out.shape[0])
+    run_threads(_expand_thread, nt, nt, keys, perms, bits, out)
+    return out
 
 
 @njit(cache=True, inline="always")
 def _shard_ids(keys, shard_bits, sid, lo, hi):
     shift = np.uint64(64 - shard_bits)
     for i in range(lo, hi):
-        sid[i] = np.int32(_mix(keys[i]) >> shift)
+        sid[i] = np.int32(splitmix64(keys[i]) >> shift)
 
 
-@njit(cache=True, inline="always")
-def _offsets(sid, nshards):
-    hist = np.zeros(nshards + 1, np.int64)
-    for i in range(sid.shape[0]):
-        hist[sid[i] + 1] += 1
-    for s in range(nshards):
-        hist[s + 1] += hist[s]
-    return hist
-
-
-@njit(cache=True, parallel=True)
-def _shard_histogram_parallel(keys, shard_bits):
-    m = keys.shape[0]
-    sid = np.empty(m, np.int32)
-    nblocks = (m + _BLOCK - 1) // _BLOCK
-    for b in prange(nblocks):
-        _shard_ids(keys, shard_bits, sid, b * _BLOCK, min(m, (b + 1) * _BLOCK))
-    return sid, _offsets(sid, 1 << shard_bits)
-
-
-@njit(cache=True)
-def _shard_histogram_serial(keys, shard_bits):
-    sid = np.empty(keys.shape[0], np.int32)
-    _shard_ids(keys, shard_bits, sid, 0, keys.shape[0])
-    return sid, _offsets(sid, 1 << shard_bits)
+@njit(cache=True, nogil=True)
+def _shard_thread(t, nthreads, keys, shard_bits, sid):
+    lo, hi = span(t, nthreads, keys.shape[0])
+    _shard_ids(keys, shard_bits, sid, lo, hi)
 
 
 def shard_histogram(keys, shard_bits):
     """Shard of each key (high bits of its mixed hash) and the offsets of each shard's
     keys once grouped (length ``2**shard_bits + 1``)."""
-    if keys.shape[0] < SERIAL_BELOW:
-        return _shard_histogram_serial(keys, shard_bits)
-    return _shard_histogram_parallel(keys, shard_bits)
+    sid = np.empty(keys.shape[0], np.int32)
+    nt = threads_for(keys.shape[0])
+    run_threads(_shard_thread, nt, nt, keys, shard_bits, sid)
+    offsets = np.zeros((1 << shard_bits) + 1, np.int64)
+    np.cumsum(np.bincount(sid, minlength=1 << shard_bits), out=offsets[1:])
+    return sid, offsets
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, nogil=True)
 def _bucket(keys, sid, offsets):
+    """``keys`` grouped by shard (a counting sort)."""
     bucket = np.empty(keys.shape[0], np.uint64)
     pos = offsets[:-1].copy()
     for i in range(keys.shape[0]):
@@ -157,79 +149,57 @@ def _bucket(keys, sid, offsets):
     return bucket
 
 
-@njit(cache=True, inline="always")
-def _insert_shard(table, counts, bucket, offsets, nnew, s):
+@njit(cache=True, nogil=True)
+def _insert_thread(t, nthreads, table, counts, bucket, offsets, nnew):
+    """Insert the keys of shards ``t, t + nthreads, ...`` (each shard has one writer)."""
     mask = np.uint64(table.shape[1] - 1)
-    w = offsets[s]
-    for i in range(offsets[s], offsets[s + 1]):
-        x = bucket[i]
-        j = _mix(x) & mask
-        while True:
-            t = table[s, j]
-            if t == EMPTY:
-                table[s, j] = x
-                bucket[w] = x  # w <= i: compact new keys in place
-                w += 1
-                break
-            if t == x:
-                break
-            j = (j + np.uint64(1)) & mask
-    nnew[s] = w - offsets[s]
-    counts[s] += w - offsets[s]
-
-
-@njit(cache=True, inline="always")
-def _gather_new(bucket, offsets, nnew):
-    nshards = nnew.shape[0]
-    start = np.zeros(nshards + 1, np.int64)
-    for s in range(nshards):
-        start[s + 1] = start[s] + nnew[s]
-    out = np.empty(start[nshards], np.uint64)
-    for s in range(nshards):
-        out[start[s] : start[s + 1]] = bucket[offsets[s] : offsets[s] + nnew[s]]
-    return out
-
-
-@njit(cache=True, parallel=True)
-def _insert_new_parallel(table, counts, keys, sid, offsets):
-    bucket = _bucket(keys, sid, offsets)
-    nnew = np.zeros(table.shape[0], np.int64)
-    for s in prange(table.shape[0]):
-        _insert_shard(table, counts, bucket, offsets, nnew, s)
-    return _gather_new(bucket, offsets, nnew)
-
-
-@njit(cache=True)
-def _insert_new_serial(table, counts, keys, sid, offsets):
-    bucket = _bucket(keys, sid, offsets)
-    nnew = np.zeros(table.shape[0], np.int64)
-    for s in range(table.shape[0]):
-        _insert_shard(table, counts, bucket, offsets, nnew, s)
-    return _gather_new(bucket, offsets, nnew)
+    for s in range(t, table.shape[0], nthreads):
+        w = offsets[s]
+        for i in range(offsets[s], offsets[s + 1]):
+            x = bucket[i]
+            j = splitmix64(x) & mask
+            while True:
+                y = table[s, j]
+                if y == EMPTY:
+                    table[s, j] = x
+                    bucket[w] = x  # w <= i: compact new keys in place
+                    w += 1
+                    break
+                if y == x:
+                    break
+                j = (j + np.uint64(1)) & mask
+        nnew[s] = w - offsets[s]
+        counts[s] += w - offsets[s]
 
 
 def insert_new(table, counts, keys, sid, offsets):
     """Insert ``keys`` into the sharded table; return the keys that were not present,
     each once, grouped by shard. The caller guarantees enough free slots per shard."""
-    if keys.shape[0] < SERIAL_BELOW:
-        return _insert_new_serial(table, counts, keys, sid, offsets)
-    return _insert_new_parallel(table, counts, keys, sid, offsets)
+    bucket = _bucket(keys, sid, offsets)
+    nnew = np.zeros(table.shape[0], np.int64)
+    nt = min(threads_for(keys.shape[0]), table.shape[0])
+    run_threads(_insert_thread, nt, nt, table, counts, bucket, offsets, nnew)
+    return np.concatenate([bucket[offsets[s] : offsets[s] + nnew[s]] for s in range(table.shape[0])])
 
 
-@njit(cache=True, parallel=True)
-def rehash(table, new_cap):
-    """A copy of the sharded table with ``new_cap`` slots per shard."""
-    nshards, cap = table.shape
-    out = np.full((nshards, new_cap), EMPTY, np.uint64)
-    mask = np.uint64(new_cap - 1)
-    for s in prange(nshards):
-        for i in range(cap):
+@njit(cache=True, nogil=True)
+def _rehash_thread(t, nthreads, table, out):
+    mask = np.uint64(out.shape[1] - 1)
+    for s in range(t, table.shape[0], nthreads):
+        for i in range(table.shape[1]):
             x = table[s, i]
             if x != EMPTY:
-                j = _mix(x) & mask
+                j = splitmix64(x) & mask
                 while out[s, j] != EMPTY:
                     j = (j + np.uint64(1)) & mask
                 out[s, j] = x
+
+
+def rehash(table, new_cap):
+    """A copy of the sharded table with ``new_cap`` slots per shard."""
+    out = np.full((table.shape[0], new_cap), EMPTY, np.uint64)
+    nt = min(threads_for(table.size), table.shape[0])
+    run_threads(_rehash_thread, nt, nt, table, out)
     return out
 
 

@@ -9,10 +9,12 @@ row-major) from the left mod ``m`` instead of gathering its symbols.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from .actions import MatrixAction
-from .numba_hash import SERIAL_BELOW, _BLOCK
+from .numba_codes import span
+from .numba_hash import threads_for
+from .threads import run_threads
 
 __all__ = ["expand_matrix"]
 
@@ -48,22 +50,10 @@ def _expand_matrix_rows(keys, mats, modulus, cols, bits, out, lo, hi):
                     out[r, j // per] |= np.uint64(acc) << np.uint64((j % per) * bits)
 
 
-@njit(cache=True, parallel=True)
-def _expand_matrix_parallel(keys, mats, modulus, cols, bits):
-    m, words = keys.shape
-    out = np.zeros((m * mats.shape[0], words), np.uint64)
-    nblocks = (m + _BLOCK - 1) // _BLOCK
-    for b in prange(nblocks):
-        _expand_matrix_rows(keys, mats, modulus, cols, bits, out, b * _BLOCK, min(m, (b + 1) * _BLOCK))
-    return out
-
-
-@njit(cache=True)
-def _expand_matrix_serial(keys, mats, modulus, cols, bits):
-    m, words = keys.shape
-    out = np.zeros((m * mats.shape[0], words), np.uint64)
-    _expand_matrix_rows(keys, mats, modulus, cols, bits, out, 0, m)
-    return out
+@njit(cache=True, nogil=True)
+def _expand_matrix_thread(t, nthreads, keys, mats, modulus, cols, bits, out):
+    lo, hi = span(t, nthreads, keys.shape[0])
+    _expand_matrix_rows(keys, mats, modulus, cols, bits, out, lo, hi)
 
 
 def expand_matrix(keys: np.ndarray, action: MatrixAction, bits: int) -> np.ndarray:
@@ -77,7 +67,8 @@ def expand_matrix(keys: np.ndarray, action: MatrixAction, bits: int) -> np.ndarr
     """
     keys = np.ascontiguousarray(keys, dtype=np.uint64)
     mats = np.ascontiguousarray(action.mats, dtype=np.int64)
-    args = (keys, mats, np.int64(action.modulus), np.int64(action.cols), np.int64(bits))
-    if keys.shape[0] * mats.shape[0] < SERIAL_BELOW:
-        return _expand_matrix_serial(*args)
-    return _expand_matrix_parallel(*args)
+    out = np.zeros((keys.shape[0] * mats.shape[0], keys.shape[1]), np.uint64)
+    nt = threads_for(out.shape[0])
+    run_threads(_expand_matrix_thread, nt, nt, keys, mats, np.int64(action.modulus), np.int64(action.cols),
+                np.int64(bits), out)
+    return out

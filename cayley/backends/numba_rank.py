@@ -50,12 +50,25 @@ from __future__ import annotations
 
 from math import factorial
 
-import numba
 import numpy as np
-from numba import njit, prange, types
-from numba.core import cgutils
-from numba.extending import intrinsic
+from numba import njit
 
+from .numba_codes import (
+    atomic_add,
+    atomic_load,
+    atomic_or,
+    claim_slot,
+    count_code,
+    count_in_blocks,
+    extract,
+    is_unseen,
+    next_batch,
+    num_threads,
+    retire,
+    span,
+    take_frontier,
+)
+from .numba_flat_rank import multiset_layer, piece_layer
 from .ranking import cttz, popcount
 from .threads import run_threads
 
@@ -80,77 +93,8 @@ __all__ = [
     "NumbaRankKernels",
 ]
 
-_LO = np.uint64(0x5555555555555555)
 # permutations: a block holds the m! ranks sharing their first n - m symbols
 BLOCK_SUFFIX = 7
-
-
-# ---------------------------------------------------------------------------------
-# atomics (numba has none on CPU): LLVM atomicrmw / atomic load, "monotonic" ordering.
-# The parallel region's join orders everything between layers.
-# ---------------------------------------------------------------------------------
-def _item_ptr(context, builder, arrt, arr, idx, idxt):
-    ary = context.make_array(arrt)(context, builder, arr)
-    i = context.cast(builder, idx, idxt, types.intp)
-    return cgutils.get_item_pointer(context, builder, arrt, ary, [i])
-
-
-def _is_word_array(a):
-    return isinstance(a, types.Array) and isinstance(a.dtype, types.Integer) and a.dtype.bitwidth == 64
-
-
-def _rmw(op):
-    def impl(typingctx, arr, idx, val):
-        if not (_is_word_array(arr) and isinstance(idx, types.Integer) and isinstance(val, types.Integer)):
-            return None
-        dt = arr.dtype
-        sig = dt(arr, idx, val)
-
-        def codegen(context, builder, sig, args):
-            arrt, idxt, valt = sig.args
-            ptr = _item_ptr(context, builder, arrt, args[0], args[1], idxt)
-            v = context.cast(builder, args[2], valt, dt)
-            return builder.atomic_rmw(op, ptr, v, "monotonic")
-
-        return sig, codegen
-
-    return impl
-
-
-atomic_or = intrinsic(_rmw("or"))
-atomic_or.__doc__ = "``old = a[i]; a[i] |= v`` atomically; returns the old value."
-atomic_add = intrinsic(_rmw("add"))
-atomic_add.__doc__ = "``old = a[i]; a[i] += v`` atomically; returns the old value."
-
-
-@intrinsic
-def atomic_load(typingctx, arr, idx):
-    """``a[i]`` read atomically (a plain load on x86, but never cached by the compiler)."""
-    if not (_is_word_array(arr) and isinstance(idx, types.Integer)):
-        return None
-    sig = arr.dtype(arr, idx)
-
-    def codegen(context, builder, sig, args):
-        arrt, idxt = sig.args
-        ptr = _item_ptr(context, builder, arrt, args[0], args[1], idxt)
-        return builder.load_atomic(ptr, "monotonic", 8)
-
-    return sig, codegen
-
-
-def num_threads() -> int:
-    return int(numba.get_num_threads())
-
-
-@njit(cache=True, inline="always")
-def _frontier_bits(x, code):
-    """One bit (the low bit of each 2-bit slot) per slot of ``x`` holding ``code``."""
-    lo = x & _LO
-    hi = (x >> np.uint64(1)) & _LO
-    # slot == code  <=>  lo bit == code bit 0 and hi bit == code bit 1
-    a = lo if code & 1 else ~lo
-    b = hi if code & 2 else ~hi
-    return a & b & _LO
 
 
 # ---------------------------------------------------------------------------------
@@ -305,31 +249,31 @@ _BATCH = 256  # frontier states ranked together (the lane loops vectorise)
 
 
 @njit(cache=True, inline="always")
+def _digits_lanes(stb, acc, ub, cnt, shifts, g, lo, hi, weights):
+    """Add the Lehmer digits of positions ``lo .. hi - 1`` (times their weights) of
+    ``cnt`` neighbours (one per lane) to ``acc``; ``ub`` holds each lane's used symbols.
+    Each position's loop runs over lanes, so LLVM vectorises it (vpopcntq, vpsllvq and
+    vpmullq on AVX-512)."""
+    one = np.uint64(1)
+    fifteen = np.uint64(15)
+    for i in range(lo, hi):
+        sh = shifts[g, i]
+        w = weights[i]
+        for b in range(cnt):
+            v = (stb[b] >> sh) & fifteen
+            bit = one << v
+            u = ub[b]
+            acc[b] += (v - popcount(u & (bit - one))) * w
+            ub[b] = u | bit
+
+
+@njit(cache=True, inline="always")
 def _rank_lanes(stb, hb, ub, lb, cnt, shifts, g, lo_pos, mid, hi_pos, weights):
     """Continue the Lehmer ranks of ``cnt`` neighbours (one per lane) over positions
     ``lo_pos .. hi_pos - 1``: digits before ``mid`` go to the block part ``hb``, the rest
-    to ``lb``. Each position's loop runs over lanes, so LLVM vectorises it (vpopcntq,
-    vpsllvq and vpmullq on AVX-512)."""
-    one = np.uint64(1)
-    fifteen = np.uint64(15)
-    for i in range(lo_pos, min(mid, hi_pos)):
-        sh = shifts[g, i]
-        w = weights[i]
-        for b in range(cnt):
-            v = (stb[b] >> sh) & fifteen
-            bit = one << v
-            u = ub[b]
-            hb[b] += (v - popcount(u & (bit - one))) * w
-            ub[b] = u | bit
-    for i in range(max(lo_pos, mid), hi_pos):
-        sh = shifts[g, i]
-        w = weights[i]
-        for b in range(cnt):
-            v = (stb[b] >> sh) & fifteen
-            bit = one << v
-            u = ub[b]
-            lb[b] += (v - popcount(u & (bit - one))) * w
-            ub[b] = u | bit
+    to ``lb``."""
+    _digits_lanes(stb, hb, ub, cnt, shifts, g, lo_pos, min(mid, hi_pos), weights)
+    _digits_lanes(stb, lb, ub, cnt, shifts, g, max(lo_pos, mid), hi_pos, weights)
 
 
 @njit(cache=True, inline="always")
@@ -418,115 +362,69 @@ def _neighbour_lanes(stb, lob, hb, ub, lb, nb, g, bh, bu, shifts, fpart, qend, m
     for q in range(nb):
         lb[q] = hb[q] * stride + lb[q]
 
-
-_CHUNK = 16  # blocks a thread takes at a time from the shared counter
-
-
 @njit(cache=True, inline="always")
-def _next_block(flags, ctl, cur, end, everything):
-    """Dynamic scheduling: the next block (flagged, unless ``everything``) for this
-    thread, taking chunks of ``_CHUNK`` blocks from the counter ``ctl[0]``; -1 when
-    none is left. Returns ``(block, cur, end)`` (the thread's cursor)."""
-    nblocks = flags.shape[0]
-    while True:
-        if cur >= end:
-            c = atomic_add(ctl, 0, 1)
-            if c * _CHUNK >= nblocks:
-                return -1, cur, end
-            cur = c * _CHUNK
-            end = min(nblocks, cur + _CHUNK)
-        b = cur
-        cur += 1
-        if everything or flags[b] != 0:
-            return b, cur, end
+def _lane_scratch(shifts, P, bwords):
+    """A thread's sizes and scratch for the lane kernels: ``k, n, m, stride`` and
+    ``rem`` (``rem[r, j]``: the block's ``r``-th remaining symbol at slot ``P + j``),
+    ``bh, bu`` (per generator) and ``lob, stb, hb, ub, lb`` (per lane)."""
+    U = np.uint64
+    k = U(shifts.shape[0])
+    n = U(shifts.shape[1])
+    m = n - P
+    rem = np.empty((m, m), np.uint64)
+    bh = np.empty(k, np.uint64)
+    bu = np.empty(k, np.uint64)
+    # separate allocations: LLVM knows they do not alias, so the lane loops vectorise
+    # without run-time overlap checks
+    lob = np.empty(_BATCH, np.uint64)
+    stb = np.empty(_BATCH, np.uint64)
+    hb = np.empty(_BATCH, np.uint64)
+    ub = np.empty(_BATCH, np.uint64)
+    lb = np.empty(_BATCH, np.uint64)
+    return k, n, m, bwords * U(32), rem, bh, bu, lob, stb, hb, ub, lb
 
 
 @njit(cache=True, nogil=True)
 def _perm_layer_thread(t, ctl, newc, codes, flags, flags_next, shifts, fpart, qend, modf, weights, P, bwords, table, code_f, rec, probe):
     """One thread's share of :func:`perm_layer` (blocks from the shared counter ``ctl[0]``)."""
     U = np.uint64
-    k = U(shifts.shape[0])
-    n = U(shifts.shape[1])
-    m = n - P
-    stride = bwords * U(32)
+    k, n, m, stride, rem, bh, bu, lob, stb, hb, ub, lb = _lane_scratch(shifts, P, bwords)
     code_n = U(3) - code_f
     one = U(1)
     three = U(3)
-    recording = rec.shape[0] > 0
-    rem = np.empty((m, m), np.uint64)  # rem[r, j]: r-th remaining symbol at slot P + j
-    bh = np.empty(k, np.uint64)
-    bu = np.empty(k, np.uint64)
-    lob = np.empty(_BATCH, np.uint64)
-    stb = np.empty(_BATCH, np.uint64)
-    hb = np.empty(_BATCH, np.uint64)
-    ub = np.empty(_BATCH, np.uint64)
-    lb = np.empty(_BATCH, np.uint64)
     cand = np.empty(_BATCH * k, np.uint64)
     hcand = np.empty(_BATCH * k, np.uint64)
+    cur = np.array([0, 0, -1, 0], np.int64)
+    last = -1
+    ps = U(0)
     cnt = 0
-    cur = 0
-    end = 0
     while True:
-        bi, cur, end = _next_block(flags, ctl, cur, end, False)
+        # a batch of frontier states; their codes turn to "done" at once
+        bi, nb = next_batch(cur, flags, ctl, codes, bwords, code_f, not probe, False, probe, lob, rec)
         if bi < 0:
             break
-        if probe and atomic_load(ctl, 2) != 0:
+        if bi != last:
+            ps = _block_setup(U(bi), P, n, shifts, fpart, weights, rem, bh, bu)
+            last = bi
+        _unrank_lanes(stb, lob, nb, ps, rem, table)
+        nc = 0
+        for g in range(k):
+            _neighbour_lanes(stb, lob, hb, ub, lb, nb, g, bh, bu, shifts, fpart, qend, modf, weights, P, stride)
+            # branch-free filter: the loads are independent, so they overlap (a
+            # plain load suffices: a code only ever leaves 0, so a stale 0 just
+            # sends the state on to the atomic OR, which reads the truth)
+            for q in range(nb):
+                idx = lb[q]
+                ub[q] = (codes[idx >> U(5)] >> ((idx & U(31)) << one)) & three
+            for q in range(nb):
+                cand[nc] = lb[q]
+                hcand[nc] = hb[q]
+                nc += ub[q] == 0
+        if nc and probe:
+            ctl[2] = 1
             break
-        b = U(bi)
-        ps = _block_setup(b, P, n, shifts, fpart, weights, rem, bh, bu)
-        wbase = b * bwords
-        w = U(0)
-        stop = False
-        while w < bwords and not stop:
-            # gather a batch of frontier states; their codes turn to "done" at once
-            # (only unseen codes are ever tested, so that is safe before expanding)
-            nb = 0
-            while w < bwords and nb + 32 <= _BATCH:
-                fm = _frontier_bits(atomic_load(codes, wbase + w), code_f)
-                if fm != 0:
-                    if not probe:
-                        atomic_or(codes, wbase + w, fm << one if code_f == one else fm)
-                    while fm:
-                        lob[nb] = w * U(32) + (cttz(fm) >> one)
-                        nb += 1
-                        fm &= fm - one
-                w += one
-            if nb == 0:
-                continue
-            if recording:
-                pos = atomic_add(ctl, 1, nb)
-                for q in range(nb):
-                    rec[pos + q] = b * stride + lob[q]
-            _unrank_lanes(stb, lob, nb, ps, rem, table)
-            nc = 0
-            for g in range(k):
-                _neighbour_lanes(stb, lob, hb, ub, lb, nb, g, bh, bu, shifts, fpart, qend, modf, weights, P, stride)
-                # branch-free filter: the loads are independent, so they overlap (a
-                # plain load suffices: a code only ever leaves 0, so a stale 0 just
-                # sends the state on to the atomic OR, which reads the truth)
-                for q in range(nb):
-                    idx = lb[q]
-                    ub[q] = (codes[idx >> U(5)] >> ((idx & U(31)) << one)) & three
-                for q in range(nb):
-                    cand[nc] = lb[q]
-                    hcand[nc] = hb[q]
-                    nc += ub[q] == 0
-            if nc and probe:
-                ctl[2] = 1
-                stop = True
-                break
-            for q in range(nc):
-                idx = cand[q]
-                wi = idx >> U(5)
-                sh = (idx & U(31)) << one
-                old = atomic_or(codes, wi, code_n << sh)
-                if (old >> sh) & three == 0:
-                    cnt += 1
-                    h = hcand[q]
-                    if flags_next[h] == 0:  # no store (and no line ping-pong) when set
-                        flags_next[h] = 1
-        if stop:
-            break
+        for q in range(nc):
+            cnt += claim_slot(codes, cand[q], code_n, flags_next, hcand[q])
     newc[t] = cnt
 
 
@@ -554,76 +452,50 @@ def perm_layer(codes, flags, flags_next, shifts, fpart, qend, modf, weights, P, 
         return int(ctl[2])
     return int(newc.sum())
 
-
 @njit(cache=True, nogil=True)
 def _perm_layer_pull_thread(t, ctl, newc, codes, flags_next, shifts, fpart, qend, modf, weights, P, bwords, table, code_f):
     """One thread's share of :func:`perm_layer_pull` (blocks from the shared counter ``ctl[0]``)."""
     U = np.uint64
-    k = U(shifts.shape[0])
-    n = U(shifts.shape[1])
-    m = n - P
-    stride = bwords * U(32)
+    k, n, m, stride, rem, bh, bu, lob, stb, hb, ub, lb = _lane_scratch(shifts, P, bwords)
     code_n = U(3) - code_f
     one = U(1)
     three = U(3)
-    rem = np.empty((m, m), np.uint64)
-    bh = np.empty(k, np.uint64)
-    bu = np.empty(k, np.uint64)
-    lob = np.empty(_BATCH, np.uint64)
-    stb = np.empty(_BATCH, np.uint64)
-    hb = np.empty(_BATCH, np.uint64)
-    ub = np.empty(_BATCH, np.uint64)
-    lb = np.empty(_BATCH, np.uint64)
+    cur = np.array([0, 0, -1, 0], np.int64)
+    norec = np.empty(0, np.int64)
+    last = -1
+    ps = U(0)
     cnt = 0
-    cur = 0
-    end = 0
     while True:
-        bi, cur, end = _next_block(flags_next, ctl, cur, end, True)
+        # a batch of unseen states (every block; one without any costs no set-up)
+        bi, nb = next_batch(cur, flags_next, ctl, codes, bwords, U(0), False, True, False, lob, norec)
         if bi < 0:
             break
         b = U(bi)
+        if bi != last:
+            ps = _block_setup(b, P, n, shifts, fpart, weights, rem, bh, bu)
+            last = bi
         wbase = b * bwords
-        w = U(0)
-        ps = U(0)
-        ready = False
-        found_any = False
-        while w < bwords:
-            nb = 0
-            while w < bwords and nb + 32 <= _BATCH:
-                um = _frontier_bits(codes[wbase + w], 0)
-                while um:
-                    lob[nb] = w * U(32) + (cttz(um) >> one)
-                    nb += 1
-                    um &= um - one
-                w += one
+        _unrank_lanes(stb, lob, nb, ps, rem, table)
+        for g in range(k):
             if nb == 0:
-                continue
-            if not ready:  # blocks without unseen states cost no set-up
-                ps = _block_setup(b, P, n, shifts, fpart, weights, rem, bh, bu)
-                ready = True
-            _unrank_lanes(stb, lob, nb, ps, rem, table)
-            for g in range(k):
-                if nb == 0:
-                    break
-                _neighbour_lanes(stb, lob, hb, ub, lb, nb, g, bh, bu, shifts, fpart, qend, modf, weights, P, stride)
-                for q in range(nb):
-                    idx = lb[q]
-                    ub[q] = (codes[idx >> U(5)] >> ((idx & U(31)) << one)) & three
-                keep = 0
-                for q in range(nb):
-                    lo = lob[q]
-                    if ub[q] == code_f:
-                        wi = wbase + (lo >> U(5))
-                        codes[wi] = codes[wi] | (code_n << ((lo & U(31)) << one))
-                        cnt += 1
-                        found_any = True
-                    else:
-                        lob[keep] = lo
-                        stb[keep] = stb[q]
-                        keep += 1
-                nb = keep
-        if found_any:
-            flags_next[b] = 1
+                break
+            _neighbour_lanes(stb, lob, hb, ub, lb, nb, g, bh, bu, shifts, fpart, qend, modf, weights, P, stride)
+            for q in range(nb):
+                idx = lb[q]
+                ub[q] = (codes[idx >> U(5)] >> ((idx & U(31)) << one)) & three
+            keep = 0
+            for q in range(nb):
+                lo = lob[q]
+                if ub[q] == code_f:  # a parent in the frontier: found (this thread's block only)
+                    wi = wbase + (lo >> U(5))
+                    codes[wi] = codes[wi] | (code_n << ((lo & U(31)) << one))
+                    cnt += 1
+                    flags_next[b] = 1
+                else:
+                    lob[keep] = lo
+                    stb[keep] = stb[q]
+                    keep += 1
+            nb = keep
     newc[t] = cnt
 
 
@@ -643,160 +515,20 @@ def perm_layer_pull(codes, flags_next, shifts, fpart, qend, modf, weights, P, bw
     run_threads(_perm_layer_pull_thread, nthreads, ctl, newc, codes, flags_next, shifts, fpart, qend, modf, weights, P, bwords, table, code_f)
     return int(newc.sum())
 
-
-@njit(cache=True, parallel=True)
-def retire(codes, flags, bwords, code_f):
-    """Turn the frontier code into "done" (3) in the flagged blocks (no other writer)."""
-    U = np.uint64
-    for j in prange(flags.shape[0]):
-        if flags[j] == 0:
-            continue
-        wbase = U(j) * bwords
-        for w in range(bwords):
-            x = codes[wbase + w]
-            fm = _frontier_bits(x, code_f)
-            if fm:
-                codes[wbase + w] = x | (fm << U(1) if code_f == 1 else fm)
-
-
 @njit(cache=True, nogil=True)
-def _multiset_layer_thread(t, ctl, newc, codes, flags, flags_next, perms, cum, unit, full, bwords, shift, code_f, rec, probe):
-    """One thread's share of :func:`multiset_layer` (blocks from the shared counter ``ctl[0]``)."""
-    k, n = perms.shape
-    code_n = np.uint64(3 - code_f)
-    one = np.uint64(1)
-    recording = rec.shape[0] > 0
-    s = np.empty(n, np.int64)
-    cnt = 0
-    cur = 0
-    end = 0
-    while True:
-        b, cur, end = _next_block(flags, ctl, cur, end, False)
-        if b < 0:
-            break
-        if probe and atomic_load(ctl, 2) != 0:
-            break
-        wbase = b * bwords
-        pos = 0
-        if recording:
-            c = 0
-            for w in range(bwords):
-                c += np.int64(popcount(_frontier_bits(atomic_load(codes, wbase + w), code_f)))
-            pos = atomic_add(ctl, 1, c)
-        stop = False
-        for w in range(bwords):
-            fm = _frontier_bits(atomic_load(codes, wbase + w), code_f)
-            if fm == 0:
-                continue
-            conv = fm << one if code_f == 1 else fm
-            while fm:
-                tz = np.int64(cttz(fm))
-                fm &= fm - one
-                r = (wbase + w) * 32 + (tz >> 1)
-                if recording:
-                    rec[pos] = r
-                    pos += 1
-                # unrank r
-                cc = full
-                for i in range(n):
-                    v = 0
-                    while cum[cc, v + 1] <= r:
-                        v += 1
-                    r -= cum[cc, v]
-                    s[i] = v
-                    cc -= unit[v]
-                for g in range(k):
-                    cc = full
-                    idx = np.int64(0)
-                    for i in range(n - 1):
-                        v = s[perms[g, i]]
-                        idx += cum[cc, v]
-                        cc -= unit[v]
-                    wi = idx >> 5
-                    sh = np.uint64((idx & 31) << 1)
-                    if (atomic_load(codes, wi) >> sh) & np.uint64(3) == 0:
-                        if probe:
-                            ctl[2] = 1
-                            stop = True
-                            break
-                        old = atomic_or(codes, wi, code_n << sh)
-                        if (old >> sh) & np.uint64(3) == 0:
-                            cnt += 1
-                            if flags_next[idx >> shift] == 0:
-                                flags_next[idx >> shift] = 1
-                if stop:
-                    break
-            if stop:
-                break
-            if not probe:
-                atomic_or(codes, wbase + w, conv)
-        if stop:
-            break
-    newc[t] = cnt
-
-
-def multiset_layer(codes, flags, flags_next, perms, cum, unit, full, bwords, shift, code_f, rec, nthreads, probe):
-    """:func:`perm_layer` for multiset permutations (flat ranks, chunks of ``bwords``)."""
-    ctl = np.zeros(3, np.int64)
-    newc = np.zeros(nthreads, np.int64)
-    run_threads(_multiset_layer_thread, nthreads, ctl, newc, codes, flags, flags_next, perms, cum, unit, full, bwords, shift, code_f, rec, probe)
-    if probe:
-        return int(ctl[2])
-    return int(newc.sum())
-
-
-@njit(cache=True, parallel=True)
-def count_in_blocks(codes, blocks, bwords, code):
-    """Slots holding ``code`` in each of the blocks ``blocks``."""
-    out = np.zeros(blocks.shape[0], np.int64)
-    for j in prange(blocks.shape[0]):
-        wbase = np.uint64(blocks[j]) * bwords
-        c = 0
-        for w in range(bwords):
-            c += np.int64(popcount(_frontier_bits(codes[wbase + np.uint64(w)], code)))
-        out[j] = c
-    return out
-
-
-@njit(cache=True, parallel=True)
-def perm_expand(codes, blocks, b0, offsets, shifts, fpart, qend, modf, weights, P, bwords, table, code_f, out):
-    """The neighbours' global indices of the frontier (code ``code_f``) in the blocks
-    ``blocks`` of a shard of the codes (local block ``j`` is global block ``b0 + j``):
-    block ``blocks[i]``'s frontier states, in slot order, write their ``k`` neighbours
-    (generator-major per batch) to ``out[offsets[i] * k ...]``, and become "done". The
-    perm_layer machinery without the marking: the distributed engine routes the indices
-    to the shards that own them (:func:`claim`)."""
+def _perm_expand_thread(t, nthreads, codes, blocks, b0, offsets, shifts, fpart, qend, modf, weights, P, bwords, table, code_f, out):
+    """Thread ``t``'s share (a run of ``blocks``) of :func:`perm_expand`."""
     U = np.uint64
-    k = U(shifts.shape[0])
-    n = U(shifts.shape[1])
-    m = n - P
-    stride = bwords * U(32)
-    one = U(1)
-    for i in prange(blocks.shape[0]):
-        rem = np.empty((m, m), np.uint64)
-        bh = np.empty(k, np.uint64)
-        bu = np.empty(k, np.uint64)
-        lob = np.empty(_BATCH, np.uint64)
-        stb = np.empty(_BATCH, np.uint64)
-        hb = np.empty(_BATCH, np.uint64)
-        ub = np.empty(_BATCH, np.uint64)
-        lb = np.empty(_BATCH, np.uint64)
+    k, n, m, stride, rem, bh, bu, lob, stb, hb, ub, lb = _lane_scratch(shifts, P, bwords)
+    lo, hi = span(t, nthreads, blocks.shape[0])
+    for i in range(lo, hi):
         local = U(blocks[i])
         ps = _block_setup(local + b0, P, n, shifts, fpart, weights, rem, bh, bu)
         wbase = local * bwords
         pos = offsets[i] * np.int64(k)
         w = U(0)
         while w < bwords:
-            nb = 0
-            while w < bwords and nb + 32 <= _BATCH:
-                fm = _frontier_bits(codes[wbase + w], code_f)
-                if fm != 0:
-                    codes[wbase + w] |= fm << one if code_f == one else fm  # this thread's block only
-                    while fm:
-                        lob[nb] = w * U(32) + (cttz(fm) >> one)
-                        nb += 1
-                        fm &= fm - one
-                w += one
+            nb, w = take_frontier(codes, wbase, w, bwords, code_f, True, lob)
             if nb == 0:
                 continue
             _unrank_lanes(stb, lob, nb, ps, rem, table)
@@ -805,6 +537,18 @@ def perm_expand(codes, blocks, b0, offsets, shifts, fpart, qend, modf, weights, 
                 for q in range(nb):
                     out[pos + q] = lb[q]
                 pos += nb
+
+
+def perm_expand(codes, blocks, b0, offsets, shifts, fpart, qend, modf, weights, P, bwords, table, code_f, out):
+    """The neighbours' global indices of the frontier (code ``code_f``) in the blocks
+    ``blocks`` of a shard of the codes (local block ``j`` is global block ``b0 + j``):
+    block ``blocks[i]``'s frontier states, in slot order, write their ``k`` neighbours
+    (generator-major per batch) to ``out[offsets[i] * k ...]``, and become "done". The
+    perm_layer machinery without the marking: the distributed engine routes the indices
+    to the shards that own them (:func:`claim`)."""
+    nt = min(num_threads(), max(1, blocks.shape[0]))
+    run_threads(_perm_expand_thread, nt, nt, codes, blocks, b0, offsets, shifts, fpart, qend, modf, weights, P,
+                bwords, table, code_f, out)
     return out
 
 
@@ -826,69 +570,29 @@ def group_by_owner(idx, span, world):
     return out, counts
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, nogil=True)
+def _claim_thread(t, nthreads, codes, idx, base_word, b0, stride, code_n, flags_next, newc):
+    """Thread ``t``'s share (a run of ``idx``) of :func:`claim`."""
+    U = np.uint64
+    base = base_word << U(5)
+    lo, hi = span(t, nthreads, idx.shape[0])
+    cnt = 0
+    for q in range(lo, hi):
+        x = U(idx[q])
+        local = x - base  # the slot within this shard's codes
+        if is_unseen(codes, local):
+            cnt += claim_slot(codes, local, code_n, flags_next, x // stride - b0)
+    newc[t] = cnt
+
+
 def claim(codes, idx, base_word, b0, stride, code_n, flags_next, nthreads):
     """Give the unseen slots among the global indices ``idx`` (all in this shard, repeats
     allowed) the code ``code_n`` with an atomic OR; the old value says who found a state, so
     the count of new states is exact. Flags the receiving (local) blocks."""
-    U = np.uint64
-    one = U(1)
-    three = U(3)
-    total = idx.shape[0]
-    newc = np.zeros(nthreads, np.int64)
-    per = (total + nthreads - 1) // nthreads
-    for t in prange(nthreads):
-        cnt = 0
-        for q in range(t * per, min(total, (t + 1) * per)):
-            x = U(idx[q])
-            wi = (x >> U(5)) - base_word
-            sh = (x & U(31)) << one
-            if (atomic_load(codes, wi) >> sh) & three == 0:
-                old = atomic_or(codes, wi, code_n << sh)
-                if (old >> sh) & three == 0:
-                    cnt += 1
-                    h = x // stride - b0
-                    if flags_next[h] == 0:
-                        flags_next[h] = 1
-        newc[t] = cnt
-    return newc.sum()
-
-
-@njit(cache=True, parallel=True)
-def extract(codes, active, bwords, code):
-    """Sorted indices of the slots holding ``code`` in the blocks ``active`` (sorted)."""
-    nact = active.shape[0]
-    stride = bwords * 32
-    counts = np.zeros(nact + 1, np.int64)
-    for j in prange(nact):
-        wbase = active[j] * bwords
-        c = 0
-        for w in range(bwords):
-            c += np.int64(popcount(_frontier_bits(codes[wbase + w], code)))
-        counts[j + 1] = c
-    for j in range(nact):
-        counts[j + 1] += counts[j]
-    out = np.empty(counts[nact], np.int64)
-    for j in prange(nact):
-        b = active[j]
-        pos = counts[j]
-        for w in range(bwords):
-            fm = _frontier_bits(codes[b * bwords + w], code)
-            while fm:
-                tz = np.int64(cttz(fm))
-                fm &= fm - np.uint64(1)
-                out[pos] = b * stride + w * 32 + (tz >> 1)
-                pos += 1
-    return out
-
-
-@njit(cache=True, parallel=True)
-def count_code(codes, code):
-    """Number of slots holding ``code``."""
-    total = 0
-    for i in prange(codes.shape[0]):
-        total += np.int64(popcount(_frontier_bits(codes[i], code)))
-    return total
+    nt = max(1, min(int(nthreads), idx.shape[0]))
+    newc = np.zeros(nt, np.int64)
+    run_threads(_claim_thread, nt, nt, codes, idx, base_word, b0, stride, code_n, flags_next, newc)
+    return int(newc.sum())
 
 
 # ---------------------------------------------------------------------------------
@@ -919,6 +623,7 @@ class NumbaRankKernels:
         self.perms = np.ascontiguousarray(perms, dtype=np.int64)
         self.nthreads = num_threads()
         self.codes = self.flags = None
+        self._pieces = None  # the generators acting on pieces (piece rankings), made on first use
         self.can_pull = lay.kind == "permutations"
         U = np.uint64
         if self.can_pull:
@@ -956,6 +661,13 @@ class NumbaRankKernels:
                 U(lay.bwords), lay.table, U(code_f), rec, self.nthreads, probe,
             )
         r = self.ranking
+        if r.kind == "pieces":
+            if self._pieces is None:
+                self._pieces = r.piece_action(self.perms)
+            return piece_layer(
+                self.codes, self.flags, flags_next, self._pieces, lay.bwords, lay.shift, code_f, rec, self.nthreads,
+                probe,
+            )
         return multiset_layer(
             self.codes, self.flags, flags_next, self.perms, r.cum, r.unit, r.full, lay.bwords, lay.shift, code_f,
             rec, self.nthreads, probe,

@@ -27,11 +27,9 @@ from math import factorial
 import numpy as np
 from numba import njit
 
-from .numba_rank import NumbaRankKernels, _frontier_bits, _next_block, atomic_add, atomic_load, atomic_or
-from .ranking import cttz, popcount
-from .threads import run_threads
+from .ranking import popcount
 
-__all__ = ["NumbaPieceKernels", "PieceRanking", "piece_layer", "piece_rank_one", "piece_unrank_one"]
+__all__ = ["PieceRanking", "piece_neighbours", "piece_rank_one", "piece_unrank_one"]
 
 MAX_RANKS = 2**41
 _FACT = np.array([factorial(i) for i in range(21)], dtype=np.int64)
@@ -209,7 +207,7 @@ class PieceRanking:
 
     def piece_action(self, perms):
         """The generators ``perms`` (rows; a state ``s`` goes to ``s[p]``) as actions on
-        pieces, for :func:`piece_layer`: ``src[g, k, i]`` is the block whose piece block
+        pieces, for :func:`piece_neighbours`: ``src[g, k, i]`` is the block whose piece block
         ``i`` of kind ``k`` receives, ``twist[g, k, i]`` the orientation it adds (composed
         by the table ``mul[k]``), with the kinds' sizes and the weights of the digits.
         Raises ValueError when a generator does not map blocks onto blocks."""
@@ -265,7 +263,7 @@ class PieceRanking:
 
 
 # ---------------------------------------------------------------------------------
-# the layer kernel: generators act on (block permutation, orientations) directly
+# neighbours for the layer kernel: generators act on (block permutation, orientations)
 # ---------------------------------------------------------------------------------
 @njit(cache=True, inline="always")
 def _decode_kind(rk, m, ofact, o, beta, ori):
@@ -287,129 +285,33 @@ def _decode_kind(rk, m, ofact, o, beta, ori):
             opow //= o
 
 
-@njit(cache=True, nogil=True)
-def _piece_layer_thread(
-    t, ctl, newc, codes, flags, flags_next, src, twist, count, orient, ofact, weight, opow, mul, bwords, shift, code_f,
-    rec, probe,
-):
-    """One thread's share of :func:`piece_layer` (blocks from the shared counter ``ctl[0]``)."""
-    ngen = src.shape[0]
-    K = count.shape[0]
-    mmax = src.shape[2]
-    code_n = np.uint64(3 - code_f)
+@njit(cache=True, inline="always")
+def piece_neighbours(r, beta, ori, prev, src, twist, count, orient, ofact, weight, opow, mul, nbr):
+    """Ranks of the neighbours of the state with rank ``r`` into ``nbr``, straight from its
+    pieces: generator ``g`` moves block ``src[g, k, i]`` of kind ``k`` to block ``i``,
+    turning it by ``twist[g, k, i]`` (composed by ``mul[k]``). ``beta``, ``ori`` (kinds x
+    blocks) and ``prev`` (per kind, start at -1) are the caller's scratch: a kind whose
+    part of the rank did not change since the last call is not decoded again."""
     one = np.uint64(1)
-    recording = rec.shape[0] > 0
-    beta = np.zeros((K, mmax), np.int64)
-    ori = np.zeros((K, mmax), np.int64)
-    prev = np.full(K, -1, np.int64)
-    cnt = 0
-    cur = 0
-    end = 0
-    while True:
-        b, cur, end = _next_block(flags, ctl, cur, end, False)
-        if b < 0:
-            break
-        if probe and atomic_load(ctl, 2) != 0:
-            break
-        wbase = b * bwords
-        pos = 0
-        if recording:
-            c = 0
-            for w in range(bwords):
-                c += np.int64(popcount(_frontier_bits(atomic_load(codes, wbase + w), code_f)))
-            pos = atomic_add(ctl, 1, c)
-        stop = False
-        for w in range(bwords):
-            fm = _frontier_bits(atomic_load(codes, wbase + w), code_f)
-            if fm == 0:
-                continue
-            conv = fm << one if code_f == 1 else fm
-            while fm:
-                tz = np.int64(cttz(fm))
-                fm &= fm - one
-                r = (wbase + w) * 32 + (tz >> 1)
-                if recording:
-                    rec[pos] = r
-                    pos += 1
-                for k in range(K):
-                    rk = (r // weight[k]) % (ofact[k] * _FACT[count[k]])
-                    if rk != prev[k]:
-                        _decode_kind(rk, count[k], ofact[k], orient[k], beta[k], ori[k])
-                        prev[k] = rk
-                for g in range(ngen):
-                    idx = np.int64(0)
-                    for k in range(K):
-                        m = count[k]
-                        lehmer = np.int64(0)
-                        oval = np.int64(0)
-                        used = np.uint64(0)
-                        for i in range(m):
-                            j = src[g, k, i]
-                            v = beta[k, j]
-                            below = used & ((one << np.uint64(v)) - one)
-                            lehmer = lehmer * (m - i) + (v - np.int64(popcount(below)))
-                            used |= one << np.uint64(v)
-                            oval += mul[k, ori[k, j], twist[g, k, i]] * opow[k, i]
-                        idx += (lehmer * ofact[k] + oval) * weight[k]
-                    wi = idx >> 5
-                    sh = np.uint64((idx & 31) << 1)
-                    if (atomic_load(codes, wi) >> sh) & np.uint64(3) == 0:
-                        if probe:
-                            ctl[2] = 1
-                            stop = True
-                            break
-                        old = atomic_or(codes, wi, code_n << sh)
-                        if (old >> sh) & np.uint64(3) == 0:
-                            cnt += 1
-                            if flags_next[idx >> shift] == 0:
-                                flags_next[idx >> shift] = 1
-                if stop:
-                    break
-            if stop:
-                break
-            if not probe:
-                atomic_or(codes, wbase + w, conv)
-        if stop:
-            break
-    newc[t] = cnt
-
-
-def piece_layer(codes, flags, flags_next, action, bwords, shift, code_f, rec, nthreads, probe):
-    """One BFS layer over a :class:`PieceRanking`'s ranks, with the generators' action
-    on pieces ``action`` (:meth:`PieceRanking.piece_action`): the frontier (code
-    ``code_f``) in the flagged blocks expanded, each unseen neighbour's slot set to
-    ``3 - code_f``. Returns the new layer's size, or with ``probe`` whether some
-    neighbour is unseen (writing nothing)."""
-    ctl = np.zeros(3, np.int64)
-    newc = np.zeros(nthreads, np.int64)
-    run_threads(
-        _piece_layer_thread, nthreads, ctl, newc, codes, flags, flags_next, *action, bwords, shift, code_f, rec,
-        probe,
-    )
-    if probe:
-        return int(ctl[2])
-    return int(newc.sum())
-
-
-class NumbaPieceKernels(NumbaRankKernels):
-    """The rank engine's primitives (:class:`~cayley.backends.numba_rank.NumbaRankKernels`)
-    for a :class:`PieceRanking`: layers by :func:`piece_layer` (top-down only).
-
-    >>> import numpy as np
-    >>> from cayley.backends.numba_rank import MultisetLayout
-    >>> r = PieceRanking(np.arange(4), [(np.array([[0, 2], [1, 3]]), True)])
-    >>> k = NumbaPieceKernels(r, MultisetLayout(r), np.array([[2, 1, 0, 3], [3, 2, 1, 0]]))
-    >>> k.reset(0); k.push(1)[0], k.push(2)[0], k.push(1)[0], k.push(2)[0]
-    (2, 2, 2, 1)
-    """
-
-    def __init__(self, ranking, lay, perms):
-        super().__init__(ranking, lay, perms)
-        self.can_pull = False
-        self.action = ranking.piece_action(self.perms)
-
-    def _layer(self, flags_next, code_f, rec, probe):
-        lay = self.lay
-        return piece_layer(
-            self.codes, self.flags, flags_next, self.action, lay.bwords, lay.shift, code_f, rec, self.nthreads, probe
-        )
+    K = count.shape[0]
+    for k in range(K):
+        rk = (r // weight[k]) % (ofact[k] * _FACT[count[k]])
+        if rk != prev[k]:
+            _decode_kind(rk, count[k], ofact[k], orient[k], beta[k], ori[k])
+            prev[k] = rk
+    for g in range(src.shape[0]):
+        idx = np.int64(0)
+        for k in range(K):
+            m = count[k]
+            lehmer = np.int64(0)
+            oval = np.int64(0)
+            used = np.uint64(0)
+            for i in range(m):
+                j = src[g, k, i]
+                v = beta[k, j]
+                below = used & ((one << np.uint64(v)) - one)
+                lehmer = lehmer * (m - i) + (v - np.int64(popcount(below)))
+                used |= one << np.uint64(v)
+                oval += mul[k, ori[k, j], twist[g, k, i]] * opow[k, i]
+            idx += (lehmer * ofact[k] + oval) * weight[k]
+        nbr[g] = idx

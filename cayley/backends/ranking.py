@@ -34,10 +34,13 @@ from math import factorial
 # cores are shared; must be set before numba loads the OpenMP runtime
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
+import numba  # noqa: E402
 import numpy as np  # noqa: E402
 from llvmlite import ir  # noqa: E402
-from numba import njit, prange, types  # noqa: E402
+from numba import njit, types  # noqa: E402
 from numba.extending import intrinsic  # noqa: E402
+
+from .threads import run_threads  # noqa: E402
 
 __all__ = [
     "popcount",
@@ -50,43 +53,60 @@ __all__ = [
     "ranking_for",
     "MAX_RANKS",
     "MAX_COUNT_CODES",
+    "num_threads",
+    "span",
 ]
 
 # ranks beyond this are not worth a bitset (2**41 ranks = 512 GiB of codes)
 MAX_RANKS = 1 << 41
 # the multiset table has one row per sub-count vector; beyond this it stops being small
 MAX_COUNT_CODES = 1 << 22
+# fewer states than this are (un)ranked on the calling thread alone
+_THREADS_FROM = 1 << 14
+
+
+def num_threads() -> int:
+    """Threads the kernels run on (numba's setting: ``NUMBA_NUM_THREADS``)."""
+    return int(numba.get_num_threads())
+
+
+@njit(cache=True, inline="always")
+def span(t, nthreads, n):
+    """Thread ``t``'s share ``lo, hi`` of ``0 .. n - 1`` (contiguous, balanced).
+
+    >>> [span(t, 3, 10) for t in range(3)]
+    [(0, 3), (3, 6), (6, 10)]
+    """
+    return n * t // nthreads, n * (t + 1) // nthreads
 
 
 # ---------------------------------------------------------------------------------
 # bit intrinsics (numba exposes neither popcount nor count-trailing-zeros directly)
 # ---------------------------------------------------------------------------------
-@intrinsic
-def popcount(typingctx, x):
-    """Number of set bits of a 64-bit integer (one ``popcnt`` instruction)."""
-    if not isinstance(x, types.Integer):
-        return None
-    sig = types.uint64(x)
+def _bit_intrinsic(emit, doc):
+    """A numba intrinsic ``f(x) -> uint64`` of one integer, ``emit(builder, x64)`` its code."""
 
-    def codegen(context, builder, sig, args):
-        v = context.cast(builder, args[0], sig.args[0], types.uint64)
-        return builder.ctpop(v)
+    def typer(typingctx, x):
+        if not isinstance(x, types.Integer):
+            return None
+        sig = types.uint64(x)
 
-    return sig, codegen
+        def codegen(context, builder, sig, args):
+            return emit(builder, context.cast(builder, args[0], sig.args[0], types.uint64))
+
+        return sig, codegen
+
+    typer.__doc__ = doc
+    return intrinsic(typer)
 
 
-@intrinsic
-def cttz(typingctx, x):
-    """Index of the lowest set bit of a non-zero 64-bit integer (``tzcnt``)."""
-    if not isinstance(x, types.Integer):
-        return None
-    sig = types.uint64(x)
-
-    def codegen(context, builder, sig, args):
-        v = context.cast(builder, args[0], sig.args[0], types.uint64)
-        return builder.cttz(v, ir.Constant(ir.IntType(1), 0))
-
-    return sig, codegen
+popcount = _bit_intrinsic(
+    lambda builder, v: builder.ctpop(v), "Number of set bits of a 64-bit integer (one ``popcnt`` instruction)."
+)
+cttz = _bit_intrinsic(
+    lambda builder, v: builder.cttz(v, ir.Constant(ir.IntType(1), 0)),
+    "Index of the lowest set bit of a non-zero 64-bit integer (``tzcnt``).",
+)
 
 
 # ---------------------------------------------------------------------------------
@@ -135,22 +155,23 @@ def perm_unrank_one(r, fact, out):
         unused ^= np.uint64(1) << np.uint64(v)
 
 
-@njit(cache=True, parallel=True)
-def _rank_perms(states, fact):
-    m = states.shape[0]
-    out = np.empty(m, np.int64)
-    for i in prange(m):
-        out[i] = perm_rank_one(states[i], fact)
-    return out
+@njit(cache=True, nogil=True)
+def _perms_thread(t, nthreads, states, ranks, fact, unrank):
+    """Thread ``t``'s share: ``ranks[i] = rank(states[i])``, or the reverse with ``unrank``."""
+    lo, hi = span(t, nthreads, states.shape[0])
+    for i in range(lo, hi):
+        if unrank:
+            perm_unrank_one(ranks[i], fact, states[i])
+        else:
+            ranks[i] = perm_rank_one(states[i], fact)
 
 
-@njit(cache=True, parallel=True)
-def _unrank_perms(ranks, n, fact):
-    m = ranks.shape[0]
-    out = np.empty((m, n), np.int64)
-    for i in prange(m):
-        perm_unrank_one(ranks[i], fact, out[i])
-    return out
+def _threaded(kernel, states, ranks, *args):
+    # one kernel both ranks and unranks (one compile), so both arrays must be writable
+    states = states if states.flags.writeable else states.copy()
+    ranks = ranks if ranks.flags.writeable else ranks.copy()
+    nt = 1 if states.shape[0] < _THREADS_FROM else num_threads()
+    run_threads(kernel, nt, nt, states, ranks, *args)
 
 
 def _as_states(states) -> np.ndarray:
@@ -165,13 +186,17 @@ def rank_permutations(states) -> np.ndarray:
     [23]
     """
     s = _as_states(states)
-    return _rank_perms(s, factorials(s.shape[1]))
+    out = np.empty(s.shape[0], np.int64)
+    _threaded(_perms_thread, s, out, factorials(s.shape[1]), False)
+    return out
 
 
 def unrank_permutations(ranks, n: int) -> np.ndarray:
     """The permutations of ``0 .. n-1`` with lexicographic ranks ``ranks``, as (m, n)."""
     r = np.ascontiguousarray(ranks, dtype=np.int64).reshape(-1)
-    return _unrank_perms(r, int(n), factorials(n))
+    out = np.empty((r.shape[0], int(n)), np.int64)
+    _threaded(_perms_thread, out, r, factorials(n), True)
+    return out
 
 
 class PermutationRanking:
@@ -252,22 +277,15 @@ def multiset_unrank_one(r, cum, unit, full, out):
         c -= unit[v]
 
 
-@njit(cache=True, parallel=True)
-def _rank_multiset(states, cum, unit, full):
-    m = states.shape[0]
-    out = np.empty(m, np.int64)
-    for i in prange(m):
-        out[i] = multiset_rank_one(states[i], cum, unit, full)
-    return out
-
-
-@njit(cache=True, parallel=True)
-def _unrank_multiset(ranks, n, cum, unit, full):
-    m = ranks.shape[0]
-    out = np.empty((m, n), np.int64)
-    for i in prange(m):
-        multiset_unrank_one(ranks[i], cum, unit, full, out[i])
-    return out
+@njit(cache=True, nogil=True)
+def _multiset_thread(t, nthreads, states, ranks, cum, unit, full, unrank):
+    """Thread ``t``'s share: ``ranks[i] = rank(states[i])``, or the reverse with ``unrank``."""
+    lo, hi = span(t, nthreads, states.shape[0])
+    for i in range(lo, hi):
+        if unrank:
+            multiset_unrank_one(ranks[i], cum, unit, full, states[i])
+        else:
+            ranks[i] = multiset_rank_one(states[i], cum, unit, full)
 
 
 class MultisetRanking:
@@ -286,10 +304,7 @@ class MultisetRanking:
             raise ValueError(f"multiset ranking needs positive counts, got {counts}")
         self.counts = np.array(counts, dtype=np.int64)
         self.n = int(sum(counts))
-        size = factorial(self.n)
-        for c in counts:
-            size //= factorial(c)
-        self.size = size
+        self.size = size = multiset_size(counts)
         ncodes = 1
         radix = []
         for c in counts:
@@ -305,11 +320,16 @@ class MultisetRanking:
         self.cum = _multiset_table(self.counts, self.unit, ncodes)
 
     def rank(self, states) -> np.ndarray:
-        return _rank_multiset(_as_states(states), self.cum, self.unit, self.full)
+        s = _as_states(states)
+        out = np.empty(s.shape[0], np.int64)
+        _threaded(_multiset_thread, s, out, self.cum, self.unit, self.full, False)
+        return out
 
     def unrank(self, ranks) -> np.ndarray:
         r = np.ascontiguousarray(ranks, dtype=np.int64).reshape(-1)
-        return _unrank_multiset(r, self.n, self.cum, self.unit, self.full)
+        out = np.empty((r.shape[0], self.n), np.int64)
+        _threaded(_multiset_thread, out, r, self.cum, self.unit, self.full, True)
+        return out
 
     def __repr__(self) -> str:
         return f"MultisetRanking({self.counts.tolist()})"

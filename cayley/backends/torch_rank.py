@@ -60,8 +60,12 @@ _LO = 0x5555555555555555  # the low bit of every 2-bit slot (fits a signed int64
 _FULL = 2**64 - 1
 
 
-def _signed(v: int) -> int:
-    """A 64-bit pattern as the int64 value torch stores."""
+def signed_word(v: int) -> int:
+    """A 64-bit pattern as the int64 value torch stores.
+
+    >>> signed_word(2**64 - 1), signed_word(5)
+    (-1, 5)
+    """
     v &= _FULL
     return v - 2**64 if v >= 2**63 else v
 
@@ -239,7 +243,7 @@ class TorchRankKernels:
         """Fresh codes: everything unseen except the padding (done) and the start (code 1)."""
         lay = self.lay
         self.codes = torch.zeros(lay.nwords, dtype=torch.int64, device=self.device)
-        fill_padding(self.codes, lay, word=_signed)
+        fill_padding(self.codes, lay, word=signed_word)
         self.flags = torch.zeros(lay.nblocks, dtype=torch.uint8, device=self.device)
         self.codes[start_idx >> 5] |= 1 << ((start_idx & 31) * 2)
         self.flags[start_idx // lay.stride] = 1

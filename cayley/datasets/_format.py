@@ -22,6 +22,7 @@ from typing import Any, Iterable, Optional, Sequence
 import numpy as np
 
 from ..errors import InvalidInputError
+from .files import first_line, inside, read_json, reading, repeated_name
 
 __all__ = [
     "Column",
@@ -208,7 +209,7 @@ def read_table(path: os.PathLike) -> list[dict]:
     with reading(path), open(path, newline="", encoding="utf-8") as f:
         reader = csv.reader(f)
         header = next(reader, None) or []
-        dup = _repeated(header)
+        dup = repeated_name(header)
         if dup is not None:
             raise InvalidInputError(f"{path}: column {dup!r} appears twice in the header")
         kinds = [COLUMNS[name].kind if name in COLUMNS else "str" for name in header]
@@ -223,89 +224,9 @@ def read_table(path: os.PathLike) -> list[dict]:
             try:
                 rows.append({k: _read_cell(kind, v) for k, kind, v in zip(header, kinds, rec)})
             except (ValueError, TypeError, RecursionError) as exc:
-                what = "nested too deeply" if isinstance(exc, RecursionError) else _first_line(exc)
+                what = "nested too deeply" if isinstance(exc, RecursionError) else first_line(exc)
                 raise InvalidInputError(f"{path}: line {reader.line_num}: {what}") from None
     return rows
-
-
-def _repeated(names: Sequence[str]) -> Optional[str]:
-    """The first name that appears twice, or None."""
-    seen: set = set()
-    for n in names:
-        if n in seen:
-            return n
-        seen.add(n)
-    return None
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    line = text[0] if text else type(exc).__name__
-    return line if len(line) <= 200 else line[:197] + "..."
-
-
-@contextlib.contextmanager
-def reading(path: os.PathLike, what: Optional[str] = None):
-    """Turn what reading a text file can raise (not UTF-8, a CSV error, JSON nested too
-    deeply, an OS error) into one-line :class:`~cayley.errors.InvalidInputError`.
-
-    >>> import tempfile, os
-    >>> p = os.path.join(tempfile.mkdtemp(), "x.csv")
-    >>> _ = open(p, "wb").write("a,b".encode("utf-16"))
-    >>> with reading(p, "submission"):
-    ...     _ = open(p, encoding="utf-8").read()
-    Traceback (most recent call last):
-    ...
-    cayley.errors.InvalidInputError: submission ...x.csv is UTF-16 text; save it as UTF-8
-    """
-    name = f"{what} {path}" if what else f"{path}"
-    try:
-        yield
-    except UnicodeDecodeError as exc:
-        try:
-            with open(path, "rb") as f:
-                head = f.read(4)
-        except OSError:
-            head = b""
-        if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
-            raise InvalidInputError(f"{name} is UTF-16 text; save it as UTF-8") from None
-        raise InvalidInputError(f"{name} is not UTF-8 text (byte {exc.object[exc.start:exc.start + 1]!r} "
-                                f"cannot be decoded)") from None
-    except csv.Error as exc:
-        raise InvalidInputError(f"{name}: malformed CSV ({_first_line(exc)})") from None
-    except RecursionError:
-        raise InvalidInputError(f"{name}: nested too deeply") from None
-    except OSError as exc:
-        raise InvalidInputError(f"cannot read {name}: {exc.strerror or _first_line(exc)}") from None
-
-
-def inside(folder: os.PathLike, name, what: str = "dataset-metadata.json") -> FsPath:
-    """The file ``name`` of the dataset ``folder``, refused unless it lies inside the
-    folder once every symbolic link is followed (no absolute paths, no ``..`` out of it,
-    no link pointing elsewhere).
-
-    >>> import tempfile
-    >>> d = tempfile.mkdtemp()
-    >>> inside(d, "test.csv").name
-    'test.csv'
-    >>> inside(d, "../secret.csv")
-    Traceback (most recent call last):
-    ...
-    cayley.errors.InvalidInputError: dataset-metadata.json: '../secret.csv' is outside the dataset folder
-    """
-    if not isinstance(name, str) or not name or "\x00" in name:
-        raise InvalidInputError(f"{what}: a file name must be a non-empty string, got {name!r}")
-    try:
-        root = FsPath(folder).resolve()
-        target = (root / name).resolve()
-    except (OSError, RuntimeError, ValueError) as exc:
-        raise InvalidInputError(f"{what}: cannot resolve {name!r} ({_first_line(exc)})") from None
-    if os.path.isabs(name) or target == root or not target.is_relative_to(root):
-        norm = os.path.normpath(name)
-        if os.path.isabs(name) or norm == "." or norm.split(os.sep)[0] == "..":
-            raise InvalidInputError(f"{what}: {name!r} is outside the dataset folder")
-        raise InvalidInputError(f"{what}: {name!r} is a symbolic link to outside the dataset folder")
-    return target
 
 
 # -------------------------------------------------------------------------------------
@@ -773,7 +694,7 @@ def load(folder: os.PathLike) -> Dataset:
     meta_file = inside(p, "dataset-metadata.json", str(p))
     if not meta_file.is_file():
         raise InvalidInputError(f"{str(p)!r} is not an exported dataset: no dataset-metadata.json")
-    meta = _read_json(meta_file)
+    meta = read_json(meta_file)
     if not isinstance(meta, dict):
         raise InvalidInputError(f"{meta_file}: expected a JSON object, got {type(meta).__name__}")
     resources = meta.get("resources", [])
@@ -792,7 +713,7 @@ def load(folder: os.PathLike) -> Dataset:
     info = None
     if os.path.lexists(p / "puzzle_info.json"):
         info_file = inside(p, "puzzle_info.json", str(p))
-        info = _read_json(info_file) if info_file.is_file() else None
+        info = read_json(info_file) if info_file.is_file() else None
     if "growth" in tables:
         kind = "growth"
     elif "walks" in tables:
@@ -802,18 +723,3 @@ def load(folder: os.PathLike) -> Dataset:
     else:
         raise InvalidInputError(f"{str(p)!r}: no growth.csv, walks.csv or puzzle_info.json; not a cayley export")
     return Dataset(p, kind, meta, tables, info)
-
-
-def _read_json(path: FsPath):
-    """Parse a JSON file; anything malformed (not UTF-8, not JSON, nested too deeply,
-    numbers too long) is one-line :class:`~cayley.errors.InvalidInputError`."""
-    with reading(path):
-        text = path.read_text(encoding="utf-8")
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InvalidInputError(f"{path}: not valid JSON ({exc.msg}, line {exc.lineno})") from None
-    except RecursionError:
-        raise InvalidInputError(f"{path}: not valid JSON (nested too deeply)") from None
-    except ValueError as exc:
-        raise InvalidInputError(f"{path}: not valid JSON ({_first_line(exc)})") from None

@@ -12,7 +12,8 @@ from typing import Optional
 import numpy as np
 
 from ..errors import InvalidInputError
-from ._format import _read_json, _repeated, inside, parse_state_cell, reading
+from ._format import parse_state_cell
+from .files import inside, read_json, reading, repeated_name
 from .puzzle import graph_from_info
 
 __all__ = ["Rejection", "VerifyReport", "verify_santa", "verify_submission"]
@@ -124,7 +125,7 @@ def verify_submission(folder: os.PathLike, submission: os.PathLike, *, max_error
     sub = FsPath(submission)
     if not sub.is_file():
         raise InvalidInputError(f"submission {str(sub)!r} is not a file")
-    info = _read_json(info_file)
+    info = read_json(info_file)
     graph, layout = graph_from_info(info)
     sep = info.get("path_separator", ".")
     if not isinstance(sep, str) or not sep:
@@ -152,7 +153,7 @@ def verify_submission(folder: os.PathLike, submission: os.PathLike, *, max_error
         header = [h.strip() for h in header]
         missing = [c for c in layout.submission if c not in header]
         extra = [c for c in header if c not in layout.submission]
-        dup = _repeated(header)
+        dup = repeated_name(header)
         if missing or extra or dup is not None:
             what = (f"missing column {missing[0]!r}" if missing else f"unexpected column {extra[0]!r}" if extra
                     else f"column {dup!r} appears twice")

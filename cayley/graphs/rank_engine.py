@@ -199,15 +199,11 @@ def _kernels(backend: str, device, ranking, lay, perms, work_bytes: Optional[int
         from ..backends.numba_matrix_rank import NumbaMatrixRankKernels
 
         return NumbaMatrixRankKernels(ranking, lay, perms)
-    if ranking.kind == "pieces":
-        if backend not in ("cpu", "numba"):
-            raise InvalidInputError(
-                "the rank engine runs piece rankings (signed permutations, puzzles) on the numba CPU backend only; "
-                "use --backend cpu (or --engine hash, which has a torch backend)"
-            )
-        from ..backends.pieces import NumbaPieceKernels
-
-        return NumbaPieceKernels(ranking, lay, perms)
+    if ranking.kind == "pieces" and backend not in ("cpu", "numba"):
+        raise InvalidInputError(
+            "the rank engine runs piece rankings (signed permutations, puzzles) on the numba CPU backend only; "
+            "use --backend cpu (or --engine hash, which has a torch backend)"
+        )
     if backend in ("cpu", "numba"):
         from ..backends.numba_rank import NumbaRankKernels
 

@@ -35,7 +35,7 @@ import math
 import os
 import struct
 import time
-from typing import Callable, Literal, Optional, Sequence, Union
+from typing import Callable, Literal, Optional, Sequence
 
 import numpy as np
 import torch
@@ -43,7 +43,7 @@ from torch import nn
 
 from ..errors import InvalidInputError
 from ..graphs.graph import CayleyGraph
-from ..graphs.paths import random_walks
+from ..graphs.paths import SeedLike, random_walks
 from ..groups import GeneratorSet, compose, inverse
 from ..groups.automorphisms import generator_symmetries
 from ..symmetry import PermutationGroup, Trivial, V
@@ -71,7 +71,6 @@ MAX_BLOCKS = 256
 MAX_PARAMETERS = 1 << 27  # 512 MiB of float32 weights
 MAX_SYMMETRY_ENTRIES = 1 << 25  # conjugators times n^2: the lifted symmetry group
 _DTYPES = {"float32": (torch.float32, "<f4"), "int64": (torch.int64, "<i8")}
-SeedLike = Union[int, np.random.Generator, None]
 Symmetry = Literal["none", "augment", "canonical", "average"]
 _REFRESH = 16  # training steps served by one pool of random walks
 SYMMETRIES = ("none", "augment", "canonical", "average")

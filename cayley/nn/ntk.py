@@ -34,11 +34,11 @@ import numpy as np
 import torch
 
 from ..errors import InvalidInputError
+from ..graphs.paths import SeedLike
 from ..groups import act, check_permutation, identity
 
 __all__ = ["PermutationEnsemble", "binary_inputs", "arccos_kernel", "random_permutation"]
 
-SeedLike = Union[int, np.random.Generator, None]
 
 # about 128 MiB of float32 hidden activations per evaluation chunk
 _CHUNK_ELEMENTS = 1 << 25

@@ -48,6 +48,7 @@ __all__ = [
     "EquivariantBasis",
     "BlockBasis",
     "orbit_labels",
+    "group_blocks",
     "clear_cache",
     "cache_info",
 ]
@@ -399,8 +400,14 @@ def _iterative_nullspace(rep: Rep, tol: float | None, *, seed: int = 0, maxiter:
 # -- full bases ----------------------------------------------------------------------------
 
 
-def _group_blocks(rep: Rep) -> list[tuple[Rep, np.ndarray]]:
-    """Distinct summand types of ``rep`` with the offsets of their copies (first-seen order)."""
+def group_blocks(rep: Rep) -> list[tuple[Rep, np.ndarray]]:
+    """Distinct summand types of ``rep`` with the offsets of their copies (first-seen order).
+
+    >>> from cayley.symmetry import S, Trivial, V
+    >>> G = S(3)
+    >>> [(type(r).__name__, offs.tolist()) for r, offs in group_blocks(V(G) + Trivial(G) + V(G))]
+    [('V', [0, 4]), ('Trivial', [3])]
+    """
     types: dict = {}
     for r, off in rep.blocks():
         types.setdefault(r.key, (r, []))[1].append(off)
@@ -515,8 +522,8 @@ def equivariant_basis(
     if not isinstance(rep_in, Rep) or not isinstance(rep_out, Rep):
         raise RepresentationError(f"expected two representations, got {rep_in!r} and {rep_out!r}")
     rep_in._check_group(rep_out)
-    in_types = tuple(_group_blocks(rep_in))
-    out_types = tuple(_group_blocks(rep_out))
+    in_types = tuple(group_blocks(rep_in))
+    out_types = tuple(group_blocks(rep_out))
     blocks = {}
     for o, (ro, _) in enumerate(out_types):
         for i, (ri, _) in enumerate(in_types):

@@ -32,7 +32,7 @@ import torch
 from torch import nn
 
 from ..groups import inverse
-from .basis import EquivariantBasis, _group_blocks, equivariant_basis
+from .basis import EquivariantBasis, group_blocks, equivariant_basis
 from .errors import RepresentationError
 from .groups import Group
 from .reps import DirectSum, Rep, T, TensorProduct, Trivial
@@ -272,7 +272,7 @@ class EquivariantBilinear(_ExactBuffers):
     def __init__(self, rep: Rep, *, channels: int = 8, max_size: int = 4096):
         super().__init__()
         self.rep = rep
-        self.types = _group_blocks(rep)
+        self.types = group_blocks(rep)
         self.register_buffer("_index", torch.as_tensor(_layout(self.types)), persistent=False)
         self.register_buffer("_perm", torch.as_tensor(inverse(_layout(self.types))), persistent=False)
         self._pairs = []  # (a, b, buffer name, [(c, K_c)])

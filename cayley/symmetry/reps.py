@@ -279,8 +279,8 @@ class V(Rep):
     """The defining representation: permutation matrices or the group's matrices.
 
     >>> import numpy as np
-    >>> V(S(3)).apply(np.array([1, 2, 0]), np.array([10.0, 20.0, 30.0])).tolist()
-    [20.0, 30.0, 10.0]
+    >>> V(S(3)).apply(np.array([1, 2, 0]), np.array([10.0, 20.0, 30.0])).tolist()  # i -> g(i)
+    [30.0, 10.0, 20.0]
     """
 
     def __init__(self, group: Group):
@@ -297,12 +297,12 @@ class V(Rep):
     def perm(self, g) -> np.ndarray:
         if not self.is_permutation_rep:
             return super().perm(g)
-        return np.asarray(g, dtype=np.int64)
+        return self.group.inv(np.asarray(g, dtype=np.int64))  # rho(g) x = x[g^-1]
 
     def apply(self, g, x, *, transpose: bool = False):
         if self.group.is_permutation_group:
-            # rho(g)^T = rho(g)^-1 = rho(g^-1) for permutation matrices
-            return B.gather(x, self.group.inv(g) if transpose else g)
+            # rho(g) x = x[g^-1]; rho(g)^T = rho(g)^-1 = rho(g^-1) for permutation matrices
+            return B.gather(x, g if transpose else self.group.inv(g))
         g = B.like(g, x)
         return B.matvec(B.mT(g) if transpose else g, x)
 

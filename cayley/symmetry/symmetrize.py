@@ -35,7 +35,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ..groups import Permutation
+from ..groups import Permutation, inverse
 from . import _backend as B
 from .errors import RepresentationError
 from .groups import Group, MatrixGroup, PermutationGroup
@@ -96,8 +96,8 @@ class GroupAverage(nn.Module):
 
 
 class sort_frame:
-    """Frame of a permutation group on ``R^n``: the elements ``h`` with ``x[h]`` lexicographically
-    smallest over the group, ties included (the coset ``h Stab(x)``).
+    """Frame of a permutation group on ``R^n``: the elements ``h`` with ``rho(h) x = x[h^-1]``
+    lexicographically smallest over the group, ties included (the coset ``h Stab(x)``).
 
     Uses a stabiliser chain with base ``0, 1, ..., n-1`` (Schreier-Sims through
     :meth:`cayley.groups.GeneratorSet.to_sympy`): at base point ``b`` the candidates are
@@ -105,7 +105,7 @@ class sort_frame:
     smallest value wins; ties (within ``tol``) branch. For ``S_n`` this is sorting.
 
     ``frame(scores)`` takes ``(B, n)`` scores and returns ``(elements, owner)``: stacked
-    one-line arrays ``(M, n)`` with ``scores[owner[m]][elements[m]]`` canonical, and the
+    one-line arrays ``(M, n)`` with ``group.act_on(elements[m], scores[owner[m]])`` canonical, and the
     batch row each belongs to. ``max_size`` caps the branching per input (the first
     elements in lexicographic order are kept; then averaging is no longer exact on
     such highly symmetric inputs). ``first_only=True`` returns one element per input whose
@@ -118,7 +118,7 @@ class sort_frame:
     >>> f = sort_frame(S(3))
     >>> els, owner = f(torch.tensor([[3.0, 1.0, 2.0], [1.0, 1.0, 0.0]]))
     >>> els.tolist(), owner.tolist()
-    ([[1, 2, 0], [2, 1, 0], [2, 0, 1]], [0, 1, 1])
+    ([[2, 0, 1], [2, 1, 0], [1, 2, 0]], [0, 1, 1])
     """
 
     def __init__(self, group: PermutationGroup, *, tol: float = 0.0, max_size: int = 5040):
@@ -135,7 +135,8 @@ class sort_frame:
         self.levels = []  # (base point, orbit points, coset representatives (k, n))
         for b, tr in zip(base, transversals):
             pts = sorted(tr)
-            reps = np.stack([Permutation.from_sympy(tr[p], n).array for p in pts])
+            # act_on(u, x) = x[u^-1] brings x[p] to the base point b
+            reps = inverse(np.stack([Permutation.from_sympy(tr[p], n).array for p in pts]))
             if len(pts) > 1:
                 self.levels.append((b, np.array(pts), reps))
 
@@ -161,7 +162,7 @@ class sort_frame:
                 keep = rank < self.max_size
                 rows, cols = rows[keep], cols[keep]
             u = reps[cols]
-            # x[g][u] = x[compose(g, u)]: the element and the state advance together
+            # rho(u) rho(g) x = rho(u g) x: the element and the state advance together
             els = self.group.mul(u, els[rows])
             cur = self.group.act_on(u, cur[rows])
             owner = owner[rows]

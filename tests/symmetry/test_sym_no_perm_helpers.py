@@ -98,11 +98,15 @@ def test_group_product_is_cayley_compose():
     G = sym.S(6)
     assert G.generators is not None and isinstance(G.generators, cg.GeneratorSet)
     g, h = G.random_elements(2, seed=3)
-    # symmetry's product "g after h" is compose(h, g) of cayley.groups
-    assert np.array_equal(G.mul(g, h), cg.compose(h, g))
+    # one multiplication order: symmetry's product is compose(g, h) of cayley.groups
+    assert np.array_equal(G.mul(g, h), cg.compose(g, h))
     assert np.array_equal(G.inv(g), cg.inverse(g))
     x = np.arange(6.0)
-    assert np.array_equal(sym.V(G).apply(g, x), cg.act(x, g))
+    # the permutation representation moves x[i] to position g(i): rho(g) x = act(x, g^-1),
+    # a homomorphism for that product
+    assert np.array_equal(sym.V(G).apply(g, x), cg.act(x, cg.inverse(g)))
+    assert np.array_equal(sym.V(G).apply(G.mul(g, h), x), sym.V(G).apply(g, sym.V(G).apply(h, x)))
+    assert np.array_equal(G.matrix(g) @ x, sym.V(G).apply(g, x))
 
 
 def test_symmetry_imports_group_types_from_cayley_groups():

@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 
-from cayley.groups import GeneratorSet, compose
+from cayley.groups import GeneratorSet, compose, inverse
 from cayley.symmetry import (
     A,
     D,
@@ -97,10 +97,11 @@ def test_cube_tensor_rep_is_lazy():
     g = G.discrete_generators[0]
     x = np.arange(rep.size, dtype=np.float64)
     y = rep.apply(g, x)
-    # entry (i, j, k, l) comes from (g[i], g[j], g[k], g[l])
+    # rho(g) moves coordinate i to g(i): entry (i, j, k, l) comes from g^-1 of each index
+    gi = inverse(g)
     t = y.reshape((54,) * 4)
     i, j, k, l = 3, 17, 40, 53
-    assert t[i, j, k, l] == np.ravel_multi_index((g[i], g[j], g[k], g[l]), (54,) * 4)
+    assert t[i, j, k, l] == np.ravel_multi_index((gi[i], gi[j], gi[k], gi[l]), (54,) * 4)
     assert np.array_equal(rep.perm(g), y.astype(np.int64))
 
 
@@ -108,8 +109,9 @@ def test_compose_convention_matches_representation():
     G = S(5)
     g, h = G.random_elements(2, seed=5)
     x = np.arange(5.0)
-    # acting by h then by g is acting by compose(h, g): rho(g) rho(h) = rho(g h)
-    assert np.array_equal(V(G).apply(g, V(G).apply(h, x)), V(G).apply(compose(h, g), x))
+    # one product, cayley.groups' compose(g, h) = g[h]: rho(g) rho(h) = rho(compose(g, h))
+    assert np.array_equal(G.mul(g, h), compose(g, h))
+    assert np.array_equal(V(G).apply(g, V(G).apply(h, x)), V(G).apply(compose(g, h), x))
 
 
 def test_rep_algebra_and_errors():

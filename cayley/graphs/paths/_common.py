@@ -290,6 +290,15 @@ def resolve_heuristic(heuristic, tgt: np.ndarray, default):
 
 
 def check_positive(name: str, value: Optional[int], *, allow_zero: bool = False, allow_none: bool = True) -> None:
+    """Raise :class:`~cayley.errors.InvalidInputError` unless ``value`` is an integer >= 1
+    (>= 0 with ``allow_zero``; None passes with ``allow_none``).
+
+    >>> check_positive("width", 0, allow_zero=True)
+    >>> check_positive("width", 0)
+    Traceback (most recent call last):
+    ...
+    cayley.errors.InvalidInputError: width must be >= 1, got 0
+    """
     if value is None:
         if allow_none:
             return

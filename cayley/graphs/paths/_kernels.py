@@ -16,23 +16,16 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 import numpy as np  # noqa: E402
 from numba import njit, prange  # noqa: E402
 
-_M1 = np.uint64(0xBF58476D1CE4E5B9)
-_M2 = np.uint64(0x94D049BB133111EB)
+from ...backends.numba_hash import splitmix64  # noqa: E402
+
 _SEED = np.uint64(0x9E3779B97F4A7C15)
-
-
-@njit(cache=True, inline="always")
-def _mix(x):
-    x = (x ^ (x >> np.uint64(30))) * _M1
-    x = (x ^ (x >> np.uint64(27))) * _M2
-    return x ^ (x >> np.uint64(31))
 
 
 @njit(cache=True, inline="always")
 def _row_hash(rows, i):
     h = _SEED
     for w in range(rows.shape[1]):
-        h = _mix(h ^ rows[i, w])
+        h = splitmix64(h ^ rows[i, w])
     return h
 
 
