@@ -14,6 +14,7 @@ from typing import Optional
 import click
 
 from .. import __version__
+from ..backends.registry import BACKEND_NAMES
 from ..errors import CayleyError
 from .progress import bfs_progress
 
@@ -171,7 +172,7 @@ def _run_options(f):
     )(f)
     f = click.option(
         "--backend",
-        type=click.Choice(["auto", "cpu", "torch", "cuda", "distributed"]),
+        type=click.Choice(list(BACKEND_NAMES)),
         default="auto",
         show_default=True,
         help="cpu: numba; cuda: the GPU (the rank engine's fused CUDA kernels for permutations, "

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..errors import InvalidInputError, NoPathError
 from ..graphs.graph import CayleyGraph
-from ..graphs.paths._common import SeedLike, check_positive
+from ..graphs.paths.common import SeedLike, check_positive
 from ._format import (Resource, check_dataset_id, check_license, column, finish_folder, prepare_folder, reproduce,
                       write_json, write_table)
 from .puzzle import get_layout, inverse_graph, parse_rename, puzzle_info, state_key

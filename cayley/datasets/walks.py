@@ -10,7 +10,7 @@ import numpy as np
 
 from ..errors import InvalidInputError
 from ..graphs.graph import CayleyGraph
-from ..graphs.paths._common import SeedLike, check_positive
+from ..graphs.paths.common import SeedLike, check_positive
 from ._format import (Resource, check_dataset_id, check_license, column, finish_folder, prepare_folder, reproduce,
                       write_json, write_table)
 from .paths import TABLE_MAX_STATES

@@ -5,13 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 from math import factorial
+from typing import TYPE_CHECKING, Any, Optional, Union
 
 import numpy as np
 
+from ..backends.actions import MatrixAction
+from ..backends.registry import Action
 from ..errors import InvalidStateError
 from ..groups.generators import GeneratorSet
 from ..groups.matrix import MatrixGeneratorSet, matrix_generators, orbit_size, parse_vector
 from ..groups.parse import as_generator_set, parse_group, parse_state
+
+if TYPE_CHECKING:
+    from ..backends.ranking import MixedRadixRanking, MultisetRanking, PermutationRanking
+
+    Ranking = Union[PermutationRanking, MultisetRanking, MixedRadixRanking]
 
 __all__ = ["CayleyGraph"]
 
@@ -45,9 +53,9 @@ class CayleyGraph:
     """
 
     generators: GeneratorSet | MatrixGeneratorSet
-    start: np.ndarray = field(default=None)  # type: ignore[assignment]
+    start: np.ndarray = field(default=None)  # type: ignore[arg-type]  # parsed in __post_init__
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         gens = self.generators
         if isinstance(gens, MatrixGeneratorSet):
             n, m = gens.degree, gens.modulus
@@ -76,7 +84,7 @@ class CayleyGraph:
         object.__setattr__(self, "start", start)
 
     @classmethod
-    def from_spec(cls, group: str | None, gens, start=None) -> "CayleyGraph":
+    def from_spec(cls, group: str | None, gens: Any, start: Any = None) -> "CayleyGraph":
         """Build from a group spec (``"S_10"``, or a matrix group ``"SL(3,5)"``), a
         generator spec and an optional start."""
         spec = parse_group(group) if group is not None else None
@@ -105,6 +113,39 @@ class CayleyGraph:
         """True when the generators are matrices over Z/m."""
         return isinstance(self.generators, MatrixGeneratorSet)
 
+    def action(self) -> Action:
+        """What the kernels' ``expand`` applies for these generators: the ``(k, n)``
+        permutations (a gather, ``s[p]``), or for matrix generators a
+        :class:`~cayley.backends.actions.MatrixAction` (left multiplication mod m).
+
+        >>> CayleyGraph.from_spec("S_3", "lrx").action().tolist()
+        [[1, 2, 0], [2, 0, 1], [1, 0, 2]]
+        >>> CayleyGraph.from_spec("SL(2,5)", "roots").action().shape
+        (4, 4)
+        """
+        gens = self.generators
+        if isinstance(gens, MatrixGeneratorSet):
+            return MatrixAction(np.ascontiguousarray(gens.matrices), gens.modulus, self.state_length // gens.degree)
+        return np.ascontiguousarray(gens.perms)
+
+    def ranking(self) -> Optional[Ranking]:
+        """A perfect ranking of the states (the rank engine's index), or None when none
+        fits in about 2**41 ranks: lexicographic ranks of the rearrangements of the start
+        (permutations, or multiset permutations for strings), or for matrix groups every
+        ``n x c`` matrix over Z/m as a base-m number.
+
+        >>> CayleyGraph.from_spec("S_4", "lrx").ranking().size
+        24
+        >>> CayleyGraph.from_spec("S_16", "lrx").ranking() is None
+        True
+        """
+        from ..backends.ranking import MixedRadixRanking, ranking_for  # loads numba
+
+        if isinstance(self.generators, MatrixGeneratorSet):
+            m, length = self.symbols, self.state_length
+            return MixedRadixRanking(m, length) if MixedRadixRanking.fits(m, length) else None
+        return ranking_for(self.start)
+
     @property
     def state_length(self) -> int:
         """Number of symbols in a state: the degree for permutations, ``n * c`` entries
@@ -123,14 +164,14 @@ class CayleyGraph:
     def symbols(self) -> int:
         """Number of distinct symbols a state entry can take: those of the start state,
         or the modulus m for a matrix group."""
-        if self.is_matrix:
-            return self.generators.modulus
+        if isinstance(self.generators, MatrixGeneratorSet):
+            return int(self.generators.modulus)
         return int(self.start.max()) + 1 if self.degree else 0
 
     @property
     def name(self) -> str:
         g = self.generators
-        if self.is_matrix:
+        if isinstance(g, MatrixGeneratorSet):
             base = f"{g.group_label} {g.family or 'custom'}"
             if self.is_schreier:
                 cols = self.state_length // self.degree
@@ -150,10 +191,10 @@ class CayleyGraph:
         return _order(self)
 
     # -- value semantics ------------------------------------------------------------
-    def _key(self):
+    def _key(self) -> tuple[Any, bytes]:
         return (self.generators, self.start.tobytes())
 
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, CayleyGraph) and self._key() == other._key()
 
     def __hash__(self) -> int:
@@ -163,15 +204,15 @@ class CayleyGraph:
         return f"CayleyGraph({self.generators!r}, start={self.start.tolist()})"
 
 
-def _fmt(a) -> str:
+def _fmt(a: Any) -> str:
     s = str(np.asarray(a).tolist())
     return s if len(s) < 60 else s[:57] + "...]"
 
 
 @lru_cache(maxsize=256)
 def _order(graph: CayleyGraph) -> int:
-    if graph.is_matrix:
-        gens = graph.generators
+    gens = graph.generators
+    if isinstance(gens, MatrixGeneratorSet):
         if not graph.is_schreier and gens.generated is not None:
             # an invertible start's orbit is the whole group (translate by the start)
             from ..groups.matrix import det_mod
@@ -183,7 +224,7 @@ def _order(graph: CayleyGraph) -> int:
         return orbit_size(gens, graph.start)
     # S_n and A_n are recognised without Schreier-Sims (GeneratorSet.order): sympy took
     # minutes for lrx at n = 300
-    order = graph.generators.order()
+    order = int(gens.order())
     if not graph.is_schreier:
         return order
     n = graph.degree
@@ -200,12 +241,12 @@ def _order(graph: CayleyGraph) -> int:
     # general case: |orbit| = |G| / |stabiliser of the colouring|
     start = graph.start.tolist()
 
-    def fixes(g) -> bool:
+    def fixes(g: Any) -> bool:
         a = g.array_form
         return all(start[a[i]] == start[i] for i in range(n))
 
     try:
-        stab = graph.generators.to_sympy().subgroup_search(fixes)
+        stab = gens.to_sympy().subgroup_search(fixes)  # type: ignore[no-untyped-call]  # groups: sympy, untyped
         return order // int(stab.order())
     except Exception:  # sympy's search fails on some small groups: count the orbit directly
         if multinomial > 5_000_000:

@@ -29,8 +29,8 @@ from ..backends.packing import packing
 from ..errors import InvalidInputError, InvalidStateError, MemoryEstimateError, NoPathError
 from ..groups.perm import inverse
 from .graph import CayleyGraph
-from .paths._common import Path, StateLike, as_state, finish
-from .paths._common import cpu_backend as _be, kernels as K
+from .paths.common import Path, StateLike, as_state, finish
+from .paths.common import cpu_backend as _be, kernels as K
 
 __all__ = ["Heuristic", "Hamming", "Breakpoints", "PatternDatabase", "MaxOf", "default_heuristic"]
 
@@ -352,7 +352,7 @@ class PatternDatabase:
                     estimate_bytes=int(ranking.size),
                     limit_bytes=int(limit),
                 )
-            from .paths._tables import bfs_table
+            from .paths.tables import bfs_table
 
             table, growth = bfs_table(ranking, pattern, inv, max_depth, progress)
             complete = max_depth is None or len(growth) <= max_depth
@@ -405,7 +405,7 @@ class PatternDatabase:
         if self.index == "rank":
             ranking = self._data["ranking"]
             if len(p) < _SERIAL_RANK_BELOW:
-                from .paths._tables import rank_serial
+                from .paths.tables import rank_serial
 
                 r = rank_serial(ranking, p)
             else:
@@ -468,7 +468,7 @@ class PatternDatabase:
 
 def _ranking_for(pattern: np.ndarray):
     try:
-        from .paths._tables import ranking_for
+        from .paths.tables import ranking_for
     except ImportError:  # the rank backend is optional: fall back to hashing
         return None
     try:
@@ -478,11 +478,11 @@ def _ranking_for(pattern: np.ndarray):
 
 
 def _hash_table(graph: CayleyGraph, pattern: np.ndarray, inv: np.ndarray, max_depth, progress):
-    from .paths.exact import _Side
+    from .paths.exact import Side
 
     symbols = int(pattern.max()) + 1
     bits, words = packing(symbols, graph.degree)
-    side = _Side(_be.encode(pattern.reshape(1, -1), bits, words), inv, inverse(inv), bits, graph.degree, graph.undirected)
+    side = Side(_be.encode(pattern.reshape(1, -1), bits, words), inv, inverse(inv), bits, graph.degree, graph.undirected)
     if progress is not None:
         progress(0, 1)
     complete = True

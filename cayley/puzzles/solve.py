@@ -422,7 +422,7 @@ def solve_state(
     >>> s.length >= s.lower_bound, s.optimal
     (True, True)
     """
-    from ..graphs.paths._common import as_state
+    from ..graphs.paths.common import as_state
     from ..graphs.paths.beam import _beam_cpu
 
     t0 = time.perf_counter()

@@ -8,7 +8,7 @@ import numpy as np
 
 from ...errors import InvalidInputError, NoPathError
 from ..graph import CayleyGraph
-from ._common import Path, SeedLike, StateLike, check_positive
+from .common import Path, SeedLike, StateLike, check_positive
 from .beam import beam_search
 from .exact import meet_in_the_middle, shortest_path
 from .ida import ida_star

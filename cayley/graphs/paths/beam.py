@@ -20,8 +20,8 @@ import numpy as np
 from ...backends.packing import packing
 from ...errors import InvalidInputError, NoPathError
 from ..graph import CayleyGraph
-from ._common import Path, SeedLike, StateLike, check_positive, endpoints, finish, resolve_heuristic
-from ._common import cpu_backend as _be, kernels as K
+from .common import Path, SeedLike, StateLike, check_positive, endpoints, finish, resolve_heuristic
+from .common import cpu_backend as _be, kernels as K
 
 __all__ = ["beam_search"]
 

@@ -16,16 +16,16 @@ from ...backends.packing import packing
 from ...errors import NoPathError
 from ...groups.perm import inverse
 from ..graph import CayleyGraph
-from ._common import Path, StateLike, check_positive, endpoints, finish
-from ._common import cpu_backend as _be, kernels as K
+from .common import Path, StateLike, check_positive, endpoints, finish
+from .common import cpu_backend as _be, kernels as K
 
-__all__ = ["shortest_path", "meet_in_the_middle"]
+__all__ = ["shortest_path", "meet_in_the_middle", "Side"]
 
 # neighbour rows generated per kernel call: bounds the temporary buffer
 _BATCH_NEIGHBOURS = 1 << 22
 
 
-class _Side:
+class Side:
     """One BFS: its layers of packed states and the visited set that dedups them.
 
     ``perms`` expand the search; ``back`` (their inverses, in the same order) walk a
@@ -98,6 +98,10 @@ class _Side:
         return moves
 
 
+# the old private name, for graphs/paths/beam.py until its owner switches to Side
+_Side = Side
+
+
 def _setup(graph: CayleyGraph, state: StateLike, target: Optional[StateLike]):
     src, tgt = endpoints(graph, state, target)
     bits, words = packing(graph.symbols, graph.degree)
@@ -154,7 +158,7 @@ def shortest_path(
     if np.array_equal(src, tgt):
         return finish(graph, src, tgt, [], "bfs", True, t0, 1, written=(state, target))
     perms = graph.generators.perms
-    side = _Side(_be.encode(src.reshape(1, -1), bits, words), perms, inverse(perms), bits, graph.degree, graph.undirected)
+    side = Side(_be.encode(src.reshape(1, -1), bits, words), perms, inverse(perms), bits, graph.degree, graph.undirected)
     tkey = _be.encode(tgt.reshape(1, -1), bits, words)
     while True:
         if max_depth is not None and side.depth >= max_depth:
@@ -236,8 +240,8 @@ def meet_in_the_middle(
     perms = graph.generators.perms
     inv = inverse(perms)
     n, window = graph.degree, graph.undirected
-    fwd = _Side(_be.encode(src.reshape(1, -1), bits, words), perms, inv, bits, n, window)
-    bwd = _Side(_be.encode(tgt.reshape(1, -1), bits, words), inv, perms, bits, n, window)
+    fwd = Side(_be.encode(src.reshape(1, -1), bits, words), perms, inv, bits, n, window)
+    bwd = Side(_be.encode(tgt.reshape(1, -1), bits, words), inv, perms, bits, n, window)
     while True:
         explored = fwd.total + bwd.total
         if max_depth is not None and fwd.depth + bwd.depth >= max_depth:

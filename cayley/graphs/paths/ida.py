@@ -24,7 +24,7 @@ import numpy as np
 from ...errors import NoPathError
 from ...groups.perm import inverse
 from ..graph import CayleyGraph
-from ._common import Path, StateLike, check_positive, endpoints, finish, resolve_heuristic
+from .common import Path, StateLike, check_positive, endpoints, finish, resolve_heuristic
 
 __all__ = ["ida_star", "is_admissible"]
 

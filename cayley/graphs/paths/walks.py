@@ -12,8 +12,8 @@ from ...backends.packing import packing
 from ...errors import InvalidInputError
 from ...groups.perm import inverse
 from ..graph import CayleyGraph
-from ._common import Path, SeedLike, StateLike, as_state, check_positive, finish
-from ._common import cpu_backend as _be, kernels as K
+from .common import Path, SeedLike, StateLike, as_state, check_positive, finish
+from .common import cpu_backend as _be, kernels as K
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..heuristics import PatternDatabase

@@ -30,12 +30,14 @@ from ...backends.ranking import (  # noqa: E402
     perm_unrank_one,
     ranking_for,
 )
+from ..layers import run_layers  # noqa: E402
 
 __all__ = [
     "UNSEEN",
     "MAX_DISTANCE",
     "ranking_for",
     "bfs_table",
+    "TableStep",
     "rank_serial",
     "PermutationRanking",
     "MultisetRanking",
@@ -122,11 +124,51 @@ def _multiset_layer(table, d, perms, cum, unit, full, bottom_up):
                     table[rr] = d1
 
 
+class TableStep:
+    """A distance table as a :class:`~cayley.graphs.layers.LayerStep`: each layer is one
+    pass over the table (top-down, or bottom-up once the frontier outgrows the unseen
+    part), then a count of the new entries. ``closed`` is not probed (a table built to
+    a depth limit is used as far as it goes): it answers False.
+    """
+
+    def __init__(self, ranking, table: np.ndarray, perms: np.ndarray, back: np.ndarray):
+        self.ranking, self.table, self.perms, self.back = ranking, table, perms, back
+        self.fact = factorials(ranking.n) if isinstance(ranking, PermutationRanking) else None
+
+    def _layer(self, d: int, bottom_up: bool) -> None:
+        perms = self.back if bottom_up else self.perms
+        if self.fact is not None:
+            _perm_layer(self.table, d, perms, self.fact, bottom_up)
+        else:
+            r = self.ranking
+            _multiset_layer(self.table, d, perms, r.cum, r.unit, r.full, bottom_up)
+
+    def expand(self, growth: list[int], total: int) -> int:
+        d = len(growth) - 1
+        if d >= MAX_DISTANCE:
+            raise OverflowError(f"distance table deeper than {MAX_DISTANCE}: one byte per state is not enough")
+        unseen = self.ranking.size - total  # an upper bound: unreachable states stay unseen
+        if unseen == 0:
+            return 0
+        self._layer(d, 2 * growth[d] > unseen)
+        return int(_count(self.table, d + 1))
+
+    def closed(self) -> bool:
+        return False
+
+
 def bfs_table(ranking, root: np.ndarray, perms: np.ndarray, max_depth=None, progress=None):
-    """Breadth-first search from ``root`` over the space ``ranking`` ranks, by ``perms``.
+    """Breadth-first search from ``root`` over the space ``ranking`` ranks, by ``perms``,
+    with the layer loop of :func:`cayley.graphs.layers.run_layers`.
 
     Returns ``(table, growth)``: a uint8 array of ``ranking.size`` distances (``UNSEEN``
-    where not reached) and the layer sizes. ``max_depth`` stops after that layer.
+    where not reached) and the layer sizes. ``max_depth`` stops after that layer;
+    ``progress(d, size)`` is called for the root and after each layer.
+
+    >>> from cayley.backends.ranking import PermutationRanking
+    >>> table, growth = bfs_table(PermutationRanking(4), np.arange(4), np.array([[1, 0, 2, 3], [0, 2, 1, 3], [0, 1, 3, 2]]))
+    >>> growth, int(table.max())
+    ((1, 3, 5, 6, 5, 3, 1), 6)
     """
     from ...groups.perm import inverse
 
@@ -134,35 +176,11 @@ def bfs_table(ranking, root: np.ndarray, perms: np.ndarray, max_depth=None, prog
     back = np.ascontiguousarray(inverse(perms), dtype=np.int64)
     table = np.full(ranking.size, UNSEEN, dtype=np.uint8)
     table[int(ranking.rank(root.reshape(1, -1))[0])] = 0
-    if isinstance(ranking, PermutationRanking):
-        fact = factorials(ranking.n)
-
-        def layer(d, bottom_up):
-            _perm_layer(table, d, back if bottom_up else perms, fact, bottom_up)
-
-    else:
-
-        def layer(d, bottom_up):
-            _multiset_layer(table, d, back if bottom_up else perms, ranking.cum, ranking.unit, ranking.full, bottom_up)
-
     growth = [1]
     if progress is not None:
         progress(0, 1)
-    d = 0
-    while max_depth is None or d < max_depth:
-        if d >= MAX_DISTANCE:
-            raise OverflowError(f"distance table deeper than {MAX_DISTANCE}: one byte per state is not enough")
-        unseen = ranking.size - sum(growth)  # an upper bound: unreachable states stay unseen
-        if unseen == 0:
-            break
-        layer(d, 2 * growth[d] > unseen)
-        c = int(_count(table, d + 1))
-        if c == 0:
-            break
-        growth.append(c)
-        if progress is not None:
-            progress(d + 1, c)
-        d += 1
+    after = None if progress is None else (lambda g, total: progress(len(g) - 1, g[-1]))
+    run_layers(TableStep(ranking, table, perms, back), growth, max_depth=max_depth, after_layer=after)
     return table, tuple(growth)
 
 
