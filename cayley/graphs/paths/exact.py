@@ -57,7 +57,7 @@ class Side:
         """Hash index of the frontier's rows (built once per layer, for meeting checks)."""
         if self._index is None:
             self._index = K.build_index(self.layers[-1])
-        return self._index
+        return np.asarray(self._index)
 
     def expand(self) -> np.ndarray:
         """Add and return the next layer (empty when the search is exhausted)."""
@@ -102,7 +102,9 @@ class Side:
 _Side = Side
 
 
-def _setup(graph: CayleyGraph, state: StateLike, target: Optional[StateLike]):
+def _setup(
+    graph: CayleyGraph, state: StateLike, target: Optional[StateLike]
+) -> tuple[np.ndarray, np.ndarray, int, int]:
     src, tgt = endpoints(graph, state, target)
     bits, words = packing(graph.symbols, graph.degree)
     return src, tgt, bits, words

@@ -14,6 +14,8 @@ permutations and of multiset permutations).
 from __future__ import annotations
 
 import os
+from functools import lru_cache
+from typing import Any, Callable, Optional
 
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
@@ -49,7 +51,7 @@ _BLOCK = 1 << 14
 
 
 @njit(cache=True, parallel=True)
-def _count(table, d):
+def _count(table: np.ndarray, d: int) -> Any:
     """Number of entries equal to ``d``."""
     N = table.shape[0]
     nblocks = (N + _BLOCK - 1) // _BLOCK
@@ -71,7 +73,7 @@ def _count(table, d):
 # left unseen. Races are benign: top-down threads write the same value to an entry, and
 # a bottom-up thread writes only its own entries while others read only layer-d entries.
 @njit(cache=True, parallel=True)
-def _perm_layer(table, d, perms, fact, bottom_up):
+def _perm_layer(table: np.ndarray, d: int, perms: np.ndarray, fact: np.ndarray, bottom_up: bool) -> None:
     N = table.shape[0]
     k, n = perms.shape
     nblocks = (N + _BLOCK - 1) // _BLOCK
@@ -98,7 +100,9 @@ def _perm_layer(table, d, perms, fact, bottom_up):
 
 
 @njit(cache=True, parallel=True)
-def _multiset_layer(table, d, perms, cum, unit, full, bottom_up):
+def _multiset_layer(
+    table: np.ndarray, d: int, perms: np.ndarray, cum: np.ndarray, unit: np.ndarray, full: int, bottom_up: bool
+) -> None:
     N = table.shape[0]
     k, n = perms.shape
     nblocks = (N + _BLOCK - 1) // _BLOCK
@@ -131,7 +135,7 @@ class TableStep:
     a depth limit is used as far as it goes): it answers False.
     """
 
-    def __init__(self, ranking, table: np.ndarray, perms: np.ndarray, back: np.ndarray):
+    def __init__(self, ranking: Any, table: np.ndarray, perms: np.ndarray, back: np.ndarray) -> None:
         self.ranking, self.table, self.perms, self.back = ranking, table, perms, back
         self.fact = factorials(ranking.n) if isinstance(ranking, PermutationRanking) else None
 
@@ -157,7 +161,13 @@ class TableStep:
         return False
 
 
-def bfs_table(ranking, root: np.ndarray, perms: np.ndarray, max_depth=None, progress=None):
+def bfs_table(
+    ranking: Any,
+    root: np.ndarray,
+    perms: np.ndarray,
+    max_depth: Optional[int] = None,
+    progress: Optional[Callable[[int, int], None]] = None,
+) -> tuple[np.ndarray, tuple[int, ...]]:
     """Breadth-first search from ``root`` over the space ``ranking`` ranks, by ``perms``,
     with the layer loop of :func:`cayley.graphs.layers.run_layers`.
 
@@ -187,7 +197,7 @@ def bfs_table(ranking, root: np.ndarray, perms: np.ndarray, max_depth=None, prog
 # Serial ranks for small batches (a search's per-node look-ups): a parallel launch costs
 # more than it saves there, and on busy cores it waits for a descheduled thread.
 @njit(cache=True)
-def _perm_rank_serial(states, fact):
+def _perm_rank_serial(states: np.ndarray, fact: np.ndarray) -> np.ndarray:
     out = np.empty(states.shape[0], np.int64)
     for i in range(states.shape[0]):
         out[i] = perm_rank_one(states[i], fact)
@@ -195,22 +205,24 @@ def _perm_rank_serial(states, fact):
 
 
 @njit(cache=True)
-def _multiset_rank_serial(states, cum, unit, full):
+def _multiset_rank_serial(states: np.ndarray, cum: np.ndarray, unit: np.ndarray, full: int) -> np.ndarray:
     out = np.empty(states.shape[0], np.int64)
     for i in range(states.shape[0]):
         out[i] = multiset_rank_one(states[i], cum, unit, full)
     return out
 
 
-def rank_serial(ranking, states: np.ndarray) -> np.ndarray:
+def rank_serial(ranking: Any, states: np.ndarray) -> np.ndarray:
     """``ranking.rank(states)`` in one thread, for ``(m, n)`` int64 states."""
     s = np.ascontiguousarray(states, dtype=np.int64)
     if isinstance(ranking, PermutationRanking):
-        fact = getattr(ranking, "_serial_fact", None)
-        if fact is None:
-            fact = factorials(ranking.n)
-            ranking._serial_fact = fact
-        return _perm_rank_serial(s, fact)
+        return np.asarray(_perm_rank_serial(s, _factorials(ranking.n)))
     if isinstance(ranking, MultisetRanking):
-        return _multiset_rank_serial(s, ranking.cum, ranking.unit, ranking.full)
-    return ranking.rank(s)
+        return np.asarray(_multiset_rank_serial(s, ranking.cum, ranking.unit, ranking.full))
+    return np.asarray(ranking.rank(s))
+
+
+@lru_cache(maxsize=64)
+def _factorials(n: int) -> np.ndarray:
+    """``factorials(n)``, made once per ``n`` (a search ranks a few states per node)."""
+    return np.asarray(factorials(n))
