@@ -145,3 +145,17 @@ def test_the_layer_loop_checks_depth_then_states_and_reports_each_layer():
     growth = [1]
     run_layers(Fixed([]), growth, on_end=lambda: ended.append(True))
     assert growth == [1] and ended == [True]
+
+
+def test_graphs_modules_are_modules_and_bfs_is_the_function():
+    import importlib
+    import types
+
+    import cayley
+    import cayley.graphs as graphs
+
+    for name in ("search", "layers", "hash_engine", "rank_engine", "checkpoint", "memory", "graph", "heuristics"):
+        assert isinstance(importlib.import_module(f"cayley.graphs.{name}"), types.ModuleType)
+        assert isinstance(getattr(graphs, name), types.ModuleType)
+    assert graphs.bfs is cayley.bfs and callable(graphs.bfs)
+    assert graphs.bfs(CayleyGraph.from_spec("S_3", "lrx")).growth == (1, 3, 2)

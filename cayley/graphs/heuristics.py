@@ -29,6 +29,7 @@ from ..backends.packing import packing
 from ..errors import InvalidInputError, InvalidStateError, MemoryEstimateError, NoPathError
 from ..groups.perm import inverse
 from .graph import CayleyGraph
+from .layers import run_layers
 from .paths.common import Path, StateLike, as_state, finish
 from .paths.common import cpu_backend as _be, kernels as K
 
@@ -478,6 +479,25 @@ def _ranking_for(pattern: np.ndarray) -> Any:
         return None
 
 
+class _SideStep:
+    """A pattern database's breadth-first search (:class:`~cayley.graphs.paths.exact.Side`)
+    as a :class:`~cayley.graphs.layers.LayerStep`; distances are stored in 16 bits."""
+
+    def __init__(self, side: Any) -> None:
+        self.side = side
+
+    def expand(self, growth: list[int], total: int) -> int:
+        if self.side.depth >= 65534:
+            raise OverflowError("distance table deeper than 65534")
+        nxt = self.side.expand()
+        if not len(nxt):
+            self.side.layers.pop()
+        return len(nxt)
+
+    def closed(self) -> bool:
+        return False  # a table cut at max_depth is incomplete, whatever lies beyond
+
+
 def _hash_table(
     graph: CayleyGraph,
     pattern: np.ndarray,
@@ -492,18 +512,8 @@ def _hash_table(
     side = Side(_be.encode(pattern.reshape(1, -1), bits, words), inv, inverse(inv), bits, graph.degree, graph.undirected)
     if progress is not None:
         progress(0, 1)
-    complete = True
-    while max_depth is None or side.depth < max_depth:
-        if side.depth >= 65534:
-            raise OverflowError("distance table deeper than 65534")
-        nxt = side.expand()
-        if not len(nxt):
-            side.layers.pop()
-            break
-        if progress is not None:
-            progress(side.depth, len(nxt))
-    else:
-        complete = False
+    after = None if progress is None else (lambda g, total: progress(len(g) - 1, g[-1]))
+    complete, _ = run_layers(_SideStep(side), [1], max_depth=max_depth, after_layer=after)
     rows = np.ascontiguousarray(np.concatenate(side.layers))
     dist = np.repeat(np.arange(len(side.layers), dtype=np.uint16), [len(a) for a in side.layers])
     growth = tuple(len(a) for a in side.layers)

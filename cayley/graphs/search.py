@@ -16,7 +16,7 @@ from typing import Any, Callable, Optional
 
 from ..backends.registry import check_backend, hash_kernels, rank_backend, rank_placement, rank_prefers_gpu
 from ..errors import InvalidInputError, MemoryEstimateError
-from . import rank_engine
+from .rank_engine import BASE_BYTES, TORCH_BASE_BYTES, layout, rank_bfs, rank_memory_bytes, supports
 from .graph import CayleyGraph
 from .hash_engine import HashStep
 from .layers import BfsResult, Progress, bfs_layers, check_limits
@@ -93,7 +93,7 @@ def bfs(
     _check_memory(graph, plan, backend, memory_limit)
     if plan.engine == "rank":
         family, rank_device = rank_backend(backend, device, prefers_gpu=device is None and prefers_gpu(graph))
-        return rank_engine.rank_bfs(
+        return rank_bfs(
             graph,
             max_depth=max_depth,
             max_states=max_states,
@@ -187,8 +187,8 @@ def plan_search(
     family, on_host = rank_placement(backend, device, engine, lambda: prefers_gpu(graph))
     rank_bytes = None
     matrix_on_torch = graph.is_matrix and family == "torch"  # matrix rank kernels: numba only
-    if rank_engine.supports(graph) and not matrix_on_torch:
-        rank_bytes = rank_engine.rank_memory_bytes(graph, backend=family, on_host=on_host)
+    if supports(graph) and not matrix_on_torch:
+        rank_bytes = rank_memory_bytes(graph, backend=family, on_host=on_host)
     # A rank bitset no larger than the hash engine's fixed buffers (its estimate for a
     # single state) wins whatever the group order, so the order -- Schreier-Sims through
     # sympy, seconds for large generator sets -- is only computed when the choice needs it.
@@ -232,7 +232,7 @@ def _distributed_plan(graph: CayleyGraph, engine: str) -> SearchPlan:
     environment here): the estimate is one process's share."""
     if engine == "hash":
         raise InvalidInputError("backend 'distributed' runs the rank engine only; use --engine rank or auto")
-    if graph.is_matrix or not rank_engine.supports(graph):
+    if graph.is_matrix or not supports(graph):
         raise InvalidInputError(
             f"{graph.name}: backend 'distributed' needs permutations or strings with a perfect ranking "
             "(the rank engine); matrix groups and larger state spaces are not distributed yet"
@@ -245,14 +245,14 @@ def _distributed_plan(graph: CayleyGraph, engine: str) -> SearchPlan:
 
     init_from_env()
     world = dist.get_world_size()
-    share = rank_engine.rank_memory_bytes(graph, backend="torch", on_host=True) - _rank_base_bytes()
+    share = rank_memory_bytes(graph, backend="torch", on_host=True) - _rank_base_bytes()
     peak = _rank_base_bytes() + share // world
     hash_est = estimate_memory(graph, max_depth=0, exact_order=False)
     return SearchPlan("rank", int(peak), hash_est, int(peak), "distributed")
 
 
 def _rank_base_bytes() -> int:
-    return rank_engine.BASE_BYTES + rank_engine.TORCH_BASE_BYTES
+    return BASE_BYTES + TORCH_BASE_BYTES
 
 
 def prefers_gpu(graph: CayleyGraph) -> bool:
@@ -268,7 +268,7 @@ def prefers_gpu(graph: CayleyGraph) -> bool:
     ranking = graph.ranking()
     if ranking is None or ranking.kind != "permutations" or ranking.size < 2**32:
         return False
-    lay = rank_engine.layout(graph)[1]  # the size check above keeps small graphs from numba
+    lay = layout(graph)[1]  # the size check above keeps small graphs from numba
     return rank_prefers_gpu(ranking, lay.nwords, lay.nblocks)
 
 

@@ -390,7 +390,7 @@ def shorten(prep: Prepared, moves: Sequence[int]) -> list[int]:
 
 
 def _lookup(ball, rows):
-    from ..graphs.paths import _kernels as K
+    from ..graphs.paths import kernels as K
 
     return K.lookup(ball.index, ball.rows, rows)
 

@@ -32,7 +32,7 @@ class _LazyModule:
 
 
 cpu_backend = _LazyModule("cayley.backends.cpu")
-kernels = _LazyModule("cayley.graphs.paths._kernels")
+kernels = _LazyModule("cayley.graphs.paths.kernels")
 
 StateLike = Union[str, Sequence[int], np.ndarray]
 SeedLike = Union[int, np.random.Generator, None]
