@@ -32,6 +32,12 @@ class Side:
     state back one layer. An undirected graph needs only the last two layers in its
     visited set (neighbours of layer d lie in layers d - 1, d, d + 1); a directed one
     keeps them all.
+
+    >>> from cayley.backends import cpu
+    >>> swaps = np.array([[1, 0, 2], [0, 2, 1]])  # S_3 by adjacent transpositions
+    >>> side = Side(cpu.encode(np.arange(3).reshape(1, -1), 2, 1), swaps, swaps, 2, 3, True)
+    >>> [len(side.expand()) for _ in range(4)]
+    [2, 2, 1, 0]
     """
 
     def __init__(self, start_row: np.ndarray, perms: np.ndarray, back: np.ndarray, bits: int, n: int, window: bool):
