@@ -143,7 +143,7 @@ def main() -> int:
                 f"numba {tc:.3f} s")
     os.environ["CAYLEY_FUSED_KERNELS"] = "1"
     graph = CayleyGraph.from_spec("S_9", "lrx")
-    ranking, lay = rank_engine._layout(graph)
+    ranking, lay = rank_engine.layout(graph)
     kinds = [("tensor-ops", TorchRankKernels)] + ([("fused", CudaRankKernels)] if fused else [])
     for label, cls in kinds:
         a = NumbaRankKernels(ranking, lay, graph.generators.perms)
@@ -172,7 +172,7 @@ def main() -> int:
     if fused:  # compile each case's kernels once (NVRTC; CuPy caches them on disk, as a rerun would)
         for n in cases:
             graph = CayleyGraph.from_spec(f"S_{n}", "lrx")
-            ranking, lay = rank_engine._layout(graph)
+            ranking, lay = rank_engine.layout(graph)
             t = time.perf_counter()
             CudaRankKernels(ranking, lay, graph.generators.perms, device=dev)
             log(f"S_{n} lrx: kernels compiled in {time.perf_counter() - t:.2f} s")

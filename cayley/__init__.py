@@ -9,7 +9,7 @@
 Importing cayley loads neither torch, cupy nor numba; numba is loaded on the first search.
 """
 
-__version__ = "0.1.0"
+from .version import __version__  # noqa: E402
 
 from .errors import (  # noqa: E402
     CayleyError,

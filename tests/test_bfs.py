@@ -213,13 +213,13 @@ def test_cuda_backend_agrees_with_numba():
 # issue 17: memory estimates of huge groups are integers and print readably
 @pytest.mark.parametrize("n", [170, 171, 500, 1000])
 def test_memory_estimate_of_huge_groups(n):
-    from cayley.graphs.memory import _gib, estimate_memory
+    from cayley.graphs.memory import gib, estimate_memory
 
     est = estimate_memory(CayleyGraph.from_spec(f"S_{n}", "lrx"), exact_order=False)
     assert isinstance(est.peak_bytes, int) and est.peak_bytes > 2**1000
     text = est.describe()
     assert "e+" in text and len(text) < 200, text
-    assert _gib(est.peak_bytes).startswith("about ") and _gib(est.peak_bytes).endswith(" GiB")
+    assert gib(est.peak_bytes).startswith("about ") and gib(est.peak_bytes).endswith(" GiB")
 
 
 def test_huge_group_is_refused_in_one_line():

@@ -143,7 +143,7 @@ def test_memory_check_shares_the_machine_between_local_processes(monkeypatch):
 
     from cayley.errors import MemoryEstimateError
 
-    bfs_mod = importlib.import_module("cayley.graphs.bfs")
+    bfs_mod = importlib.import_module("cayley.graphs.search")
     monkeypatch.setenv("LOCAL_WORLD_SIZE", "4")
     monkeypatch.setattr(bfs_mod, "available_memory_bytes", lambda: 2**30)
 
@@ -160,7 +160,7 @@ def test_memory_check_shares_the_machine_between_local_processes(monkeypatch):
     with pytest.raises(MemoryEstimateError, match="exceeds the limit"):
         bfs_mod.bfs(CayleyGraph.from_spec("S_6", "lrx"), backend="distributed")
     monkeypatch.setenv("LOCAL_WORLD_SIZE", "1")
-    monkeypatch.setattr(bfs_mod, "_rank_backend", lambda *a: ("cpu", None))  # no process group here
+    monkeypatch.setattr(bfs_mod, "rank_backend", lambda *a, **k: ("cpu", None))  # no process group here
     assert bfs_mod.bfs(CayleyGraph.from_spec("S_6", "lrx"), backend="distributed").size == 720
 
 

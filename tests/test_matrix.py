@@ -369,7 +369,7 @@ def test_rank_engine_agrees_with_hash_engine(group, gens, start):
 
 
 def test_rank_engine_limits_and_auto_choice():
-    from cayley.graphs.bfs import plan_search
+    from cayley.graphs.search import plan_search
 
     graph = CayleyGraph.from_spec("SL(3,3)", "roots")
     a, b = bfs(graph, engine="rank", max_depth=3), bfs(graph, engine="hash", max_depth=3)

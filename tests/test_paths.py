@@ -555,7 +555,7 @@ def test_cli_path_replays_on_the_symbols_as_written(method):
 def test_api_paths_are_replayed_on_the_written_states(monkeypatch):
     """The last guard: even when the rearrangement check is skipped, a path is replayed on
     the states as written before it is returned, so the relabelled answer never escapes."""
-    import cayley.graphs.paths._common as common
+    import cayley.graphs.paths.common as common
 
     g = CayleyGraph.from_spec("S_5", "coxeter")
     monkeypatch.setattr(common, "check_rearrangement", lambda *a, **k: None)

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from cayley import CayleyGraph, bfs
 from cayley.backends.pieces import PieceRanking
-from cayley.graphs.rank_engine import piece_ranking, rank_bfs
+from cayley.graphs.rank_engine import rank_bfs
 from cayley.groups import generators
 from cayley.groups.blocks import minimal_block_system, orbits, piece_structure
 
@@ -95,7 +95,7 @@ def _cases(limit):
                 g = CayleyGraph.from_spec(f"S_{n}", fam)
             except Exception:
                 continue
-            pr = piece_ranking(g)
+            pr = g.piece_ranking()
             if pr is not None and pr.size <= limit:
                 out.append((fam, n))
     return out
@@ -135,5 +135,5 @@ def test_pieces_make_the_rank_engine_small():
     g = CayleyGraph.from_spec("S_24", "cube_qtm")  # the 2x2x2 cube's 24 stickers
     from cayley.graphs.rank_engine import rank_memory_bytes
 
-    assert piece_ranking(g).size == factorial(8) * 3**8
+    assert g.piece_ranking().size == factorial(8) * 3**8
     assert rank_memory_bytes(g) < 2**30

@@ -29,8 +29,8 @@ FAMILIES = [("lrx", None), ("pancake", None), ("coxeter", None), ("lx", None), (
 
 
 def _pair(graph, device="cpu"):
-    ranking, lay = rank_engine._layout(graph)
-    perms = rank_engine._action(graph)
+    ranking, lay = rank_engine.layout(graph)
+    perms = graph.action()
     start = int(lay.rank_to_index(ranking.rank(graph.start.reshape(1, -1)))[0])
     a, b = NumbaRankKernels(ranking, lay, perms), CudaRankKernels(ranking, lay, perms, device=device)
     a.reset(start)
@@ -131,7 +131,7 @@ def test_torch_backend_takes_the_fused_kernels_only_where_they_run(monkeypatch):
     # strings (multiset permutations) stay on the tensor-operation kernels
     with pytest.raises(InvalidInputError, match="permutations"):
         s = CayleyGraph.from_spec("S_6", "lrx", start="001122")
-        ranking, lay = rank_engine._layout(s)
+        ranking, lay = rank_engine.layout(s)
         CudaRankKernels(ranking, lay, s.generators.perms, device="cpu")
 
 
@@ -153,25 +153,27 @@ def test_auto_takes_the_gpu_only_for_large_permutation_searches(monkeypatch):
     import importlib
     import importlib.util
 
-    from cayley.backends import cuda_rank
+    from cayley.backends import cuda_rank, registry
+    from cayley.graphs import search
 
-    bfs_mod = importlib.import_module("cayley.graphs.bfs")  # the module (cayley.graphs.bfs is the function)
+    def auto_family(graph, name="auto"):
+        return registry.rank_backend(name, None, prefers_gpu=search.prefers_gpu(graph))
 
     s13 = CayleyGraph.from_spec("S_13", "lrx")
-    assert not bfs_mod._rank_prefers_gpu(s13)  # this machine: no GPU, or no CuPy
-    assert bfs_mod.plan_search(s13).rank_backend == "cpu"
+    assert not search.prefers_gpu(s13)  # this machine: no GPU, or no CuPy
+    assert search.plan_search(s13).rank_backend == "cpu"
     real_find_spec = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: object() if name == "cupy" else real_find_spec(name, *a))
-    monkeypatch.setattr(bfs_mod, "_cuda_available", lambda: True)
+    monkeypatch.setattr(registry, "cuda_available", lambda: True)
     monkeypatch.setattr(cuda_rank, "fused_available", lambda device: True)
     free = [40 * 2**30]
     monkeypatch.setattr(torch.cuda, "mem_get_info", lambda *a: (free[0], 80 * 2**30))
-    assert bfs_mod._rank_prefers_gpu(s13)
-    assert bfs_mod._rank_backend("auto", None, s13) == ("torch", "cuda")
-    assert bfs_mod.plan_search(s13).rank_backend == "torch"
-    assert bfs_mod._rank_backend("cpu", None, s13) == ("cpu", None)  # asked for the CPU: the CPU
-    assert not bfs_mod._rank_prefers_gpu(CayleyGraph.from_spec("S_12", "lrx"))  # start-up would dominate
-    assert not bfs_mod._rank_prefers_gpu(CayleyGraph.from_spec("S_14", "lrx", start="0" * 7 + "1" * 7))  # strings
+    assert search.prefers_gpu(s13)
+    assert auto_family(s13) == ("torch", "cuda")
+    assert search.plan_search(s13).rank_backend == "torch"
+    assert auto_family(s13, "cpu") == ("cpu", None)  # asked for the CPU: the CPU
+    assert not search.prefers_gpu(CayleyGraph.from_spec("S_12", "lrx"))  # start-up would dominate
+    assert not search.prefers_gpu(CayleyGraph.from_spec("S_14", "lrx", start="0" * 7 + "1" * 7))  # strings
     free[0] = 16 * 2**30  # S_14's codes (22 GB) do not fit: numba
-    assert not bfs_mod._rank_prefers_gpu(CayleyGraph.from_spec("S_14", "lrx"))
-    assert bfs_mod._rank_prefers_gpu(s13)
+    assert not search.prefers_gpu(CayleyGraph.from_spec("S_14", "lrx"))
+    assert search.prefers_gpu(s13)

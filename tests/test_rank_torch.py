@@ -92,7 +92,7 @@ def test_multiset_rank_unrank_match_numba(counts):
 # ---------------------------------------------------------------------------------
 def _kernel_pair(graph, device="cpu", **torch_kw):
     """Numba and torch kernels on the same graph, both reset to its start."""
-    ranking, lay = rank_engine._layout(graph)
+    ranking, lay = rank_engine.layout(graph)
     perms = graph.generators.perms
     start = int(lay.rank_to_index(ranking.rank(graph.start.reshape(1, -1)))[0])
     a, b = NumbaRankKernels(ranking, lay, perms), TorchRankKernels(ranking, lay, perms, device=device, **torch_kw)
@@ -323,7 +323,7 @@ def test_batches_are_bounded_by_the_work_budget_not_the_state_space():
     """Only the codes (2 bits per rank) and one flag byte per block scale with n!."""
     for n in (10, 14):
         graph = CayleyGraph.from_spec(f"S_{n}", "lrx")
-        ranking, lay = rank_engine._layout(graph)
+        ranking, lay = rank_engine.layout(graph)
         k = TorchRankKernels(ranking, lay, graph.generators.perms, device="cpu", work_bytes=2**28)
         assert k.batch * torch_rank.bytes_per_state(n, 3) <= 2**28
         assert k.group_blocks * lay.bwords * 300 <= 2**27

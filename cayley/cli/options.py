@@ -14,6 +14,7 @@ from typing import Callable, Optional
 
 import click
 
+from ..backends.registry import BACKEND_NAMES
 from ..errors import CayleyError, InvalidInputError
 
 GENS_HELP = (
@@ -125,7 +126,7 @@ def run_options(f: Callable) -> Callable:
                      help="Folder to save the search in between layers; rerunning the same command resumes from it."),
         click.option("--memory-limit", default=None,
                      help="Refuse runs whose estimated peak exceeds this (e.g. 8G, 512M); default: available memory."),
-        click.option("--backend", type=click.Choice(["auto", "cpu", "torch", "cuda", "distributed"]), default="auto",
+        click.option("--backend", type=click.Choice(list(BACKEND_NAMES)), default="auto",
                      show_default=True, help=BACKEND_HELP),
         click.option("--engine", type=click.Choice(["auto", "hash", "rank"]), default="auto", show_default=True,
                      help="BFS engine."),

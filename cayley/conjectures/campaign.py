@@ -161,7 +161,7 @@ def _run(cmd: list[str], seconds: Optional[float]) -> tuple[int, str, str]:
 def _second_route(family: str, n: int, engine: str, limit_states: int, states: int) -> tuple[object, str]:
     """Growth by the other engine, or why it was not run."""
     from ..graphs import CayleyGraph
-    from ..graphs.bfs import bfs
+    from ..graphs import bfs
     from ..graphs.rank_engine import supports
 
     if states > limit_states:
@@ -177,7 +177,7 @@ def _second_route(family: str, n: int, engine: str, limit_states: int, states: i
 def _reference_check(family: str, upto: int) -> tuple[object, str]:
     """The family's growth at the published degrees against the shipped reference rows."""
     from ..graphs import CayleyGraph
-    from ..graphs.bfs import bfs
+    from ..graphs import bfs
     from ..reference import load_reference
 
     name = _REFERENCE_FILE.get(family)

@@ -1,6 +1,7 @@
 """Cayley and Schreier graphs and the algorithms on them."""
 
-from .bfs import BfsResult, Progress, SearchPlan, bfs, diameter, growth, plan_search
+from .layers import BfsResult, Progress
+from .search import SearchPlan, bfs, diameter, growth, plan_search
 from .graph import CayleyGraph
 from .memory import MemoryEstimate, estimate_memory
 

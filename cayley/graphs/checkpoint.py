@@ -34,12 +34,13 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Any, Callable, Iterator, Optional
 
 import numpy as np
 
-from .. import __version__
+from ..version import __version__
 from ..errors import CayleyError
+from ..groups.matrix import MatrixGeneratorSet
 from .graph import CayleyGraph
 
 __all__ = ["Checkpoint", "CheckpointState", "CheckpointError", "ShardedCheckpoint", "checkpoint_lock", "seal", "check_finished"]
@@ -64,13 +65,13 @@ class CheckpointState:
     depth: int
     growth: list[int]
     arrays: dict[str, np.ndarray]
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def graph_fingerprint(graph: CayleyGraph) -> str:
     h = hashlib.blake2b(digest_size=16)
     gens = graph.generators
-    if graph.is_matrix:  # matrices and modulus; permutation fingerprints stay as they were
+    if isinstance(gens, MatrixGeneratorSet):  # matrices and modulus; permutation fingerprints stay as they were
         h.update(b"matrix %d " % gens.modulus + gens.matrices.tobytes())
     else:
         h.update(gens.perms.tobytes())
@@ -78,12 +79,12 @@ def graph_fingerprint(graph: CayleyGraph) -> str:
     return h.hexdigest()
 
 
-def _canonical(meta: dict) -> bytes:
+def _canonical(meta: dict[str, Any]) -> bytes:
     body = {k: v for k, v in meta.items() if k != "checksum"}
     return json.dumps(body, sort_keys=True, separators=(",", ":"), allow_nan=False).encode()
 
 
-def seal(meta: dict) -> dict:
+def seal(meta: dict[str, Any]) -> dict[str, Any]:
     """``meta`` with its ``checksum``: BLAKE2b of its canonical JSON (sorted keys, no
     spaces) without the checksum itself.
 
@@ -116,12 +117,12 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _is_int(x) -> bool:
+def _is_int(x: object) -> bool:
     return isinstance(x, int) and not isinstance(x, bool)
 
 
 @contextmanager
-def checkpoint_lock(directory: str | os.PathLike):
+def checkpoint_lock(directory: str | os.PathLike[str]) -> Iterator[Path]:
     """Hold ``directory``'s lock (an ``fcntl`` lock on its ``.cayley-lock`` file) for one
     run; a second run on the same folder gets a :class:`CheckpointError` instead of racing.
     The lock goes with the process (a kill releases it).
@@ -185,12 +186,12 @@ def _test_save_hook(directory: Path, meta_text: str) -> None:
 class Checkpoint:
     """A checkpoint folder for one run (graph + engine)."""
 
-    def __init__(self, directory: str | os.PathLike, graph: CayleyGraph, *, engine: str):
+    def __init__(self, directory: str | os.PathLike[str], graph: CayleyGraph, *, engine: str) -> None:
         self.dir = Path(directory)
         self.graph = graph
         self.engine = engine
         self.fingerprint = graph_fingerprint(graph)
-        self._files: dict[str, dict] = {}
+        self._files: dict[str, dict[str, Any]] = {}
 
     @property
     def meta_path(self) -> Path:
@@ -265,13 +266,13 @@ class Checkpoint:
         self._files = dict(files)
         return CheckpointState(depth, growth, arrays, extra)
 
-    def _fields(self, meta: dict):
+    def _fields(self, meta: dict[str, Any]) -> tuple[int, list[int], dict[str, Any], dict[str, Any]]:
         """Validate meta.json's fields (types, ranges, file names); no file is opened."""
         unknown = set(meta) - _META_KEYS
         if unknown:
             raise self._corrupt(f"meta.json has unknown fields {sorted(unknown)}")
         depth, growth, files, extra = meta.get("depth"), meta.get("growth"), meta.get("files"), meta.get("extra")
-        if not _is_int(depth) or depth < 0:
+        if not isinstance(depth, int) or isinstance(depth, bool) or depth < 0:
             raise self._corrupt(f"depth {depth!r} is not a non-negative integer")
         if not isinstance(growth, list) or len(growth) != depth + 1:
             raise self._corrupt(f"the growth has {_len(growth)} entries for depth {depth}")
@@ -302,7 +303,7 @@ class Checkpoint:
         return depth, [int(x) for x in growth], files, extra
 
     def save(
-        self, *, depth: int, growth: list[int], arrays: dict[str, Optional[np.ndarray]], extra: dict | None = None
+        self, *, depth: int, growth: list[int], arrays: dict[str, Optional[np.ndarray]], extra: dict[str, Any] | None = None
     ) -> None:
         """Atomically make ``arrays`` (plus nothing else) the saved state at ``depth``.
 
@@ -368,11 +369,11 @@ class Checkpoint:
                     pass
 
 
-def _len(x) -> str:
+def _len(x: object) -> str:
     return str(len(x)) if isinstance(x, list) else "no list of"
 
 
-def check_finished(graph: CayleyGraph, growth: list[int], where) -> None:
+def check_finished(graph: CayleyGraph, growth: list[int], where: object) -> None:
     """A checkpoint that says its search finished must have found the whole orbit: the
     growth's total against the group order (Schreier-Sims, computed independently).
     Matrix groups are not checked (their orders are not computed here)."""
@@ -402,7 +403,10 @@ class ShardedCheckpoint:
     ``obj`` in process order).
     """
 
-    def __init__(self, directory, graph: CayleyGraph, *, rank: int, world: int, gather):
+    def __init__(
+        self, directory: str | os.PathLike[str], graph: CayleyGraph, *, rank: int, world: int,
+        gather: Callable[[Any], list[Any]],
+    ) -> None:
         root = Path(directory)
         mine = f"-of-{world:04d}"
         if root.exists():
@@ -441,7 +445,7 @@ class ShardedCheckpoint:
         self._last_depth = max(common)
         return states[i]
 
-    def save(self, **kw) -> None:
+    def save(self, **kw: Any) -> None:
         if kw.get("depth") == self._last_depth:  # the same layer again (a stop after a save):
             self.slots[1 - self._next].save(**kw)  # rewrite it, keep the older save as the backup
             return

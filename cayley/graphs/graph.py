@@ -5,13 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 from math import factorial
+from typing import TYPE_CHECKING, Any, Optional, Union
 
 import numpy as np
 
+from ..backends.actions import MatrixAction
+from ..backends.registry import Action
 from ..errors import InvalidStateError
 from ..groups.generator_set import GeneratorSet
 from ..groups.matrix import MatrixGeneratorSet, matrix_generators, orbit_size, parse_vector
 from ..groups.parse import as_generator_set, parse_group, parse_state
+
+if TYPE_CHECKING:
+    from ..backends.pieces import PieceRanking
+    from ..backends.ranking import MixedRadixRanking, MultisetRanking, PermutationRanking
+
+    Ranking = Union[PermutationRanking, MultisetRanking, MixedRadixRanking, PieceRanking]
 
 __all__ = ["CayleyGraph"]
 
@@ -45,9 +54,9 @@ class CayleyGraph:
     """
 
     generators: GeneratorSet | MatrixGeneratorSet
-    start: np.ndarray = field(default=None)  # type: ignore[assignment]
+    start: np.ndarray = field(default=None)  # type: ignore[arg-type]  # parsed in __post_init__
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         gens = self.generators
         if isinstance(gens, MatrixGeneratorSet):
             n, m = gens.degree, gens.modulus
@@ -76,7 +85,7 @@ class CayleyGraph:
         object.__setattr__(self, "start", start)
 
     @classmethod
-    def from_spec(cls, group: str | None, gens, start=None) -> "CayleyGraph":
+    def from_spec(cls, group: str | None, gens: Any, start: Any = None) -> "CayleyGraph":
         """Build from a group spec (``"S_10"``, or a matrix group ``"SL(3,5)"``), a
         generator spec and an optional start."""
         spec = parse_group(group) if group is not None else None
@@ -105,6 +114,70 @@ class CayleyGraph:
         """True when the generators are matrices over Z/m."""
         return isinstance(self.generators, MatrixGeneratorSet)
 
+    def action(self) -> Action:
+        """What the kernels' ``expand`` applies for these generators: the ``(k, n)``
+        permutations (a gather, ``s[p]``), or for matrix generators a
+        :class:`~cayley.backends.actions.MatrixAction` (left multiplication mod m).
+
+        >>> CayleyGraph.from_spec("S_3", "lrx").action().tolist()
+        [[1, 2, 0], [2, 0, 1], [1, 0, 2]]
+        >>> CayleyGraph.from_spec("SL(2,5)", "roots").action().shape
+        (4, 4)
+        """
+        gens = self.generators
+        if isinstance(gens, MatrixGeneratorSet):
+            return MatrixAction(np.ascontiguousarray(gens.matrices), gens.modulus, self.state_length // gens.degree)
+        return np.ascontiguousarray(gens.perms)
+
+    def ranking(self) -> Optional[Ranking]:
+        """A perfect ranking of the states (the rank engine's index), or None when none
+        fits in about 2**41 ranks: lexicographic ranks of the rearrangements of the start
+        (permutations, or multiset permutations for strings), or for matrix groups every
+        ``n x c`` matrix over Z/m as a base-m number.
+
+        >>> CayleyGraph.from_spec("S_4", "lrx").ranking().size
+        24
+        >>> CayleyGraph.from_spec("S_16", "lrx").ranking() is None
+        True
+        """
+        from ..backends.ranking import MixedRadixRanking, ranking_for  # loads numba
+
+        if isinstance(self.generators, MatrixGeneratorSet):
+            m, length = self.symbols, self.state_length
+            return MixedRadixRanking(m, length) if MixedRadixRanking.fits(m, length) else None
+        plain = ranking_for(self.start)
+        pieces = self.piece_ranking()
+        if pieces is not None and (plain is None or 4 * pieces.size < plain.size):
+            return pieces
+        return plain
+
+    def piece_ranking(self) -> "Optional[PieceRanking]":
+        """The ranking of the states by pieces (:class:`~cayley.backends.pieces.PieceRanking`:
+        the blocks that the generators keep together, each with an orientation; signed
+        permutations, puzzles' cubies), or None for matrix groups, starts that repeat a
+        label, and pieces with too many arrangements. :meth:`ranking` takes it when it
+        has at most a quarter of the plain ranking's ranks.
+
+        >>> CayleyGraph.from_spec("S_12", "burnt_pancake").piece_ranking().size   # 2^6 6!
+        46080
+        >>> CayleyGraph.from_spec("S_24", "cube_qtm").ranking().size   # the 2x2x2: 8! 3^8, not 24!
+        264539520
+        """
+        from ..backends.pieces import MAX_RANKS, PieceRanking
+        from ..groups.blocks import piece_structure
+
+        start = np.asarray(self.start)
+        n = start.shape[0]
+        if isinstance(self.generators, MatrixGeneratorSet) or n > 512 or len(np.unique(start)) != n:
+            return None
+        ps = piece_structure(self.generators.perms)
+        if ps is None or ps.size > MAX_RANKS:
+            return None
+        try:
+            return PieceRanking(start, [(k.blocks, k.rotational) for k in ps.kinds])
+        except ValueError:  # pieces the ranking does not cover (too many, or too wide to orient)
+            return None
+
     @property
     def state_length(self) -> int:
         """Number of symbols in a state: the degree for permutations, ``n * c`` entries
@@ -123,14 +196,14 @@ class CayleyGraph:
     def symbols(self) -> int:
         """Number of distinct symbols a state entry can take: those of the start state,
         or the modulus m for a matrix group."""
-        if self.is_matrix:
-            return self.generators.modulus
+        if isinstance(self.generators, MatrixGeneratorSet):
+            return int(self.generators.modulus)
         return int(self.start.max()) + 1 if self.degree else 0
 
     @property
     def name(self) -> str:
         g = self.generators
-        if self.is_matrix:
+        if isinstance(g, MatrixGeneratorSet):
             base = f"{g.group_label} {g.family or 'custom'}"
             if self.is_schreier:
                 cols = self.state_length // self.degree
@@ -150,10 +223,10 @@ class CayleyGraph:
         return _order(self)
 
     # -- value semantics ------------------------------------------------------------
-    def _key(self):
+    def _key(self) -> tuple[Any, bytes]:
         return (self.generators, self.start.tobytes())
 
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, CayleyGraph) and self._key() == other._key()
 
     def __hash__(self) -> int:
@@ -219,15 +292,15 @@ class CayleyGraph:
         return out
 
 
-def _fmt(a) -> str:
+def _fmt(a: Any) -> str:
     s = str(np.asarray(a).tolist())
     return s if len(s) < 60 else s[:57] + "...]"
 
 
 @lru_cache(maxsize=256)
 def _order(graph: CayleyGraph) -> int:
-    if graph.is_matrix:
-        gens = graph.generators
+    gens = graph.generators
+    if isinstance(gens, MatrixGeneratorSet):
         if not graph.is_schreier and gens.generated is not None:
             # an invertible start's orbit is the whole group (translate by the start)
             from ..groups.matrix import det_mod
@@ -239,7 +312,7 @@ def _order(graph: CayleyGraph) -> int:
         return orbit_size(gens, graph.start)
     # S_n and A_n are recognised without Schreier-Sims (GeneratorSet.order): sympy took
     # minutes for lrx at n = 300
-    order = graph.generators.order()
+    order = int(gens.order())
     if not graph.is_schreier:
         return order
     n = graph.degree
@@ -256,12 +329,12 @@ def _order(graph: CayleyGraph) -> int:
     # general case: |orbit| = |G| / |stabiliser of the colouring|
     start = graph.start.tolist()
 
-    def fixes(g) -> bool:
+    def fixes(g: Any) -> bool:
         a = g.array_form
         return all(start[a[i]] == start[i] for i in range(n))
 
     try:
-        stab = graph.generators.to_sympy().subgroup_search(fixes)
+        stab = gens.to_sympy().subgroup_search(fixes)  # type: ignore[no-untyped-call]  # groups: sympy, untyped
         return order // int(stab.order())
     except Exception:  # sympy's search fails on some small groups: count the orbit directly
         if multinomial > 5_000_000:

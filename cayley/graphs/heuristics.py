@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Callable, Literal, Optional, Protocol, Sequence, runtime_checkable
+from typing import Any, Callable, Literal, Optional, Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
@@ -29,8 +29,9 @@ from ..backends.packing import packing
 from ..errors import InvalidInputError, InvalidStateError, MemoryEstimateError, NoPathError
 from ..groups.perm import inverse
 from .graph import CayleyGraph
-from .paths._common import Path, StateLike, as_state, finish
-from .paths._common import cpu_backend as _be, kernels as K
+from .layers import run_layers
+from .paths.common import Path, StateLike, as_state, finish
+from .paths.common import cpu_backend as _be, kernels as K
 
 __all__ = ["Heuristic", "Hamming", "Breakpoints", "PatternDatabase", "MaxOf", "default_heuristic"]
 
@@ -50,7 +51,7 @@ class Heuristic(Protocol):
     def __call__(self, states: np.ndarray) -> np.ndarray: ...
 
 
-def _is_torch(x) -> bool:
+def _is_torch(x: object) -> bool:
     return type(x).__module__.split(".")[0] == "torch"
 
 
@@ -80,7 +81,7 @@ def _as_int64(s: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(s, dtype=np.int64)
 
 
-def _check_batch(states, n: int) -> np.ndarray:
+def _check_batch(states: Any, n: int) -> np.ndarray:
     s = np.asarray(states)
     if s.ndim == 1:
         s = s.reshape(1, -1)
@@ -103,9 +104,9 @@ class Hamming:
 
     def __init__(self, target: StateLike):
         self.target = _target_array(target)
-        self._torch_cache: dict = {}
+        self._torch_cache: dict[str, Any] = {}
 
-    def __call__(self, states):
+    def __call__(self, states: Any) -> Any:
         if _is_torch(states):
             t = _torch_const(self._torch_cache, self.target, states.device)
             return (states != t).sum(dim=1).to(dtype=_torch_float())
@@ -154,9 +155,9 @@ class Breakpoints:
         # relabel: symbol v -> its position in the target, so the target reads 0..n-1
         self._pos = np.zeros(int(t.max()) + 1, dtype=np.int64)
         self._pos[t] = np.arange(len(t))
-        self._torch_cache: dict = {}
+        self._torch_cache: dict[str, Any] = {}
 
-    def __call__(self, states):
+    def __call__(self, states: Any) -> Any:
         n = len(self.target)
         if _is_torch(states):
             s = _torch_const(self._torch_cache, self._pos, states.device)[states.long()]
@@ -197,14 +198,15 @@ class MaxOf:
             raise InvalidInputError("MaxOf needs at least one heuristic")
 
     def __call__(self, states: np.ndarray) -> np.ndarray:
-        out = None
+        out: Optional[np.ndarray] = None
         for h in self.heuristics:
             v = np.asarray(h(states), dtype=np.float64).reshape(-1)
             out = v if out is None else np.maximum(out, v)
+        assert out is not None  # __init__ refuses an empty MaxOf
         return out
 
 
-def default_heuristic(graph: CayleyGraph, target: Optional[StateLike] = None):
+def default_heuristic(graph: CayleyGraph, target: Optional[StateLike] = None) -> Heuristic:
     """The classical heuristic cayley picks for a graph: breakpoints for the pancake and
     reversal families, Hamming distance otherwise.
 
@@ -263,7 +265,7 @@ class PatternDatabase:
         index: str,
         growth: tuple[int, ...],
         complete: bool,
-        data: dict,
+        data: dict[str, Any],
         seconds: float,
     ):
         self.graph = graph
@@ -352,7 +354,7 @@ class PatternDatabase:
                     estimate_bytes=int(ranking.size),
                     limit_bytes=int(limit),
                 )
-            from .paths._tables import bfs_table
+            from .paths.tables import bfs_table
 
             table, growth = bfs_table(ranking, pattern, inv, max_depth, progress)
             complete = max_depth is None or len(growth) <= max_depth
@@ -386,7 +388,7 @@ class PatternDatabase:
 
     def project(self, states: np.ndarray) -> np.ndarray:
         """The projected strings: ``classes[states]``."""
-        return self.classes[_check_batch(states, self.graph.degree)]
+        return np.asarray(self.classes[_check_batch(states, self.graph.degree)])
 
     # -- look-up -------------------------------------------------------------------
     def distance(self, states: np.ndarray) -> np.ndarray:
@@ -405,12 +407,12 @@ class PatternDatabase:
         if self.index == "rank":
             ranking = self._data["ranking"]
             if len(p) < _SERIAL_RANK_BELOW:
-                from .paths._tables import rank_serial
+                from .paths.tables import rank_serial
 
                 r = rank_serial(ranking, p)
             else:
                 r = ranking.rank(p)
-            d = self._data["table"][r].astype(np.int64)
+            d = np.asarray(self._data["table"][r], dtype=np.int64)
             d[d == 255] = -1
             return d
         bits, words = self._data["bits"], self._data["words"]
@@ -466,9 +468,9 @@ class PatternDatabase:
         )
 
 
-def _ranking_for(pattern: np.ndarray):
+def _ranking_for(pattern: np.ndarray) -> Any:
     try:
-        from .paths._tables import ranking_for
+        from .paths.tables import ranking_for
     except ImportError:  # the rank backend is optional: fall back to hashing
         return None
     try:
@@ -477,26 +479,41 @@ def _ranking_for(pattern: np.ndarray):
         return None
 
 
-def _hash_table(graph: CayleyGraph, pattern: np.ndarray, inv: np.ndarray, max_depth, progress):
-    from .paths.exact import _Side
+class _SideStep:
+    """A pattern database's breadth-first search (:class:`~cayley.graphs.paths.exact.Side`)
+    as a :class:`~cayley.graphs.layers.LayerStep`; distances are stored in 16 bits."""
+
+    def __init__(self, side: Any) -> None:
+        self.side = side
+
+    def expand(self, growth: list[int], total: int) -> int:
+        if self.side.depth >= 65534:
+            raise OverflowError("distance table deeper than 65534")
+        nxt = self.side.expand()
+        if not len(nxt):
+            self.side.layers.pop()
+        return len(nxt)
+
+    def closed(self) -> bool:
+        return False  # a table cut at max_depth is incomplete, whatever lies beyond
+
+
+def _hash_table(
+    graph: CayleyGraph,
+    pattern: np.ndarray,
+    inv: np.ndarray,
+    max_depth: Optional[int],
+    progress: Optional[Callable[[int, int], None]],
+) -> tuple[tuple[int, ...], bool, dict[str, Any]]:
+    from .paths.exact import Side
 
     symbols = int(pattern.max()) + 1
     bits, words = packing(symbols, graph.degree)
-    side = _Side(_be.encode(pattern.reshape(1, -1), bits, words), inv, inverse(inv), bits, graph.degree, graph.undirected)
+    side = Side(_be.encode(pattern.reshape(1, -1), bits, words), inv, inverse(inv), bits, graph.degree, graph.undirected)
     if progress is not None:
         progress(0, 1)
-    complete = True
-    while max_depth is None or side.depth < max_depth:
-        if side.depth >= 65534:
-            raise OverflowError("distance table deeper than 65534")
-        nxt = side.expand()
-        if not len(nxt):
-            side.layers.pop()
-            break
-        if progress is not None:
-            progress(side.depth, len(nxt))
-    else:
-        complete = False
+    after = None if progress is None else (lambda g, total: progress(len(g) - 1, g[-1]))
+    complete, _ = run_layers(_SideStep(side), [1], max_depth=max_depth, after_layer=after)
     rows = np.ascontiguousarray(np.concatenate(side.layers))
     dist = np.repeat(np.arange(len(side.layers), dtype=np.uint16), [len(a) for a in side.layers])
     growth = tuple(len(a) for a in side.layers)
@@ -504,13 +521,13 @@ def _hash_table(graph: CayleyGraph, pattern: np.ndarray, inv: np.ndarray, max_de
     return growth, complete, data
 
 
-def _torch_float():
+def _torch_float() -> Any:
     import torch
 
     return torch.float32
 
 
-def _torch_const(cache: dict, arr: np.ndarray, device):
+def _torch_const(cache: dict[str, Any], arr: np.ndarray, device: Any) -> Any:
     key = str(device)
     t = cache.get(key)
     if t is None:

@@ -12,12 +12,13 @@ import numpy as np
 from ..backends.packing import packing
 from .graph import CayleyGraph
 
-__all__ = ["MemoryEstimate", "estimate_memory", "available_memory_bytes", "peak_rss_bytes", "rss_bytes"]
+__all__ = ["MemoryEstimate", "estimate_memory", "available_memory_bytes", "peak_rss_bytes", "rss_bytes", "gib", "BATCH_NEIGHBOURS", "limit_bound"]
 
 _BASE_BYTES = 200 * 2**20  # interpreter, numpy, numba and compiled kernels
 _TABLE_SLACK = 1 / 0.35  # worst-case slots per key in the hash table after a doubling
 _PER_STATE_NUM, _PER_STATE_DEN = 61, 14  # _TABLE_SLACK + 1.5 = 20/7 + 3/2 as an exact fraction
-_BATCH_NEIGHBOURS = 1 << 23  # neighbours expanded per batch (cayley.graphs.bfs)
+#: Neighbours expanded per batch by the hash engine (bounds its buffer: batch * k words).
+BATCH_NEIGHBOURS = 1 << 23
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class MemoryEstimate:
 
     def describe(self) -> str:
         return (
-            f"{_gib(self.peak_bytes)} (up to {_count(self.states_bound)} states at "
+            f"{gib(self.peak_bytes)} (up to {_count(self.states_bound)} states at "
             f"{self.bytes_per_state:.0f} B/state, {self.words} word(s) per packed state)"
         )
 
@@ -64,10 +65,10 @@ def _count(n: int) -> str:
     return f"{n:,}" if n < 10**15 else f"about {_sci(n)}"
 
 
-def _gib(b: int | float) -> str:
+def gib(b: int | float) -> str:
     """Bytes in MiB or GiB, readable at any size (integers beyond floats included).
 
-    >>> _gib(3 * 2**20), _gib(5 * 2**30), _gib(52 * 10**299 * 2**30)
+    >>> gib(3 * 2**20), gib(5 * 2**30), gib(52 * 10**299 * 2**30)
     ('3 MiB', '5.00 GiB', 'about 5.2e+300 GiB')
     """
     b = int(b)
@@ -111,7 +112,7 @@ def estimate_memory(
     _, words = packing(graph.symbols, graph.state_length)
     per_state = 8 * words * (_TABLE_SLACK + 1.5)
     # the neighbours of one batch of the frontier (at most the whole bound, times k)
-    neighbours = min(_BATCH_NEIGHBOURS, bound * max(1, len(graph.generators)))
+    neighbours = min(BATCH_NEIGHBOURS, bound * max(1, len(graph.generators)))
     neighbour_buffer = neighbours * 8 * words * 2
     # integers throughout: the bound of S_170 and beyond does not fit a float
     peak = _BASE_BYTES + neighbour_buffer + bound * 8 * words * _PER_STATE_NUM // _PER_STATE_DEN
@@ -142,7 +143,7 @@ def ambient_size(graph: CayleyGraph) -> int:
     import math
 
     if graph.is_matrix:
-        return graph.symbols**graph.state_length
+        return int(graph.symbols**graph.state_length)
     size = math.factorial(len(graph.start))
     for c in np.bincount(np.asarray(graph.start)):
         size //= math.factorial(int(c))

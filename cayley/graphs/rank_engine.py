@@ -1,4 +1,4 @@
-"""The rank engine: BFS over a 2-bit code per rank of a perfect ranking (numba, CPU).
+"""The rank engine: BFS over a 2-bit code per rank of a perfect ranking.
 
 For state spaces with a perfect ranking (permutations of ``n``; strings with repeated
 symbols, i.e. multiset permutations, for Schreier graphs) the visited set is a bitset of
@@ -17,27 +17,35 @@ several GB. Each layer is one parallel pass over the blocks holding the frontier
 
 from __future__ import annotations
 
-import logging
 import time
-from contextlib import nullcontext
-from typing import Callable, Optional
+from typing import Any, Callable, Optional, cast
 
 import numpy as np
 
-from .. import __version__
 from ..errors import InvalidInputError
-from .bfs import BfsResult, Progress, _action, _cut_result, limit_cut
-from .checkpoint import Checkpoint, CheckpointError, ShardedCheckpoint, check_finished, checkpoint_lock
+from ..backends.registry import RankKernels, ShardedKernels, rank_kernels
+from .checkpoint import Checkpoint, CheckpointError, CheckpointState, ShardedCheckpoint, check_finished
 from .graph import CayleyGraph
-from .memory import peak_rss_bytes
+from .layers import BfsResult, CheckpointStore, Progress, bfs_layers, check_limits
 
-__all__ = ["piece_ranking", "rank_bfs", "rank_memory_bytes", "ranking_kind", "supports"]
+__all__ = [
+    "BASE_BYTES",
+    "TORCH_BASE_BYTES",
+    "PULL_RATIO",
+    "PULL_MIN_WORK",
+    "RankStep",
+    "check_rank_state",
+    "layout",
+    "pull_is_cheaper",
+    "rank_bfs",
+    "rank_memory_bytes",
+    "ranking_kind",
+    "supports",
+]
 
-log = logging.getLogger(__name__)
-
-_BASE_BYTES = 180 * 2**20  # interpreter, numpy, numba, LLVM and the compiled kernels (measured ~170 MB)
-_TORCH_BASE_BYTES = 200 * 2**20  # importing torch (CPU build: measured ~190 MB more RSS)
-_TORCH_WORK_BYTES = 256 * 2**20  # the torch backend's default batch budget on the CPU
+BASE_BYTES = 180 * 2**20  # interpreter, numpy, numba, LLVM and the compiled kernels (measured ~170 MB)
+TORCH_BASE_BYTES = 200 * 2**20  # importing torch (CPU build: measured ~190 MB more RSS)
+TORCH_WORK_BYTES = 256 * 2**20  # the torch backend's default batch budget on the CPU
 # direction-optimising BFS: a layer is found bottom-up (each unseen state looks for a
 # frontier neighbour, stopping at the first) once the unseen ranks are fewer than
 # PULL_RATIO times the frontier. Bottom-up costs up to k neighbour ranks per unseen state
@@ -52,56 +60,13 @@ PULL_RATIO = 2.0
 PULL_MIN_WORK = 1.0
 
 
-def _pull_is_cheaper(unseen: int, frontier: int, k: int, nwords: int) -> bool:
+def pull_is_cheaper(unseen: int, frontier: int, k: int, nwords: int) -> bool:
+    """Whether to find the next layer bottom-up (see :data:`PULL_RATIO`).
+
+    >>> pull_is_cheaper(10, 100, 3, 1), pull_is_cheaper(1000, 100, 3, 1)
+    (True, False)
+    """
     return unseen < PULL_RATIO * frontier and frontier * k >= PULL_MIN_WORK * nwords
-
-
-def _ranking(graph: CayleyGraph):
-    from ..backends.ranking import MixedRadixRanking, ranking_for
-
-    if graph.is_matrix:  # every n x c matrix over Z/m, ranked as a base-m number
-        m, length = graph.symbols, graph.state_length
-        return MixedRadixRanking(m, length) if MixedRadixRanking.fits(m, length) else None
-    plain = ranking_for(graph.start)
-    pieces = piece_ranking(graph)
-    if pieces is not None and (plain is None or 4 * pieces.size < plain.size):
-        return pieces
-    return plain
-
-
-def ranking_kind(graph: CayleyGraph) -> Optional[str]:
-    """The kind of the rank engine's ranking for ``graph`` (``"permutations"``,
-    ``"multiset"``, ``"mixed_radix"``, ``"pieces"``), or None when it has none.
-
-    >>> ranking_kind(CayleyGraph.from_spec("S_8", "burnt_pancake")), ranking_kind(CayleyGraph.from_spec("S_8", "lrx"))
-    ('pieces', 'permutations')
-    """
-    ranking = _ranking(graph)
-    return None if ranking is None else ranking.kind
-
-
-def piece_ranking(graph: CayleyGraph):
-    """The ranking of ``graph``'s states by pieces (blocks with orientations: signed
-    permutations, puzzles' cubies), or None when its start repeats labels or the pieces
-    have too many arrangements.
-
-    >>> piece_ranking(CayleyGraph.from_spec("S_12", "burnt_pancake")).size   # 2^6 6!
-    46080
-    """
-    from ..backends.pieces import MAX_RANKS, PieceRanking
-    from ..groups.blocks import piece_structure
-
-    start = np.asarray(graph.start)
-    n = start.shape[0]
-    if graph.is_matrix or n > 512 or len(np.unique(start)) != n:
-        return None
-    ps = piece_structure(graph.generators.perms)
-    if ps is None or ps.size > MAX_RANKS:
-        return None
-    try:
-        return PieceRanking(start, [(k.blocks, k.rotational) for k in ps.kinds])
-    except ValueError:  # pieces the ranking does not cover (too many, or too wide to orient)
-        return None
 
 
 def supports(graph: CayleyGraph) -> bool:
@@ -112,13 +77,34 @@ def supports(graph: CayleyGraph) -> bool:
     >>> supports(CayleyGraph.from_spec("S_10", "lrx")), supports(CayleyGraph.from_spec("S_16", "lrx"))
     (True, False)
     """
-    return _ranking(graph) is not None
+    return graph.ranking() is not None
 
 
-def _layout(graph: CayleyGraph):
+def ranking_kind(graph: CayleyGraph) -> Optional[str]:
+    """The kind of the rank engine's ranking for ``graph`` (``"permutations"``,
+    ``"multiset"``, ``"mixed_radix"``, ``"pieces"``), or None when it has none.
+
+    >>> from cayley import CayleyGraph
+    >>> ranking_kind(CayleyGraph.from_spec("S_8", "burnt_pancake")), ranking_kind(CayleyGraph.from_spec("S_8", "lrx"))
+    ('pieces', 'permutations')
+    """
+    ranking = graph.ranking()
+    return None if ranking is None else str(ranking.kind)
+
+
+def layout(graph: CayleyGraph) -> tuple[Any, Any]:
+    """The ranking of ``graph``'s states and the rank engine's code layout over it
+    (:class:`~cayley.backends.numba_rank.PermLayout` or ``MultisetLayout``); an
+    :class:`InvalidInputError` when the states have no perfect ranking.
+
+    >>> from cayley import CayleyGraph
+    >>> ranking, lay = layout(CayleyGraph.from_spec("S_5", "lrx"))
+    >>> ranking.size, lay.kind
+    (120, 'permutations')
+    """
     from ..backends.numba_rank import MultisetLayout, PermLayout
 
-    ranking = _ranking(graph)
+    ranking = graph.ranking()
     if ranking is None:
         raise InvalidInputError(
             f"{graph.name}: the rank engine needs states with a perfect ranking of at most 2**41 ranks "
@@ -126,7 +112,7 @@ def _layout(graph: CayleyGraph):
         )
     if ranking.kind == "permutations":
         return ranking, PermLayout(ranking.n)
-    return ranking, MultisetLayout(ranking)  # any flat ranking
+    return ranking, MultisetLayout(ranking)  # any flat ranking (multiset, pieces)
 
 
 def rank_memory_bytes(
@@ -144,7 +130,7 @@ def rank_memory_bytes(
     >>> rank_memory_bytes(CayleyGraph.from_spec("S_14", "lrx"), backend="torch", on_host=False) < 2**30
     True
     """
-    ranking = _ranking(graph)
+    ranking = graph.ranking()
     if ranking is None:
         raise InvalidInputError(f"{graph.name}: no perfect ranking; the rank engine does not apply")
     n = graph.degree
@@ -159,73 +145,18 @@ def rank_memory_bytes(
     else:
         words = -(-ranking.size // 2048) * 64
         blocks = words // 64
-    table = ranking.cum.nbytes if ranking.kind == "multiset" else 0
+    from ..backends.ranking import MultisetRanking
+
+    table = int(ranking.cum.nbytes) if isinstance(ranking, MultisetRanking) else 0
     # the last layer: its recorded indices, sorted copy, and the decoded (m, n) states
     last = min(last_layer_limit, ranking.size) * (8 * 3 + 8 * graph.state_length)
     if backend == "cpu":
-        return int(_BASE_BYTES + 8 * words + 3 * blocks + table + last)
-    device = (8 * words + 2 * blocks + _TORCH_WORK_BYTES) if on_host else 0
-    return int(_BASE_BYTES + _TORCH_BASE_BYTES + device + table + last)
+        return int(BASE_BYTES + 8 * words + 3 * blocks + table + last)
+    device = (8 * words + 2 * blocks + TORCH_WORK_BYTES) if on_host else 0
+    return int(BASE_BYTES + TORCH_BASE_BYTES + device + table + last)
 
 
-def _finished_result(graph: CayleyGraph, state, t0: float, backend: str) -> BfsResult:
-    """The result of a search whose checkpoint says it finished."""
-    layers = {int(k.split("-")[1]): v for k, v in state.arrays.items() if k.startswith("layer-")}
-    return BfsResult(
-        graph=graph,
-        growth=tuple(state.growth),
-        completed=True,
-        last_layer=state.arrays.get("last"),
-        layers=layers,
-        engine="rank",
-        backend=backend,
-        version=__version__,
-        seconds=time.perf_counter() - t0,
-        peak_memory_bytes=peak_rss_bytes(),
-        stop_reason="exhausted",
-    )
-
-
-def _kernels(backend: str, device, ranking, lay, perms, work_bytes: Optional[int]):
-    """The backend primitives: numba (``cpu``) or torch on ``device`` (``torch``)."""
-    from ..backends.actions import MatrixAction
-
-    if isinstance(perms, MatrixAction):
-        if backend not in ("cpu", "numba"):
-            raise InvalidInputError(
-                "the rank engine runs matrix groups on the numba CPU backend only; use --backend cpu "
-                "(or --engine hash, which has a torch backend)"
-            )
-        from ..backends.numba_matrix_rank import NumbaMatrixRankKernels
-
-        return NumbaMatrixRankKernels(ranking, lay, perms)
-    if ranking.kind == "pieces" and backend not in ("cpu", "numba"):
-        raise InvalidInputError(
-            "the rank engine runs piece rankings (signed permutations, puzzles) on the numba CPU backend only; "
-            "use --backend cpu (or --engine hash, which has a torch backend)"
-        )
-    if backend in ("cpu", "numba"):
-        from ..backends.numba_rank import NumbaRankKernels
-
-        return NumbaRankKernels(ranking, lay, perms)
-    if backend == "distributed":
-        from ..backends.distributed_rank import ShardedRankKernels
-
-        return ShardedRankKernels(ranking, lay, perms, work_bytes=work_bytes)
-    if backend in ("torch", "fused"):
-        from ..backends.cuda_rank import CudaRankKernels, fused_available
-
-        # permutations on a GPU take the fused kernels when CuPy can compile them;
-        # "fused" asks for them anywhere (on a CPU device: their host-compiled emulation)
-        if lay.kind == "permutations" and (backend == "fused" or fused_available(device)):
-            return CudaRankKernels(ranking, lay, perms, device=device, work_bytes=work_bytes)
-        from ..backends.torch_rank import TorchRankKernels
-
-        return TorchRankKernels(ranking, lay, perms, device=device, work_bytes=work_bytes)
-    raise InvalidInputError(f"unknown rank-engine backend {backend!r}: expected cpu, torch, fused or distributed")
-
-
-def _check_rank_state(state, graph: CayleyGraph, kern, where, sharded: bool) -> None:
+def check_rank_state(state: CheckpointState, graph: CayleyGraph, kern: RankKernels, where: str, sharded: bool) -> None:
     """A rank-engine checkpoint's arrays against its growth, before any kernel sees them.
 
     A finished one holds layers (and the last layer) of the sizes its growth says, and the
@@ -236,7 +167,7 @@ def _check_rank_state(state, graph: CayleyGraph, kern, where, sharded: bool) -> 
     """
     from ..backends.numba_rank import count_code, count_in_blocks
 
-    def corrupt(what):
+    def corrupt(what: str) -> CheckpointError:
         return CheckpointError(
             f"checkpoint {str(where)!r} is corrupt: {what}; delete the folder (or use another one) to start afresh"
         )
@@ -280,6 +211,152 @@ def _check_rank_state(state, graph: CayleyGraph, kern, where, sharded: bool) -> 
         raise corrupt("the code array does not match the growth")
 
 
+class RankStep:
+    """The rank engine as a :class:`~cayley.graphs.layers.SearchStep`: the kernels hold a
+    2-bit code per rank (frontier code ``code_f`` alternates 1, 2 from the start); layers
+    are found top-down (``push``) or, once the frontier outgrows the unseen ranks,
+    bottom-up (``pull``). Small layers are recorded as states (lexicographic order).
+    Checkpoints hold the codes as they stand at a layer's end, saved at most every
+    ``checkpoint_seconds``; a distributed run (``kern`` a
+    :class:`~cayley.backends.registry.ShardedKernels`) saves one shard per process.
+    """
+
+    engine = "rank"
+
+    def __init__(
+        self,
+        graph: CayleyGraph,
+        kern: RankKernels,
+        ranking: Any,
+        lay: Any,
+        *,
+        store_layers_up_to: int = 1000,
+        last_layer_limit: int = 1_000_000,
+        checkpoint_seconds: float = 60.0,
+        sharded: bool = False,
+    ) -> None:
+        self.graph, self.kern, self.ranking, self.lay = graph, kern, ranking, lay
+        self.backend = kern.name
+        self.sharded = self.shares_folder = sharded
+        self.k = len(graph.generators)
+        self.store_up_to, self.last_limit = store_layers_up_to, last_layer_limit
+        self.record_limit = max(store_layers_up_to, last_layer_limit)
+        self.checkpoint_seconds = checkpoint_seconds
+        self.start_idx = int(lay.rank_to_index(ranking.rank(graph.start.reshape(1, -1)))[0])
+        self.layers: dict[int, np.ndarray] = {}
+        self.code_f = 1
+        self.frontier_idx: Optional[np.ndarray] = None
+        self.last_save = time.perf_counter()
+        self.saved_last: Optional[np.ndarray] = None
+
+    def decode(self, idx: np.ndarray) -> np.ndarray:
+        """The states at code slots ``idx``, in lexicographic order."""
+        states = np.asarray(self.ranking.unrank(self.lay.index_to_rank(np.sort(idx))))
+        if self.ranking.kind == "pieces" and len(states) > 1:  # rank order is not lexicographic there
+            states = states[np.lexsort(states.T[::-1])]
+        return states
+
+    def expected_order(self) -> Optional[int]:
+        try:
+            return int(self.graph.order())
+        except Exception:  # the order is a nicety for progress; never fail the search on it
+            return None
+
+    def open_checkpoint(self, folder: str) -> CheckpointStore:
+        if self.sharded:  # a distributed run saves one shard per process
+            kern = cast(ShardedKernels, self.kern)
+            return ShardedCheckpoint(folder, self.graph, rank=kern.rank, world=kern.world, gather=kern.gather_object)
+        return Checkpoint(folder, self.graph, engine="rank")
+
+    def check_state(self, state: CheckpointState, where: str) -> None:
+        check_rank_state(state, self.graph, self.kern, where, sharded=self.sharded)
+
+    @staticmethod
+    def _saved_layers(state: CheckpointState) -> dict[int, np.ndarray]:
+        return {int(k.split("-")[1]): v for k, v in state.arrays.items() if k.startswith("layer-")}
+
+    def cut_arrays(self, state: CheckpointState, depth: int) -> tuple[dict[int, np.ndarray], Optional[np.ndarray]]:
+        saved = self._saved_layers(state)
+        return saved, (saved.get(depth) if state.growth[depth] <= self.last_limit else None)
+
+    def start(self) -> None:
+        if self.store_up_to >= 1:
+            self.layers[0] = self.graph.start.reshape(1, -1).copy()
+        self.kern.reset(self.start_idx)
+        self.code_f = 1
+        self.frontier_idx = np.array([self.start_idx], np.int64)
+        self.last_save = time.perf_counter()
+
+    def resume(self, state: CheckpointState) -> tuple[list[int], bool]:
+        self.layers = self._saved_layers(state)
+        if state.extra.get("finished"):
+            self.saved_last = state.arrays.get("last")
+            return list(state.growth), True
+        depth = state.depth
+        codes, flags = state.arrays.pop(f"codes-{depth:06d}"), state.arrays.pop(f"flags-{depth:06d}")
+        self.kern.restore(codes, flags)
+        del codes, flags
+        self.code_f = int(state.extra["code_f"])
+        self.frontier_idx = None
+        self.last_save = time.perf_counter()
+        return list(state.growth), False
+
+    def expand(self, growth: list[int], total: int) -> int:
+        kern, depth, size = self.kern, len(growth) - 1, growth[-1]
+        record = size <= self.record_limit
+        if kern.can_pull and pull_is_cheaper(self.lay.size - total, size, self.k, self.lay.nwords):
+            self.frontier_idx = kern.extract(self.code_f) if record else None
+            new = kern.pull(self.code_f)
+        else:
+            new, self.frontier_idx = kern.push(self.code_f, record_size=size if record else None)
+        if self.frontier_idx is not None and depth > 0 and size <= self.store_up_to:
+            self.layers[depth] = self.decode(self.frontier_idx)
+        if new:  # the frontier moves on; its slots are kept only for a search that ended
+            self.code_f = 3 - self.code_f
+            self.frontier_idx = None
+        return int(new)
+
+    def save_due(self) -> bool:
+        due = time.perf_counter() - self.last_save >= self.checkpoint_seconds
+        # distributed: every process saves at the same layers
+        return cast(ShardedKernels, self.kern).agree(due) if self.sharded else due
+
+    def save(self, ck: CheckpointStore, growth: list[int], finished: bool) -> None:
+        arrays: dict[str, Optional[np.ndarray]] = {f"layer-{d:06d}": a for d, a in self.layers.items()}
+        depth = len(growth) - 1
+        if finished:
+            if self.frontier_idx is not None and growth[-1] <= self.last_limit:
+                arrays["last"] = self.decode(self.frontier_idx)
+            ck.save(depth=depth, growth=growth, arrays=arrays, extra={"finished": True})
+        else:
+            # the codes as they stand at a layer's end (a device copies them to the host)
+            arrays[f"codes-{depth:06d}"], arrays[f"flags-{depth:06d}"] = self.kern.host_arrays()
+            ck.save(depth=depth, growth=growth, arrays=arrays, extra={"code_f": self.code_f})
+            self.last_save = time.perf_counter()
+
+    def stopped(self, ck: Optional[CheckpointStore], growth: list[int]) -> None:
+        if ck is not None:
+            self.save(ck, growth, False)  # save where it stands, so a rerun resumes
+        size = growth[-1]
+        if size <= self.record_limit:
+            self.frontier_idx = self.kern.extract(self.code_f)
+            if size <= self.store_up_to:
+                self.layers[len(growth) - 1] = self.decode(self.frontier_idx)
+
+    def closed(self) -> bool:
+        return not self.kern.probe(self.code_f)
+
+    def result_arrays(self, growth: list[int], completed: bool) -> tuple[dict[int, np.ndarray], Optional[np.ndarray]]:
+        last = None
+        if self.saved_last is not None:
+            last = self.saved_last
+        elif growth[-1] <= self.last_limit and self.frontier_idx is not None:
+            last = self.layers.get(len(growth) - 1)
+            if last is None:
+                last = self.decode(self.frontier_idx)
+        return self.layers, last
+
+
 def rank_bfs(
     graph: CayleyGraph,
     *,
@@ -291,7 +368,7 @@ def rank_bfs(
     checkpoint: Optional[str] = None,
     checkpoint_seconds: float = 60.0,
     backend: str = "cpu",
-    device=None,
+    device: Optional[str] = None,
     work_bytes: Optional[int] = None,
 ) -> BfsResult:
     """Breadth-first search from ``graph.start`` with the rank engine.
@@ -301,9 +378,10 @@ def rank_bfs(
     code array is saved atomically between layers, at most every ``checkpoint_seconds``
     (0: after every layer) and whenever the search stops; a run with the same graph and
     folder resumes from it to the identical result (a run holds the folder's lock, and
-    honours limits smaller than the saved run's). ``backend`` is ``"cpu"`` (numba) or
+    honours limits smaller than the saved run's). ``backend`` is a rank kernel family
+    (:data:`~cayley.backends.registry.RANK_KERNEL_NAMES`): ``"cpu"`` (numba) or
     ``"torch"`` (on ``device``: ``"cpu"``, ``"cuda"``; default CUDA when available, with
-    ``work_bytes`` for its batches); this one driver runs either backend's primitives,
+    ``work_bytes`` for its batches); the one layer loop runs either backend's primitives,
     and both keep the same code layout, so a checkpoint written by one resumes on the other.
 
     >>> from cayley import CayleyGraph
@@ -311,161 +389,12 @@ def rank_bfs(
     >>> r.growth, r.completed, r.stop_reason, len(r.last_layer)
     ((1, 3, 6), False, 'max_depth', 6)
     """
-    # a distributed run's processes share the folder (each its own shard)
-    lock = checkpoint_lock(checkpoint) if checkpoint is not None and backend != "distributed" else nullcontext()
-    with lock:
-        return _rank_bfs(
-            graph, max_depth=max_depth, max_states=max_states, store_layers_up_to=store_layers_up_to,
-            last_layer_limit=last_layer_limit, progress=progress, checkpoint=checkpoint,
-            checkpoint_seconds=checkpoint_seconds, backend=backend, device=device, work_bytes=work_bytes,
-        )
-
-
-def _rank_bfs(
-    graph: CayleyGraph,
-    *,
-    max_depth: Optional[int] = None,
-    max_states: Optional[int] = None,
-    store_layers_up_to: int = 1000,
-    last_layer_limit: int = 1_000_000,
-    progress: Optional[Callable[[Progress], None]] = None,
-    checkpoint: Optional[str] = None,
-    checkpoint_seconds: float = 60.0,
-    backend: str = "cpu",
-    device=None,
-    work_bytes: Optional[int] = None,
-) -> BfsResult:
-    if max_depth is not None and max_depth < 0:
-        raise InvalidInputError(f"max_depth must be >= 0, got {max_depth}")
-    if max_states is not None and max_states < 1:
-        raise InvalidInputError(f"max_states must be >= 1, got {max_states}")
+    check_limits(max_depth, max_states)
     t0 = time.perf_counter()
-    ranking, lay = _layout(graph)
-    perms = _action(graph)
-    kern = _kernels(backend, device, ranking, lay, perms, work_bytes)
-    expected = None
-    if progress is not None:
-        try:
-            expected = graph.order()
-        except Exception:  # the order is a nicety for progress; never fail the search on it
-            expected = None
-
-    start_idx = int(lay.rank_to_index(ranking.rank(graph.start.reshape(1, -1)))[0])
-    growth = [1]
-    layers: dict[int, np.ndarray] = {}
-    if store_layers_up_to >= 1:
-        layers[0] = graph.start.reshape(1, -1).copy()
-    ck = None
-    if checkpoint is not None:  # a distributed run saves one shard per process
-        if hasattr(kern, "gather_object"):
-            ck = ShardedCheckpoint(checkpoint, graph, rank=kern.rank, world=kern.world, gather=kern.gather_object)
-        else:
-            ck = Checkpoint(checkpoint, graph, engine="rank")
-    agree = getattr(kern, "agree", bool)  # distributed: every process saves at the same layers
-    state = ck.load(clean=True) if ck is not None else None
-    if state is not None:
-        _check_rank_state(state, graph, kern, checkpoint, sharded=isinstance(ck, ShardedCheckpoint))
-        log.warning("resuming from depth %d (%s, checkpoint %s)", state.depth, graph.name, checkpoint)
-        cut = limit_cut(state.growth, max_depth, max_states)
-        if cut is not None and cut[0] < state.depth:  # a smaller limit than the saved run's
-            saved = {int(k.split("-")[1]): v for k, v in state.arrays.items() if k.startswith("layer-")}
-            last = saved.get(cut[0]) if state.growth[cut[0]] <= last_layer_limit else None
-            return _cut_result(graph, state.growth, cut, saved, last, "rank", kern.name, t0)
-    if state is not None and state.extra.get("finished"):
-        return _finished_result(graph, state, t0, kern.name)
-    if state is not None:
-        depth = state.depth
-        codes, flags = state.arrays.pop(f"codes-{depth:06d}"), state.arrays.pop(f"flags-{depth:06d}")
-        kern.restore(codes, flags)
-        del codes, flags
-        code_f = int(state.extra["code_f"])
-        growth = list(state.growth)
-        layers = {int(k.split("-")[1]): v for k, v in state.arrays.items() if k.startswith("layer-")}
-    else:
-        kern.reset(start_idx)
-        code_f = 1
-    last_save = time.perf_counter()
-
-    def save(finished: bool = False, last_idx: Optional[np.ndarray] = None) -> None:
-        arrays = {f"layer-{d:06d}": a for d, a in layers.items()}
-        depth = len(growth) - 1
-        if finished:
-            if last_idx is not None:
-                arrays["last"] = decode(last_idx)
-            ck.save(depth=depth, growth=growth, arrays=arrays, extra={"finished": True})
-        else:
-            # the codes as they stand at a layer's end (a device copies them to the host)
-            arrays[f"codes-{depth:06d}"], arrays[f"flags-{depth:06d}"] = kern.host_arrays()
-            ck.save(depth=depth, growth=growth, arrays=arrays, extra={"code_f": code_f})
-
-    def decode(idx: np.ndarray) -> np.ndarray:
-        states = ranking.unrank(lay.index_to_rank(np.sort(idx)))
-        if ranking.kind == "pieces" and len(states) > 1:  # rank order is not lexicographic there
-            states = states[np.lexsort(states.T[::-1])]
-        return states
-
-    record_limit = max(store_layers_up_to, last_layer_limit)
-    total = sum(growth)
-    frontier_idx: Optional[np.ndarray] = np.array([start_idx], np.int64) if len(growth) == 1 else None
-    stop_reason = "exhausted"
-    while True:
-        depth = len(growth) - 1
-        if max_depth is not None and depth >= max_depth:
-            stop_reason = "max_depth"
-            break
-        if max_states is not None and total >= max_states:
-            stop_reason = "max_states"
-            break
-        size = growth[-1]
-        if kern.can_pull and _pull_is_cheaper(lay.size - total, size, len(perms), lay.nwords):
-            frontier_idx = kern.extract(code_f) if size <= record_limit else None
-            new = kern.pull(code_f)
-        else:
-            new, frontier_idx = kern.push(code_f, record_size=size if size <= record_limit else None)
-        if frontier_idx is not None and depth > 0 and size <= store_layers_up_to:
-            layers[depth] = decode(frontier_idx)
-        if new == 0:
-            if ck is not None:
-                save(finished=True, last_idx=frontier_idx if size <= last_layer_limit else None)
-            break
-        growth.append(new)
-        total += new
-        code_f = 3 - code_f
-        frontier_idx = None
-        if ck is not None and agree(time.perf_counter() - last_save >= checkpoint_seconds):
-            save()
-            last_save = time.perf_counter()
-        if progress is not None:
-            progress(Progress(depth + 1, new, total, time.perf_counter() - t0, peak_rss_bytes(), expected))
-
-    completed = stop_reason == "exhausted"
-    if not completed:
-        if ck is not None:
-            save()  # a limit stopped the search: save where it stands, so a rerun resumes
-        size = growth[-1]
-        if size <= record_limit:
-            frontier_idx = kern.extract(code_f)
-            if size <= store_layers_up_to:
-                layers[len(growth) - 1] = decode(frontier_idx)
-        # a limit hit exactly at the end of the graph still counts as exhausted
-        if not kern.probe(code_f):
-            completed = True
-            stop_reason = "exhausted"
-    last = None
-    if growth[-1] <= last_layer_limit and frontier_idx is not None:
-        last = layers.get(len(growth) - 1)
-        if last is None:
-            last = decode(frontier_idx)
-    return BfsResult(
-        graph=graph,
-        growth=tuple(int(x) for x in growth),
-        completed=completed,
-        last_layer=last,
-        layers=layers,
-        engine="rank",
-        backend=kern.name,
-        version=__version__,
-        seconds=time.perf_counter() - t0,
-        peak_memory_bytes=peak_rss_bytes(),
-        stop_reason=stop_reason,
+    ranking, lay = layout(graph)
+    kern = rank_kernels(backend, device, ranking, lay, graph.action(), work_bytes)
+    step = RankStep(
+        graph, kern, ranking, lay, store_layers_up_to=store_layers_up_to, last_layer_limit=last_layer_limit,
+        checkpoint_seconds=checkpoint_seconds, sharded=backend == "distributed",
     )
+    return bfs_layers(step, max_depth=max_depth, max_states=max_states, progress=progress, checkpoint=checkpoint, t0=t0)

@@ -11,7 +11,7 @@ Convention: a generator ``p`` acts on a state ``s`` by ``s[p]``; a path's moves 
 its source in turn and give its target.
 """
 
-from ._common import Path, SeedLike, apply_path, as_state, check_positive, check_rearrangement, written_symbols
+from .common import Path, SeedLike, apply_path, as_state, check_positive, check_rearrangement, written_symbols
 from .auto import find_path
 from .beam import Ball, CpuBeamOps, TorchBeamOps, beam_search, run_beam
 from .exact import meet_in_the_middle, shortest_path

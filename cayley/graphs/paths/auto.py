@@ -8,7 +8,7 @@ import numpy as np
 
 from ...errors import InvalidInputError, NoPathError
 from ..graph import CayleyGraph
-from ._common import Path, SeedLike, StateLike, check_positive
+from .common import Path, SeedLike, StateLike, check_positive
 from .beam import beam_search
 from .exact import meet_in_the_middle, shortest_path
 from .ida import ida_star
@@ -69,12 +69,12 @@ def find_path(
         return meet_in_the_middle(graph, state, target=target, max_states=max_states)
     if method == "ida":
         return ida_star(graph, state, heuristic, target=target, max_nodes=max_states)
-    beam = dict(target=target, beam_width=beam_width, max_steps=max_steps, ball=ball, seed=seed)
-    if method == "beam":
-        return beam_search(graph, state, heuristic, **beam)
-    try:
-        return meet_in_the_middle(graph, state, target=target, max_states=max_states)
-    except NoPathError as exc:
-        if exc.unreachable:
-            raise
-    return beam_search(graph, state, heuristic, **beam)
+    if method != "beam":
+        try:
+            return meet_in_the_middle(graph, state, target=target, max_states=max_states)
+        except NoPathError as exc:
+            if exc.unreachable:
+                raise
+    return beam_search(
+        graph, state, heuristic, target=target, beam_width=beam_width, max_steps=max_steps, ball=ball, seed=seed
+    )

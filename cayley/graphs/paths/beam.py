@@ -22,8 +22,8 @@ import numpy as np
 from ...backends.packing import packing
 from ...errors import InvalidInputError, NoPathError
 from ..graph import CayleyGraph
-from ._common import Path, SeedLike, StateLike, check_positive, endpoints, finish, resolve_heuristic
-from ._common import cpu_backend as _be, kernels as K
+from .common import Path, SeedLike, StateLike, check_positive, endpoints, finish, resolve_heuristic
+from .common import cpu_backend as _be, kernels as K
 
 __all__ = ["Ball", "CpuBeamOps", "TorchBeamOps", "beam_search", "run_beam"]
 
@@ -143,14 +143,14 @@ class Ball:
 
     def __init__(self, graph: CayleyGraph, target: np.ndarray, radius: int):
         from ...groups.perm import inverse
-        from .exact import _Side  # the driver helper makes this public; then import that name
+        from .exact import Side
 
         perms = graph.generators.perms
         tgt = np.asarray(target, dtype=np.int64)
         self.target = tgt
         self.bits, self.words = packing(graph.symbols, graph.degree)
         self.degree = graph.degree
-        self.side = _Side(_be.encode(tgt.reshape(1, -1), self.bits, self.words), inverse(perms), perms,
+        self.side = Side(_be.encode(tgt.reshape(1, -1), self.bits, self.words), inverse(perms), perms,
                           self.bits, graph.degree, graph.undirected)
         for _ in range(radius):
             if not len(self.side.expand()):

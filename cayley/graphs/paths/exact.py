@@ -16,22 +16,28 @@ from ...backends.packing import packing
 from ...errors import NoPathError
 from ...groups.perm import inverse
 from ..graph import CayleyGraph
-from ._common import Path, StateLike, check_positive, endpoints, finish
-from ._common import cpu_backend as _be, kernels as K
+from .common import Path, StateLike, check_positive, endpoints, finish
+from .common import cpu_backend as _be, kernels as K
 
-__all__ = ["shortest_path", "meet_in_the_middle"]
+__all__ = ["shortest_path", "meet_in_the_middle", "Side"]
 
 # neighbour rows generated per kernel call: bounds the temporary buffer
 _BATCH_NEIGHBOURS = 1 << 22
 
 
-class _Side:
+class Side:
     """One BFS: its layers of packed states and the visited set that dedups them.
 
     ``perms`` expand the search; ``back`` (their inverses, in the same order) walk a
     state back one layer. An undirected graph needs only the last two layers in its
     visited set (neighbours of layer d lie in layers d - 1, d, d + 1); a directed one
     keeps them all.
+
+    >>> from cayley.backends import cpu
+    >>> swaps = np.array([[1, 0, 2], [0, 2, 1]])  # S_3 by adjacent transpositions
+    >>> side = Side(cpu.encode(np.arange(3).reshape(1, -1), 2, 1), swaps, swaps, 2, 3, True)
+    >>> [len(side.expand()) for _ in range(4)]
+    [2, 2, 1, 0]
     """
 
     def __init__(self, start_row: np.ndarray, perms: np.ndarray, back: np.ndarray, bits: int, n: int, window: bool):
@@ -57,7 +63,7 @@ class _Side:
         """Hash index of the frontier's rows (built once per layer, for meeting checks)."""
         if self._index is None:
             self._index = K.build_index(self.layers[-1])
-        return self._index
+        return np.asarray(self._index)
 
     def expand(self) -> np.ndarray:
         """Add and return the next layer (empty when the search is exhausted)."""
@@ -98,7 +104,12 @@ class _Side:
         return moves
 
 
-def _setup(graph: CayleyGraph, state: StateLike, target: Optional[StateLike]):
+# the old private name, for graphs/paths/beam.py until its owner switches to Side
+
+
+def _setup(
+    graph: CayleyGraph, state: StateLike, target: Optional[StateLike]
+) -> tuple[np.ndarray, np.ndarray, int, int]:
     src, tgt = endpoints(graph, state, target)
     bits, words = packing(graph.symbols, graph.degree)
     return src, tgt, bits, words
@@ -154,7 +165,7 @@ def shortest_path(
     if np.array_equal(src, tgt):
         return finish(graph, src, tgt, [], "bfs", True, t0, 1, written=(state, target))
     perms = graph.generators.perms
-    side = _Side(_be.encode(src.reshape(1, -1), bits, words), perms, inverse(perms), bits, graph.degree, graph.undirected)
+    side = Side(_be.encode(src.reshape(1, -1), bits, words), perms, inverse(perms), bits, graph.degree, graph.undirected)
     tkey = _be.encode(tgt.reshape(1, -1), bits, words)
     while True:
         if max_depth is not None and side.depth >= max_depth:
@@ -236,8 +247,8 @@ def meet_in_the_middle(
     perms = graph.generators.perms
     inv = inverse(perms)
     n, window = graph.degree, graph.undirected
-    fwd = _Side(_be.encode(src.reshape(1, -1), bits, words), perms, inv, bits, n, window)
-    bwd = _Side(_be.encode(tgt.reshape(1, -1), bits, words), inv, perms, bits, n, window)
+    fwd = Side(_be.encode(src.reshape(1, -1), bits, words), perms, inv, bits, n, window)
+    bwd = Side(_be.encode(tgt.reshape(1, -1), bits, words), inv, perms, bits, n, window)
     while True:
         explored = fwd.total + bwd.total
         if max_depth is not None and fwd.depth + bwd.depth >= max_depth:

@@ -17,14 +17,14 @@ from __future__ import annotations
 import logging
 import math
 import time
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 import numpy as np
 
 from ...errors import NoPathError
 from ...groups.perm import inverse
 from ..graph import CayleyGraph
-from ._common import Path, StateLike, check_positive, endpoints, finish, resolve_heuristic
+from .common import Path, StateLike, check_positive, endpoints, finish, resolve_heuristic
 
 __all__ = ["ida_star", "is_admissible"]
 
@@ -43,13 +43,13 @@ class _HammingBound:
         self.per_move = max(1, int(moved.max()) if len(moved) else 1)
 
     def __call__(self, states: np.ndarray) -> np.ndarray:
-        return np.ceil(np.count_nonzero(states != self.target, axis=1) / self.per_move)
+        return np.asarray(np.ceil(np.count_nonzero(states != self.target, axis=1) / self.per_move))
 
     def __repr__(self) -> str:
         return f"HammingBound(per_move={self.per_move})"
 
 
-def _default(graph: CayleyGraph, tgt: np.ndarray):
+def _default(graph: CayleyGraph, tgt: np.ndarray) -> Any:
     """Breakpoints for pancake and reversals (admissible there), else the Hamming bound."""
     from ..heuristics import Breakpoints, default_heuristic
 
@@ -57,7 +57,7 @@ def _default(graph: CayleyGraph, tgt: np.ndarray):
     return h if isinstance(h, Breakpoints) else _HammingBound(graph, tgt)
 
 
-def is_admissible(heuristic, graph: CayleyGraph, target: Optional[StateLike] = None) -> bool:
+def is_admissible(heuristic: Any, graph: CayleyGraph, target: Optional[StateLike] = None) -> bool:
     """Whether cayley knows ``heuristic`` never overestimates the distance to ``target``
     (default ``graph.start``) in ``graph``.
 
@@ -164,13 +164,7 @@ def ida_star(
 
     perms = graph.generators.perms
     k, n = perms.shape
-    # the move that undoes each generator (-1 when it has no inverse among them)
-    inv = inverse(perms)
-    undo = np.full(k, -1, dtype=np.int64)
-    for g in range(k):
-        hit = np.flatnonzero(np.all(perms == inv[g], axis=1))
-        if len(hit):
-            undo[g] = hit[0]
+    undo = _undo_moves(perms)
     if batch is None:  # measured: about 4k children per call beats bigger batches
         batch = max(64, 4095 // k)
     dtype = np.uint8 if max(int(src.max()), int(tgt.max())) < 256 else np.int32
@@ -190,46 +184,84 @@ def ida_star(
             )
         bnd = int(bound)
         log.debug("ida* bound %d, %d nodes so far", bnd, generated)
-        nxt = math.inf
-        # stack of (depth, states (m, n), moves (m, depth)); the root has depth 0
-        stack = [(0, src.astype(dtype).reshape(1, -1), np.zeros((1, 0), dtype=np.int16))]
-        while stack:
-            d, states, moves = stack[-1]
-            if len(states) > batch:  # take the top `batch` rows, leave the rest
-                stack[-1] = (d, states[:-batch], moves[:-batch])
-                states, moves = states[-batch:], moves[-batch:]
-            else:
-                stack.pop()
-            m = len(states)
-            kids = states[:, perms].reshape(m * k, n)
-            kid_moves = np.tile(np.arange(k, dtype=np.int16), m)
-            parent = np.repeat(np.arange(m), k)
-            if d > 0:  # never undo the last move
-                keep = kid_moves != undo[moves[parent, -1]]
-                kids, kid_moves, parent = kids[keep], kid_moves[keep], parent[keep]
-            generated += len(kids)
-            done = np.flatnonzero(np.all(kids == tgt_c, axis=1))
-            if len(done):
-                i = done[0]
-                word = moves[parent[i]].tolist() + [int(kid_moves[i])]
-                return finish(graph, src, tgt, word, "ida", admissible, t0, generated, written=(state, target))
-            if generated > max_nodes:
-                raise NoPathError(
-                    f"IDA* generated {generated:,} nodes (max_nodes={max_nodes:,}) without reaching the target; "
-                    f"{'the distance is at least ' + str(bnd) if admissible else 'bound ' + str(bnd)}",
-                    lower_bound=bnd if admissible else None,
-                )
-            f = (d + 1) + score(kids)
-            ok = f <= bnd
-            over = f[~ok]
-            if len(over):
-                nxt = min(nxt, float(over.min()))
-            if d + 1 >= bnd:  # children at the bound that are not the target: their children exceed it
-                if ok.any():
-                    nxt = min(nxt, bnd + 1.0)
-                continue
-            if ok.any():
-                sel = np.flatnonzero(ok)
-                new_moves = np.concatenate([moves[parent[sel]], kid_moves[sel, None]], axis=1)
-                stack.append((d + 1, kids[sel], new_moves))
+        word, nxt, generated = _iteration(
+            src.astype(dtype).reshape(1, -1), tgt_c, perms, undo, batch, bnd, score, generated, max_nodes, admissible
+        )
+        if word is not None:
+            return finish(graph, src, tgt, word, "ida", admissible, t0, generated, written=(state, target))
         bound = nxt
+
+
+def _undo_moves(perms: np.ndarray) -> np.ndarray:
+    """The move that undoes each generator (-1 when it has no inverse among them).
+
+    >>> _undo_moves(np.array([[1, 2, 0], [2, 0, 1], [1, 0, 2]])).tolist()
+    [1, 0, 2]
+    """
+    inv = inverse(perms)
+    undo = np.full(len(perms), -1, dtype=np.int64)
+    for g in range(len(perms)):
+        hit = np.flatnonzero(np.all(perms == inv[g], axis=1))
+        if len(hit):
+            undo[g] = hit[0]
+    return undo
+
+
+def _iteration(
+    root: np.ndarray,
+    tgt_c: np.ndarray,
+    perms: np.ndarray,
+    undo: np.ndarray,
+    batch: int,
+    bnd: int,
+    score: Callable[[np.ndarray], np.ndarray],
+    generated: int,
+    max_nodes: int,
+    admissible: bool,
+) -> tuple[Optional[list[int]], float, int]:
+    """One IDA* iteration: depth-first, in batches, from ``root`` under the bound ``bnd``.
+    Returns ``(moves to the target or None, the next bound, nodes generated so far)``."""
+    k, n = perms.shape
+    nxt = math.inf
+    # stack of (depth, states (m, n), moves (m, depth)); the root has depth 0
+    stack = [(0, root, np.zeros((1, 0), dtype=np.int16))]
+    while stack:
+        d, states, moves = stack[-1]
+        if len(states) > batch:  # take the top `batch` rows, leave the rest
+            stack[-1] = (d, states[:-batch], moves[:-batch])
+            states, moves = states[-batch:], moves[-batch:]
+        else:
+            stack.pop()
+        m = len(states)
+        kids = states[:, perms].reshape(m * k, n)
+        kid_moves = np.tile(np.arange(k, dtype=np.int16), m)
+        parent = np.repeat(np.arange(m), k)
+        if d > 0:  # never undo the last move
+            keep = kid_moves != undo[moves[parent, -1]]
+            kids, kid_moves, parent = kids[keep], kid_moves[keep], parent[keep]
+        generated += len(kids)
+        done = np.flatnonzero(np.all(kids == tgt_c, axis=1))
+        if len(done):
+            i = done[0]
+            word = moves[parent[i]].tolist() + [int(kid_moves[i])]
+            return word, nxt, generated
+        if generated > max_nodes:
+            raise NoPathError(
+                f"IDA* generated {generated:,} nodes (max_nodes={max_nodes:,}) without reaching the target; "
+                f"{'the distance is at least ' + str(bnd) if admissible else 'bound ' + str(bnd)}",
+                lower_bound=bnd if admissible else None,
+            )
+        f = (d + 1) + score(kids)
+        ok = f <= bnd
+        over = f[~ok]
+        if len(over):
+            nxt = min(nxt, float(over.min()))
+        if d + 1 >= bnd:  # children at the bound that are not the target: their children exceed it
+            if ok.any():
+                nxt = min(nxt, bnd + 1.0)
+            continue
+        if ok.any():
+            sel = np.flatnonzero(ok)
+            new_moves = np.concatenate([moves[parent[sel]], kid_moves[sel, None]], axis=1)
+            stack.append((d + 1, kids[sel], new_moves))
+    return None, nxt, generated

@@ -12,8 +12,8 @@ from ...backends.packing import packing
 from ...errors import InvalidInputError
 from ...groups.perm import inverse
 from ..graph import CayleyGraph
-from ._common import Path, SeedLike, StateLike, as_state, check_positive, finish
-from ._common import cpu_backend as _be, kernels as K
+from .common import Path, SeedLike, StateLike, as_state, check_positive, finish
+from .common import cpu_backend as _be, kernels as K
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..heuristics import PatternDatabase
@@ -117,7 +117,9 @@ def random_walks(
     return Walks(graph, tgt, states, steps, walk, distances, mode)
 
 
-def _walk(start: np.ndarray, perms: np.ndarray, count: int, length: int, rng, nbt: bool):
+def _walk(
+    start: np.ndarray, perms: np.ndarray, count: int, length: int, rng: np.random.Generator, nbt: bool
+) -> tuple[np.ndarray, np.ndarray]:
     """``count`` walks of ``length`` moves by ``perms``: states (step-major) and moves."""
     n = len(start)
     k = len(perms)
@@ -138,7 +140,9 @@ def _walk(start: np.ndarray, perms: np.ndarray, count: int, length: int, rng, nb
     return out, moves
 
 
-def _bfs_unique(graph: CayleyGraph, start: np.ndarray, perms: np.ndarray, count: int, length: int, rng):
+def _bfs_unique(
+    graph: CayleyGraph, start: np.ndarray, perms: np.ndarray, count: int, length: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
     n = graph.degree
     bits, words = packing(graph.symbols, n)
     layer = _be.encode(start.reshape(1, -1), bits, words)
@@ -155,7 +159,7 @@ def _bfs_unique(graph: CayleyGraph, start: np.ndarray, perms: np.ndarray, count:
         steps.append(t)
         layer = np.ascontiguousarray(new)
     keys = np.concatenate(parts)
-    return _be.decode(keys, n, bits), np.repeat(np.array(steps, dtype=np.int64), [len(p) for p in parts])
+    return np.asarray(_be.decode(keys, n, bits)), np.repeat(np.array(steps, dtype=np.int64), [len(p) for p in parts])
 
 
 def scramble(

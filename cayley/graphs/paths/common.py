@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Optional, Sequence, Union
+from typing import Any, Callable, Optional, Sequence, Union
 
 import numpy as np
 
@@ -19,11 +19,11 @@ __all__ = ["Path", "apply_path", "StateLike", "SeedLike", "written_symbols", "ch
 class _LazyModule:
     """A module imported on first attribute access: importing cayley loads no numba."""
 
-    def __init__(self, name: str):
+    def __init__(self, name: str) -> None:
         self._name = name
-        self._module = None
+        self._module: Any = None
 
-    def __getattr__(self, attr: str):
+    def __getattr__(self, attr: str) -> Any:
         if self._module is None:
             import importlib
 
@@ -32,7 +32,7 @@ class _LazyModule:
 
 
 cpu_backend = _LazyModule("cayley.backends.cpu")
-kernels = _LazyModule("cayley.graphs.paths._kernels")
+kernels = _LazyModule("cayley.graphs.paths.kernels")
 
 StateLike = Union[str, Sequence[int], np.ndarray]
 SeedLike = Union[int, np.random.Generator, None]
@@ -68,7 +68,7 @@ class Path:
     seconds: float = 0.0
     explored: int = 0
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         for name in ("source", "target"):
             a = np.array(getattr(self, name), dtype=np.int64).reshape(-1)
             a.setflags(write=False)
@@ -102,7 +102,7 @@ class Path:
         """Whether replaying the moves on ``source`` gives ``target``."""
         return bool(np.array_equal(apply_path(self.graph, self.source, self.moves), self.target))
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary: the keys the CLI prints, plus source, target and timing."""
         return {
             "path": list(self.names),
@@ -196,7 +196,7 @@ def written_symbols(text: str) -> np.ndarray:
         return out
 
 
-def check_rearrangement(state, target, what: str = "target", of: str = "state") -> None:
+def check_rearrangement(state: Any, target: Any, what: str = "target", of: str = "state") -> None:
     """Refuse a ``target`` that is not a rearrangement of ``state`` (the same symbols, as
     many times each): moves only permute positions, so no path joins them.
 
@@ -217,7 +217,7 @@ def check_rearrangement(state, target, what: str = "target", of: str = "state") 
     ca, cb = Counter(a), Counter(b)
     if ca != cb:
 
-        def key(x):
+        def key(x: Any) -> tuple[bool, Any]:
             return (isinstance(x, str), str(x) if isinstance(x, str) else x)
 
         extra = ", ".join(map(str, sorted((cb - ca).elements(), key=key)))
@@ -238,7 +238,7 @@ def endpoints(graph: CayleyGraph, state: StateLike, target: Optional[StateLike])
     return src, tgt
 
 
-def _replay_written(graph: CayleyGraph, moves, written) -> None:
+def _replay_written(graph: CayleyGraph, moves: Sequence[int], written: tuple[Any, Any]) -> None:
     """Replay ``moves`` on the source as the user wrote it and compare with the target as
     written; strings keep their symbols (a relabelling cannot hide a wrong answer)."""
     state, target = written
@@ -259,7 +259,15 @@ def _replay_written(graph: CayleyGraph, moves, written) -> None:
 
 
 def finish(
-    graph: CayleyGraph, src, tgt, moves, method: str, optimal: bool, t0: float, explored: int, written=None
+    graph: CayleyGraph,
+    src: np.ndarray,
+    tgt: np.ndarray,
+    moves: Sequence[int],
+    method: str,
+    optimal: bool,
+    t0: float,
+    explored: int,
+    written: Optional[tuple[Any, Any]] = None,
 ) -> Path:
     """Build the :class:`Path` and check it by replaying its moves; ``written``, the
     ``(state, target)`` the caller passed, is replayed as written too."""
@@ -276,7 +284,7 @@ def finish(
     return path
 
 
-def resolve_heuristic(heuristic, tgt: np.ndarray, default):
+def resolve_heuristic(heuristic: Any, tgt: np.ndarray, default: Callable[[], Any]) -> Any:
     """``heuristic``, or ``default()`` when it is None; refuses one that measures distance
     to another target than ``tgt`` (when it says which: a ``target`` attribute)."""
     if heuristic is None:
@@ -310,6 +318,6 @@ def check_positive(name: str, value: Optional[int], *, allow_zero: bool = False,
         raise InvalidInputError(f"{name} must be >= {lo}, got {value}")
 
 
-def _short(x) -> str:
+def _short(x: Any) -> str:
     s = str(np.asarray(x).tolist()) if not isinstance(x, str) else repr(x)
     return s if len(s) < 60 else s[:57] + "...]"

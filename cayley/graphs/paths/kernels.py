@@ -9,6 +9,7 @@ collision costs a probe, never a wrong answer.
 from __future__ import annotations
 
 import os
+from typing import Any
 
 # as in the hash engine: spinning OpenMP threads slow every kernel down on shared cores
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
@@ -22,7 +23,7 @@ _SEED = np.uint64(0x9E3779B97F4A7C15)
 
 
 @njit(cache=True, inline="always")
-def _row_hash(rows, i):
+def _row_hash(rows: np.ndarray, i: int) -> Any:
     h = _SEED
     for w in range(rows.shape[1]):
         h = splitmix64(h ^ rows[i, w])
@@ -30,7 +31,7 @@ def _row_hash(rows, i):
 
 
 @njit(cache=True, inline="always")
-def _rows_equal(a, i, b, j):
+def _rows_equal(a: np.ndarray, i: int, b: np.ndarray, j: int) -> bool:
     for w in range(a.shape[1]):
         if a[i, w] != b[j, w]:
             return False
@@ -38,7 +39,7 @@ def _rows_equal(a, i, b, j):
 
 
 @njit(cache=True, inline="always")
-def _capacity(m):
+def _capacity(m: int) -> int:
     cap = 16
     while cap < 2 * m:
         cap *= 2
@@ -46,7 +47,7 @@ def _capacity(m):
 
 
 @njit(cache=True)
-def build_index(rows):
+def build_index(rows: np.ndarray) -> np.ndarray:
     """Open-addressing table of the row indices of ``rows`` (first index of equal rows)."""
     m = rows.shape[0]
     cap = _capacity(m)
@@ -66,7 +67,7 @@ def build_index(rows):
 
 
 @njit(cache=True)
-def lookup(table, rows, queries):
+def lookup(table: np.ndarray, rows: np.ndarray, queries: np.ndarray) -> np.ndarray:
     """Index in ``rows`` of each query row (-1 where absent), through ``build_index``."""
     q = queries.shape[0]
     out = np.full(q, -1, np.int64)
@@ -85,7 +86,7 @@ def lookup(table, rows, queries):
 
 
 @njit(cache=True)
-def first_new(history, cand):
+def first_new(history: np.ndarray, cand: np.ndarray) -> Any:
     """Indices (ascending) of the rows of ``cand`` that are the first of their value in
     ``cand`` and do not occur in ``history``: dedup of a beam against recent layers."""
     h = history.shape[0]
@@ -124,7 +125,7 @@ def first_new(history, cand):
 
 
 @njit(cache=True)
-def find_rows(haystack, needles):
+def find_rows(haystack: np.ndarray, needles: np.ndarray) -> np.ndarray:
     """For each needle row, the index of its first occurrence in ``haystack`` or -1.
     A linear scan: for a few needles against one layer."""
     c = needles.shape[0]
@@ -141,14 +142,16 @@ def find_rows(haystack, needles):
 
 
 @njit(cache=True)
-def isin_rows(a, b):
+def isin_rows(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Boolean mask over the rows of ``a``: whether each occurs in ``b``."""
     table = build_index(b)
     return lookup(table, b, a) >= 0
 
 
 @njit(cache=True)
-def nbt_step(cur, prev, perms, u, out, moves):
+def nbt_step(
+    cur: np.ndarray, prev: np.ndarray, perms: np.ndarray, u: np.ndarray, out: np.ndarray, moves: np.ndarray
+) -> Any:
     """One step of ``len(cur)`` non-backtracking walks: walk ``i`` moves from ``cur[i]``
     by a generator chosen uniformly (through ``u[i]`` in [0, 1)) among those whose result
     is neither ``cur[i]`` (a loop) nor ``prev[i]`` (a step back); when every generator is
@@ -192,7 +195,7 @@ def nbt_step(cur, prev, perms, u, out, moves):
 _ROWS = 2048  # rows per parallel chunk
 
 
-def decode_parallel(keys, n, bits):
+def decode_parallel(keys: np.ndarray, n: int, bits: int) -> np.ndarray:
     """Unpack (m, W) uint64 rows into (m, n) states, in parallel chunks: uint8 entries when
     the symbols fit (a beam of 2^20 states x 30 gens is then 0.9 GB, not 7 GB of int64)."""
     out = np.empty((keys.shape[0], n), np.uint8 if bits <= 8 else np.int64)
@@ -201,7 +204,7 @@ def decode_parallel(keys, n, bits):
 
 
 @njit(cache=True, parallel=True)
-def _decode_into(keys, bits, out):
+def _decode_into(keys: np.ndarray, bits: int, out: np.ndarray) -> None:
     m, n = out.shape
     words = keys.shape[1]
     per = 64 // bits
@@ -221,7 +224,7 @@ def _decode_into(keys, bits, out):
 
 
 @njit(cache=True, parallel=True)
-def hamming(states, target):
+def hamming(states: np.ndarray, target: np.ndarray) -> np.ndarray:
     m, n = states.shape
     out = np.empty(m, np.float64)
     for c in prange((m + _ROWS - 1) // _ROWS):
@@ -235,7 +238,7 @@ def hamming(states, target):
 
 
 @njit(cache=True, parallel=True)
-def breakpoints(states, pos, pancake):
+def breakpoints(states: np.ndarray, pos: np.ndarray, pancake: bool) -> np.ndarray:
     """Breakpoints of each state relabelled by ``pos`` (the target reads 0..n-1):
     pancake: adjacent pairs not differing by one, plus the plate (last != n-1);
     reversals: framed by -1 and n at both ends, halved."""

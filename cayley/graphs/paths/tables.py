@@ -14,6 +14,8 @@ permutations and of multiset permutations).
 from __future__ import annotations
 
 import os
+from functools import lru_cache
+from typing import Any, Callable, Optional
 
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
@@ -30,12 +32,14 @@ from ...backends.ranking import (  # noqa: E402
     perm_unrank_one,
     ranking_for,
 )
+from ..layers import run_layers  # noqa: E402
 
 __all__ = [
     "UNSEEN",
     "MAX_DISTANCE",
     "ranking_for",
     "bfs_table",
+    "TableStep",
     "rank_serial",
     "PermutationRanking",
     "MultisetRanking",
@@ -47,7 +51,7 @@ _BLOCK = 1 << 14
 
 
 @njit(cache=True, parallel=True)
-def _count(table, d):
+def _count(table: np.ndarray, d: int) -> Any:
     """Number of entries equal to ``d``."""
     N = table.shape[0]
     nblocks = (N + _BLOCK - 1) // _BLOCK
@@ -69,7 +73,7 @@ def _count(table, d):
 # left unseen. Races are benign: top-down threads write the same value to an entry, and
 # a bottom-up thread writes only its own entries while others read only layer-d entries.
 @njit(cache=True, parallel=True)
-def _perm_layer(table, d, perms, fact, bottom_up):
+def _perm_layer(table: np.ndarray, d: int, perms: np.ndarray, fact: np.ndarray, bottom_up: bool) -> None:
     N = table.shape[0]
     k, n = perms.shape
     nblocks = (N + _BLOCK - 1) // _BLOCK
@@ -96,7 +100,9 @@ def _perm_layer(table, d, perms, fact, bottom_up):
 
 
 @njit(cache=True, parallel=True)
-def _multiset_layer(table, d, perms, cum, unit, full, bottom_up):
+def _multiset_layer(
+    table: np.ndarray, d: int, perms: np.ndarray, cum: np.ndarray, unit: np.ndarray, full: int, bottom_up: bool
+) -> None:
     N = table.shape[0]
     k, n = perms.shape
     nblocks = (N + _BLOCK - 1) // _BLOCK
@@ -122,11 +128,57 @@ def _multiset_layer(table, d, perms, cum, unit, full, bottom_up):
                     table[rr] = d1
 
 
-def bfs_table(ranking, root: np.ndarray, perms: np.ndarray, max_depth=None, progress=None):
-    """Breadth-first search from ``root`` over the space ``ranking`` ranks, by ``perms``.
+class TableStep:
+    """A distance table as a :class:`~cayley.graphs.layers.LayerStep`: each layer is one
+    pass over the table (top-down, or bottom-up once the frontier outgrows the unseen
+    part), then a count of the new entries. ``closed`` is not probed (a table built to
+    a depth limit is used as far as it goes): it answers False.
+    """
+
+    def __init__(self, ranking: Any, table: np.ndarray, perms: np.ndarray, back: np.ndarray) -> None:
+        self.ranking, self.table, self.perms, self.back = ranking, table, perms, back
+        self.fact = factorials(ranking.n) if isinstance(ranking, PermutationRanking) else None
+
+    def _layer(self, d: int, bottom_up: bool) -> None:
+        perms = self.back if bottom_up else self.perms
+        if self.fact is not None:
+            _perm_layer(self.table, d, perms, self.fact, bottom_up)
+        else:
+            r = self.ranking
+            _multiset_layer(self.table, d, perms, r.cum, r.unit, r.full, bottom_up)
+
+    def expand(self, growth: list[int], total: int) -> int:
+        d = len(growth) - 1
+        if d >= MAX_DISTANCE:
+            raise OverflowError(f"distance table deeper than {MAX_DISTANCE}: one byte per state is not enough")
+        unseen = self.ranking.size - total  # an upper bound: unreachable states stay unseen
+        if unseen == 0:
+            return 0
+        self._layer(d, 2 * growth[d] > unseen)
+        return int(_count(self.table, d + 1))
+
+    def closed(self) -> bool:
+        return False
+
+
+def bfs_table(
+    ranking: Any,
+    root: np.ndarray,
+    perms: np.ndarray,
+    max_depth: Optional[int] = None,
+    progress: Optional[Callable[[int, int], None]] = None,
+) -> tuple[np.ndarray, tuple[int, ...]]:
+    """Breadth-first search from ``root`` over the space ``ranking`` ranks, by ``perms``,
+    with the layer loop of :func:`cayley.graphs.layers.run_layers`.
 
     Returns ``(table, growth)``: a uint8 array of ``ranking.size`` distances (``UNSEEN``
-    where not reached) and the layer sizes. ``max_depth`` stops after that layer.
+    where not reached) and the layer sizes. ``max_depth`` stops after that layer;
+    ``progress(d, size)`` is called for the root and after each layer.
+
+    >>> from cayley.backends.ranking import PermutationRanking
+    >>> table, growth = bfs_table(PermutationRanking(4), np.arange(4), np.array([[1, 0, 2, 3], [0, 2, 1, 3], [0, 1, 3, 2]]))
+    >>> growth, int(table.max())
+    ((1, 3, 5, 6, 5, 3, 1), 6)
     """
     from ...groups.perm import inverse
 
@@ -134,42 +186,18 @@ def bfs_table(ranking, root: np.ndarray, perms: np.ndarray, max_depth=None, prog
     back = np.ascontiguousarray(inverse(perms), dtype=np.int64)
     table = np.full(ranking.size, UNSEEN, dtype=np.uint8)
     table[int(ranking.rank(root.reshape(1, -1))[0])] = 0
-    if isinstance(ranking, PermutationRanking):
-        fact = factorials(ranking.n)
-
-        def layer(d, bottom_up):
-            _perm_layer(table, d, back if bottom_up else perms, fact, bottom_up)
-
-    else:
-
-        def layer(d, bottom_up):
-            _multiset_layer(table, d, back if bottom_up else perms, ranking.cum, ranking.unit, ranking.full, bottom_up)
-
     growth = [1]
     if progress is not None:
         progress(0, 1)
-    d = 0
-    while max_depth is None or d < max_depth:
-        if d >= MAX_DISTANCE:
-            raise OverflowError(f"distance table deeper than {MAX_DISTANCE}: one byte per state is not enough")
-        unseen = ranking.size - sum(growth)  # an upper bound: unreachable states stay unseen
-        if unseen == 0:
-            break
-        layer(d, 2 * growth[d] > unseen)
-        c = int(_count(table, d + 1))
-        if c == 0:
-            break
-        growth.append(c)
-        if progress is not None:
-            progress(d + 1, c)
-        d += 1
+    after = None if progress is None else (lambda g, total: progress(len(g) - 1, g[-1]))
+    run_layers(TableStep(ranking, table, perms, back), growth, max_depth=max_depth, after_layer=after)
     return table, tuple(growth)
 
 
 # Serial ranks for small batches (a search's per-node look-ups): a parallel launch costs
 # more than it saves there, and on busy cores it waits for a descheduled thread.
 @njit(cache=True)
-def _perm_rank_serial(states, fact):
+def _perm_rank_serial(states: np.ndarray, fact: np.ndarray) -> np.ndarray:
     out = np.empty(states.shape[0], np.int64)
     for i in range(states.shape[0]):
         out[i] = perm_rank_one(states[i], fact)
@@ -177,22 +205,24 @@ def _perm_rank_serial(states, fact):
 
 
 @njit(cache=True)
-def _multiset_rank_serial(states, cum, unit, full):
+def _multiset_rank_serial(states: np.ndarray, cum: np.ndarray, unit: np.ndarray, full: int) -> np.ndarray:
     out = np.empty(states.shape[0], np.int64)
     for i in range(states.shape[0]):
         out[i] = multiset_rank_one(states[i], cum, unit, full)
     return out
 
 
-def rank_serial(ranking, states: np.ndarray) -> np.ndarray:
+def rank_serial(ranking: Any, states: np.ndarray) -> np.ndarray:
     """``ranking.rank(states)`` in one thread, for ``(m, n)`` int64 states."""
     s = np.ascontiguousarray(states, dtype=np.int64)
     if isinstance(ranking, PermutationRanking):
-        fact = getattr(ranking, "_serial_fact", None)
-        if fact is None:
-            fact = factorials(ranking.n)
-            ranking._serial_fact = fact
-        return _perm_rank_serial(s, fact)
+        return np.asarray(_perm_rank_serial(s, _factorials(ranking.n)))
     if isinstance(ranking, MultisetRanking):
-        return _multiset_rank_serial(s, ranking.cum, ranking.unit, ranking.full)
-    return ranking.rank(s)
+        return np.asarray(_multiset_rank_serial(s, ranking.cum, ranking.unit, ranking.full))
+    return np.asarray(ranking.rank(s))
+
+
+@lru_cache(maxsize=64)
+def _factorials(n: int) -> np.ndarray:
+    """``factorials(n)``, made once per ``n`` (a search ranks a few states per node)."""
+    return np.asarray(factorials(n))
