@@ -21,6 +21,8 @@ folder.
 
 >>> plan_rows(["larx", "stars"], count=2)
 [('larx', 8), ('larx', 9), ('stars', 12), ('stars', 13)]
+>>> plan_rows(["involutive_derangements"], count=2)   # even degrees only
+[('involutive_derangements', 12), ('involutive_derangements', 14)]
 """
 
 from __future__ import annotations
@@ -117,13 +119,21 @@ def machine() -> dict:
 def plan_rows(families: Iterable[str], *, count: int = 2, after: Optional[int] = None) -> list[tuple[str, int]]:
     """The (family, n) rows of a campaign: ``count`` degrees after ``after`` (default the
     family's last published degree, :data:`PUBLISHED`)."""
+    from ..groups import get_family
+
     out = []
     for fam in families:
         start = after if after is not None else PUBLISHED.get(fam)
         if start is None:
             known = ", ".join(sorted(PUBLISHED))
             raise InvalidInputError(f"no published table is known for {fam!r}; pass --after N (known: {known})")
-        out.extend((fam, start + i) for i in range(1, count + 1))
+        family = get_family(fam)
+        n, rows = start, []
+        while len(rows) < count and n < start + 64:  # the family's next valid degrees (e.g. even n only)
+            n += 1
+            if family.accepts(n):
+                rows.append((fam, n))
+        out.extend(rows)
     return out
 
 
