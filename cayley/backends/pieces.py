@@ -153,7 +153,7 @@ class PieceRanking:
 
     kind = "pieces"
 
-    def __init__(self, start, kinds):
+    def __init__(self, start: "np.typing.ArrayLike", kinds: "list[tuple[np.ndarray, bool]]") -> None:
         start = np.ascontiguousarray(start, dtype=np.int64).reshape(-1)
         n = start.shape[0]
         if sorted(start.tolist()) != list(range(n)):

@@ -263,13 +263,14 @@ class CayleyGraph:
                 "(about 1 KB each); pass a larger max_nodes, or use cayley.bfs for the growth function"
             )
         gens = self.generators
-        if self.is_matrix:
+        if isinstance(gens, MatrixGeneratorSet):
             mats = np.asarray(gens.matrices, dtype=np.int64)
             n, m = gens.degree, int(gens.modulus)
 
             def step(frontier: np.ndarray) -> np.ndarray:  # (k, n*c) -> (k, g, n*c): S -> A S mod m
                 s = frontier.reshape(len(frontier), n, -1)
-                return (np.einsum("gij,kjc->kgic", mats, s) % m).reshape(len(frontier), len(mats), -1)
+                out: np.ndarray = np.einsum("gij,kjc->kgic", mats, s) % m
+                return out.reshape(len(frontier), len(mats), -1)
         else:
             perms = np.asarray(gens.perms)
 
@@ -282,7 +283,7 @@ class CayleyGraph:
         frontier = np.asarray([start], dtype=np.int64)
         while len(frontier):
             nbrs = step(frontier)
-            fresh = {}
+            fresh: dict[tuple[int, ...], None] = {}
             for src, row in zip(map(tuple, frontier.tolist()), nbrs.tolist()):
                 for name, dst in zip(gens.names, map(tuple, row)):
                     if dst not in out and dst not in fresh:
@@ -334,7 +335,7 @@ def _order(graph: CayleyGraph) -> int:
         return all(start[a[i]] == start[i] for i in range(n))
 
     try:
-        stab = gens.to_sympy().subgroup_search(fixes)  # type: ignore[no-untyped-call]  # groups: sympy, untyped
+        stab = gens.to_sympy().subgroup_search(fixes)
         return order // int(stab.order())
     except Exception:  # sympy's search fails on some small groups: count the orbit directly
         if multinomial > 5_000_000:
