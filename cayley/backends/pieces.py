@@ -82,6 +82,15 @@ def _nth_unused(used, d):
 
 
 @njit(cache=True, inline="always")
+def _next_digit(code, used, place):
+    """The next value of a Lehmer code read from its most significant digit: ``place`` is
+    the factorial of the digits still to come; returns ``(value, rest of code, used)``."""
+    d = code // _FACT[place]
+    v = _nth_unused(used, d)
+    return v, code - d * _FACT[place], used | (np.uint64(1) << np.uint64(v))
+
+
+@njit(cache=True, inline="always")
 def piece_unrank_one(r, tab, out):
     """The state of rank ``r`` into ``out`` (the inverse of :func:`piece_rank_one`)."""
     inv_start, start, count, width, orient, rot, blocks, where, slot, weight, fact = tab
@@ -97,10 +106,7 @@ def piece_unrank_one(r, tab, out):
         opow = fact[k] // o  # o ** (m - 1): the first block's orientation is most significant
         used = np.uint64(0)
         for i in range(m):
-            d = lehmer // _FACT[m - 1 - i]
-            lehmer -= d * _FACT[m - 1 - i]
-            beta = _nth_unused(used, d)
-            used |= np.uint64(1) << np.uint64(beta)
+            beta, lehmer, used = _next_digit(lehmer, used, m - 1 - i)
             oi = ori // opow
             ori -= oi * opow
             if i < m - 1:
@@ -111,10 +117,7 @@ def piece_unrank_one(r, tab, out):
             else:  # oi is the Lehmer code of the block's arrangement
                 seen = np.uint64(0)
                 for j in range(b):
-                    dj = oi // _FACT[b - 1 - j]
-                    oi -= dj * _FACT[b - 1 - j]
-                    v = _nth_unused(seen, dj)
-                    seen |= np.uint64(1) << np.uint64(v)
+                    v, oi, seen = _next_digit(oi, seen, b - 1 - j)
                     out[blocks[k, i, j]] = start[blocks[k, beta, v]]
 
 
@@ -273,10 +276,7 @@ def _decode_kind(rk, m, ofact, o, beta, ori):
     used = np.uint64(0)
     opow = ofact // o
     for i in range(m):
-        d = lehmer // _FACT[m - 1 - i]
-        lehmer -= d * _FACT[m - 1 - i]
-        v = _nth_unused(used, d)
-        used |= np.uint64(1) << np.uint64(v)
+        v, lehmer, used = _next_digit(lehmer, used, m - 1 - i)
         beta[i] = v
         oi = rest // opow
         rest -= oi * opow
