@@ -160,6 +160,37 @@ def export_growth(
         raise InvalidInputError(f"unknown engine {engine!r}: expected auto, hash or rank")
     if isinstance(families, str):
         families = [families]
+    graphs, db = _graphs_to_export(families, start, reference, reference_max_states, store, save, all_stored)
+    with prepare_folder(out, overwrite) as folder:  # a failed export leaves out as it was
+        rows, saved = _growth_rows(graphs, db, engine, max_states, save, progress)
+        cols = [column(c) for c in GROWTH_COLUMNS]
+        write_table(folder / "growth.csv", cols, ([r[c] for c in GROWTH_COLUMNS] for r in rows))
+        resources = [Resource("growth.csv", "Growth functions, one graph per row.", cols)]
+        parquet = _write_parquet(folder / "growth.parquet", rows)
+        if parquet:
+            resources.append(Resource("growth.parquet",
+                                      "The same table in Parquet (growth and start as integer lists)."))
+
+        from_store = sum(1 for r in rows if r["source"] == "store")
+        what, how = _growth_description(len(rows), from_store, reference)
+        command, python = _reproduce_growth(families, reference, reference_max_states, start, engine, max_states,
+                                            store, save, all_stored, title, dataset_id, license, out)
+        done = sum(1 for r in rows if r["completed"])
+        facts = [("graphs", str(len(rows))), ("completed searches", f"{done} of {len(rows)}"),
+                 ("largest graph", f"{max(r['size'] for r in rows):,} states")]
+        meta = finish_folder(
+            folder, title=title or "Cayley graph growth functions", dataset_id=dataset_id, license=license,
+            resources=resources, what=what, how=how,
+            subtitle="Exact growth functions and diameters of Cayley graphs, made with cayley",
+            command=command, python=python, facts=facts, keywords=["mathematics"],
+        )
+        return GrowthExport(str(folder.out), len(rows), from_store, len(rows) - from_store, saved, parquet,
+                            time.perf_counter() - t0, meta)
+
+
+def _graphs_to_export(families, start, reference, reference_max_states, store, save, all_stored):
+    """The graphs to export, each once in order of first mention (``families``, then the
+    reference graphs, then the stored results), and the results store (see :func:`export_growth`)."""
     graphs: list[CayleyGraph] = []
     for item in families:
         for spec, n in parse_family_range(item):
@@ -175,66 +206,63 @@ def export_growth(
             "nothing to export: give families (e.g. lrx@3-9), reference=True (--reference) or all_stored=True "
             "(--all-stored) with a non-empty store"
         )
-    with prepare_folder(out, overwrite) as folder:  # a failed export leaves out as it was
-        rows = []
-        saved = 0
-        for i, g in enumerate(graphs):
-            stored = db.load(g) if db is not None else None
-            if stored is not None and (stored.completed or (max_states is not None and stored.size >= max_states)):
-                rows.append(_result_row(stored, "store"))
-            else:
-                from ..graphs import bfs
+    return graphs, db
 
-                r = bfs(g, engine=engine, max_states=max_states, store_layers_up_to=0, last_layer_limit=0)
-                if save:
-                    saved += int(db.save(r))
-                rows.append(_result_row(r, "computed"))
-            if progress is not None:
-                progress(i + 1, len(graphs))
-        cols = [column(c) for c in GROWTH_COLUMNS]
-        write_table(folder / "growth.csv", cols, ([r[c] for c in GROWTH_COLUMNS] for r in rows))
-        resources = [Resource("growth.csv", "Growth functions, one graph per row.", cols)]
-        parquet = _write_parquet(folder / "growth.parquet", rows)
-        if parquet:
-            resources.append(Resource("growth.parquet",
-                                      "The same table in Parquet (growth and start as integer lists)."))
 
-        what = (f"Growth functions of {len(rows)} Cayley and Schreier graphs of permutation groups: for each graph, "
-                "the number of states at each distance from the start state (growth[d]), the diameter, the order "
-                "and how the row was computed. Sum of growth = order for completed rows.")
-        from_store = sum(1 for r in rows if r["source"] == "store")
-        how = ("Breadth-first search from the start state with cayley.bfs (engines: hash = exact hash sets of packed "
-               "states; rank = a 2-bit-per-state bitset over a perfect ranking). Order: Schreier-Sims (sympy) or the "
-               f"orbit size. {len(rows) - from_store} rows were computed for this export and {from_store} read from "
-               "the cayley results store, where earlier runs saved them (column source). "
-               + ("Includes the graphs of cayley's shared reference tables (independent CayleyPy data), "
-                  "which the rows reproduce exactly. " if reference else ""))
-        command, call = reproduce(
-            ["cayley", "dataset", "export", "growth"], "export_growth", [], [
-                ("--families", "families", list(families), []), ("--reference", "reference", reference, False),
-                ("--reference-max-states", "reference_max_states", reference_max_states, 1_000_000),
-                ("--start", "start", start, None), ("--engine", "engine", engine, "auto"),
-                ("--max-states", "max_states", max_states, None),
-                ("--db", "store", None if store is None or store is False else str(getattr(store, "path", store)),
-                 None),
-                ("--store", "store", False if store is False else None, None),
-                ("--save", "save", save, False), ("--all-stored", "all_stored", all_stored, False),
-                ("--title", "title", title, None),
-                ("--id", "dataset_id", dataset_id, None), ("--license", "license", license, "CC0-1.0"),
-                ("--out", "out", str(out), None),
-            ])
-        python = "from cayley.datasets import export_growth\n" + call
-        done = sum(1 for r in rows if r["completed"])
-        facts = [("graphs", str(len(rows))), ("completed searches", f"{done} of {len(rows)}"),
-                 ("largest graph", f"{max(r['size'] for r in rows):,} states")]
-        meta = finish_folder(
-            folder, title=title or "Cayley graph growth functions", dataset_id=dataset_id, license=license,
-            resources=resources, what=what, how=how,
-            subtitle="Exact growth functions and diameters of Cayley graphs, made with cayley",
-            command=command, python=python, facts=facts, keywords=["mathematics"],
-        )
-        return GrowthExport(str(folder.out), len(rows), from_store, len(rows) - from_store, saved, parquet,
-                            time.perf_counter() - t0, meta)
+def _growth_rows(graphs, db, engine, max_states, save, progress) -> tuple[list[dict], int]:
+    """One row per graph, read from the store when it holds a search that is complete
+    (or has at least ``max_states`` states), else computed by BFS (and saved with
+    ``save``); also how many computed results the store took."""
+    rows = []
+    saved = 0
+    for i, g in enumerate(graphs):
+        stored = db.load(g) if db is not None else None
+        if stored is not None and (stored.completed or (max_states is not None and stored.size >= max_states)):
+            rows.append(_result_row(stored, "store"))
+        else:
+            from ..graphs import bfs
+
+            r = bfs(g, engine=engine, max_states=max_states, store_layers_up_to=0, last_layer_limit=0)
+            if save:
+                saved += int(db.save(r))
+            rows.append(_result_row(r, "computed"))
+        if progress is not None:
+            progress(i + 1, len(graphs))
+    return rows, saved
+
+
+def _growth_description(nrows: int, from_store: int, reference: bool) -> tuple[str, str]:
+    """What the growth table holds and how it was made (for the README)."""
+    what = (f"Growth functions of {nrows} Cayley and Schreier graphs of permutation groups: for each graph, "
+            "the number of states at each distance from the start state (growth[d]), the diameter, the order "
+            "and how the row was computed. Sum of growth = order for completed rows.")
+    how = ("Breadth-first search from the start state with cayley.bfs (engines: hash = exact hash sets of packed "
+           "states; rank = a 2-bit-per-state bitset over a perfect ranking). Order: Schreier-Sims (sympy) or the "
+           f"orbit size. {nrows - from_store} rows were computed for this export and {from_store} read from "
+           "the cayley results store, where earlier runs saved them (column source). "
+           + ("Includes the graphs of cayley's shared reference tables (independent CayleyPy data), "
+              "which the rows reproduce exactly. " if reference else ""))
+    return what, how
+
+
+def _reproduce_growth(families, reference, reference_max_states, start, engine, max_states, store, save,
+                      all_stored, title, dataset_id, license, out) -> tuple[str, str]:
+    """The shell command and the Python code that reproduce an :func:`export_growth` call."""
+    command, call = reproduce(
+        ["cayley", "dataset", "export", "growth"], "export_growth", [], [
+            ("--families", "families", list(families), []), ("--reference", "reference", reference, False),
+            ("--reference-max-states", "reference_max_states", reference_max_states, 1_000_000),
+            ("--start", "start", start, None), ("--engine", "engine", engine, "auto"),
+            ("--max-states", "max_states", max_states, None),
+            ("--db", "store", None if store is None or store is False else str(getattr(store, "path", store)),
+             None),
+            ("--store", "store", False if store is False else None, None),
+            ("--save", "save", save, False), ("--all-stored", "all_stored", all_stored, False),
+            ("--title", "title", title, None),
+            ("--id", "dataset_id", dataset_id, None), ("--license", "license", license, "CC0-1.0"),
+            ("--out", "out", str(out), None),
+        ])
+    return command, "from cayley.datasets import export_growth\n" + call
 
 
 def _open_store(store, create: bool):

@@ -115,25 +115,14 @@ def verify_submission(folder: os.PathLike, submission: os.PathLike, *, max_error
     p = FsPath(folder)
     if os.path.lexists(p / "puzzle_info.csv") and os.path.lexists(p / "puzzles.csv"):
         return verify_santa(folder, submission, max_errors=max_errors)
-    if not os.path.lexists(p / "puzzle_info.json") or not os.path.lexists(p / "test.csv"):
-        raise InvalidInputError(f"{str(p)!r} is not a path-finding dataset: it needs puzzle_info.json and test.csv "
-                                "(or puzzle_info.csv and puzzles.csv: the Santa layout)")
-    info_file, test_file = inside(p, "puzzle_info.json", str(p)), inside(p, "test.csv", str(p))
-    if not info_file.is_file() or not test_file.is_file():
-        raise InvalidInputError(f"{str(p)!r} is not a path-finding dataset: it needs puzzle_info.json and test.csv "
-                                "(or puzzle_info.csv and puzzles.csv: the Santa layout)")
+    info_file, test_file = _export_files(p)
     sub = FsPath(submission)
     if not sub.is_file():
         raise InvalidInputError(f"submission {str(sub)!r} is not a file")
-    info = read_json(info_file)
-    graph, layout = graph_from_info(info)
-    sep = info.get("path_separator", ".")
-    if not isinstance(sep, str) or not sep:
-        raise InvalidInputError(f"puzzle_info.json: path_separator must be a non-empty string, got {sep!r}")
+    graph, layout, sep, tests = _read_export(info_file, test_file)
     central = graph.start
     perms = graph.generators.perms
     move_index = {name: i for i, name in enumerate(graph.generators.names)}
-    tests = _read_tests(test_file, layout, graph.degree)
 
     errors = _Rejections(max_errors)
     first_row: dict[str, int] = {}  # at most one entry per test id
@@ -147,17 +136,8 @@ def verify_submission(folder: os.PathLike, submission: os.PathLike, *, max_error
         header = next(reader, None)
         if header is None:
             return _report(0, 0, len(tests), [Rejection(0, None, "the submission is empty (no header)")], max_errors)
-        if any("\x00" in h for h in header):
-            raise InvalidInputError(f"submission {sub} has NUL characters in its header (UTF-16 text without a "
-                                    "byte-order mark?); save it as UTF-8")
-        header = [h.strip() for h in header]
-        missing = [c for c in layout.submission if c not in header]
-        extra = [c for c in header if c not in layout.submission]
-        dup = repeated_name(header)
-        if missing or extra or dup is not None:
-            what = (f"missing column {missing[0]!r}" if missing else f"unexpected column {extra[0]!r}" if extra
-                    else f"column {dup!r} appears twice")
-            reason = f"{what}; expected the header {','.join(layout.submission)}"
+        header, reason = _check_header(header, layout, sub)
+        if reason is not None:
             return _report(0, 0, len(tests), [Rejection(0, None, reason)], max_errors)
         col = {c: header.index(c) for c in layout.submission}
         for nrows, rec in enumerate(reader, start=1):
@@ -169,39 +149,12 @@ def verify_submission(folder: os.PathLike, submission: os.PathLike, *, max_error
             for b in range(blank_from, blank_from + blanks):
                 errors.add(Rejection(b, None, "empty line"))
             blanks = 0
-            if len(rec) != len(header):
-                errors.add(Rejection(nrows, None, f"{len(rec)} fields, expected {len(header)}"))
+            checked = _check_row(rec, nrows, header, col, layout, tests, first_row, sep, move_index, errors)
+            if checked is None:
                 continue
-            rid = rec[col[layout.id]].strip()
-            if rid not in tests:
-                errors.add(Rejection(nrows, _clip(rid), f"id {_clip(rid)!r} is not in test.csv"))
-                continue
-            if rid in first_row:
-                errors.add(Rejection(nrows, rid, f"id {rid} appears again (first at row {first_row[rid]})"))
-                continue
-            first_row[rid] = nrows
-            if layout.path != layout.state and layout.state in col:
-                try:
-                    given = np.array(parse_state_cell(rec[col[layout.state]]), dtype=np.int64)
-                except (ValueError, OverflowError):
-                    given = None
-                if given is None or not np.array_equal(given, tests[rid]):
-                    errors.add(Rejection(nrows, rid, f"{layout.state} {_clip(rec[col[layout.state]])!r} is not the "
-                                                     f"state of id {rid} in test.csv"))
-                    continue
-            text = rec[col[layout.path]].strip()
-            if text.upper() == "UNSOLVED":
-                errors.add(Rejection(nrows, rid, "unsolved (UNSOLVED instead of a path)"))
-                continue
-            tokens = text.split(sep) if text else []
-            bad = next(((k, t) for k, t in enumerate(tokens, start=1) if t not in move_index), None)
-            if bad is not None:
-                k, t = bad
-                what = "an empty move name" if t == "" else f"{_clip(t)!r} is not a move name"
-                errors.add(Rejection(nrows, rid, f"move {k}: {what}; moves are {_clip(', '.join(move_index))}"))
-                continue
-            pending.append((nrows, rid, np.array([move_index[t] for t in tokens], dtype=np.int64)))
-            pending_moves += len(tokens)
+            rid, moves = checked
+            pending.append((nrows, rid, moves))
+            pending_moves += len(moves)
             if len(pending) >= _CHUNK or pending_moves >= _CHUNK_MOVES:
                 s, v = _replay(pending, tests, perms, central, errors)
                 score, valid = score + s, valid + v
@@ -210,6 +163,92 @@ def verify_submission(folder: os.PathLike, submission: os.PathLike, *, max_error
         s, v = _replay(pending, tests, perms, central, errors)
         score, valid = score + s, valid + v
     nrows -= blanks  # trailing blank lines are not rows
+    return _final_report(errors, tests, first_row, score, nrows, valid, max_errors)
+
+
+def _export_files(p: FsPath) -> tuple[FsPath, FsPath]:
+    """The ``puzzle_info.json`` and ``test.csv`` of the cayley export in ``p`` (see
+    :func:`verify_submission`)."""
+    if not os.path.lexists(p / "puzzle_info.json") or not os.path.lexists(p / "test.csv"):
+        raise InvalidInputError(f"{str(p)!r} is not a path-finding dataset: it needs puzzle_info.json and test.csv "
+                                "(or puzzle_info.csv and puzzles.csv: the Santa layout)")
+    info_file, test_file = inside(p, "puzzle_info.json", str(p)), inside(p, "test.csv", str(p))
+    if not info_file.is_file() or not test_file.is_file():
+        raise InvalidInputError(f"{str(p)!r} is not a path-finding dataset: it needs puzzle_info.json and test.csv "
+                                "(or puzzle_info.csv and puzzles.csv: the Santa layout)")
+    return info_file, test_file
+
+
+def _read_export(info_file: FsPath, test_file: FsPath):
+    """The graph, layout, path separator and test states of a cayley export."""
+    info = read_json(info_file)
+    graph, layout = graph_from_info(info)
+    sep = info.get("path_separator", ".")
+    if not isinstance(sep, str) or not sep:
+        raise InvalidInputError(f"puzzle_info.json: path_separator must be a non-empty string, got {sep!r}")
+    tests = _read_tests(test_file, layout, graph.degree)
+    return graph, layout, sep, tests
+
+
+def _check_header(header: list[str], layout, sub: FsPath) -> tuple[list[str], Optional[str]]:
+    """The stripped submission header and why it is rejected (None when it has the
+    layout's columns); raises on NUL characters (UTF-16 text)."""
+    if any("\x00" in h for h in header):
+        raise InvalidInputError(f"submission {sub} has NUL characters in its header (UTF-16 text without a "
+                                "byte-order mark?); save it as UTF-8")
+    header = [h.strip() for h in header]
+    missing = [c for c in layout.submission if c not in header]
+    extra = [c for c in header if c not in layout.submission]
+    dup = repeated_name(header)
+    if missing or extra or dup is not None:
+        what = (f"missing column {missing[0]!r}" if missing else f"unexpected column {extra[0]!r}" if extra
+                else f"column {dup!r} appears twice")
+        return header, f"{what}; expected the header {','.join(layout.submission)}"
+    return header, None
+
+
+def _check_row(rec, nrows, header, col, layout, tests, first_row, sep, move_index,
+               errors: _Rejections) -> Optional[tuple[str, np.ndarray]]:
+    """The id and move indices of submission row ``nrows``, or None after rejecting it
+    (wrong field count, unknown or repeated id, wrong state, UNSOLVED, unknown move).
+    Records the row of a new id in ``first_row``."""
+    if len(rec) != len(header):
+        errors.add(Rejection(nrows, None, f"{len(rec)} fields, expected {len(header)}"))
+        return None
+    rid = rec[col[layout.id]].strip()
+    if rid not in tests:
+        errors.add(Rejection(nrows, _clip(rid), f"id {_clip(rid)!r} is not in test.csv"))
+        return None
+    if rid in first_row:
+        errors.add(Rejection(nrows, rid, f"id {rid} appears again (first at row {first_row[rid]})"))
+        return None
+    first_row[rid] = nrows
+    if layout.path != layout.state and layout.state in col:
+        try:
+            given = np.array(parse_state_cell(rec[col[layout.state]]), dtype=np.int64)
+        except (ValueError, OverflowError):
+            given = None
+        if given is None or not np.array_equal(given, tests[rid]):
+            errors.add(Rejection(nrows, rid, f"{layout.state} {_clip(rec[col[layout.state]])!r} is not the "
+                                             f"state of id {rid} in test.csv"))
+            return None
+    text = rec[col[layout.path]].strip()
+    if text.upper() == "UNSOLVED":
+        errors.add(Rejection(nrows, rid, "unsolved (UNSOLVED instead of a path)"))
+        return None
+    tokens = text.split(sep) if text else []
+    bad = next(((k, t) for k, t in enumerate(tokens, start=1) if t not in move_index), None)
+    if bad is not None:
+        k, t = bad
+        what = "an empty move name" if t == "" else f"{_clip(t)!r} is not a move name"
+        errors.add(Rejection(nrows, rid, f"move {k}: {what}; moves are {_clip(', '.join(move_index))}"))
+        return None
+    return rid, np.array([move_index[t] for t in tokens], dtype=np.int64)
+
+
+def _final_report(errors: _Rejections, tests, first_row, score, nrows, valid, max_errors) -> VerifyReport:
+    """The report of :func:`verify_submission`: the kept rejections, then the test ids
+    with no row (as many as fit in ``max_errors``); every rejection is counted."""
     rejected = errors.sorted()
     missing_ids = [rid for rid in tests if rid not in first_row]
     room = max(0, max_errors - len(rejected))

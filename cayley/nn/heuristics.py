@@ -29,6 +29,7 @@ see :func:`load_heuristic` and docs/security-heuristics.md.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import logging
 import math
@@ -673,13 +674,7 @@ def train_heuristic(
     >>> bool(np.abs(h(s) - PatternDatabase.build(g).distance(s)).mean() < 1.0)
     True
     """
-    _check_choice("data", data, ("walks", "bfs"))
-    _check_choice("walk_mode", walk_mode, ("classic", "non_backtracking"))
-    for name, v in (("steps", steps), ("batch_size", batch_size)):
-        if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
-            raise InvalidInputError(f"{name} must be an integer >= 1, got {v!r}")
-    if not (isinstance(lr, (int, float)) and lr > 0):
-        raise InvalidInputError(f"lr must be a positive number, got {lr!r}")
+    _check_training_options(data, walk_mode, steps, batch_size, lr)
     rng = np.random.default_rng(seed)
     h = NeuralHeuristic(graph, arch=arch, hidden=hidden, blocks=blocks, symmetry=symmetry,
                         seed=int(rng.integers(2**62)))
@@ -691,39 +686,85 @@ def train_heuristic(
         states, distances = _bfs_dataset(graph)
     length = 0
     if states is not None:
-        states = h._states(states)
-        distances = np.asarray(distances, dtype=np.float64).reshape(-1)
-        if len(distances) != len(states) or not len(states):
-            raise InvalidInputError(f"got {len(states)} states but {len(distances)} distances")
-        source = "given" if data != "bfs" else "bfs"
-        scale = max(1.0, float(distances.max()))
-        pool_x = _augmented(h, states)
-        pool_y = np.tile(distances / scale, len(pool_x) // len(states)).astype(np.float32)
+        source, scale, pool_x, pool_y = _fixed_training_set(h, states, distances, data)
+        batches = _fixed_batches(pool_x, pool_y, rng, batch_size)
     else:
         source = f"walks ({walk_mode})"
         length = walk_length if walk_length is not None else min(200, max(1, n * (n - 1) // 2))
         if not isinstance(length, (int, np.integer)) or length < 1:
             raise InvalidInputError(f"walk_length must be an integer >= 1, got {walk_length!r}")
         scale = float(length)
-        # a pool of fresh walks every _REFRESH steps, served in random batches
-        count = max(1, _REFRESH * batch_size // (length + 1))
+        batches = _walk_batches(h, graph, rng, batch_size, length, walk_mode, scale)
     h.scale = scale
+    ema = _fit(h, batches, steps, lr, scale, progress)
+    h.header["training"] = {
+        "data": source,
+        "steps": int(steps),
+        "batch_size": int(batch_size),
+        "lr": float(lr),
+        "walk_length": int(length) if length else None,
+        "final_mse": ema,
+        "seconds": round(time.perf_counter() - t0, 3),
+    }
+    log.info("trained %r in %.1f s, mse %.3g", h, time.perf_counter() - t0, ema)
+    return h
+
+
+def _check_training_options(data, walk_mode, steps, batch_size, lr) -> None:
+    """Reject bad ``data``, ``walk_mode``, ``steps``, ``batch_size`` and ``lr`` (see :func:`train_heuristic`)."""
+    _check_choice("data", data, ("walks", "bfs"))
+    _check_choice("walk_mode", walk_mode, ("classic", "non_backtracking"))
+    for name, v in (("steps", steps), ("batch_size", batch_size)):
+        if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
+            raise InvalidInputError(f"{name} must be an integer >= 1, got {v!r}")
+    if not (isinstance(lr, (int, float)) and lr > 0):
+        raise InvalidInputError(f"lr must be a positive number, got {lr!r}")
+
+
+def _fixed_training_set(h: NeuralHeuristic, states, distances, data: str):
+    """An explicit (or BFS) training set: its source label, the distance scale and the
+    encoded (augmented) states with their scaled labels."""
+    states = h._states(states)
+    distances = np.asarray(distances, dtype=np.float64).reshape(-1)
+    if len(distances) != len(states) or not len(states):
+        raise InvalidInputError(f"got {len(states)} states but {len(distances)} distances")
+    source = "given" if data != "bfs" else "bfs"
+    scale = max(1.0, float(distances.max()))
+    pool_x = _augmented(h, states)
+    pool_y = np.tile(distances / scale, len(pool_x) // len(states)).astype(np.float32)
+    return source, scale, pool_x, pool_y
+
+
+def _fixed_batches(pool_x: np.ndarray, pool_y: np.ndarray, rng, batch_size: int):
+    """Endless random batches (with replacement) from a fixed training set."""
+    while True:
+        pick = rng.integers(len(pool_x), size=min(batch_size, len(pool_x)))
+        yield pool_x[pick], pool_y[pick]
+
+
+def _walk_batches(h: NeuralHeuristic, graph: CayleyGraph, rng, batch_size: int, length: int, walk_mode: str,
+                  scale: float):
+    """Endless batches of random-walk states labelled by their scaled step counts: a pool
+    of fresh walks every ``_REFRESH`` batches, served in a random order."""
+    count = max(1, _REFRESH * batch_size // (length + 1))
+    for step in itertools.count(1):
+        if (step - 1) % _REFRESH == 0:
+            w = random_walks(graph, count=count, length=length, mode=walk_mode, seed=rng)
+            pool_x = _augmented(h, w.states, rng=rng)
+            pool_y = (w.steps / scale).astype(np.float32)
+            perm = rng.permutation(len(pool_x))
+        part = perm[(((step - 1) % _REFRESH) * batch_size + np.arange(batch_size)) % len(perm)]
+        yield pool_x[part], pool_y[part]
+
+
+def _fit(h: NeuralHeuristic, batches, steps: int, lr: float, scale: float, progress) -> float:
+    """Train ``h.model`` by Adam on MSE for ``steps`` batches; returns the moving
+    average of the (unscaled) loss, reported to ``progress`` every 20 steps and at the end."""
     opt = torch.optim.Adam(h.model.parameters(), lr=lr)
     model = h.model
     model.train()
     ema = None
-    for step in range(1, steps + 1):
-        if states is not None:
-            pick = rng.integers(len(pool_x), size=min(batch_size, len(pool_x)))
-            xb, yb = pool_x[pick], pool_y[pick]
-        else:
-            if (step - 1) % _REFRESH == 0:
-                w = random_walks(graph, count=count, length=length, mode=walk_mode, seed=rng)
-                pool_x = _augmented(h, w.states, rng=rng)
-                pool_y = (w.steps / scale).astype(np.float32)
-                perm = rng.permutation(len(pool_x))
-            part = perm[(((step - 1) % _REFRESH) * batch_size + np.arange(batch_size)) % len(perm)]
-            xb, yb = pool_x[part], pool_y[part]
+    for step, (xb, yb) in zip(range(1, steps + 1), batches):
         x = torch.from_numpy(xb)
         y = torch.from_numpy(yb)
         if h._average is not None:
@@ -739,17 +780,7 @@ def train_heuristic(
         if progress is not None and (step % 20 == 0 or step == steps):
             progress(step, steps, ema)
     model.eval()
-    h.header["training"] = {
-        "data": source,
-        "steps": int(steps),
-        "batch_size": int(batch_size),
-        "lr": float(lr),
-        "walk_length": int(length) if length else None,
-        "final_mse": ema,
-        "seconds": round(time.perf_counter() - t0, 3),
-    }
-    log.info("trained %r in %.1f s, mse %.3g", h, time.perf_counter() - t0, ema)
-    return h
+    return ema
 
 
 def _augmented(h: NeuralHeuristic, states: np.ndarray, rng=None) -> np.ndarray:
