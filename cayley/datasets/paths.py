@@ -128,163 +128,280 @@ def export_paths(
     (4, 4, 4, True)
     """
     t0 = time.perf_counter()
-    check_positive("count", count, allow_none=False)
-    check_positive("scramble_length", scramble_length, allow_zero=True)
-    check_positive("beam_width", beam_width, allow_none=False)
-    check_positive("max_steps", max_steps, allow_none=False)
-    check_positive("exact_max_states", exact_max_states, allow_none=False)
-    check_positive("table_max_states", table_max_states, allow_zero=True, allow_none=False)
-    if heuristic not in ("auto", "hamming", "breakpoints"):
-        raise InvalidInputError(f"unknown heuristic {heuristic!r}: expected auto, hamming or breakpoints")
-    if ball != "auto":
-        check_positive("ball", ball, allow_zero=True, allow_none=False)
-    check_license(license)
-    check_dataset_id(dataset_id)
+    opts = _PathsOptions(group, gens, count, out, scramble_length, seed, start, layout, rename, heuristic, beam_width,
+                         max_steps, ball, exact, exact_max_states, table_max_states, title, dataset_id, license)
+    opts.check()
     lay = get_layout(layout)
     graph = CayleyGraph.from_spec(group, gens, start=start)
     names = parse_rename(rename, graph.generators)
     with prepare_folder(out, overwrite) as folder:  # a failed export leaves out as it was
         rng = np.random.default_rng(seed)
-
         states, undo = _make_states(graph, count, scramble_length, rng)
-        h = _heuristic(graph, heuristic)
-        radius = _ball_radius(graph) if ball == "auto" else int(ball)
-        table, order = _exact_table(graph, exact, table_max_states)
-        bound = _lower_bound(graph) if exact else None
+        solvers = _Solvers.build(graph, opts)
+        solved = _solve_rows(graph, names, states, undo, solvers, opts, rng, progress)
+        resources = _write_tables(folder, graph, lay, names, states, solved, opts)
+        meta = _finish_paths(folder, graph, names, resources, solvers, solved, opts)
+        return PathsExport(str(folder.out), len(states), solved.score, solved.beam_solved, solved.known,
+                           solved.optimal_score, time.perf_counter() - t0, meta)
 
-        from ..graphs.paths import beam_search, meet_in_the_middle
 
-        gen_names = graph.generators.names
-        samples, solutions = [], []
-        beam_solved = 0
-        for i, s in enumerate(states):
-            try:
-                p = beam_search(graph, s, h, beam_width=beam_width, max_steps=max_steps, ball=radius, seed=rng)
-                moves, beam_optimal = list(p.moves), p.optimal
-                beam_solved += 1
-            except NoPathError:
-                if undo[i] is None:
-                    raise InvalidInputError(
-                        f"beam search found no path from state {i} {s.tolist()}; try a wider beam (--beam-width) "
-                        "or a larger --ball"
-                    ) from None
-                moves, beam_optimal = undo[i], False
-            _check(graph, s, moves)
-            opt_len, opt_method, opt_moves = None, None, None
-            if exact:
-                if table is not None:
-                    tp = table.path(s)
-                    opt_len, opt_method, opt_moves = tp.length, "table", list(tp.moves)
-                elif beam_optimal:
-                    opt_len, opt_method, opt_moves = len(moves), "bfs", moves
-                elif bound is not None and int(bound(s.reshape(1, -1))[0]) >= len(moves):
-                    opt_len, opt_method, opt_moves = len(moves), "lower_bound", moves
-                else:
-                    try:
-                        mp = meet_in_the_middle(graph, s, max_states=exact_max_states)
-                        opt_len, opt_method, opt_moves = mp.length, "mitm", list(mp.moves)
-                    except NoPathError:
-                        pass
-                if opt_moves is not None:
-                    _check(graph, s, opt_moves)
-                    if len(moves) < opt_len:  # a shorter valid path disproves optimality: a bug
-                        raise RuntimeError(f"internal error: path of length {len(moves)} beats the optimum {opt_len}")
-            samples.append([names[gen_names[m]] for m in moves])
-            solutions.append((opt_len, opt_method,
-                              None if opt_moves is None else [names[gen_names[m]] for m in opt_moves]))
-            if progress is not None:
-                progress(i + 1, len(states))
+# -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _PathsOptions:
+    """The settings of one :func:`export_paths` call, as passed."""
 
-        # --- tables ---------------------------------------------------------------------
-        test_cols = [column(c) for c in lay.test]
-        sub_cols = [column(c) for c in lay.submission]
+    group: str
+    gens: str
+    count: int
+    out: object
+    scramble_length: Optional[int]
+    seed: SeedLike
+    start: Optional[str]
+    layout: str
+    rename: Union[None, str, Mapping[str, str]]
+    heuristic: str
+    beam_width: int
+    max_steps: int
+    ball: Union[int, str]
+    exact: bool
+    exact_max_states: int
+    table_max_states: int
+    title: Optional[str]
+    dataset_id: Optional[str]
+    license: str
 
-        def test_row(i, s):
-            return [{"id": i, "initial_state_id": i, "initial_state": s, "permutation": s, "n": graph.degree}[c]
-                    for c in lay.test]
+    def check(self) -> None:
+        """Reject invalid settings (before the graph is built)."""
+        check_positive("count", self.count, allow_none=False)
+        check_positive("scramble_length", self.scramble_length, allow_zero=True)
+        check_positive("beam_width", self.beam_width, allow_none=False)
+        check_positive("max_steps", self.max_steps, allow_none=False)
+        check_positive("exact_max_states", self.exact_max_states, allow_none=False)
+        check_positive("table_max_states", self.table_max_states, allow_zero=True, allow_none=False)
+        if self.heuristic not in ("auto", "hamming", "breakpoints"):
+            raise InvalidInputError(f"unknown heuristic {self.heuristic!r}: expected auto, hamming or breakpoints")
+        if self.ball != "auto":
+            check_positive("ball", self.ball, allow_zero=True, allow_none=False)
+        check_license(self.license)
+        check_dataset_id(self.dataset_id)
 
-        def sub_row(i, s, path):
-            return [{"id": i, "initial_state_id": i, "permutation": s, "path": path, "solution": path}[c]
-                    for c in lay.submission]
 
-        write_table(folder / "test.csv", test_cols, (test_row(i, s) for i, s in enumerate(states)))
-        write_table(folder / "sample_submission.csv", sub_cols,
-                    (sub_row(i, s, p) for i, (s, p) in enumerate(zip(states, samples))))
-        info = puzzle_info(graph, group, gens, names, lay)
-        write_json(folder / "puzzle_info.json", info)
-        resources = [
-            Resource("test.csv", "The states to solve.", test_cols),
-            Resource("sample_submission.csv", "A valid submission found by beam search (its score is the total "
-                     "number of moves).", sub_cols),
-            Resource("puzzle_info.json", "Central state, the generators (moves) by name as one-line permutations, "
-                     "the action convention and the layout."),
-        ]
-        known = [x for x in solutions if x[0] is not None]
-        if exact:
-            sol_cols = [column(lay.id), column("scramble_length"), column("sample_length"), column("optimal_length"),
-                        column("optimal_method"), column("optimal_path")]
-            write_table(folder / "solutions.csv", sol_cols, (
-                [i, scramble_length, len(samples[i]), ol, om, op] for i, (ol, om, op) in enumerate(solutions)))
-            resources.insert(2, Resource("solutions.csv", "Exact distances (optimal lengths) where computable, with "
-                                         "a shortest path.", sol_cols))
+@dataclass(frozen=True)
+class _Solvers:
+    """How rows are solved: the beam search heuristic and ball radius and, for exact
+    distances, a distance table (with the graph's order) or an admissible lower bound."""
 
-        # --- card and metadata ----------------------------------------------------------
-        score = int(sum(len(p) for p in samples))
-        opt_score = int(sum(x[0] for x in known)) if known and len(known) == len(states) else None
-        how_states = (f"Each state is {scramble_length} random moves (never straight back) by the inverse generators "
-                      "from the central state, so its distance is at most that" if scramble_length is not None else
-                      "Each state is a uniformly random arrangement of the central state's symbols")
-        heur = type(h).__name__ if h is not None else "default"
-        how = (
-            f"{how_states}; states are distinct. The sample submission was found by beam search (width {beam_width}, "
-            f"heuristic {heur}, meeting a breadth-first ball of radius {radius} around the central state); "
-            f"{beam_solved} of {len(states)} rows were solved by it"
-            + (", the others undo their scramble" if beam_solved < len(states) else "")
-            + ". Every path was checked by replaying its moves."
-        )
-        if exact:
-            how += (" Exact distances: " + (f"a breadth-first distance table of all {order:,} states"
-                                            if table is not None else
-                                            f"meet-in-the-middle (bidirectional BFS, at most {exact_max_states:,} "
-                                            "states per row)"
-                    + (", or a beam path as long as the breakpoint lower bound" if bound is not None else ""))
-                    + f"; known for {len(known)} of {len(states)} rows.")
-        gens_desc = ", ".join(f"{names[n]}" for n in gen_names)
-        what = (
-            f"Path-finding benchmark on the {'Schreier' if graph.is_schreier else 'Cayley'} graph {graph.name} "
-            f"({len(gen_names)} moves: {gens_desc}). Each row of `test.csv` is a state; a solution is a sequence of "
-            "moves from it to the central state (`puzzle_info.json`). A move p sends a state s to s' with "
-            "s'[i] = s[p[i]]. The score of a submission is the total number of moves (lower is better); check one "
-            f"with `cayley dataset verify DIR --submission FILE`."
-        )
-        command, call = reproduce(
-            ["cayley", "dataset", "export", "paths"], "export_paths", [(None, group), ("--gens", gens)], [
-                ("--count", "count", count, None), ("--scramble-length", "scramble_length", scramble_length, None),
-                ("--seed", "seed", seed if isinstance(seed, (int, np.integer)) else None, None),
-                ("--start", "start", start, None), ("--layout", "layout", layout, "id-path"),
-                ("--rename", "rename", rename, None), ("--heuristic", "heuristic", heuristic, "auto"),
-                ("--beam-width", "beam_width", beam_width, 1024), ("--max-steps", "max_steps", max_steps, 1000),
-                ("--ball", "ball", ball, "auto"), ("--exact", "exact", exact, True),
-                ("--exact-max-states", "exact_max_states", exact_max_states, 1_000_000),
-                ("--table-max-states", "table_max_states", table_max_states, TABLE_MAX_STATES),
-                ("--title", "title", title, None), ("--id", "dataset_id", dataset_id, None),
-                ("--license", "license", license, "CC0-1.0"), ("--out", "out", str(out), None),
-            ])
-        python = "from cayley.datasets import export_paths\n" + call
-        facts = [("graph", graph.name), ("states", f"{len(states)}"), ("sample submission score", f"{score}"),
-                 ("rows solved by beam search", f"{beam_solved}")]
-        if exact:
-            facts.append(("exact distances known", f"{len(known)} of {len(states)}"))
-            if opt_score is not None:
-                facts.append(("optimal score", f"{opt_score}"))
-        title = title or f"Cayley paths {graph.name}"
-        meta = finish_folder(
-            folder, title=title, dataset_id=dataset_id, license=license, resources=resources, what=what, how=how,
-            subtitle=f"Path-finding benchmark: {len(states)} states of {graph.name}, made with cayley",
-            command=command, python=python, facts=facts, keywords=["mathematics", "puzzles"],
-        )
-        return PathsExport(str(folder.out), len(states), score, beam_solved, len(known), opt_score,
-                           time.perf_counter() - t0, meta)
+    heuristic: object
+    radius: int
+    table: object
+    order: Optional[int]
+    bound: object
+
+    @classmethod
+    def build(cls, graph: CayleyGraph, opts: _PathsOptions) -> "_Solvers":
+        h = _heuristic(graph, opts.heuristic)
+        radius = _ball_radius(graph) if opts.ball == "auto" else int(opts.ball)
+        table, order = _exact_table(graph, opts.exact, opts.table_max_states)
+        bound = _lower_bound(graph) if opts.exact else None
+        return cls(h, radius, table, order, bound)
+
+
+@dataclass(frozen=True)
+class _Solved:
+    """Per row the sample path and the exact ``(length, method, path)`` (Nones where
+    unknown), both with move names; and how many rows beam search solved."""
+
+    samples: list
+    solutions: list
+    beam_solved: int
+
+    @property
+    def known(self) -> int:
+        return sum(1 for x in self.solutions if x[0] is not None)
+
+    @property
+    def score(self) -> int:
+        return int(sum(len(p) for p in self.samples))
+
+    @property
+    def optimal_score(self) -> Optional[int]:
+        known = [x for x in self.solutions if x[0] is not None]
+        return int(sum(x[0] for x in known)) if known and len(known) == len(self.samples) else None
+
+
+def _solve_rows(graph: CayleyGraph, names, states, undo, solvers: _Solvers, opts: _PathsOptions, rng,
+                progress) -> _Solved:
+    """A checked beam search path for each state and, when asked, its exact distance."""
+    gen_names = graph.generators.names
+    samples, solutions = [], []
+    beam_solved = 0
+    for i, s in enumerate(states):
+        moves, beam_optimal, by_beam = _beam_path(graph, i, s, undo[i], solvers, opts, rng)
+        beam_solved += by_beam
+        _check(graph, s, moves)
+        opt_len, opt_method, opt_moves = None, None, None
+        if opts.exact:
+            opt_len, opt_method, opt_moves = _optimal_path(graph, s, moves, beam_optimal, solvers, opts)
+        samples.append([names[gen_names[m]] for m in moves])
+        solutions.append((opt_len, opt_method,
+                          None if opt_moves is None else [names[gen_names[m]] for m in opt_moves]))
+        if progress is not None:
+            progress(i + 1, len(states))
+    return _Solved(samples, solutions, beam_solved)
+
+
+def _beam_path(graph: CayleyGraph, i: int, s: np.ndarray, undo, solvers: _Solvers, opts: _PathsOptions, rng):
+    """Beam search from row ``i``'s state ``s``, falling back on the moves that undo its
+    scramble: the moves, whether they are proven shortest, and whether beam search found them."""
+    from ..graphs.paths import beam_search
+
+    try:
+        p = beam_search(graph, s, solvers.heuristic, beam_width=opts.beam_width, max_steps=opts.max_steps,
+                        ball=solvers.radius, seed=rng)
+        return list(p.moves), p.optimal, 1
+    except NoPathError:
+        if undo is None:
+            raise InvalidInputError(
+                f"beam search found no path from state {i} {s.tolist()}; try a wider beam (--beam-width) "
+                "or a larger --ball"
+            ) from None
+        return undo, False, 0
+
+
+def _optimal_path(graph: CayleyGraph, s: np.ndarray, moves, beam_optimal: bool, solvers: _Solvers,
+                  opts: _PathsOptions):
+    """The exact distance of ``s``, how it was found and a shortest path (checked, and no
+    longer than the sample path ``moves``), or Nones where not computable."""
+    from ..graphs.paths import meet_in_the_middle
+
+    opt_len, opt_method, opt_moves = None, None, None
+    if solvers.table is not None:
+        tp = solvers.table.path(s)
+        opt_len, opt_method, opt_moves = tp.length, "table", list(tp.moves)
+    elif beam_optimal:
+        opt_len, opt_method, opt_moves = len(moves), "bfs", moves
+    elif solvers.bound is not None and int(solvers.bound(s.reshape(1, -1))[0]) >= len(moves):
+        opt_len, opt_method, opt_moves = len(moves), "lower_bound", moves
+    else:
+        try:
+            mp = meet_in_the_middle(graph, s, max_states=opts.exact_max_states)
+            opt_len, opt_method, opt_moves = mp.length, "mitm", list(mp.moves)
+        except NoPathError:
+            pass
+    if opt_moves is not None:
+        _check(graph, s, opt_moves)
+        if len(moves) < opt_len:  # a shorter valid path disproves optimality: a bug
+            raise RuntimeError(f"internal error: path of length {len(moves)} beats the optimum {opt_len}")
+    return opt_len, opt_method, opt_moves
+
+
+def _write_tables(folder, graph: CayleyGraph, lay, names, states, solved: _Solved, opts: _PathsOptions):
+    """Write ``test.csv``, ``sample_submission.csv``, ``puzzle_info.json`` and (exact)
+    ``solutions.csv``; their resource descriptions."""
+    test_cols = [column(c) for c in lay.test]
+    sub_cols = [column(c) for c in lay.submission]
+
+    def test_row(i, s):
+        return [{"id": i, "initial_state_id": i, "initial_state": s, "permutation": s, "n": graph.degree}[c]
+                for c in lay.test]
+
+    def sub_row(i, s, path):
+        return [{"id": i, "initial_state_id": i, "permutation": s, "path": path, "solution": path}[c]
+                for c in lay.submission]
+
+    write_table(folder / "test.csv", test_cols, (test_row(i, s) for i, s in enumerate(states)))
+    write_table(folder / "sample_submission.csv", sub_cols,
+                (sub_row(i, s, p) for i, (s, p) in enumerate(zip(states, solved.samples))))
+    info = puzzle_info(graph, opts.group, opts.gens, names, lay)
+    write_json(folder / "puzzle_info.json", info)
+    resources = [
+        Resource("test.csv", "The states to solve.", test_cols),
+        Resource("sample_submission.csv", "A valid submission found by beam search (its score is the total "
+                 "number of moves).", sub_cols),
+        Resource("puzzle_info.json", "Central state, the generators (moves) by name as one-line permutations, "
+                 "the action convention and the layout."),
+    ]
+    if opts.exact:
+        sol_cols = [column(lay.id), column("scramble_length"), column("sample_length"), column("optimal_length"),
+                    column("optimal_method"), column("optimal_path")]
+        write_table(folder / "solutions.csv", sol_cols, (
+            [i, opts.scramble_length, len(solved.samples[i]), ol, om, op]
+            for i, (ol, om, op) in enumerate(solved.solutions)))
+        resources.insert(2, Resource("solutions.csv", "Exact distances (optimal lengths) where computable, with "
+                                     "a shortest path.", sol_cols))
+    return resources
+
+
+def _how_made(solvers: _Solvers, solved: _Solved, opts: _PathsOptions) -> str:
+    """The README's account of how the states, sample paths and exact distances were made."""
+    n = len(solved.samples)
+    how_states = (f"Each state is {opts.scramble_length} random moves (never straight back) by the inverse generators "
+                  "from the central state, so its distance is at most that" if opts.scramble_length is not None else
+                  "Each state is a uniformly random arrangement of the central state's symbols")
+    heur = type(solvers.heuristic).__name__ if solvers.heuristic is not None else "default"
+    how = (
+        f"{how_states}; states are distinct. The sample submission was found by beam search (width {opts.beam_width}, "
+        f"heuristic {heur}, meeting a breadth-first ball of radius {solvers.radius} around the central state); "
+        f"{solved.beam_solved} of {n} rows were solved by it"
+        + (", the others undo their scramble" if solved.beam_solved < n else "")
+        + ". Every path was checked by replaying its moves."
+    )
+    if opts.exact:
+        how += (" Exact distances: " + (f"a breadth-first distance table of all {solvers.order:,} states"
+                                        if solvers.table is not None else
+                                        f"meet-in-the-middle (bidirectional BFS, at most {opts.exact_max_states:,} "
+                                        "states per row)"
+                + (", or a beam path as long as the breakpoint lower bound" if solvers.bound is not None else ""))
+                + f"; known for {solved.known} of {n} rows.")
+    return how
+
+
+def _reproduce_paths(opts: _PathsOptions):
+    """The command line and Python call that remake the export."""
+    o = opts
+    command, call = reproduce(
+        ["cayley", "dataset", "export", "paths"], "export_paths", [(None, o.group), ("--gens", o.gens)], [
+            ("--count", "count", o.count, None), ("--scramble-length", "scramble_length", o.scramble_length, None),
+            ("--seed", "seed", o.seed if isinstance(o.seed, (int, np.integer)) else None, None),
+            ("--start", "start", o.start, None), ("--layout", "layout", o.layout, "id-path"),
+            ("--rename", "rename", o.rename, None), ("--heuristic", "heuristic", o.heuristic, "auto"),
+            ("--beam-width", "beam_width", o.beam_width, 1024), ("--max-steps", "max_steps", o.max_steps, 1000),
+            ("--ball", "ball", o.ball, "auto"), ("--exact", "exact", o.exact, True),
+            ("--exact-max-states", "exact_max_states", o.exact_max_states, 1_000_000),
+            ("--table-max-states", "table_max_states", o.table_max_states, TABLE_MAX_STATES),
+            ("--title", "title", o.title, None), ("--id", "dataset_id", o.dataset_id, None),
+            ("--license", "license", o.license, "CC0-1.0"), ("--out", "out", str(o.out), None),
+        ])
+    return command, "from cayley.datasets import export_paths\n" + call
+
+
+def _finish_paths(folder, graph: CayleyGraph, names, resources, solvers: _Solvers, solved: _Solved,
+                  opts: _PathsOptions) -> dict:
+    """Write ``README.md`` and ``dataset-metadata.json``; the metadata."""
+    n = len(solved.samples)
+    how = _how_made(solvers, solved, opts)
+    gen_names = graph.generators.names
+    gens_desc = ", ".join(f"{names[g]}" for g in gen_names)
+    what = (
+        f"Path-finding benchmark on the {'Schreier' if graph.is_schreier else 'Cayley'} graph {graph.name} "
+        f"({len(gen_names)} moves: {gens_desc}). Each row of `test.csv` is a state; a solution is a sequence of "
+        "moves from it to the central state (`puzzle_info.json`). A move p sends a state s to s' with "
+        "s'[i] = s[p[i]]. The score of a submission is the total number of moves (lower is better); check one "
+        f"with `cayley dataset verify DIR --submission FILE`."
+    )
+    command, python = _reproduce_paths(opts)
+    facts = [("graph", graph.name), ("states", f"{n}"), ("sample submission score", f"{solved.score}"),
+             ("rows solved by beam search", f"{solved.beam_solved}")]
+    if opts.exact:
+        facts.append(("exact distances known", f"{solved.known} of {n}"))
+        if solved.optimal_score is not None:
+            facts.append(("optimal score", f"{solved.optimal_score}"))
+    title = opts.title or f"Cayley paths {graph.name}"
+    return finish_folder(
+        folder, title=title, dataset_id=opts.dataset_id, license=opts.license, resources=resources, what=what,
+        how=how, subtitle=f"Path-finding benchmark: {n} states of {graph.name}, made with cayley",
+        command=command, python=python, facts=facts, keywords=["mathematics", "puzzles"],
+    )
 
 
 # -------------------------------------------------------------------------------------

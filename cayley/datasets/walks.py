@@ -85,29 +85,14 @@ def export_walks(
     (45, 45)
     """
     t0 = time.perf_counter()
-    check_positive("count", count, allow_none=False)
-    check_positive("length", length, allow_zero=True, allow_none=False)
-    check_positive("table_max_states", table_max_states, allow_zero=True, allow_none=False)
-    if mode not in ("classic", "non_backtracking", "bfs_unique"):
-        raise InvalidInputError(f"unknown mode {mode!r}: expected classic, non_backtracking or bfs_unique")
-    check_license(license)
-    check_dataset_id(dataset_id)
+    _check_walks_args(count, length, mode, table_max_states, license, dataset_id)
     graph = CayleyGraph.from_spec(group, gens, start=start)
     names = parse_rename(rename, graph.generators)
     with prepare_folder(out, overwrite) as folder:  # a failed export leaves out as it was
 
-        from ..graphs.heuristics import PatternDatabase
         from ..graphs.paths import random_walks
 
-        table = None
-        order = None
-        if exact and table_max_states:
-            try:
-                order = graph.order()
-            except Exception:  # sympy failure: no table
-                order = None
-            if order is not None and order <= table_max_states:
-                table = PatternDatabase.build(graph)
+        table, order = _distance_table(graph, exact, table_max_states)
         w = random_walks(graph, count=count, length=length, mode=mode, seed=seed, table=table)
         dist = w.distances if w.distances is not None else [None] * len(w)
         if table is not None and np.any(np.asarray(dist) > w.steps):  # a walk shorter than the distance: a bug
@@ -123,28 +108,9 @@ def export_walks(
             Resource("walks.csv", "States from random walks with their walk lengths and exact distances.", cols),
             Resource("puzzle_info.json", "Central state and the generators (moves) by name as one-line permutations."),
         ]
-        what = (f"Random-walk training set on the {'Schreier' if graph.is_schreier else 'Cayley'} graph {graph.name}: "
-                f"{rows:,} states, each with the number of moves its walk took from the central state and, where "
-                "computed, its exact distance. Use it to train a distance estimate (heuristic) for path finding.")
-        mode_text = {"classic": "each move a uniformly random generator",
-                     "non_backtracking": "never stepping straight back",
-                     "bfs_unique": "a breadth-first search whose layers were cut to random samples"}[mode]
-        how = (f"{count} walks of {length} moves ({mode_text}) from the central state by the inverse generators "
-               "(cayley.graphs.paths.random_walks), so walk_length moves by the generators lead back: an upper bound "
-               "on the distance. " + (f"Exact distances from a breadth-first distance table of all {order:,} states."
-                                   if table is not None else "Exact distances were not computed (graph too large)."))
-        command, call = reproduce(
-            ["cayley", "dataset", "export", "walks"], "export_walks", [(None, group), ("--gens", gens)], [
-                ("--count", "count", count, None), ("--length", "length", length, None),
-                ("--mode", "mode", mode, "classic"),
-                ("--seed", "seed", seed if isinstance(seed, (int, np.integer)) else None, None),
-                ("--start", "start", start, None), ("--rename", "rename", rename, None),
-                ("--exact", "exact", exact, True),
-                ("--table-max-states", "table_max_states", table_max_states, TABLE_MAX_STATES),
-                ("--title", "title", title, None), ("--id", "dataset_id", dataset_id, None),
-                ("--license", "license", license, "CC0-1.0"), ("--out", "out", str(out), None),
-            ])
-        python = "from cayley.datasets import export_walks\n" + call
+        what, how = _describe_walks(graph, rows, count, length, mode, order if table is not None else None)
+        command, python = _reproduce_walks(group, gens, count, length, mode, seed, start, rename, exact,
+                                           table_max_states, title, dataset_id, license, out)
         facts = [("graph", graph.name), ("rows", f"{rows:,}"), ("exact distances", f"{known:,} of {rows:,}")]
         meta = finish_folder(
             folder, title=title or f"Cayley walks {graph.name}", dataset_id=dataset_id, license=license,
@@ -154,3 +120,65 @@ def export_walks(
             keywords=["mathematics"],
         )
         return WalksExport(str(folder.out), rows, known, time.perf_counter() - t0, meta)
+
+
+def _check_walks_args(count: int, length: int, mode: str, table_max_states: int, license: str,
+                      dataset_id: Optional[str]) -> None:
+    """Reject invalid settings (before the graph is built)."""
+    check_positive("count", count, allow_none=False)
+    check_positive("length", length, allow_zero=True, allow_none=False)
+    check_positive("table_max_states", table_max_states, allow_zero=True, allow_none=False)
+    if mode not in ("classic", "non_backtracking", "bfs_unique"):
+        raise InvalidInputError(f"unknown mode {mode!r}: expected classic, non_backtracking or bfs_unique")
+    check_license(license)
+    check_dataset_id(dataset_id)
+
+
+def _distance_table(graph: CayleyGraph, exact: bool, limit: int):
+    """A breadth-first distance table when asked for and the graph has at most ``limit``
+    states (else None); and the graph's order when computed."""
+    from ..graphs.heuristics import PatternDatabase
+
+    table = None
+    order = None
+    if exact and limit:
+        try:
+            order = graph.order()
+        except Exception:  # sympy failure: no table
+            order = None
+        if order is not None and order <= limit:
+            table = PatternDatabase.build(graph)
+    return table, order
+
+
+def _describe_walks(graph: CayleyGraph, rows: int, count: int, length: int, mode: str, table_order: Optional[int]):
+    """The README's ``what`` and ``how``; ``table_order`` is the order of the graph whose
+    distance table gave the distances, None without one."""
+    what = (f"Random-walk training set on the {'Schreier' if graph.is_schreier else 'Cayley'} graph {graph.name}: "
+            f"{rows:,} states, each with the number of moves its walk took from the central state and, where "
+            "computed, its exact distance. Use it to train a distance estimate (heuristic) for path finding.")
+    mode_text = {"classic": "each move a uniformly random generator",
+                 "non_backtracking": "never stepping straight back",
+                 "bfs_unique": "a breadth-first search whose layers were cut to random samples"}[mode]
+    how = (f"{count} walks of {length} moves ({mode_text}) from the central state by the inverse generators "
+           "(cayley.graphs.paths.random_walks), so walk_length moves by the generators lead back: an upper bound "
+           "on the distance. " + (f"Exact distances from a breadth-first distance table of all {table_order:,} states."
+                                  if table_order is not None else "Exact distances were not computed (graph too large)."))
+    return what, how
+
+
+def _reproduce_walks(group, gens, count, length, mode, seed, start, rename, exact, table_max_states, title,
+                     dataset_id, license, out):
+    """The command line and Python call that remake the export."""
+    command, call = reproduce(
+        ["cayley", "dataset", "export", "walks"], "export_walks", [(None, group), ("--gens", gens)], [
+            ("--count", "count", count, None), ("--length", "length", length, None),
+            ("--mode", "mode", mode, "classic"),
+            ("--seed", "seed", seed if isinstance(seed, (int, np.integer)) else None, None),
+            ("--start", "start", start, None), ("--rename", "rename", rename, None),
+            ("--exact", "exact", exact, True),
+            ("--table-max-states", "table_max_states", table_max_states, TABLE_MAX_STATES),
+            ("--title", "title", title, None), ("--id", "dataset_id", dataset_id, None),
+            ("--license", "license", license, "CC0-1.0"), ("--out", "out", str(out), None),
+        ])
+    return command, "from cayley.datasets import export_walks\n" + call
