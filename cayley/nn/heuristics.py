@@ -40,9 +40,9 @@ from typing import Callable, Literal, Optional, Sequence
 
 import numpy as np
 import torch
-from torch import nn
 
 from ..errors import InvalidInputError
+from .architectures import build_model, parameter_count
 from ..graphs.graph import CayleyGraph
 from ..graphs.paths import SeedLike, random_walks
 from ..groups import GeneratorSet, compose, inverse
@@ -103,32 +103,6 @@ def _input_group(graph: CayleyGraph, symmetry: str) -> tuple[Optional[Permutatio
         lifts.append(idx.reshape(-1))
     K = PermutationGroup(GeneratorSet.from_perms(lifts), name=f"symmetries of {graph.name}")
     return K, conj, {"conjugators": len(conj), "inversion": inversion, "order": len(conj) * (2 if inversion else 1)}
-
-
-# -------------------------------------------------------------------------------------
-# models
-# -------------------------------------------------------------------------------------
-class _ResBlock(nn.Module):
-    def __init__(self, width: int):
-        super().__init__()
-        self.body = nn.Sequential(
-            nn.Linear(width, width), nn.BatchNorm1d(width), nn.ReLU(), nn.Linear(width, width), nn.BatchNorm1d(width)
-        )
-
-    def forward(self, x):
-        return torch.relu(x + self.body(x))
-
-
-def _build_model(arch: str, in_features: int, hidden: Sequence[int], blocks: int) -> nn.Module:
-    layers: list[nn.Module] = []
-    width = in_features
-    for h in hidden:
-        layers += [nn.Linear(width, h), nn.BatchNorm1d(h), nn.ReLU()]
-        width = h
-    if arch == "resmlp":
-        layers += [_ResBlock(width) for _ in range(blocks)]
-    layers.append(nn.Linear(width, 1))
-    return nn.Sequential(*layers)
 
 
 def _check_choice(name, value, choices):
@@ -204,7 +178,7 @@ class NeuralHeuristic:
         if seed is not None:
             gen_state = torch.random.get_rng_state()
             torch.manual_seed(int(seed.integers(2**62)) if isinstance(seed, np.random.Generator) else int(seed))
-        self.model = _build_model(arch, n * c, hidden, self.blocks)
+        self.model = build_model(arch, n * c, hidden, self.blocks)
         if seed is not None:
             torch.random.set_rng_state(gen_state)
         self.model.eval()
@@ -522,17 +496,6 @@ def _field(head: dict, key: str, check, what: str, *, optional: bool = False, la
     raise _Bad(f"header field {label!r} must be {what}, got {_short(v)}")
 
 
-def _parameter_count(in_features: int, hidden: Sequence[int], blocks: int, arch: str) -> int:
-    """Numbers in the state dict of :func:`_build_model` (weights, biases, batch norms)."""
-    total, w = 0, in_features
-    for h in hidden:
-        total += w * h + h + 4 * h + 1
-        w = h
-    if arch == "resmlp":
-        total += blocks * 2 * (w * w + w + 4 * w + 1)
-    return total + w + 1
-
-
 def _build(head: dict, tensors: dict, graph: Optional[CayleyGraph]) -> NeuralHeuristic:
     _field(head, "graph", lambda v: isinstance(v, str) and len(v) <= 1000, "a graph name", optional=True)
     n = _field(head, "degree", lambda v: _is_int(v) and 1 <= v <= MAX_DEGREE, f"an integer in 1..{MAX_DEGREE}")
@@ -580,7 +543,7 @@ def _build(head: dict, tensors: dict, graph: Optional[CayleyGraph]) -> NeuralHeu
         if a.shape != b.shape or not (a == b).all():
             raise _Bad(f"it was trained for {g.name}, not for {graph.name}")
     in_features = n * g.symbols
-    count = _parameter_count(in_features, hidden, blocks, kind)
+    count = parameter_count(in_features, hidden, blocks, kind)
     if count > MAX_PARAMETERS:
         raise _Bad(f"its architecture has {count:,} parameters, more than the {MAX_PARAMETERS:,} allowed")
     if symmetry != "none" and not (g.is_schreier or g.is_matrix):
