@@ -218,3 +218,22 @@ def test_modules_and_functions_are_small():
                 if size > 100:
                     big.append(f"{name}.{node.name}: {size} lines")
     assert big == []
+
+
+def test_the_build_reads_the_version_statically():
+    """pyproject's dynamic version names a module attribute that setuptools can read
+    without importing the package (a literal assignment), or `pip install .` fails."""
+    import tomllib
+
+    text = (ROOT.parent / "pyproject.toml").read_text()
+    attr = tomllib.loads(text)["tool"]["setuptools"]["dynamic"]["version"]["attr"]
+    module, name = attr.rsplit(".", 1)
+    path = ROOT.parent / (module.replace(".", "/") + ".py")
+    if not path.exists():
+        path = ROOT.parent / module.replace(".", "/") / "__init__.py"
+    literal = [
+        n for n in ast.parse(path.read_text()).body
+        if isinstance(n, ast.Assign) and any(getattr(t, "id", None) == name for t in n.targets)
+        and isinstance(n.value, ast.Constant)
+    ]
+    assert literal, f"{attr} is not a literal assignment in {path.name}"
