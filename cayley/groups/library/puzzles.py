@@ -283,8 +283,9 @@ def _globe_degree(a: int, b: int) -> int:
 
 @register(
     "globe",
-    reference="Globe puzzles (a + 1 rings of 2b cells, rotations and half-turn flips): CayleyPy Puzzles.globe_puzzle; "
-    "https://www.jaapsch.net/puzzles/globe.htm",
+    reference="Globe puzzles (a + 1 rings of 2b cells, rotations and half-turn flips): CayleyPy Puzzles.globe_puzzle "
+    "(the same graphs for odd a; for even a a flip here also reverses the equator ring's cells, as on the physical "
+    "puzzle, where CayleyPy's equator never turns); https://www.jaapsch.net/puzzles/globe.htm",
     min_degree=1,
     kind="puzzle",
     degree_test=lambda n: n == _globe_degree(1, 2),
