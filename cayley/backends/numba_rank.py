@@ -408,24 +408,12 @@ def _lane_scratch(shifts, P, bwords):
 def _perm_layer_thread(t, ctl, newc, codes, flags, flags_next, shifts, fpart, qend, modf, weights, P, bwords, table, code_f, rec, probe):
     """One thread's share of :func:`perm_layer` (blocks from the shared counter ``ctl[0]``).
 
-    The frontier gather, the scratch and the claim of new states are written out here
+    The frontier gather and the claim of new states are written out here
     rather than taken from :mod:`.numba_codes` (``next_batch``, ``claim_slot``): through
     the shared helpers this hottest loop ran 25-30% slower (S_12 lrx, one thread: 19.3 s
     against 14.7 s of kernel time; measured 2026-12-06), which the speed bar forbids."""
     U = np.uint64
-    k = U(shifts.shape[0])
-    n = U(shifts.shape[1])
-    m = n - P
-    stride = bwords * U(32)
-    # separate allocations here: LLVM knows the lane arrays do not alias
-    rem = np.empty((m, m), np.uint64)
-    bh = np.empty(k, np.uint64)
-    bu = np.empty(k, np.uint64)
-    lob = np.empty(_BATCH, np.uint64)
-    stb = np.empty(_BATCH, np.uint64)
-    hb = np.empty(_BATCH, np.uint64)
-    ub = np.empty(_BATCH, np.uint64)
-    lb = np.empty(_BATCH, np.uint64)
+    k, n, m, stride, rem, bh, bu, lob, stb, hb, ub, lb = _lane_scratch(shifts, P, bwords)
     code_n = U(3) - code_f
     one = U(1)
     three = U(3)
