@@ -322,6 +322,28 @@ def test_refuted_records():
     assert res.outcome == "fail" and "claim holds" in res.message
 
 
+def test_inverses_checks_the_undirected_graph():
+    # directed consecutive 3-cycles at n = 6: diameter 9 (floor(n^2/4)); with the inverses
+    # added (undirected) the diameter is 7, the bound of CayleyPy-4's Theorem 5
+    directed = rec(id="d", family="consecutive_k_cycles", params={"k": 3}, invariant="diameter",
+                   formula="floor(n**2/4)", n_min=6)
+    undirected = rec(id="u", family="consecutive_k_cycles", params={"k": 3}, invariant="diameter",
+                     formula="ceiling((n*(n - 1) - 2)/4)", n_min=6, inverses=True)
+    assert check_record(directed, max_n=6).outcome == "pass"
+    assert check_record(undirected, max_n=6).outcome == "pass"
+    swapped = rec(id="s", family="consecutive_k_cycles", params={"k": 3}, invariant="diameter",
+                  formula="floor(n**2/4)", n_min=6, inverses=True)
+    res = check_record(swapped, max_n=6)
+    assert res.outcome == "fail" and res.counterexample["actual"] == 7
+    with pytest.raises(CatalogueError, match="inverses must be true or false"):
+        rec(id="x", family="lrx", invariant="diameter", formula="n", inverses="yes")
+
+
+def test_conjecture_11_refuted_at_6_by_the_catalogue():
+    res = check_record(CAT["consecutive-4-cycles-conjecture-11"], max_n=7)
+    assert res.outcome == "pass" and "n=6" in res.message and "diameter is 6" in res.message
+
+
 def _matrix_groups_available() -> bool:
     from cayley.errors import UnknownFamilyError
     from cayley.graphs import CayleyGraph

@@ -158,11 +158,12 @@ def check(record_id, files, max_n, max_states, db, no_store, fmt, progress):
     chk = _checker(store, max_states, progress=say)
     t0 = time.perf_counter()
     results = []
+    width = max((len(r.id) for r in recs), default=0)
     for r in recs:
         res = chk.check(r, max_n=max_n)
         results.append(res)
         if fmt == "table":
-            click.echo(f"{res.outcome.upper():<13} {r.id:<36} {res.message}")
+            click.echo(f"{res.outcome.upper():<13} {r.id:<{width}} {res.message}")
     wall = time.perf_counter() - t0
     counts = {o: sum(1 for x in results if x.outcome == o) for o in ("pass", "fail", "out of range", "unsupported")}
     if fmt == "json":

@@ -73,7 +73,7 @@ RELATIONS = ("==", "<=", ">=")
 _FIELDS = {
     "id", "title", "statement", "family", "params", "start", "invariant", "layer", "relation", "formula",
     "period", "values", "n_min", "n_max", "source", "status", "counterexample", "evidence", "families", "group",
-    "variable",
+    "variable", "inverses",
 }
 _ID = re.compile(r"^[a-z0-9][a-z0-9\-]*$")
 
@@ -497,6 +497,7 @@ class Record:
     families: Optional[str] = None
     group: str = "permutation"
     variable: str = "n"
+    inverses: bool = False  # add the missing inverses: the undirected graph of a directed family
 
     # -- formulas --------------------------------------------------------------------
     def formula_text(self) -> str:
@@ -557,7 +558,7 @@ class Record:
         d = {k: getattr(self, k) for k in (
             "id", "title", "statement", "topic", "family", "params", "start", "invariant", "layer", "relation",
             "formula", "period", "n_min", "n_max", "source", "status", "counterexample", "evidence", "families",
-            "group", "variable")}
+            "group", "variable", "inverses")}
         d["values"] = None if self.values is None else {str(k): v for k, v in sorted(self.values.items())}
         return d
 
@@ -649,6 +650,9 @@ def parse_record(data: dict, topic: str = "") -> Record:
     for k, v in params.items():
         if not isinstance(k, str) or not k.isidentifier() or not isinstance(v, (int, str)):
             raise CatalogueError(f"{where}: params must map names to integers or strings, got {k} = {_short_repr(v)}")
+    inverses = data.get("inverses", False)
+    if not isinstance(inverses, bool):
+        raise CatalogueError(f"{where}: inverses must be true or false, got {_short_repr(inverses)}")
     start = data.get("start", "identity")
     start_state(start, len(start) if start.isdigit() else 4)  # refuses unknown names
     return Record(
@@ -656,7 +660,7 @@ def parse_record(data: dict, topic: str = "") -> Record:
         invariant=invariant, source=data["source"], status=status, topic=topic, params=dict(params), start=start,
         layer=layer, relation=relation, formula=formula, period=period, values=values, n_min=n_min, n_max=n_max,
         counterexample=counterexample, evidence=" ".join(data.get("evidence", "").split()),
-        families=data.get("families"), group=group, variable=variable,
+        families=data.get("families"), group=group, variable=variable, inverses=inverses,
     )
 
 

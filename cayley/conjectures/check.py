@@ -151,8 +151,9 @@ class Checker:
         self.reused = 0  # results read from the store
 
     # -- graphs and results -----------------------------------------------------------
-    def graph(self, family: str, n: int, params: dict, start: str):
-        """The graph of ``family`` at degree ``n`` with ``params`` and a start pattern."""
+    def graph(self, family: str, n: int, params: dict, start: str, inverses: bool = False):
+        """The graph of ``family`` at degree ``n`` with ``params`` and a start pattern (with
+        the missing inverses added when ``inverses``: the undirected graph)."""
         from ..graphs import CayleyGraph
         from ..groups.library import get_family
 
@@ -163,6 +164,8 @@ class Checker:
         if getattr(fam, "kind", "permutation") not in ("permutation",):
             raise Unsupported(f"family {family!r} is a {fam.kind} family; records cover permutation families")
         gens = fam(n, **params)
+        if inverses:
+            gens = gens.with_inverses()
         s = start_state(start, gens.degree)
         return CayleyGraph(gens, s)
 
@@ -187,7 +190,7 @@ class Checker:
     def _record_graph(self, record: Record, x: int):
         if record.group == "matrix":
             return self.matrix_graph(record.family, x, record.params)
-        return self.graph(record.family, x, record.params, record.start)
+        return self.graph(record.family, x, record.params, record.start, record.inverses)
 
     def result(self, graph):
         """The completed BFS result of ``graph`` (memo, then store, then a search)."""
