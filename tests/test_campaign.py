@@ -71,3 +71,45 @@ def test_cli_refused_row_is_reported(tmp_path):
     res = CliRunner().invoke(cli, ["tables", "extend", "stars", "--memory-limit", "1M", "--folder",
                                    str(tmp_path / "c"), "--db", str(tmp_path / "r.sqlite")])
     assert res.exit_code == 0 and "refused" in res.output
+
+
+# -- the rows that ship with cayley ---------------------------------------------------------
+def _order(family: str, n: int) -> int:
+    from cayley.graphs import CayleyGraph
+    from cayley.groups.library import get_family
+
+    return CayleyGraph(get_family(family)(n)).order()  # Schreier-Sims: A_n for 3-cycles, 2^n n! signed
+
+
+def test_shipped_rows_are_past_the_tables_and_consistent():
+    from cayley.conjectures.campaign import PUBLISHED, shipped_rows
+
+    rows = shipped_rows()
+    assert len({r.family for r in rows}) >= 8
+    for r in rows:
+        where = f"{r.family} n={r.n}"
+        assert r.n > PUBLISHED[r.family], where
+        assert r.verified and r.checks["order"] is True, where
+        assert all(x > 0 for x in r.growth) and r.growth[0] == 1, where
+        assert sum(r.growth) == r.states == _order(r.family, r.n), where
+        assert r.diameter == len(r.growth) - 1 and r.last_layer_size == r.growth[-1], where
+
+
+def test_shipped_small_rows_recomputed():
+    from cayley.conjectures.campaign import shipped_rows
+    from cayley.graphs import CayleyGraph, bfs
+    from cayley.groups.library import get_family
+
+    small = [r for r in shipped_rows() if r.states <= 400_000]
+    assert len(small) >= 4
+    for r in small:
+        g = bfs(CayleyGraph(get_family(r.family)(r.n)))
+        assert list(g.growth) == r.growth, f"{r.family} n={r.n}"
+
+
+def test_cli_show_shipped():
+    res = CliRunner().invoke(cli, ["tables", "show", "--shipped", "--format", "markdown"])
+    assert res.exit_code == 0, res.output
+    assert "| transposons | 12 | 479,001,600 | 7 | 31,599,601 |" in res.output
+    res = CliRunner().invoke(cli, ["tables", "show", "--shipped", "--folder", "."])
+    assert res.exit_code == 2 and "exclude each other" in res.output

@@ -103,19 +103,27 @@ def markdown(rows) -> str:
 
 
 @tables.command("show")
-@click.option("--folder", type=click.Path(file_okay=False, exists=True), default="cayley-tables", show_default=True)
+@click.option("--folder", type=click.Path(file_okay=False, exists=True), default=None,
+              help="Campaign folder (default: cayley-tables).")
+@click.option("--shipped", is_flag=True, help="The rows past the published tables that ship with cayley.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True)
-def show(folder, fmt):
-    """The rows a campaign folder holds."""
-    from ..conjectures.campaign import CampaignRow
+def show(folder, shipped, fmt):
+    """The rows a campaign folder holds (or, with --shipped, those cayley ships).
 
-    log = Path(folder) / "rows.jsonl"
-    rows = []
-    if log.exists():
-        for text in log.read_text().splitlines():
-            d = json.loads(text)
-            d.pop("verified", None)
-            rows.append(CampaignRow(**d))
+    \b
+      $ cayley tables show --shipped --format markdown
+    """
+    from ..conjectures.campaign import read_rows, shipped_rows
+
+    if shipped and folder:
+        raise click.UsageError("--shipped and --folder exclude each other")
+    if shipped:
+        rows = shipped_rows()
+    else:
+        folder = folder or "cayley-tables"
+        if not Path(folder).is_dir():
+            raise click.BadParameter(f"no campaign folder {folder!r}", param_hint="--folder")
+        rows = read_rows(Path(folder) / "rows.jsonl")
     if fmt == "json":
         click.echo(json.dumps([r.as_dict() for r in rows], indent=1))
     elif fmt == "markdown":

@@ -40,7 +40,7 @@ from typing import Callable, Iterable, Iterator, Optional
 
 from ..errors import InvalidInputError
 
-__all__ = ["PUBLISHED", "CampaignRow", "extend_tables", "machine", "plan_rows"]
+__all__ = ["PUBLISHED", "CampaignRow", "extend_tables", "machine", "plan_rows", "read_rows", "shipped_rows"]
 
 # The largest degree of each family in CayleyPy's published growth tables (its data folder's
 # *_cayley_growth.csv files, as of cayleypy 0.2.0), by cayley's family name.
@@ -294,18 +294,41 @@ def extend_tables(
         yield row
 
 
-def _finished_rows(log: Path) -> dict[tuple[str, int], CampaignRow]:
-    """Rows a previous run of the campaign finished (from ``rows.jsonl``)."""
-    out: dict[tuple[str, int], CampaignRow] = {}
-    if not log.exists():
+def read_rows(log: Path | str) -> list[CampaignRow]:
+    """The rows of a campaign log (``rows.jsonl``), in file order; unreadable lines are
+    skipped (a campaign killed while writing leaves at most a partial last line)."""
+    path = Path(log)
+    out: list[CampaignRow] = []
+    if not path.exists():
         return out
-    for text in log.read_text().splitlines():
+    for text in path.read_text().splitlines():
         try:
             d = json.loads(text)
             d.pop("verified", None)
-            row = CampaignRow(**d)
+            out.append(CampaignRow(**d))
         except (ValueError, TypeError):
             continue
+    return out
+
+
+def shipped_rows() -> list[CampaignRow]:
+    """The rows past the published tables that ship with cayley (computed by
+    :func:`extend_tables` and the rank engine's long runs; see docs/new-values.md).
+
+    >>> rows = {(r.family, r.n): r for r in shipped_rows()}
+    >>> rows["transposons", 12].diameter, rows["transposons", 12].states
+    (7, 479001600)
+    """
+    from importlib import resources
+
+    with resources.as_file(resources.files("cayley.conjectures") / "data" / "new_values.jsonl") as path:
+        return read_rows(path)
+
+
+def _finished_rows(log: Path) -> dict[tuple[str, int], CampaignRow]:
+    """Rows a previous run of the campaign finished (from ``rows.jsonl``)."""
+    out: dict[tuple[str, int], CampaignRow] = {}
+    for row in read_rows(log):
         row.status = "stored"
         out[(row.family, row.n)] = row
     return out
