@@ -735,7 +735,7 @@ def load_catalogue(*extra_files) -> dict[str, Record]:
 
     >>> cat = load_catalogue()
     >>> list(dict.fromkeys(r.topic for r in cat.values()))
-    ['permutations', 'lrx', 'strings', 'bounds', 'matrix']
+    ['permutations', 'lrx', 'strings', 'bounds', 'matrix', 'extended']
     """
     from pathlib import Path
 
