@@ -245,16 +245,7 @@ for _name, (_shape, _cuts, _doc, _ref) in CUT_PUZZLES.items():
     _register_cut_puzzle(_name, _shape, _cuts, _doc, _ref)
 
 
-@register(
-    "mini_pyramorphix",
-    reference="Mini Pyramorphix (CayleyPy Puzzles.mini_pyramorphix: 17 moves on 24 tiles, group of order 288); "
-    "the Pyramorphix is the 2x2x2 cube in a tetrahedral shape: https://www.jaapsch.net/puzzles/pyramorph.htm, "
-    "https://en.wikipedia.org/wiki/Pyramorphix",
-    min_degree=24,
-    kind="puzzle",
-    degree_test=lambda n: n == 24,
-    rule="n = 24 tiles",
-)
+@register("mini_pyramorphix", min_degree=24, kind="puzzle", degree_test=lambda n: n == 24, rule="n = 24 tiles")
 def _mini_pyramorphix(n: int) -> Moves:
     """Mini Pyramorphix: half turns about the 6 edge axes and whole-puzzle rotations of the tetrahedral 2x2x2 (24 tiles, 17 moves).
 
@@ -269,6 +260,12 @@ def _mini_pyramorphix(n: int) -> Moves:
     distinct at the start (the identity), so the graph is the Cayley graph of the group
     they generate, of order 288 (2x2x2 half-turn positions of a fixed corner, 24, times
     the 12 rotations of the tetrahedron).
+
+    References
+    ----------
+    Mini Pyramorphix (CayleyPy Puzzles.mini_pyramorphix: 17 moves on 24 tiles, group of order 288);
+    the Pyramorphix is the 2x2x2 cube in a tetrahedral shape:
+    https://www.jaapsch.net/puzzles/pyramorph.htm, https://en.wikipedia.org/wiki/Pyramorphix
     """
     m = mini_pyramorphix_moves()
     return list(m.values()), list(m)
@@ -283,14 +280,10 @@ def _globe_degree(a: int, b: int) -> int:
 
 @register(
     "globe",
-    reference="Globe puzzles (a + 1 rings of 2b cells, rotations and half-turn flips): CayleyPy Puzzles.globe_puzzle "
-    "(the same graphs for odd a; for even a a flip here also reverses the equator ring's cells, as on the physical "
-    "puzzle, where CayleyPy's equator never turns); https://www.jaapsch.net/puzzles/globe.htm",
     min_degree=1,
     kind="puzzle",
     degree_test=lambda n: n == _globe_degree(1, 2),
     rule="n = 2 (a+1) b cells (8 with the defaults a=1, b=2)",
-    param_docs={"a": "a + 1 rings of latitude", "b": "each ring has 2b cells; a flip turns b columns"},
 )
 def _globe(n: int, a: int = 1, b: int = 2) -> Moves:
     """Globe puzzle: a + 1 rings of 2b cells (n = 2(a+1)b); ring rotations r_i, r_i' and 2b half-turn flips f_j.
@@ -300,6 +293,20 @@ def _globe(n: int, a: int = 1, b: int = 2) -> Moves:
     degrees about an equatorial axis: cell (i, j+k) trades places with (a-i, j+b-1-k).
     On a middle ring (a even) that reverses its b cells in place, as the physical
     puzzle does; CayleyPy's ``globe_puzzle`` leaves that ring alone (same graphs for odd a).
+
+    Parameters
+    ----------
+    a
+        a + 1 rings of latitude
+    b
+        each ring has 2b cells; a flip turns b columns
+
+    References
+    ----------
+    Globe puzzles (a + 1 rings of 2b cells, rotations and half-turn flips): CayleyPy
+    Puzzles.globe_puzzle (the same graphs for odd a; for even a a flip here also reverses the
+    equator ring's cells, as on the physical puzzle, where CayleyPy's equator never turns);
+    https://www.jaapsch.net/puzzles/globe.htm
     """
     if a < 1 or b < 1:
         raise InvalidInputError(f"globe needs a >= 1 and b >= 1, got a={a}, b={b}")
@@ -329,18 +336,10 @@ def _globe(n: int, a: int = 1, b: int = 2) -> Moves:
 
 @register(
     "hungarian_rings",
-    reference="Hungarian rings (E. Rubik's Magic Rings, T. Gyuri): two intersecting rings of balls; CayleyPy "
-    "Puzzles.hungarian_rings; https://www.jaapsch.net/puzzles/hungrings.htm",
     min_degree=1,
     kind="puzzle",
     degree_test=lambda n: n == 38,
     rule="n = left_size + right_size - 2, or - 1 with one crossing (38 with the defaults)",
-    param_docs={
-        "left_size": "balls on the left ring",
-        "left_index": "the second crossing is this many places along the left ring (0: one crossing)",
-        "right_size": "balls on the right ring",
-        "right_index": "the second crossing is this many places along the right ring (0: one crossing)",
-    },
 )
 def _hungarian_rings(n: int, left_size: int = 20, left_index: int = 5, right_size: int = 20, right_index: int = 5) -> Moves:
     """Hungarian rings: two rings sharing one or two balls, each rotated one place either way (L, L', R, R').
@@ -354,6 +353,24 @@ def _hungarian_rings(n: int, left_size: int = 20, left_index: int = 5, right_siz
     two rings of the same two balls are one generator. The classic puzzle has two rings of
     20 balls crossing 5 places apart.
 
+    Parameters
+    ----------
+    left_size
+        balls on the left ring
+    left_index
+        the second crossing is this many places along the left ring (0: one crossing)
+    right_size
+        balls on the right ring
+    right_index
+        the second crossing is this many places along the right ring (0: one crossing)
+
+    References
+    ----------
+    Hungarian rings (E. Rubik's Magic Rings, T. Gyuri): two intersecting rings of balls; CayleyPy
+    Puzzles.hungarian_rings; https://www.jaapsch.net/puzzles/hungrings.htm
+
+    Examples
+    --------
     >>> from cayley.groups.library import generators
     >>> generators("hungarian_rings", 4, left_size=2, left_index=0, right_size=3, right_index=0).names
     ('L', 'R', "R'")
