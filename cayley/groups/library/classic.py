@@ -14,21 +14,13 @@ docstring says where CayleyPy and the literature differ.
 from __future__ import annotations
 
 import math
+from functools import partial
 
 from ...errors import InvalidInputError
 from ..arithmetic import is_prime
 from .moves import (
-    distinct_moves,
-    check_k,
-    one_line_name,
-    count_param,
-    from_pairs,
-    inverse_list,
-    map_perm,
-    shift_left,
-    shift_right,
-    transposition,
-    with_inverse,
+    check_k, count_param, distinct_moves, from_pairs, inverse_list, map_perm, named_moves, one_line_name, riffle,
+    shift_left, shift_right, transposition, with_inverse,
 )
 from .registry import Moves, attach_counts, register
 
@@ -110,7 +102,7 @@ def _all_transpositions(n: int) -> Moves:
     first kind c(n, n-d), OEIS A094638
     """
     pairs = [(i, j) for i in range(n) for j in range(i + 1, n)]
-    return [transposition(n, i, j) for i, j in pairs], [f"({i},{j})" for i, j in pairs]
+    return named_moves(pairs, partial(transposition, n), "({},{})")
 
 
 @register("stars", aliases=("star_transpositions",))
@@ -168,13 +160,7 @@ def _perfect_shuffles(n: int) -> Moves:
     Perfect shuffles: P. Diaconis, R. L. Graham, W. M. Kantor, The mathematics of perfect shuffles,
     Adv. Appl. Math. 4 (1983) 175-196
     """
-    m = n // 2
-    out = [0] * n
-    inn = [0] * n
-    for i in range(m):
-        out[2 * i], out[2 * i + 1] = i, m + i
-        inn[2 * i], inn[2 * i + 1] = m + i, i
-    return [out, inn], ["O", "I"]
+    return [riffle(n, out=True), riffle(n, out=False)], ["O", "I"]
 
 
 @register("cyclic", min_degree=3)
@@ -384,7 +370,7 @@ def _generalized_stars(n: int, k: int = 1) -> Moves:
     """
     k = check_k("generalized_stars", k, 1, n - 1, n, "1 <= k < n")
     pairs = [(i, j) for i in range(k) for j in range(k, n)]
-    return [transposition(n, i, j) for i, j in pairs], [f"S{i}-{j}" for i, j in pairs]
+    return named_moves(pairs, partial(transposition, n), "S{}-{}")
 
 
 @register("larx")
@@ -416,7 +402,7 @@ def _bubble_sort_star(n: int) -> Moves:
     interconnection network, Proc. ICPADS 1996, 41-48
     """
     pairs = [(0, i) for i in range(1, n)] + [(i, i + 1) for i in range(1, n - 1)]
-    return [transposition(n, i, j) for i, j in pairs], [f"({i},{j})" for i, j in pairs]
+    return named_moves(pairs, partial(transposition, n), "({},{})")
 
 
 attach_counts({

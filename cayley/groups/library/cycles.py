@@ -17,20 +17,8 @@ import numpy as np
 
 from ...errors import InvalidInputError
 from .moves import (
-    distinct_moves,
-    as_rng,
-    check_k,
-    count_param,
-    cycle_perm,
-    from_pairs,
-    huge_count,
-    int_list,
-    inverse_list,
-    one_line_name,
-    perm_from_cycles,
-    shift_left,
-    shift_right,
-    transposition,
+    as_rng, check_k, count_param, cycle_moves, cycle_perm, distinct_moves, from_pairs, huge_count, int_list,
+    inverse_list, one_line_name, perm_from_cycles, shift_left, shift_right, transposition,
 )
 from .registry import Moves, attach_counts, register
 
@@ -216,7 +204,7 @@ def _wrapped_k_cycles(n: int, k: int = 3) -> Moves:
     """
     k = check_k("wrapped_k_cycles", k, 2, n, n, "2 <= k <= n")
     cycles = [[(s + j) % n for j in range(k)] for s in range(n)]
-    return distinct_moves([cycle_perm(n, c) for c in cycles], [one_line_name(c, " ") for c in cycles])
+    return distinct_moves(*cycle_moves(n, cycles, " "))
 
 
 @register("increasing_k_cycles", min_degree=3)
@@ -238,7 +226,7 @@ def _increasing_k_cycles(n: int, k: int = 3) -> Moves:
     """
     k = check_k("increasing_k_cycles", k, 2, n, n, "2 <= k <= n")
     combos = list(combinations(range(n), k))
-    return [cycle_perm(n, c) for c in combos], [one_line_name(c, ",") for c in combos]
+    return cycle_moves(n, combos, ",")
 
 
 @register("sheveleva2", min_degree=5)
@@ -331,7 +319,7 @@ def _consecutive_k_cycles(n: int, k: int = 3) -> Moves:
     """
     k = check_k("consecutive_k_cycles", k, 2, n, n, "2 <= k <= n")
     cycles = [list(range(i, i + k)) for i in range(n - k + 1)]
-    return [cycle_perm(n, c) for c in cycles], [one_line_name(c, ",") for c in cycles]
+    return cycle_moves(n, cycles, ",")
 
 
 def _parse_classes(classes: object) -> list[tuple[tuple[int, ...], int | None]]:
@@ -522,7 +510,7 @@ def _down_cycles(n: int) -> Moves:
     (growth data down_cycles_cayley_growth)
     """
     cycles = [list(range(i, j + 1)) for i in range(n) for j in range(i + 1, n)]
-    return [cycle_perm(n, c) for c in cycles], [one_line_name(c, ",") for c in cycles]
+    return cycle_moves(n, cycles, ",")
 
 
 @register("k_cycles", min_degree=4)
@@ -545,7 +533,7 @@ def _k_cycles(n: int, k: int = 4) -> Moves:
     """
     k = check_k("k_cycles", k, 2, n, n, "2 <= k <= n")
     cycles = [(s[0],) + rest for s in combinations(range(n), k) for rest in permutations(s[1:])]
-    return [cycle_perm(n, c) for c in cycles], [one_line_name(c, " ") for c in cycles]
+    return cycle_moves(n, cycles, " ")
 
 
 @register("shift_k_cycle", min_degree=4)

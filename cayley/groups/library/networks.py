@@ -10,19 +10,12 @@ shuffle-exchange.
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from ...errors import InvalidInputError
 from .moves import (
-    check_k,
-    count_param,
-    cycle_perm,
-    from_pairs,
-    int_list,
-    inverse_list,
-    map_perm,
-    signed_shift,
-    transposition,
-    with_inverse,
+    check_k, count_param, cycle_perm, from_pairs, int_list, inverse_list, map_perm, named_moves, riffle, signed_shift,
+    transposition, with_inverse,
 )
 from .registry import Moves, attach_counts, register
 
@@ -88,7 +81,7 @@ def _transposition_tree(n: int, edges: object = "path") -> Moves:
     https://en.wikipedia.org/wiki/Star_graph
     """
     pairs = [tuple(sorted(e)) for e in _tree_edges(n, edges)]
-    return [transposition(n, i, j) for i, j in pairs], [f"({i},{j})" for i, j in pairs]
+    return named_moves(pairs, partial(transposition, n), "({},{})")
 
 
 @register("hypercube", min_degree=1, signed=True)
@@ -283,10 +276,7 @@ def _shuffle_exchange(n: int) -> Moves:
     Trans. Comput. C-20 (1971) 153-161; P. Diaconis, R. L. Graham, W. M. Kantor, Adv. Appl. Math. 4
     (1983) 175-196
     """
-    m = n // 2
-    out = [0] * n
-    for i in range(m):
-        out[2 * i], out[2 * i + 1] = i, m + i
+    out = riffle(n, out=True)
     return [out, inverse_list(out), transposition(n, 0, 1)], ["O", "O'", "E"]
 
 

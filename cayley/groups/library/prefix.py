@@ -9,16 +9,11 @@ prefix transpositions, block interchanges and cycles, and their suffix variants.
 from __future__ import annotations
 
 import math
+from functools import partial
 
 from ...errors import InvalidInputError
 from .moves import (
-    distinct_moves,
-    block_exchange,
-    cycle_perm,
-    one_line_name,
-    reversal,
-    shift_left,
-    shift_right,
+    block_interchanges, block_moves, cycle_moves, distinct_moves, named_moves, reversal, shift_left, shift_right,
     signed_flip,
 )
 from .registry import Moves, attach_counts, register
@@ -143,7 +138,12 @@ def _prefix_cycles(n: int) -> Moves:
     CayleyPy PermutationGroups.prefix_cycles
     """
     cycles = [list(range(j)) for j in range(2, n + 1)]
-    return [cycle_perm(n, c) for c in cycles], [one_line_name(c, ",") for c in cycles]
+    return cycle_moves(n, cycles, ",")
+
+
+def _prefix_blocks(n: int) -> list[tuple[int, int, int]]:
+    """The prefix transpositions as blocks (0, e, k) of ``block_moves``, by e, then k."""
+    return [(0, e, k) for e in range(n - 1) for k in range(e + 1, n)]
 
 
 @register("prefix_transpositions")
@@ -158,13 +158,7 @@ def _prefix_transpositions(n: int) -> Moves:
     Prefix transpositions: Z. Dias, J. Meidanis, Sorting by prefix transpositions, SPIRE 2002, LNCS
     2476, 65-76; B. Chitturi, I. H. Sudborough, Theoret. Comput. Sci. 421 (2012) 15-24
     """
-    perms: list[list[int]] = []
-    names: list[str] = []
-    for j in range(1, n):
-        for k in range(j, n):
-            perms.append(block_exchange(n, 0, j, j, k + 1))
-            names.append(f"T[0..{j - 1},{k}]")
-    return perms, names
+    return block_moves(n, _prefix_blocks(n))
 
 
 @register("prefix_block_interchanges")
@@ -179,14 +173,7 @@ def _prefix_block_interchanges(n: int) -> Moves:
     Prefix block-interchanges: A. Labarre, Sorting by prefix block-interchanges, ISAAC 2020, LIPIcs
     181, 55:1-55:15 (arXiv:2008.13640)
     """
-    perms: list[list[int]] = []
-    names: list[str] = []
-    for j in range(1, n):
-        for k in range(j, n):
-            for l in range(k + 1, n + 1):
-                perms.append(block_exchange(n, 0, j, k, l))
-                names.append(f"I[0..{j - 1},{k}..{l - 1}]")
-    return perms, names
+    return block_interchanges(n, [(0, e, k, f) for e in range(n - 1) for k in range(e + 1, n) for f in range(k, n)])
 
 
 _PREFIX_SUFFIX_REF = (
@@ -207,7 +194,7 @@ def _prefix_suffix_reversals(n: int) -> Moves:
     ``R[0..n-1]``); names as in ``full_reversals``.
     """
     pairs = [(0, i) for i in range(1, n)] + [(i, n - 1) for i in range(1, n - 1)]
-    return [reversal(n, i, j) for i, j in pairs], [f"R[{i}..{j}]" for i, j in pairs]
+    return named_moves(pairs, partial(reversal, n), "R[{}..{}]")
 
 
 @register("prefix_suffix_transpositions", reference="Prefix and suffix transpositions: " + _PREFIX_SUFFIX_REF)
@@ -217,12 +204,7 @@ def _prefix_suffix_transpositions(n: int) -> Moves:
     A block move touching both ends (i = 0 and k = n-1) is listed once, among the
     prefix transpositions; names as in ``transposons``.
     """
-    perms, names = _prefix_transpositions(n)
-    for i in range(1, n):
-        for j in range(i + 1, n):
-            perms.append(block_exchange(n, i, j, j, n))
-            names.append(f"T[{i}..{j - 1},{n - 1}]")
-    return perms, names
+    return block_moves(n, _prefix_blocks(n) + [(i, e, n - 1) for i in range(1, n) for e in range(i, n - 1)])
 
 
 @register(
@@ -257,7 +239,7 @@ def _signed_prefix_suffix_reversals(n: int) -> Moves:
     by prefix and suffix reversals and transpositions, AlCoB 2014, LNCS 8542, 146-157
     """
     pairs = [(0, j) for j in range(n)] + [(i, n - 1) for i in range(1, n)]
-    return [signed_flip(n, i, j) for i, j in pairs], [f"R[{i}..{j}]" for i, j in pairs]
+    return named_moves(pairs, partial(signed_flip, n), "R[{}..{}]")
 
 
 @register(

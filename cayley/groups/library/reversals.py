@@ -10,20 +10,12 @@ from __future__ import annotations
 
 import math
 import re
+from functools import partial
 
 from ...errors import InvalidInputError
 from .moves import (
-    distinct_moves,
-    block_exchange,
-    check_k,
-    count_param,
-    cycle_perm,
-    int_list,
-    inverse_list,
-    one_line_name,
-    reversal,
-    signed_flip,
-    transposition,
+    block_interchanges, block_moves, check_k, count_param, cycle_moves, cycles_both_ways, distinct_moves, int_list,
+    named_moves, reversal, signed_flip, transposition,
 )
 from .registry import Moves, attach_counts, register
 
@@ -38,7 +30,7 @@ def _full_reversals(n: int) -> Moves:
     Pevzner, SIAM J. Comput. 25 (1996) 272-289; diameter n-1
     """
     pairs = [(i, j) for i in range(n) for j in range(i + 1, n)]
-    return [reversal(n, i, j) for i, j in pairs], [f"R[{i}..{j}]" for i, j in pairs]
+    return named_moves(pairs, partial(reversal, n), "R[{}..{}]")
 
 
 @register("signed_reversals", min_degree=1, signed=True)
@@ -56,7 +48,7 @@ def _signed_reversals(n: int) -> Moves:
     Signed reversals; S. Hannenhalli, P. A. Pevzner, J. ACM 46 (1999) 1-27
     """
     pairs = [(i, j) for i in range(n) for j in range(i, n)]
-    return [signed_flip(n, i, j) for i, j in pairs], [f"R[{i}..{j}]" for i, j in pairs]
+    return named_moves(pairs, partial(signed_flip, n), "R[{}..{}]")
 
 
 @register("transposons")
@@ -72,14 +64,7 @@ def _transposons(n: int) -> Moves:
     Transpositions of adjacent blocks; V. Bafna, P. A. Pevzner, SIAM J. Discrete Math. 11 (1998)
     224-240
     """
-    perms: list[list[int]] = []
-    names: list[str] = []
-    for i in range(n):
-        for j in range(i + 1, n):
-            for k in range(j, n):
-                perms.append(list(range(i)) + list(range(j, k + 1)) + list(range(i, j)) + list(range(k + 1, n)))
-                names.append(f"T[{i}..{j - 1},{k}]")
-    return perms, names
+    return block_moves(n, [(i, e, k) for i in range(n) for e in range(i, n - 1) for k in range(e + 1, n)])
 
 
 @register("block_interchange")
@@ -94,17 +79,9 @@ def _block_interchange(n: int) -> Moves:
     Block interchanges; D. A. Christie, Inform. Process. Lett. 60 (1996) 165-169; arXiv:0811.0740
     (as cited by CayleyPy)
     """
-    perms: list[list[int]] = []
-    names: list[str] = []
-    for i in range(n):
-        for j in range(i + 1, n):
-            for k in range(j, n):
-                for l in range(k + 1, n + 1):
-                    perms.append(
-                        list(range(i)) + list(range(k, l)) + list(range(j, k)) + list(range(i, j)) + list(range(l, n))
-                    )
-                    names.append(f"I[{i}..{j - 1},{k}..{l - 1}]")
-    return perms, names
+    return block_interchanges(
+        n, [(i, e, k, f) for i in range(n) for e in range(i, n - 1) for k in range(e + 1, n) for f in range(k, n)]
+    )
 
 
 @register("short_swaps")
@@ -120,7 +97,7 @@ def _short_swaps(n: int) -> Moves:
     swaps, J. Comput. Biol. 10 (2003) 775-789
     """
     pairs = [(i, i + d) for i in range(n) for d in (1, 2) if i + d < n]
-    return [transposition(n, i, j) for i, j in pairs], [f"({i},{j})" for i, j in pairs]
+    return named_moves(pairs, partial(transposition, n), "({},{})")
 
 
 @register("short_block_moves")
@@ -135,14 +112,7 @@ def _short_block_moves(n: int) -> Moves:
     Short block-moves: L. S. Heath, J. P. C. Vergara, Sorting by short block-moves, Algorithmica 28
     (2000) 323-352
     """
-    perms: list[list[int]] = []
-    names: list[str] = []
-    for i in range(n):
-        for j in range(i + 1, n):
-            for k in range(j, min(n, i + 3)):
-                perms.append(block_exchange(n, i, j, j, k + 1))
-                names.append(f"T[{i}..{j - 1},{k}]")
-    return perms, names
+    return block_moves(n, [(i, e, k) for i in range(n) for e in range(i, n - 1) for k in range(e + 1, min(n, i + 3))])
 
 
 @register("consecutive_k_reversals", min_degree=3)
@@ -238,7 +208,7 @@ def _restricted_rotator(n: int, lengths: object = "n-1,n") -> Moves:
     """
     rs = _rotator_lengths(n, lengths)
     cycles = [list(range(r)) for r in rs]
-    return [cycle_perm(n, c) for c in cycles], [one_line_name(c, ",") for c in cycles]
+    return cycle_moves(n, cycles, ",")
 
 
 @register("reversals_transpositions", min_degree=3)
@@ -273,17 +243,7 @@ def _insertions(n: int) -> Moves:
     subsequence): P. Diaconis, Group Representations in Probability and Statistics, IMS (1988) ch.
     6; D. Aldous, P. Diaconis, Bull. Amer. Math. Soc. 36 (1999) 413-432
     """
-    perms: list[list[int]] = []
-    names: list[str] = []
-    for i in range(n):
-        for j in range(i + 1, n):
-            c = cycle_perm(n, list(range(i, j + 1)))
-            perms.append(c)
-            names.append(one_line_name(range(i, j + 1), ","))
-            if j > i + 1:
-                perms.append(inverse_list(c))
-                names.append(one_line_name(range(j, i - 1, -1), ","))
-    return perms, names
+    return cycles_both_ways(n, [range(i, j + 1) for i in range(n) for j in range(i + 1, n)])
 
 
 @register("bi_rotator", min_degree=3)
@@ -299,16 +259,7 @@ def _bi_rotator(n: int) -> Moves:
     Inf. Syst., 2003); rotator graphs: P. F. Corbett, IEEE Trans. Parallel Distrib. Syst. 3 (1992)
     622-626
     """
-    perms: list[list[int]] = []
-    names: list[str] = []
-    for j in range(2, n + 1):
-        c = cycle_perm(n, list(range(j)))
-        perms.append(c)
-        names.append(one_line_name(range(j), ","))
-        if j >= 3:
-            perms.append(inverse_list(c))
-            names.append(one_line_name(range(j - 1, -1, -1), ","))
-    return perms, names
+    return cycles_both_ways(n, [range(j) for j in range(2, n + 1)])
 
 
 attach_counts({
