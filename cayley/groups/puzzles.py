@@ -37,6 +37,7 @@ __all__ = [
     "CUBE_333_FACES",
     "cube_moves",
     "cube_size",
+    "layer_name",
     "face_colours",
     "cut_puzzle_generators",
     "puzzle_start",
@@ -135,12 +136,28 @@ def cube_moves(size: int) -> dict[str, np.ndarray]:
     out = {}
     for face in CUBE_333_FACES:
         for depth in range((size + 1) // 2):
-            if 2 * depth == size - 1:  # the middle layer, named once per axis
-                if face in SLICES:
-                    out[SLICES[face]] = _layer_turn(size, face, depth)
-                continue
-            out[face if depth == 0 else f"{depth + 1}{face}"] = _layer_turn(size, face, depth)
+            name, clockwise = layer_name(size, face, depth)
+            if clockwise:  # (not the middle layer again from the face whose slice it is not)
+                out[name] = _layer_turn(size, face, depth)
     return out
+
+
+def layer_name(size: int, face: str, depth: int) -> tuple[str, bool]:
+    """The :func:`cube_moves` name of the layer ``depth`` deep seen from ``face``, and whether
+    that move turns it clockwise seen from ``face`` (False for a layer named from the
+    opposite face, and for a middle slice turned like the opposite face).
+
+    >>> layer_name(3, "U", 0), layer_name(3, "U", 1), layer_name(3, "U", 2), layer_name(4, "R", 1)
+    (('U', True), ('E', False), ('D', False), ('2R', True))
+    """
+    opposite = OPPOSITE_FACE[face]
+    if 2 * depth == size - 1:  # the middle layer of an odd cube, named once per axis
+        slice_face = face if face in SLICES else opposite
+        return SLICES[slice_face], slice_face == face
+    if 2 * depth < size - 1:
+        return (face if depth == 0 else f"{depth + 1}{face}"), True
+    from_opposite = size - 1 - depth
+    return (opposite if from_opposite == 0 else f"{from_opposite + 1}{opposite}"), False
 
 
 def face_colours(n: int) -> np.ndarray:

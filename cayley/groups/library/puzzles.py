@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import operator
-from typing import Any
+from typing import Any, Callable
 
 import math
 from itertools import product
@@ -23,19 +23,18 @@ from ...errors import InvalidInputError
 from ..perm import compose, inverse
 from ..puzzles import (
     CUT_PUZZLES,
-    OPPOSITE_FACE,
-    SLICES,
     cube_moves,
     cube_size,
     cut_puzzle_generators,
     is_cube_degree,
+    layer_name,
     layer_moves,
     mini_pyramorphix_moves,
     rotation_moves,
     turn_moves,
 )
 from .moves import cycle_perm, distinct_moves, inverse_list
-from .registry import Moves, attach_counts, register
+from .registry import FamilyFunc, Moves, attach_counts, register
 
 _CUBE_REF = (
     "D. Singmaster, Notes on Rubik's Magic Cube (1981); T. Rokicki, H. Kociemba, M. Davidson, J. Dethridge, "
@@ -43,12 +42,26 @@ _CUBE_REF = (
     "https://www.speedsolving.com/wiki/index.php/Metric; CayleyPy Puzzles.rubik_cube"
 )
 _CUBE_RULE = "n = 6 N^2 stickers, N >= 2 (24, 54, 96, ...)"
-#: a cube family: every NxNxN cube, n = 6 N^2 stickers
-_register_cube = functools.partial(register, min_degree=24, kind="puzzle", degree_test=is_cube_degree, rule=_CUBE_RULE)
 _ROT_DOC = {"rotations": "add the whole-cube rotations x, y, z (and their inverses)"}
 
 
-def _with_rotations(size: int, perms: list[Any], names: list[str], rotations: bool, half: bool) -> Moves:
+def _register_cube(
+    name: str, metric: str, facts: str = "", aliases: tuple[str, ...] = ()
+) -> Callable[[FamilyFunc], FamilyFunc]:
+    """Register a cube family, defined for every NxNxN cube (n = 6 N^2 stickers); its reference
+    is the ``metric``, the cube references and the ``facts`` that follow them."""
+    return register(
+        name, reference=f"{metric}: {_CUBE_REF}{facts}", min_degree=24, aliases=aliases, param_docs=_ROT_DOC,
+        kind="puzzle", degree_test=is_cube_degree, rule=_CUBE_RULE,
+    )
+
+
+def _layer_turns(n: int, rotations: bool, *, middle: bool, half: bool) -> Moves:
+    """A metric of single layer turns: every layer's quarter turn both ways, an odd cube's
+    middle slices only with ``middle``, half turns too with ``half``; ``rotations`` adds the
+    whole-cube rotations in the same metric."""
+    size = cube_size(n)
+    perms, names = turn_moves(layer_moves(size, middle=middle), half=half)
     if rotations:
         rp, rn = turn_moves(rotation_moves(size), half)
         perms, names = perms + rp, names + rn
@@ -56,9 +69,7 @@ def _with_rotations(size: int, perms: list[Any], names: list[str], rotations: bo
 
 
 @_register_cube(
-    "cube_qtm",
-    param_docs=_ROT_DOC,
-    reference="NxNxN cube, quarter turn metric: " + _CUBE_REF + "; 3x3x3 QTM diameter 26 (Rokicki, Davidson 2014)",
+    "cube_qtm", "NxNxN cube, quarter turn metric", "; 3x3x3 QTM diameter 26 (Rokicki, Davidson 2014)",
     aliases=("rubiks_cube", "rubik_cube_qtm"),
 )
 def _cube_qtm(n: int, rotations: bool = False) -> Moves:
@@ -70,15 +81,11 @@ def _cube_qtm(n: int, rotations: bool = False) -> Moves:
     state is the sticker permutation (start: the identity; :func:`face_colours` gives
     the colour state).
     """
-    size = cube_size(n)
-    perms, names = turn_moves(layer_moves(size, middle=False), half=False)
-    return _with_rotations(size, perms, names, rotations, half=False)
+    return _layer_turns(n, rotations, middle=False, half=False)
 
 
 @_register_cube(
-    "cube_htm",
-    param_docs=_ROT_DOC,
-    reference="NxNxN cube, half turn (face turn) metric: " + _CUBE_REF + "; 3x3x3 HTM diameter 20",
+    "cube_htm", "NxNxN cube, half turn (face turn) metric", "; 3x3x3 HTM diameter 20",
     aliases=("rubik_cube_htm", "cube_ftm"),
 )
 def _cube_htm(n: int, rotations: bool = False) -> Moves:
@@ -87,16 +94,11 @@ def _cube_htm(n: int, rotations: bool = False) -> Moves:
     Generators ``X, X', X2`` for the layers of ``cube_qtm`` (2x2x2 and 3x3x3: 18).
     ``rotations=True`` adds ``x, x', x2, y, ...``.
     """
-    size = cube_size(n)
-    perms, names = turn_moves(layer_moves(size, middle=False), half=True)
-    return _with_rotations(size, perms, names, rotations, half=True)
+    return _layer_turns(n, rotations, middle=False, half=True)
 
 
 @_register_cube(
-    "cube_qstm",
-    param_docs=_ROT_DOC,
-    reference="NxNxN cube, quarter slice turn metric (slice turns count one move): " + _CUBE_REF,
-    aliases=("rubik_cube_qstm",),
+    "cube_qstm", "NxNxN cube, quarter slice turn metric (slice turns count one move)", aliases=("rubik_cube_qstm",)
 )
 def _cube_qstm(n: int, rotations: bool = False) -> Moves:
     """NxNxN cube (n = 6 N^2 stickers), quarter slice turn metric: quarter turns of every layer, middle slices included.
@@ -104,15 +106,11 @@ def _cube_qstm(n: int, rotations: bool = False) -> Moves:
     The ``cube_qtm`` generators plus ``M, M', E, E', S, S'`` on odd cubes (3x3x3: 18);
     on even cubes it equals ``cube_qtm``.
     """
-    size = cube_size(n)
-    perms, names = turn_moves(layer_moves(size, middle=True), half=False)
-    return _with_rotations(size, perms, names, rotations, half=False)
+    return _layer_turns(n, rotations, middle=True, half=False)
 
 
 @_register_cube(
-    "cube_atm",
-    reference="NxNxN cube, axial turn metric (turns of parallel layers about one axis count one move): "
-    + _CUBE_REF,
+    "cube_atm", "NxNxN cube, axial turn metric (turns of parallel layers about one axis count one move)",
     aliases=("rubik_cube_atm",),
 )
 def _cube_atm(n: int) -> Moves:
@@ -131,19 +129,8 @@ def _cube_atm(n: int) -> Moves:
     for ref in ("R", "U", "F"):
         layers = []  # (name, clockwise turn seen from ref) for depth 0..N-1 from ref
         for depth in range(size):
-            if 2 * depth == size - 1:
-                nm = next(v for k, v in SLICES.items() if k in (ref, OPPOSITE_FACE[ref]))
-                p = moves[nm]
-                slice_face = next(k for k, v in SLICES.items() if v == nm)
-                layers.append((nm, p) if slice_face == ref else (nm + "'", inverse(p)))
-            elif 2 * depth < size - 1:
-                nm = ref if depth == 0 else f"{depth + 1}{ref}"
-                layers.append((nm, moves[nm]))
-            else:
-                d2 = size - 1 - depth
-                opp = OPPOSITE_FACE[ref]
-                nm = opp if d2 == 0 else f"{d2 + 1}{opp}"
-                layers.append((nm + "'", inverse(moves[nm])))
+            nm, clockwise = layer_name(size, ref, depth)
+            layers.append((nm, moves[nm]) if clockwise else (nm + "'", inverse(moves[nm])))
         for combo in product((0, 1, -1), repeat=size):
             if not any(combo):
                 continue
@@ -158,10 +145,17 @@ def _cube_atm(n: int) -> Moves:
     return perms, names
 
 
+def _corner_fixed_layers(n: int) -> dict[str, np.ndarray]:
+    """The layers that miss the DLB corner (seen from U, R and F at depths 0..N-2), by name."""
+    size = cube_size(n)
+    moves = cube_moves(size)
+    names = [layer_name(size, face, depth)[0] for face in ("U", "R", "F") for depth in range(size - 1)]
+    return {nm: moves[nm] for nm in names}
+
+
 @_register_cube(
-    "cube_fixed_qtm",
-    reference="Cube with a fixed corner (whole-cube rotations factored out), quarter turns: " + _CUBE_REF
-    + "; 2x2x2: 3 674 160 states, diameter 14 (https://en.wikipedia.org/wiki/Pocket_Cube)",
+    "cube_fixed_qtm", "Cube with a fixed corner (whole-cube rotations factored out), quarter turns",
+    "; 2x2x2: 3 674 160 states, diameter 14 (https://en.wikipedia.org/wiki/Pocket_Cube)",
 )
 def _cube_fixed_qtm(n: int) -> Moves:
     """NxNxN cube (n = 6 N^2 stickers) with the DLB corner fixed: quarter turns of the layers that miss that corner.
@@ -170,41 +164,21 @@ def _cube_fixed_qtm(n: int) -> Moves:
     for the 2x2x2 the 6 moves ``U U' R R' F F'``, whose group (order 3 674 160) is the
     2x2x2 group modulo whole-cube rotations.
     """
-    size = cube_size(n)
-    moves = cube_moves(size)
-    chosen = {}
-    for face in ("U", "R", "F"):
-        for depth in range(size - 1):
-            if 2 * depth == size - 1:
-                nm = next(v for k, v in SLICES.items() if k in (face, OPPOSITE_FACE[face]))
-                chosen[nm] = moves[nm]
-            elif 2 * depth < size - 1:
-                nm = face if depth == 0 else f"{depth + 1}{face}"
-                chosen[nm] = moves[nm]
-            else:
-                d2 = size - 1 - depth
-                nm = f"{d2 + 1}{OPPOSITE_FACE[face]}"
-                chosen[nm] = moves[nm]
-    return turn_moves(chosen, half=False)
+    return turn_moves(_corner_fixed_layers(n), half=False)
 
 
 @_register_cube(
-    "cube_fixed_htm",
-    reference="Cube with a fixed corner, half turn metric: " + _CUBE_REF
-    + "; 2x2x2: 3 674 160 states, diameter 11 (https://en.wikipedia.org/wiki/Pocket_Cube)",
+    "cube_fixed_htm", "Cube with a fixed corner, half turn metric",
+    "; 2x2x2: 3 674 160 states, diameter 11 (https://en.wikipedia.org/wiki/Pocket_Cube)",
 )
 def _cube_fixed_htm(n: int) -> Moves:
     """NxNxN cube (n = 6 N^2 stickers) with the DLB corner fixed: quarter and half turns of the layers that miss it.
 
     The layers of ``cube_fixed_qtm`` with ``X, X', X2`` each (2x2x2: 9 moves).
     """
-    perms, names = _cube_fixed_qtm(n)
-    out_p, out_n = [], []
-    for i in range(0, len(perms), 2):
-        p = perms[i]
-        out_p += [p, perms[i + 1], compose(p, p)]
-        out_n += [names[i], names[i + 1], names[i] + "2"]
-    return out_p, out_n
+    return turn_moves(_corner_fixed_layers(n), half=True)
+
+
 _PG_REF = "T. Rokicki, PuzzleGeometry (cubing.js), cut notation "
 #: Stickers of each polyhedral puzzle, stated so that registering the families at import
 #: costs no geometry (cutting all 19 took 0.6 s of every start-up); a test checks each
