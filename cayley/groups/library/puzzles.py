@@ -23,6 +23,7 @@ from ...errors import InvalidInputError
 from ..perm import compose, inverse
 from ..puzzles import (
     CUT_PUZZLES,
+    CUT_STICKERS,
     cube_moves,
     cube_size,
     cut_puzzle_generators,
@@ -180,15 +181,8 @@ def _cube_fixed_htm(n: int) -> Moves:
 
 
 _PG_REF = "T. Rokicki, PuzzleGeometry (cubing.js), cut notation "
-#: Stickers of each polyhedral puzzle, stated so that registering the families at import
-#: costs no geometry (cutting all 19 took 0.6 s of every start-up); a test checks each
-#: against :func:`~cayley.groups.polyhedra.cut_puzzle`.
-CUT_DEGREES = {
-    "pyraminx": 36, "tetraminx": 24, "master_tetraminx": 48, "pyramorphix": 16, "mastermorphix": 40,
-    "master_pyramorphix": 36, "skewb": 30, "master_skewb": 78, "dino": 24, "little_chop": 24, "helicopter": 48,
-    "skewb_diamond": 32, "fto": 72, "christophers_jewel": 48, "megaminx": 120, "pentultimate": 72,
-    "pyraminx_crystal": 120, "starminx": 120, "starminx_2": 132,
-}
+#: stickers of each polyhedral puzzle (from the catalogue, without geometry)
+CUT_DEGREES = CUT_STICKERS
 
 
 def _register_cut_puzzle(name: str, shape: str, cuts: list[tuple[str, float]], doc: str, ref: str) -> None:
