@@ -156,6 +156,13 @@ def _folded_hypercube(n: int) -> Moves:
     return perms, [f"F{i}" for i in range(n)] + ["Fall"]
 
 
+def _jump_list(jumps: object) -> list[int]:
+    """The jumps of ``circulant`` as integers, from text such as ``"1,2"`` or a list."""
+    if isinstance(jumps, str):
+        return [int(x) for x in re.split(r"[,\s]+", jumps.strip("[]() ")) if x]
+    return int_list(jumps, "jumps")
+
+
 @register("circulant", min_degree=4)
 def _circulant(n: int, jumps: object = "1,2") -> Moves:
     """The circulant graph C_n(jumps): shifts of Z_n by +j and -j for each jump j (default 1, 2).
@@ -173,7 +180,7 @@ def _circulant(n: int, jumps: object = "1,2") -> Moves:
     Circulant graphs as Cayley graphs of Z_n: https://en.wikipedia.org/wiki/Circulant_graph; F. T.
     Boesch, R. Tindell, Circulants and their connectivities, J. Graph Theory 8 (1984) 487-499
     """
-    js = int_list(jumps, "jumps") if not isinstance(jumps, str) else [int(x) for x in re.split(r"[,\s]+", jumps.strip("[]() ")) if x]
+    js = _jump_list(jumps)
     if not js or any(not 0 < j < n for j in js) or len({min(j % n, -j % n) for j in js}) != len(js):
         raise InvalidInputError(f"circulant needs distinct jumps in 1..n-1 (j and n-j count once), got {jumps!r} at n={n}")
     perms: list[list[int]] = []
@@ -293,10 +300,7 @@ def _complete_cyclic(n: int) -> Moves:
 
 
 def _circulant_count(n: int, jumps: object = "1,2") -> int:
-    js = int_list(jumps, "jumps") if not isinstance(jumps, str) else [
-        int(x) for x in re.split(r"[,\s]+", jumps.strip("[]() ")) if x
-    ]
-    return sum(1 if (2 * j) % n == 0 else 2 for j in js)
+    return sum(1 if (2 * j) % n == 0 else 2 for j in _jump_list(jumps))
 
 
 attach_counts({
