@@ -19,10 +19,10 @@ from functools import partial
 from ...errors import InvalidInputError
 from ..arithmetic import is_prime
 from .moves import (
-    check_k, count_param, distinct_moves, from_pairs, inverse_list, map_perm, named_moves, one_line_name, riffle,
+    Moves, check_k, count_param, distinct_moves, from_pairs, inverse_list, map_perm, named_moves, one_line_name, riffle,
     shift_left, shift_right, transposition, with_inverse,
 )
-from .registry import Moves, attach_counts, register
+from .registry import attach_counts, register
 
 
 @register("lrx", min_degree=3)

@@ -17,10 +17,10 @@ import numpy as np
 
 from ...errors import InvalidInputError
 from .moves import (
-    as_rng, check_k, count_param, cycle_moves, cycle_perm, distinct_moves, from_pairs, huge_count, int_list,
+    Moves, as_rng, check_k, count_param, cycle_moves, cycle_perm, distinct_moves, from_pairs, huge_count, int_list,
     inverse_list, one_line_name, perm_from_cycles, shift_left, shift_right, transposition,
 )
-from .registry import Moves, attach_counts, register
+from .registry import attach_counts, register
 
 
 @register("derangements")

@@ -17,8 +17,8 @@ import numpy as np
 
 from ...errors import InvalidInputError
 
-#: moves and their names, as a family function returns them
-Built = tuple[list[list[int]], list[str]]
+#: What a family function returns: the generators in one-line form and their names.
+Moves = tuple[list[Any], list[str]]  # each generator a list of ints or an int array
 
 
 def transposition(n: int, i: int, j: int) -> list[int]:
@@ -195,7 +195,7 @@ def count_param(k: object, low: int, high: float) -> int:
     return int(k)
 
 
-def named_moves(items: Iterable[Sequence[int]], move: Callable[..., list[int]], name: str) -> Built:
+def named_moves(items: Iterable[Sequence[int]], move: Callable[..., list[int]], name: str) -> Moves:
     """One move per index tuple ``t`` of ``items``: ``move(*t)``, named ``name.format(*t)``.
 
     >>> from functools import partial
@@ -206,7 +206,7 @@ def named_moves(items: Iterable[Sequence[int]], move: Callable[..., list[int]], 
     return [move(*t) for t in ts], [name.format(*t) for t in ts]
 
 
-def cycle_moves(n: int, cycles: Iterable[Sequence[int]], sep: str) -> Built:
+def cycle_moves(n: int, cycles: Iterable[Sequence[int]], sep: str) -> Moves:
     """The cycles ``c0 -> c1 -> ... -> c0``, each named by its points (``one_line_name``).
 
     >>> cycle_moves(3, [(0, 1, 2)], ",")
@@ -216,7 +216,7 @@ def cycle_moves(n: int, cycles: Iterable[Sequence[int]], sep: str) -> Built:
     return [cycle_perm(n, c) for c in cs], [one_line_name(c, sep) for c in cs]
 
 
-def cycles_both_ways(n: int, cycles: Iterable[Sequence[int]]) -> Built:
+def cycles_both_ways(n: int, cycles: Iterable[Sequence[int]]) -> Moves:
     """Each cycle, named ``"(c0,c1,...)"``, then (unless it is a transposition) its inverse,
     named by the points in reverse ``"(...,c1,c0)"``.
 
@@ -235,7 +235,7 @@ def cycles_both_ways(n: int, cycles: Iterable[Sequence[int]]) -> Built:
     return perms, names
 
 
-def block_moves(n: int, blocks: Iterable[tuple[int, int, int]]) -> Built:
+def block_moves(n: int, blocks: Iterable[tuple[int, int, int]]) -> Moves:
     """Block moves (transposons) ``T[i..e,k]``: the block of positions i..e moved to just
     after position k (i <= e < k), i.e. exchanged with the adjacent block e+1..k.
 
@@ -245,7 +245,7 @@ def block_moves(n: int, blocks: Iterable[tuple[int, int, int]]) -> Built:
     return named_moves(blocks, lambda i, e, k: block_exchange(n, i, e + 1, e + 1, k + 1), "T[{}..{},{}]")
 
 
-def block_interchanges(n: int, blocks: Iterable[tuple[int, int, int, int]]) -> Built:
+def block_interchanges(n: int, blocks: Iterable[tuple[int, int, int, int]]) -> Moves:
     """Block interchanges ``I[i..e,k..f]``: the blocks of positions i..e and k..f
     exchanged (i <= e < k <= f).
 

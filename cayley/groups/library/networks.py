@@ -14,10 +14,10 @@ from functools import partial
 
 from ...errors import InvalidInputError
 from .moves import (
-    check_k, count_param, cycle_perm, from_pairs, int_list, inverse_list, map_perm, named_moves, riffle, signed_shift,
-    transposition, with_inverse,
+    Moves, check_k, count_param, cycle_perm, from_pairs, int_list, inverse_list, map_perm, named_moves, riffle,
+    signed_shift, transposition, with_inverse,
 )
-from .registry import Moves, attach_counts, register
+from .registry import attach_counts, register
 
 
 def _tree_edges(n: int, edges: object) -> list[tuple[int, int]]:

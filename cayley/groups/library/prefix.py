@@ -13,10 +13,10 @@ from functools import partial
 
 from ...errors import InvalidInputError
 from .moves import (
-    block_interchanges, block_moves, cycle_moves, distinct_moves, named_moves, reversal, shift_left, shift_right,
+    Moves, block_interchanges, block_moves, cycle_moves, distinct_moves, named_moves, reversal, shift_left, shift_right,
     signed_flip,
 )
-from .registry import Moves, attach_counts, register
+from .registry import attach_counts, register
 
 
 @register("pancake", aliases=("prefix_reversals",))

@@ -34,8 +34,8 @@ from ..puzzles import (
     rotation_moves,
     turn_moves,
 )
-from .moves import cycle_perm, distinct_moves, inverse_list
-from .registry import FamilyFunc, Moves, attach_counts, register
+from .moves import Moves, cycle_perm, distinct_moves, inverse_list
+from .registry import FamilyFunc, attach_counts, register
 
 _CUBE_REF = (
     "D. Singmaster, Notes on Rubik's Magic Cube (1981); T. Rokicki, H. Kociemba, M. Davidson, J. Dethridge, "

@@ -27,9 +27,6 @@ from ...errors import InvalidInputError, UnknownFamilyError
 from ..generator_set import GeneratorSet, check_generator_count
 from ..perm import check_degree
 
-#: What a family function returns: the generators in one-line form and their names.
-Moves = tuple[list[Any], list[str]]  # each generator a list of ints or an int array
-
 #: A family function: ``func(n, **params)`` returning :data:`Moves` (a matrix family: its own set).
 FamilyFunc = TypeVar("FamilyFunc", bound=Callable[..., object])
 
@@ -197,8 +194,9 @@ def register(
 
 
 def docstring_sections(doc: str) -> dict[str, list[str]]:
-    r"""The numpydoc sections of a (dedented) docstring: each header's lines, stripped,
-    blank lines dropped; the summary and the text before the first header are left out.
+    r"""The numpydoc sections of a (dedented) docstring: each header's lines, blank lines
+    dropped and trailing space stripped; the summary and the text before the first header
+    are left out.
 
     >>> doc = "Summary.\n\nParameters\n----------\nk\n    the k\n\nReferences\n----------\nA. B, C (1999);\nD."
     >>> docstring_sections(doc)

@@ -14,10 +14,10 @@ from functools import partial
 
 from ...errors import InvalidInputError
 from .moves import (
-    block_interchanges, block_moves, check_k, count_param, cycle_moves, cycles_both_ways, distinct_moves, int_list,
-    named_moves, reversal, signed_flip, transposition,
+    Moves, block_interchanges, block_moves, check_k, count_param, cycle_moves, cycles_both_ways, distinct_moves,
+    int_list, named_moves, reversal, signed_flip, transposition,
 )
-from .registry import Moves, attach_counts, register
+from .registry import attach_counts, register
 
 
 @register("full_reversals")
