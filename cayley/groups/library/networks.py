@@ -13,6 +13,7 @@ import re
 from functools import partial
 
 from ...errors import InvalidInputError
+from ..blocks import find_root
 from .moves import (
     Moves, check_k, count_param, cycle_perm, from_pairs, int_list, inverse_list, map_perm, named_moves, riffle,
     signed_shift, transposition, with_inverse,
@@ -43,17 +44,10 @@ def _tree_edges(n: int, edges: object) -> list[tuple[int, int]]:
     if len(pairs) != n - 1:
         raise InvalidInputError(f"a spanning tree on n={n} points has {n - 1} edges, got {len(pairs)}: {pairs}")
     parent = list(range(n))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
     for a, b in pairs:
         if not (0 <= a < n and 0 <= b < n) or a == b:
             raise InvalidInputError(f"tree edge ({a},{b}) is not an edge between two of the points 0..{n - 1}")
-        ra, rb = find(a), find(b)
+        ra, rb = find_root(parent, a), find_root(parent, b)
         if ra == rb:
             raise InvalidInputError(f"tree edges {pairs} contain a cycle (edge ({a},{b})): not a tree")
         parent[ra] = rb
