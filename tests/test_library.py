@@ -88,6 +88,28 @@ def test_family_metadata(name):
     assert all(p.default is not None for p in fam.params[1:]), "family parameters need defaults"
 
 
+def test_family_metadata_comes_from_the_numpydoc_docstring():
+    """A family's reference and parameter docs are its docstring's References and
+    Parameters sections (lines joined by spaces); a family with neither is refused."""
+    from cayley.groups.library.registry import docstring_sections, register
+
+    lrx = get_family("lrx")
+    assert lrx.reference == " ".join(docstring_sections(inspect.getdoc(lrx.func))["References"])
+    assert lrx.reference.startswith("CayleyPy PermutationGroups.lrx; diameter OEIS A186783")
+    assert [(p.name, p.doc) for p in lrx.params] == [("n", "degree"), ("k", "X swaps positions 0 and k")]
+    cubic = get_family("cubic_pancake").params[1].doc
+    assert cubic.startswith("which three prefix lengths, 1..7: {n,n-1,2}") and "\n" not in cubic
+
+    def unreferenced(n: int) -> tuple[list[list[int]], list[str]]:
+        """A family without a reference."""
+        return [[1, 0]], ["s"]
+
+    with pytest.raises(TypeError, match="give a reference"):
+        register("unreferenced_test_family")(unreferenced)
+    with pytest.raises(UnknownFamilyError):
+        get_family("unreferenced_test_family")
+
+
 @pytest.mark.parametrize("name", FAMILY_NAMES)
 def test_generators_distinct_and_nontrivial(name):
     """min_degree is honest: from it on the generators are distinct non-identity

@@ -270,6 +270,26 @@ def test_puzzle_degrees_are_sticker_counts():
     assert len(g) == 16
 
 
+def test_cut_puzzle_catalogue_records():
+    """Each record of cayley/data/puzzles/cut_puzzles.json names a shape, its cuts (kind and
+    depth), a sticker count, a one-line description and a reference, and registers a family."""
+    import json
+    from importlib import resources
+
+    from cayley.groups import puzzles
+
+    path = resources.files("cayley") / "data" / "puzzles" / "cut_puzzles.json"
+    records = json.loads(path.read_text(encoding="utf-8"))
+    assert list(records) == list(puzzles.CUT_PUZZLES) and len(records) == 19
+    for name, r in records.items():
+        assert set(r) == {"shape", "cuts", "stickers", "description", "reference"}, name
+        assert r["shape"] in "tcod" and r["cuts"] and all(k in "vef" and isinstance(d, float) for k, d in r["cuts"])
+        assert isinstance(r["stickers"], int) and "\n" not in r["description"] and r["reference"]
+        fam = get_family(name)
+        assert fam.description == r["description"] and fam.reference.startswith(r["reference"] + "; ")
+        assert fam.degrees(200) == [r["stickers"]]
+
+
 def test_stated_puzzle_degrees_are_the_cut_puzzles():
     """The sticker counts stated for registration (no geometry at import) are the cut's."""
     from cayley.groups import puzzles

@@ -32,7 +32,14 @@ __all__ = ["PieceKind", "PieceStructure", "minimal_block_system", "orbits", "pie
 IntArray = NDArray[np.int64]
 
 
-def _find(parent: list[int], x: int) -> int:
+def find_root(parent: list[int], x: int) -> int:
+    """The root of ``x`` in the union-find forest ``parent`` (a root is its own parent),
+    halving the path on the way.
+
+    >>> parent = [0, 0, 1, 3]
+    >>> find_root(parent, 2), find_root(parent, 3), parent
+    (0, 3, [0, 0, 0, 3])
+    """
     while parent[x] != x:
         parent[x] = parent[parent[x]]
         x = parent[x]
@@ -51,12 +58,12 @@ def orbits(perms: IntArray) -> list[list[int]]:
     parent = list(range(n))
     for p in perms:
         for i in range(n):
-            a, b = _find(parent, i), _find(parent, int(p[i]))
+            a, b = find_root(parent, i), find_root(parent, int(p[i]))
             if a != b:
                 parent[max(a, b)] = min(a, b)
     groups: dict[int, list[int]] = {}
     for i in range(n):
-        groups.setdefault(_find(parent, i), []).append(i)
+        groups.setdefault(find_root(parent, i), []).append(i)
     return list(groups.values())
 
 
@@ -79,13 +86,13 @@ def minimal_block_system(perms: IntArray, alpha: int, beta: int) -> list[list[in
     while queue:
         x, y = queue.pop()
         for p in rows:
-            a, b = _find(parent, p[x]), _find(parent, p[y])
+            a, b = find_root(parent, p[x]), find_root(parent, p[y])
             if a != b:
                 parent[max(a, b)] = min(a, b)
                 queue.append((p[x], p[y]))
     groups: dict[int, list[int]] = {}
     for i in range(n):
-        groups.setdefault(_find(parent, i), []).append(i)
+        groups.setdefault(find_root(parent, i), []).append(i)
     return [g for g in groups.values() if len(g) > 1]
 
 

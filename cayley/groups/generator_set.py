@@ -12,7 +12,7 @@ from ..errors import DegreeMismatchError, InvalidInputError
 from .arithmetic import is_prime
 from .perm import check_permutation, compose, identity, inverse, short_repr
 from .permutation import Permutation
-from .value import KeyedValue
+from .value import NamedGenerators, checked_names, frozen, inverse_positions
 
 __all__ = ["GeneratorSet", "MAX_GENERATORS", "MAX_GENERATOR_ENTRIES", "check_generator_count", "giant_order"]
 
@@ -132,14 +132,8 @@ def giant_order(perms: ArrayLike, *, tries: int = 300, seed: int = 0) -> int | N
     return factorial(n) if odd else factorial(n) // 2
 
 
-def _freeze(a: np.ndarray) -> np.ndarray:
-    a = np.ascontiguousarray(a, dtype=np.int64)
-    a.setflags(write=False)
-    return a
-
-
 @dataclass(frozen=True, eq=False)
-class GeneratorSet(KeyedValue):
+class GeneratorSet(NamedGenerators):
     """A frozen, ordered list of named permutations of one degree.
 
     ``perms`` is an int64 array of shape ``(k, n)``; ``names[i]`` names ``perms[i]``.
@@ -169,23 +163,13 @@ class GeneratorSet(KeyedValue):
             ) from exc
         if perms.ndim != 2:
             raise InvalidInputError(f"generators must have shape (k, n), got {perms.shape}")
-        if perms.shape[0] == 0:
-            raise InvalidInputError("a generator set needs at least one generator")
-        names = tuple(str(x) for x in self.names)
-        if len(names) != perms.shape[0]:
-            raise InvalidInputError(f"{len(names)} names for {perms.shape[0]} generators")
-        if len(set(names)) != len(names):
-            dup = sorted({x for x in names if names.count(x) > 1})
-            raise InvalidInputError(f"generator names must be distinct, repeated: {dup}")
+        names = checked_names(self.names, perms.shape[0])
         for name, p in zip(names, perms):
             check_permutation(p, name=name)
-        object.__setattr__(self, "perms", _freeze(perms))
+        object.__setattr__(self, "perms", frozen(perms))
         object.__setattr__(self, "names", names)
         object.__setattr__(self, "params", tuple(self.params))
-        inv = inverse(self.perms)
-        keys = {p.tobytes(): i for i, p in reversed(list(enumerate(self.perms)))}
-        idx = np.array([keys.get(q.tobytes(), -1) for q in inv], dtype=np.int64)
-        object.__setattr__(self, "inverse_index", _freeze(idx))
+        object.__setattr__(self, "inverse_index", inverse_positions(self.perms, inverse(self.perms)))
 
     # -- construction -------------------------------------------------------------
     @classmethod
@@ -238,17 +222,7 @@ class GeneratorSet(KeyedValue):
         return (Permutation(p) for p in self.perms)
 
     def __getitem__(self, key: int | str) -> Permutation:
-        if isinstance(key, str):
-            try:
-                key = self.names.index(key)
-            except ValueError:
-                raise KeyError(f"no generator named {key!r}; names are {list(self.names)}") from None
-        return Permutation(self.perms[key])
-
-    @property
-    def inverse_closed(self) -> bool:
-        """Whether the inverse of every generator is in the set (undirected Cayley graph)."""
-        return bool(np.all(self.inverse_index >= 0))
+        return Permutation(self.perms[self.position(key)])
 
     @property
     def involutions(self) -> np.ndarray:
@@ -318,8 +292,7 @@ class GeneratorSet(KeyedValue):
 
     def __repr__(self) -> str:
         if self.family:
-            ps = ", ".join(f"{k}={v!r}" for k, v in self.params)
-            return f"<GeneratorSet {self.family}({ps}) degree={self.degree} k={len(self)}>"
+            return f"<GeneratorSet {self.family_label()} degree={self.degree} k={len(self)}>"
         return f"GeneratorSet.from_perms({self.perms.tolist()}, names={list(self.names)})"
 
     def describe(self) -> str:

@@ -29,7 +29,7 @@ from numpy.typing import ArrayLike
 
 from ..errors import DegreeMismatchError, InvalidInputError, InvalidStateError, ParseError
 from .arithmetic import factor, phi
-from .value import KeyedValue
+from .value import NamedGenerators, checked_names, frozen, inverse_positions
 
 __all__ = [
     "MatrixGeneratorSet",
@@ -252,14 +252,8 @@ def unit_generators(m: int) -> list[int]:
 # ----------------------------------------------------------------------------------
 # generator sets
 # ----------------------------------------------------------------------------------
-def _freeze(a: np.ndarray) -> np.ndarray:
-    a = np.ascontiguousarray(a, dtype=np.int64)
-    a.setflags(write=False)
-    return a
-
-
 @dataclass(frozen=True, eq=False)
-class MatrixGeneratorSet(KeyedValue):
+class MatrixGeneratorSet(NamedGenerators):
     """A frozen, ordered list of named invertible ``n x n`` matrices over Z/m.
 
     ``matrices`` is int64 of shape ``(k, n, n)`` with entries in ``0 .. m-1``;
@@ -290,32 +284,23 @@ class MatrixGeneratorSet(KeyedValue):
 
     def __post_init__(self) -> None:
         m = check_modulus(self.modulus)
-        names = tuple(str(x) for x in self.names)
         try:
             mats = np.asarray(self.matrices)
         except (TypeError, ValueError):
             raise DegreeMismatchError(f"generators must be n x n matrices of one size, got {self.matrices!r}") from None
         if mats.ndim != 3 or mats.shape[1] != mats.shape[2]:
             raise DegreeMismatchError(f"generators must be square n x n matrices of one size, got shape {mats.shape}")
-        if mats.shape[0] == 0:
-            raise InvalidInputError("a generator set needs at least one generator")
-        if len(names) != mats.shape[0]:
-            raise InvalidInputError(f"{len(names)} names for {mats.shape[0]} generators")
-        if len(set(names)) != len(names):
-            dup = sorted({x for x in names if names.count(x) > 1})
-            raise InvalidInputError(f"generator names must be distinct, repeated: {dup}")
+        names = checked_names(self.names, mats.shape[0])
         if self.generated is not None and self.generated not in GROUP_KINDS:
             raise InvalidInputError(f"unknown group kind {self.generated!r}: expected one of {', '.join(GROUP_KINDS)}")
         mats = _reduce(mats, m)
         invs = np.stack([inverse_mod(a, m, name=nm) for a, nm in zip(mats, names)])
-        keys = {a.tobytes(): i for i, a in reversed(list(enumerate(mats)))}
-        idx = np.array([keys.get(q.tobytes(), -1) for q in invs], dtype=np.int64)
         object.__setattr__(self, "modulus", m)
         object.__setattr__(self, "names", names)
         object.__setattr__(self, "params", tuple(self.params))
-        object.__setattr__(self, "matrices", _freeze(mats))
-        object.__setattr__(self, "inverses", _freeze(invs))
-        object.__setattr__(self, "inverse_index", _freeze(idx))
+        object.__setattr__(self, "matrices", frozen(mats))
+        object.__setattr__(self, "inverses", frozen(invs))
+        object.__setattr__(self, "inverse_index", inverse_positions(mats, invs))
 
     @classmethod
     def from_matrices(
@@ -355,18 +340,8 @@ class MatrixGeneratorSet(KeyedValue):
         return int(self.matrices.shape[0])
 
     def __getitem__(self, key: int | str) -> np.ndarray:
-        if isinstance(key, str):
-            try:
-                key = self.names.index(key)
-            except ValueError:
-                raise KeyError(f"no generator named {key!r}; names are {list(self.names)}") from None
-        mat: np.ndarray = self.matrices[key]
+        mat: np.ndarray = self.matrices[self.position(key)]
         return mat
-
-    @property
-    def inverse_closed(self) -> bool:
-        """Whether the inverse of every generator is in the set (undirected graph)."""
-        return bool(np.all(self.inverse_index >= 0))
 
     @property
     def perms(self) -> np.ndarray:
@@ -440,8 +415,7 @@ class MatrixGeneratorSet(KeyedValue):
 
     def __repr__(self) -> str:
         if self.family:
-            ps = ", ".join(f"{k}={v!r}" for k, v in self.params)
-            return f"<MatrixGeneratorSet {self.family}({ps}) n={self.degree} m={self.modulus} k={len(self)}>"
+            return f"<MatrixGeneratorSet {self.family_label()} n={self.degree} m={self.modulus} k={len(self)}>"
         return f"MatrixGeneratorSet.from_matrices({self.matrices.tolist()}, {self.modulus}, names={list(self.names)})"
 
     def describe(self) -> str:

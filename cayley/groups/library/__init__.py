@@ -24,8 +24,8 @@ CayleyPy: element ``t`` is positions ``t`` and ``n + t``, its two sides.
 from ..generator_set import MAX_GENERATOR_ENTRIES, MAX_GENERATORS
 from ..perm import MAX_DEGREE
 from . import classic, cycles, matrix, networks, prefix, puzzles, reversals  # noqa: F401  (they register)
-from .moves import from_pairs, reversal, shift_left, shift_right, transposition
-from .registry import Family, Moves, Param, attach_counts, build, families, generators, get_family, register
+from .moves import Moves, from_pairs, reversal, shift_left, shift_right, transposition
+from .registry import Family, Param, attach_counts, build, families, generators, get_family, register
 
 __all__ = [
     "Family", "Param", "Moves", "register", "attach_counts", "build", "get_family", "families", "generators",

@@ -17,30 +17,22 @@ import numpy as np
 
 from ...errors import InvalidInputError
 from .moves import (
-    distinct_moves,
-    as_rng,
-    check_k,
-    count_param,
-    cycle_perm,
-    from_pairs,
-    huge_count,
-    int_list,
-    inverse_list,
-    one_line_name,
-    perm_from_cycles,
-    shift_left,
-    shift_right,
-    transposition,
+    Moves, as_rng, check_k, count_param, cycle_moves, cycle_perm, distinct_moves, from_pairs, huge_count, int_list,
+    inverse_list, one_line_name, perm_from_cycles, shift_left, shift_right, transposition,
 )
-from .registry import Moves, attach_counts, register
+from .registry import attach_counts, register
 
 
-@register("derangements", reference="Derangements (fixed-point-free permutations); their number is OEIS A000166")
+@register("derangements")
 def _derangements(n: int) -> Moves:
     """All derangements of n points, named ``D<r>`` where r is the lexicographic rank among all n! permutations.
 
     The ranks (CayleyPy's names) are not consecutive. The set generates A_3 at n = 3 and
     S_n for n = 2 and n >= 4; the graph has diameter 2 for n >= 4.
+
+    References
+    ----------
+    Derangements (fixed-point-free permutations); their number is OEIS A000166
     """
     perms: list[list[int]] = []
     names: list[str] = []
@@ -51,13 +43,17 @@ def _derangements(n: int) -> Moves:
     return perms, names
 
 
-@register("all_cycles", reference="All cycles of length 2..n; their number is OEIS A006231")
+@register("all_cycles")
 def _all_cycles(n: int) -> Moves:
     """Every cycle of length 2..n, named ``cycle_1``, ``cycle_2``, ... in CayleyPy's order.
 
     Order: by length, then by the set of moved points (lexicographic), then the cycle
     ``(m c1 c2 ...)`` starting at the smallest point m with ``(c1, c2, ...)`` in
     lexicographic order; ``(m c1 c2 ...)`` maps m -> c1 -> c2 -> ... -> m.
+
+    References
+    ----------
+    All cycles of length 2..n; their number is OEIS A006231
     """
     perms = []
     for length in range(2, n + 1):
@@ -67,45 +63,52 @@ def _all_cycles(n: int) -> Moves:
     return perms, [f"cycle_{i}" for i in range(1, len(perms) + 1)]
 
 
-@register("three_cycles", reference="All 3-cycles, generating the alternating group A_n", min_degree=3)
+@register("three_cycles", min_degree=3)
 def _three_cycles(n: int) -> Moves:
     """All 3-cycles ``(a b c)`` with a < b and a < c: n(n-1)(n-2)/3 generators, inverse-closed, generating A_n.
 
     Ordered lexicographically by (a, b, c) and named ``"(a b c)"`` as in CayleyPy;
     ``(a b c)`` maps a -> b -> c -> a.
+
+    References
+    ----------
+    All 3-cycles, generating the alternating group A_n
     """
     triples = [(a, b, c) for a in range(n) for b in range(a + 1, n) for c in range(a + 1, n) if c != b]
     return [cycle_perm(n, t) for t in triples], [f"({a} {b} {c})" for a, b, c in triples]
 
 
-@register(
-    "three_cycles_0ij",
-    reference="3-cycles through a fixed point, generating A_n; CayleyPy PermutationGroups.three_cycles_0ij",
-    min_degree=3,
-)
+@register("three_cycles_0ij", min_degree=3)
 def _three_cycles_0ij(n: int) -> Moves:
     """All 3-cycles (0 i j), i != j: (n-1)(n-2) generators, inverse-closed, generating A_n.
 
     Ordered lexicographically by (i, j) and named ``"(0 i j)"`` as in CayleyPy.
+
+    References
+    ----------
+    3-cycles through a fixed point, generating A_n; CayleyPy PermutationGroups.three_cycles_0ij
     """
     pairs = [(i, j) for i in range(1, n) for j in range(1, n) if i != j]
     return [cycle_perm(n, (0, i, j)) for i, j in pairs], [f"(0 {i} {j})" for i, j in pairs]
 
 
-@register(
-    "three_cycles_01i",
-    reference="The alternating group graph AG_n: J.-S. Jwo, S. Lakshmivarahan, S. K. Dhall, A new class of "
-    "interconnection networks based on the alternating group, Networks 23 (1993) 315-326; "
-    "CayleyPy PermutationGroups.three_cycles_01i",
-    min_degree=3,
-    aliases=("alternating_group_graph",),
-    param_docs={"add_inverses": "also add each inverse (1 0 i) right after (0 1 i)"},
-)
+@register("three_cycles_01i", min_degree=3, aliases=("alternating_group_graph",))
 def _three_cycles_01i(n: int, add_inverses: bool = True) -> Moves:
     """The 3-cycles (0 1 i), i = 2..n-1, each followed by its inverse ``"(1 0 i)"``: the alternating group graph.
 
     With ``add_inverses=False`` only the n-2 cycles (0 1 i), a directed graph; either way
     the group is A_n.
+
+    Parameters
+    ----------
+    add_inverses
+        also add each inverse (1 0 i) right after (0 1 i)
+
+    References
+    ----------
+    The alternating group graph AG_n: J.-S. Jwo, S. Lakshmivarahan, S. K. Dhall, A new class of
+    interconnection networks based on the alternating group, Networks 23 (1993) 315-326; CayleyPy
+    PermutationGroups.three_cycles_01i
     """
     perms: list[list[int]] = []
     names: list[str] = []
@@ -131,12 +134,7 @@ def _perfect_matchings(elements: list[int]) -> Iterator[list[tuple[int, int]]]:
             yield [(first, elements[t])] + m
 
 
-@register(
-    "involutive_derangements",
-    reference="Fixed-point-free involutions (perfect matchings), (n-1)!! of them, OEIS A001147; "
-    "CayleyPy PermutationGroups.involutive_derangements",
-    degree_step=2,
-)
+@register("involutive_derangements", degree_step=2)
 def _involutive_derangements(n: int) -> Moves:
     """All fixed-point-free involutions of an even number n of points: (n-1)!! generators ``ID1, ID2, ...``.
 
@@ -144,22 +142,32 @@ def _involutive_derangements(n: int) -> Moves:
     rest is matched the same way recursively. Defined for even n only. At n = 4 the three
     generators form the Klein four-group; from n = 6 on they generate S_n if n/2 is odd and
     A_n if n/2 is even (each is a product of n/2 transpositions).
+
+    References
+    ----------
+    Fixed-point-free involutions (perfect matchings), (n-1)!! of them, OEIS A001147; CayleyPy
+    PermutationGroups.involutive_derangements
     """
     perms = [from_pairs(n, m) for m in _perfect_matchings(list(range(n)))]
     return perms, [f"ID{i}" for i in range(1, len(perms) + 1)]
 
 
-@register(
-    "lsl_cycles",
-    reference="Long and sub-long cycles; CayleyPy PermutationGroups.lsl_cycles (growth data lsl_cycles_cayley_growth)",
-    min_degree=4,
-    param_docs={"add_inverses": "append the inverses L_inv, S_inv"},
-)
+@register("lsl_cycles", min_degree=4)
 def _lsl_cycles(n: int, add_inverses: bool = True) -> Moves:
     """The long cycle L = (0 1 ... n-1) and the sub-long cycle S = (1 2 ... n-1), plus their inverses.
 
     Names ``L, S, L_inv, S_inv`` as in CayleyPy. CayleyPy accepts n = 3, where S is the
     transposition (1 2) and S_inv repeats it; here the family starts at n = 4.
+
+    Parameters
+    ----------
+    add_inverses
+        append the inverses L_inv, S_inv
+
+    References
+    ----------
+    Long and sub-long cycles; CayleyPy PermutationGroups.lsl_cycles (growth data
+    lsl_cycles_cayley_growth)
     """
     long_cycle = cycle_perm(n, list(range(n)))
     sub_long = cycle_perm(n, list(range(1, n)))
@@ -170,12 +178,7 @@ def _lsl_cycles(n: int, add_inverses: bool = True) -> Moves:
     return perms, names
 
 
-@register(
-    "wrapped_k_cycles",
-    reference="Cyclically consecutive k-cycles; CayleyPy PermutationGroups.wrapped_k_cycles",
-    min_degree=3,
-    param_docs={"k": "cycle length (2 <= k <= n)"},
-)
+@register("wrapped_k_cycles", min_degree=3)
 def _wrapped_k_cycles(n: int, k: int = 3) -> Moves:
     """The n cyclically consecutive k-cycles (s s+1 ... s+k-1 mod n), s = 0..n-1 (default k = 3).
 
@@ -184,39 +187,49 @@ def _wrapped_k_cycles(n: int, k: int = 3) -> Moves:
     generator, ``"(0 1 ... n-1)"``, and the graph is the directed n-cycle. k = 2 gives the
     transpositions of ``cyclic_coxeter`` under other names.
 
+    Parameters
+    ----------
+    k
+        cycle length (2 <= k <= n)
+
+    References
+    ----------
+    Cyclically consecutive k-cycles; CayleyPy PermutationGroups.wrapped_k_cycles
+
+    Examples
+    --------
     >>> from cayley.groups.library import generators
     >>> generators("wrapped_k_cycles", 4, k=4).names
     ('(0 1 2 3)',)
     """
     k = check_k("wrapped_k_cycles", k, 2, n, n, "2 <= k <= n")
     cycles = [[(s + j) % n for j in range(k)] for s in range(n)]
-    return distinct_moves([cycle_perm(n, c) for c in cycles], [one_line_name(c, " ") for c in cycles])
+    return distinct_moves(*cycle_moves(n, cycles, " "))
 
 
-@register(
-    "increasing_k_cycles",
-    reference="Increasing k-cycles (c1 c2 ... ck), c1 < ... < ck; CayleyPy PermutationGroups.increasing_k_cycles",
-    min_degree=3,
-    param_docs={"k": "cycle length (2 <= k <= n)"},
-)
+@register("increasing_k_cycles", min_degree=3)
 def _increasing_k_cycles(n: int, k: int = 3) -> Moves:
     """All C(n, k) cycles (c1 c2 ... ck) with c1 < c2 < ... < ck (default k = 3): a directed graph for k >= 3.
 
     Named ``"(c1,c2,...)"`` in lexicographic order, as in CayleyPy (which also allows
     k = 1, the identity, refused here).
+
+    Parameters
+    ----------
+    k
+        cycle length (2 <= k <= n)
+
+    References
+    ----------
+    Increasing k-cycles (c1 c2 ... ck), c1 < ... < ck; CayleyPy
+    PermutationGroups.increasing_k_cycles
     """
     k = check_k("increasing_k_cycles", k, 2, n, n, "2 <= k <= n")
     combos = list(combinations(range(n), k))
-    return [cycle_perm(n, c) for c in combos], [one_line_name(c, ",") for c in combos]
+    return cycle_moves(n, combos, ",")
 
 
-@register(
-    "sheveleva2",
-    reference="Two generators from the 'square with whiskers' pattern conjectured to maximise the diameter; "
-    "A. Chervov et al., CayleyPy Growth, arXiv:2509.19162 (2025); CayleyPy PermutationGroups.sheveleva2",
-    min_degree=5,
-    param_docs={"k": "square position: the 4-cycle on k-1..k+2 (1 <= k <= n-3)"},
-)
+@register("sheveleva2", min_degree=5)
 def _sheveleva2(n: int, k: int = 1) -> Moves:
     """An involution A and a generator S holding a 4-cycle (k-1 k k+1 k+2), built from alternating adjacent transpositions.
 
@@ -226,6 +239,16 @@ def _sheveleva2(n: int, k: int = 1) -> Moves:
     drops (k, k+1) and (k+2, k+3) and gains (k+1, k+3) when k+3 < n: that is A. The
     generators are A, S in that order. At n = 4 with k = 1, A would be the identity, so the
     family starts at n = 5.
+
+    Parameters
+    ----------
+    k
+        square position: the 4-cycle on k-1..k+2 (1 <= k <= n-3)
+
+    References
+    ----------
+    Two generators from the 'square with whiskers' pattern conjectured to maximise the diameter; A.
+    Chervov et al., CayleyPy Growth, arXiv:2509.19162 (2025); CayleyPy PermutationGroups.sheveleva2
     """
     k = check_k("sheveleva2", k, 1, n - 3, n, "1 <= k <= n - 3")
     square_side = [(i, i + 1) for i in range((k - 1) % 2, n - 1, 2)]
@@ -240,17 +263,7 @@ def _sheveleva2(n: int, k: int = 1) -> Moves:
     return [a, s], ["A", "S"]
 
 
-@register(
-    "koltsov3",
-    reference="Three involutions in the 'square with whiskers' pattern conjectured to maximise the diameter; "
-    "A. Chervov et al., CayleyPy Growth, arXiv:2509.19162 (2025); CayleyPy PermutationGroups.koltsov3",
-    min_degree=5,
-    param_docs={
-        "perm_type": "1: S = (k, k+d); 2: S = (k, k+3)(k+1, k+2)",
-        "k": "position of S",
-        "d": "span of S for perm_type 1",
-    },
-)
+@register("koltsov3", min_degree=5)
 def _koltsov3(n: int, perm_type: int = 2, k: int = 1, d: int = 1) -> Moves:
     """Involutions I = (0 1)(2 3)..., K = (1 2)(3 4)... and a short involution S at position k.
 
@@ -258,6 +271,20 @@ def _koltsov3(n: int, perm_type: int = 2, k: int = 1, d: int = 1) -> Moves:
     into a square on k..k+3 (the "whiskers" are the rest of the path); for
     ``perm_type=1``, S = (k, k+d). Names ``I, K, S`` as in CayleyPy. The family starts at
     n = 5, where the defaults (type 2, k = 1) fit.
+
+    Parameters
+    ----------
+    perm_type
+        1: S = (k, k+d); 2: S = (k, k+3)(k+1, k+2)
+    k
+        position of S
+    d
+        span of S for perm_type 1
+
+    References
+    ----------
+    Three involutions in the 'square with whiskers' pattern conjectured to maximise the diameter; A.
+    Chervov et al., CayleyPy Growth, arXiv:2509.19162 (2025); CayleyPy PermutationGroups.koltsov3
     """
     if perm_type not in (1, 2) or isinstance(perm_type, bool):
         raise InvalidInputError(f"koltsov3 needs perm_type 1 or 2, got {perm_type!r}")
@@ -273,22 +300,26 @@ def _koltsov3(n: int, perm_type: int = 2, k: int = 1, d: int = 1) -> Moves:
     return [i_gen, k_gen, s_gen], ["I", "K", "S"]
 
 
-@register(
-    "consecutive_k_cycles",
-    reference="Consecutive k-cycles (i i+1 ... i+k-1); CayleyPy PermutationGroups.consecutive_k_cycles; "
-    "A. Chervov et al., CayleyPy-4, arXiv:2603.22195 (2026)",
-    min_degree=3,
-    param_docs={"k": "cycle length (2 <= k <= n)"},
-)
+@register("consecutive_k_cycles", min_degree=3)
 def _consecutive_k_cycles(n: int, k: int = 3) -> Moves:
     """The n-k+1 consecutive k-cycles (i i+1 ... i+k-1), i = 0..n-k (default k = 3): a directed graph for k >= 3.
 
     Named ``"(i,i+1,...)"`` as in CayleyPy (which requires k). Inverses are not added;
     for the undirected graph use :func:`cayley.groups.constructions.inverse_closure`.
+
+    Parameters
+    ----------
+    k
+        cycle length (2 <= k <= n)
+
+    References
+    ----------
+    Consecutive k-cycles (i i+1 ... i+k-1); CayleyPy PermutationGroups.consecutive_k_cycles; A.
+    Chervov et al., CayleyPy-4, arXiv:2603.22195 (2026)
     """
     k = check_k("consecutive_k_cycles", k, 2, n, n, "2 <= k <= n")
     cycles = [list(range(i, i + k)) for i in range(n - k + 1)]
-    return [cycle_perm(n, c) for c in cycles], [one_line_name(c, ",") for c in cycles]
+    return cycle_moves(n, cycles, ",")
 
 
 def _parse_classes(classes: object) -> list[tuple[tuple[int, ...], int | None]]:
@@ -367,17 +398,7 @@ def _class_size(n: int, lengths: Sequence[int]) -> int:
     return factorial(n) // int(prod(k**m * factorial(m) for k, m in Counter(lengths).items()))
 
 
-@register(
-    "conjugacy_classes",
-    reference="Generators closed under conjugation (normal Cayley graphs): whole conjugacy classes of S_n; "
-    "number of classes OEIS A000041; J. Steinhardt, Cayley graphs formed by conjugate generating sets of S_n, "
-    "arXiv:0711.3057; CayleyPy PermutationGroups.conjugacy_classes",
-    param_docs={
-        "classes": "cycle types, e.g. (3,2) or (2,2)(3):5 (':5' samples 5 of that class); "
-        "a dict {(3, 2): None, (2, 2): 5} in Python",
-        "seed": "seed for sampled classes",
-    },
-)
+@register("conjugacy_classes")
 def _conjugacy_classes(n: int, classes: object = "(2)", seed: object = 0) -> Moves:
     """Whole conjugacy classes of S_n (by cycle type), or seeded random samples of them; default: all transpositions.
 
@@ -386,6 +407,20 @@ def _conjugacy_classes(n: int, classes: object = "(2)", seed: object = 0) -> Mov
     its 1s, and a running number, e.g. ``"(3,2,1)_4"``. Whole classes are listed in
     CayleyPy's order; a sampled class (``(3,2):5``) draws that many distinct members from
     ``seed`` (CayleyPy draws from the global random state, so its samples differ).
+
+    Parameters
+    ----------
+    classes
+        cycle types, e.g. (3,2) or (2,2)(3):5 (':5' samples 5 of that class); a dict {(3, 2): None,
+        (2, 2): 5} in Python
+    seed
+        seed for sampled classes
+
+    References
+    ----------
+    Generators closed under conjugation (normal Cayley graphs): whole conjugacy classes of S_n;
+    number of classes OEIS A000041; J. Steinhardt, Cayley graphs formed by conjugate generating sets
+    of S_n, arXiv:0711.3057; CayleyPy PermutationGroups.conjugacy_classes
     """
     perms: list[list[int]] = []
     names: list[str] = []
@@ -426,13 +461,7 @@ def _conjugacy_classes(n: int, classes: object = "(2)", seed: object = 0) -> Mov
     return perms, names
 
 
-@register(
-    "rand_generators",
-    reference="Random generating sets: J. D. Dixon, The probability of generating the symmetric group, "
-    "Math. Z. 110 (1969) 199-205; CayleyPy PermutationGroups.rand_generators",
-    min_degree=3,
-    param_docs={"k": "number of random permutations", "seed": "random seed (reproducible)"},
-)
+@register("rand_generators", min_degree=3)
 def _rand_generators(n: int, k: int = 2, seed: object = 0) -> Moves:
     """k distinct random non-identity permutations drawn from ``seed`` (default k = 2): a directed graph.
 
@@ -440,6 +469,18 @@ def _rand_generators(n: int, k: int = 2, seed: object = 0) -> Moves:
     one-line forms ``"(p0,p1,...)"`` as in CayleyPy, whose draws come from numpy's global
     random state (so its sets differ) and may include the identity. Two random
     permutations generate S_n or A_n with probability tending to 1 (Dixon 1969).
+
+    Parameters
+    ----------
+    k
+        number of random permutations
+    seed
+        random seed (reproducible)
+
+    References
+    ----------
+    Random generating sets: J. D. Dixon, The probability of generating the symmetric group, Math. Z.
+    110 (1969) 199-205; CayleyPy PermutationGroups.rand_generators
     """
     from math import factorial
 
@@ -456,54 +497,63 @@ def _rand_generators(n: int, k: int = 2, seed: object = 0) -> Moves:
     return perms, [one_line_name(p, ",") for p in perms]
 
 
-@register(
-    "down_cycles",
-    reference="All cycles of consecutive positions (i i+1 ... j); CayleyPy PermutationGroups.down_cycles "
-    "(growth data down_cycles_cayley_growth)",
-)
+@register("down_cycles")
 def _down_cycles(n: int) -> Moves:
     """The n(n-1)/2 cycles (i i+1 ... j), 0 <= i < j < n, named ``"(i,...,j)"``: a directed graph.
 
     Ordered by i, then j, as in CayleyPy. In the action ``s[p]`` the cycle moves the entry
     at position i to position j and shifts the ones between down by one.
+
+    References
+    ----------
+    All cycles of consecutive positions (i i+1 ... j); CayleyPy PermutationGroups.down_cycles
+    (growth data down_cycles_cayley_growth)
     """
     cycles = [list(range(i, j + 1)) for i in range(n) for j in range(i + 1, n)]
-    return [cycle_perm(n, c) for c in cycles], [one_line_name(c, ",") for c in cycles]
+    return cycle_moves(n, cycles, ",")
 
 
-@register(
-    "k_cycles",
-    reference="The conjugacy class of k-cycles (n!/((n-k)! k) of them), a normal generating set; J. Steinhardt, "
-    "Cayley graphs formed by conjugate generating sets of S_n, arXiv:0711.3057",
-    min_degree=4,
-    param_docs={"k": "cycle length (2 <= k <= n)"},
-)
+@register("k_cycles", min_degree=4)
 def _k_cycles(n: int, k: int = 4) -> Moves:
     """All k-cycles (default k = 4): n!/((n-k)! k) generators, inverse-closed; k = 2 gives all transpositions.
 
     Ordered as in ``all_cycles`` (by the set of moved points, then the cycle starting at
     its smallest point) and named ``"(a b c d)"`` like ``three_cycles``. They generate
     S_n for even k and A_n for odd k (n >= 3).
+
+    Parameters
+    ----------
+    k
+        cycle length (2 <= k <= n)
+
+    References
+    ----------
+    The conjugacy class of k-cycles (n!/((n-k)! k) of them), a normal generating set; J. Steinhardt,
+    Cayley graphs formed by conjugate generating sets of S_n, arXiv:0711.3057
     """
     k = check_k("k_cycles", k, 2, n, n, "2 <= k <= n")
     cycles = [(s[0],) + rest for s in combinations(range(n), k) for rest in permutations(s[1:])]
-    return [cycle_perm(n, c) for c in cycles], [one_line_name(c, " ") for c in cycles]
+    return cycle_moves(n, cycles, " ")
 
 
-@register(
-    "shift_k_cycle",
-    reference="Cyclic shifts with a k-cycle: an n-cycle and a 3-cycle generate S_n for even n and A_n for odd n "
-    "(Jordan's theorem, J. D. Dixon, B. Mortimer, Permutation Groups, GTM 163 (1996) Thm 3.3E); "
-    "the LRX family with X replaced by a cycle",
-    min_degree=4,
-    param_docs={"k": "length of the cycle C = (0 1 ... k-1) (3 <= k < n)"},
-)
+@register("shift_k_cycle", min_degree=4)
 def _shift_k_cycle(n: int, k: int = 3) -> Moves:
     """Left and right cyclic shifts L, R and the k-cycle C = (0 1 ... k-1) with its inverse (default k = 3).
 
     Generators ``L, R, C, C^-1``: an undirected 4-regular graph, the LRX family with the
     transposition X replaced by a k-cycle. k = 2 would give C = C^-1 (that is ``lrx``),
     k = n would give C = L.
+
+    Parameters
+    ----------
+    k
+        length of the cycle C = (0 1 ... k-1) (3 <= k < n)
+
+    References
+    ----------
+    Cyclic shifts with a k-cycle: an n-cycle and a 3-cycle generate S_n for even n and A_n for odd n
+    (Jordan's theorem, J. D. Dixon, B. Mortimer, Permutation Groups, GTM 163 (1996) Thm 3.3E); the
+    LRX family with X replaced by a cycle
     """
     k = check_k("shift_k_cycle", k, 3, n - 1, n, "3 <= k < n")
     c = cycle_perm(n, list(range(k)))
@@ -547,17 +597,17 @@ def _conjugacy_classes_count(n: int, classes: object = "(2)", seed: object = 0) 
     return total
 
 
-@register(
-    "split_stars",
-    reference="Split-stars: E. Cheng, M. J. Lipman, H. A. Park, Super connectivity of star graphs, alternating "
-    "group graphs and split-stars, Ars Combin. 59 (2001) 107-116",
-    min_degree=3,
-)
+@register("split_stars", min_degree=3)
 def _split_stars(n: int) -> Moves:
     """The alternating group graph's 3-cycles (0 1 i), (1 0 i), i = 2..n-1, plus the transposition (0, 1): 2n-3 generators.
 
     The split-star S_n^2 of Cheng, Lipman and Park, the S_n companion of the alternating
     group graph (``three_cycles_01i``), whose names it reuses; (0, 1) comes last.
+
+    References
+    ----------
+    Split-stars: E. Cheng, M. J. Lipman, H. A. Park, Super connectivity of star graphs, alternating
+    group graphs and split-stars, Ars Combin. 59 (2001) 107-116
     """
     perms, names = _three_cycles_01i(n, add_inverses=True)
     return perms + [transposition(n, 0, 1)], names + ["(0,1)"]

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 
 from ...errors import InvalidInputError
+
+#: What a family function returns: the generators in one-line form and their names.
+Moves = tuple[list[Any], list[str]]  # each generator a list of ints or an int array
 
 
 def transposition(n: int, i: int, j: int) -> list[int]:
@@ -190,3 +193,78 @@ def count_param(k: object, low: int, high: float) -> int:
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not low <= k <= high:
         raise ValueError(k)
     return int(k)
+
+
+def named_moves(items: Iterable[Sequence[int]], move: Callable[..., list[int]], name: str) -> Moves:
+    """One move per index tuple ``t`` of ``items``: ``move(*t)``, named ``name.format(*t)``.
+
+    >>> from functools import partial
+    >>> named_moves([(0, 1), (1, 2)], partial(transposition, 3), "({},{})")
+    ([[1, 0, 2], [0, 2, 1]], ['(0,1)', '(1,2)'])
+    """
+    ts = [tuple(t) for t in items]
+    return [move(*t) for t in ts], [name.format(*t) for t in ts]
+
+
+def cycle_moves(n: int, cycles: Iterable[Sequence[int]], sep: str) -> Moves:
+    """The cycles ``c0 -> c1 -> ... -> c0``, each named by its points (``one_line_name``).
+
+    >>> cycle_moves(3, [(0, 1, 2)], ",")
+    ([[1, 2, 0]], ['(0,1,2)'])
+    """
+    cs = [list(c) for c in cycles]
+    return [cycle_perm(n, c) for c in cs], [one_line_name(c, sep) for c in cs]
+
+
+def cycles_both_ways(n: int, cycles: Iterable[Sequence[int]]) -> Moves:
+    """Each cycle, named ``"(c0,c1,...)"``, then (unless it is a transposition) its inverse,
+    named by the points in reverse ``"(...,c1,c0)"``.
+
+    >>> cycles_both_ways(3, [(0, 1), (0, 1, 2)])[1]
+    ['(0,1)', '(0,1,2)', '(2,1,0)']
+    """
+    perms: list[list[int]] = []
+    names: list[str] = []
+    for c in map(list, cycles):
+        p = cycle_perm(n, c)
+        perms.append(p)
+        names.append(one_line_name(c, ","))
+        if len(c) > 2:
+            perms.append(inverse_list(p))
+            names.append(one_line_name(c[::-1], ","))
+    return perms, names
+
+
+def block_moves(n: int, blocks: Iterable[tuple[int, int, int]]) -> Moves:
+    """Block moves (transposons) ``T[i..e,k]``: the block of positions i..e moved to just
+    after position k (i <= e < k), i.e. exchanged with the adjacent block e+1..k.
+
+    >>> block_moves(4, [(0, 0, 2)])
+    ([[1, 2, 0, 3]], ['T[0..0,2]'])
+    """
+    return named_moves(blocks, lambda i, e, k: block_exchange(n, i, e + 1, e + 1, k + 1), "T[{}..{},{}]")
+
+
+def block_interchanges(n: int, blocks: Iterable[tuple[int, int, int, int]]) -> Moves:
+    """Block interchanges ``I[i..e,k..f]``: the blocks of positions i..e and k..f
+    exchanged (i <= e < k <= f).
+
+    >>> block_interchanges(4, [(0, 0, 2, 3)])
+    ([[2, 3, 1, 0]], ['I[0..0,2..3]'])
+    """
+    return named_moves(blocks, lambda i, e, k, f: block_exchange(n, i, e + 1, k, f + 1), "I[{}..{},{}..{}]")
+
+
+def riffle(n: int, out: bool) -> list[int]:
+    """A perfect shuffle of n cards (n even, positions 0..n-1 top first): cut into halves
+    of m = n/2 and interleaved; the out-shuffle keeps the top card on top (new position
+    2i takes card i, 2i+1 takes card m+i), the in-shuffle puts the second half's top card first.
+
+    >>> riffle(4, out=True), riffle(4, out=False)
+    ([0, 2, 1, 3], [2, 0, 3, 1])
+    """
+    m = n // 2
+    p = [0] * n
+    for i in range(m):
+        p[2 * i], p[2 * i + 1] = (i, m + i) if out else (m + i, i)
+    return p

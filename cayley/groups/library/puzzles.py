@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import operator
-from typing import Any
+from typing import Any, Callable
 
 import math
 from itertools import product
@@ -23,19 +23,19 @@ from ...errors import InvalidInputError
 from ..perm import compose, inverse
 from ..puzzles import (
     CUT_PUZZLES,
-    OPPOSITE_FACE,
-    SLICES,
+    CUT_STICKERS,
     cube_moves,
     cube_size,
     cut_puzzle_generators,
     is_cube_degree,
+    layer_name,
     layer_moves,
     mini_pyramorphix_moves,
     rotation_moves,
     turn_moves,
 )
-from .moves import cycle_perm, distinct_moves, inverse_list
-from .registry import Moves, attach_counts, register
+from .moves import Moves, cycle_perm, distinct_moves, inverse_list
+from .registry import FamilyFunc, attach_counts, register
 
 _CUBE_REF = (
     "D. Singmaster, Notes on Rubik's Magic Cube (1981); T. Rokicki, H. Kociemba, M. Davidson, J. Dethridge, "
@@ -43,12 +43,26 @@ _CUBE_REF = (
     "https://www.speedsolving.com/wiki/index.php/Metric; CayleyPy Puzzles.rubik_cube"
 )
 _CUBE_RULE = "n = 6 N^2 stickers, N >= 2 (24, 54, 96, ...)"
-#: a cube family: every NxNxN cube, n = 6 N^2 stickers
-_register_cube = functools.partial(register, min_degree=24, kind="puzzle", degree_test=is_cube_degree, rule=_CUBE_RULE)
 _ROT_DOC = {"rotations": "add the whole-cube rotations x, y, z (and their inverses)"}
 
 
-def _with_rotations(size: int, perms: list[Any], names: list[str], rotations: bool, half: bool) -> Moves:
+def _register_cube(
+    name: str, metric: str, facts: str = "", aliases: tuple[str, ...] = ()
+) -> Callable[[FamilyFunc], FamilyFunc]:
+    """Register a cube family, defined for every NxNxN cube (n = 6 N^2 stickers); its reference
+    is the ``metric``, the cube references and the ``facts`` that follow them."""
+    return register(
+        name, reference=f"{metric}: {_CUBE_REF}{facts}", min_degree=24, aliases=aliases, param_docs=_ROT_DOC,
+        kind="puzzle", degree_test=is_cube_degree, rule=_CUBE_RULE,
+    )
+
+
+def _layer_turns(n: int, rotations: bool, *, middle: bool, half: bool) -> Moves:
+    """A metric of single layer turns: every layer's quarter turn both ways, an odd cube's
+    middle slices only with ``middle``, half turns too with ``half``; ``rotations`` adds the
+    whole-cube rotations in the same metric."""
+    size = cube_size(n)
+    perms, names = turn_moves(layer_moves(size, middle=middle), half=half)
     if rotations:
         rp, rn = turn_moves(rotation_moves(size), half)
         perms, names = perms + rp, names + rn
@@ -56,9 +70,7 @@ def _with_rotations(size: int, perms: list[Any], names: list[str], rotations: bo
 
 
 @_register_cube(
-    "cube_qtm",
-    param_docs=_ROT_DOC,
-    reference="NxNxN cube, quarter turn metric: " + _CUBE_REF + "; 3x3x3 QTM diameter 26 (Rokicki, Davidson 2014)",
+    "cube_qtm", "NxNxN cube, quarter turn metric", "; 3x3x3 QTM diameter 26 (Rokicki, Davidson 2014)",
     aliases=("rubiks_cube", "rubik_cube_qtm"),
 )
 def _cube_qtm(n: int, rotations: bool = False) -> Moves:
@@ -70,15 +82,11 @@ def _cube_qtm(n: int, rotations: bool = False) -> Moves:
     state is the sticker permutation (start: the identity; :func:`face_colours` gives
     the colour state).
     """
-    size = cube_size(n)
-    perms, names = turn_moves(layer_moves(size, middle=False), half=False)
-    return _with_rotations(size, perms, names, rotations, half=False)
+    return _layer_turns(n, rotations, middle=False, half=False)
 
 
 @_register_cube(
-    "cube_htm",
-    param_docs=_ROT_DOC,
-    reference="NxNxN cube, half turn (face turn) metric: " + _CUBE_REF + "; 3x3x3 HTM diameter 20",
+    "cube_htm", "NxNxN cube, half turn (face turn) metric", "; 3x3x3 HTM diameter 20",
     aliases=("rubik_cube_htm", "cube_ftm"),
 )
 def _cube_htm(n: int, rotations: bool = False) -> Moves:
@@ -87,16 +95,11 @@ def _cube_htm(n: int, rotations: bool = False) -> Moves:
     Generators ``X, X', X2`` for the layers of ``cube_qtm`` (2x2x2 and 3x3x3: 18).
     ``rotations=True`` adds ``x, x', x2, y, ...``.
     """
-    size = cube_size(n)
-    perms, names = turn_moves(layer_moves(size, middle=False), half=True)
-    return _with_rotations(size, perms, names, rotations, half=True)
+    return _layer_turns(n, rotations, middle=False, half=True)
 
 
 @_register_cube(
-    "cube_qstm",
-    param_docs=_ROT_DOC,
-    reference="NxNxN cube, quarter slice turn metric (slice turns count one move): " + _CUBE_REF,
-    aliases=("rubik_cube_qstm",),
+    "cube_qstm", "NxNxN cube, quarter slice turn metric (slice turns count one move)", aliases=("rubik_cube_qstm",)
 )
 def _cube_qstm(n: int, rotations: bool = False) -> Moves:
     """NxNxN cube (n = 6 N^2 stickers), quarter slice turn metric: quarter turns of every layer, middle slices included.
@@ -104,15 +107,11 @@ def _cube_qstm(n: int, rotations: bool = False) -> Moves:
     The ``cube_qtm`` generators plus ``M, M', E, E', S, S'`` on odd cubes (3x3x3: 18);
     on even cubes it equals ``cube_qtm``.
     """
-    size = cube_size(n)
-    perms, names = turn_moves(layer_moves(size, middle=True), half=False)
-    return _with_rotations(size, perms, names, rotations, half=False)
+    return _layer_turns(n, rotations, middle=True, half=False)
 
 
 @_register_cube(
-    "cube_atm",
-    reference="NxNxN cube, axial turn metric (turns of parallel layers about one axis count one move): "
-    + _CUBE_REF,
+    "cube_atm", "NxNxN cube, axial turn metric (turns of parallel layers about one axis count one move)",
     aliases=("rubik_cube_atm",),
 )
 def _cube_atm(n: int) -> Moves:
@@ -131,19 +130,8 @@ def _cube_atm(n: int) -> Moves:
     for ref in ("R", "U", "F"):
         layers = []  # (name, clockwise turn seen from ref) for depth 0..N-1 from ref
         for depth in range(size):
-            if 2 * depth == size - 1:
-                nm = next(v for k, v in SLICES.items() if k in (ref, OPPOSITE_FACE[ref]))
-                p = moves[nm]
-                slice_face = next(k for k, v in SLICES.items() if v == nm)
-                layers.append((nm, p) if slice_face == ref else (nm + "'", inverse(p)))
-            elif 2 * depth < size - 1:
-                nm = ref if depth == 0 else f"{depth + 1}{ref}"
-                layers.append((nm, moves[nm]))
-            else:
-                d2 = size - 1 - depth
-                opp = OPPOSITE_FACE[ref]
-                nm = opp if d2 == 0 else f"{d2 + 1}{opp}"
-                layers.append((nm + "'", inverse(moves[nm])))
+            nm, clockwise = layer_name(size, ref, depth)
+            layers.append((nm, moves[nm]) if clockwise else (nm + "'", inverse(moves[nm])))
         for combo in product((0, 1, -1), repeat=size):
             if not any(combo):
                 continue
@@ -158,10 +146,17 @@ def _cube_atm(n: int) -> Moves:
     return perms, names
 
 
+def _corner_fixed_layers(n: int) -> dict[str, np.ndarray]:
+    """The layers that miss the DLB corner (seen from U, R and F at depths 0..N-2), by name."""
+    size = cube_size(n)
+    moves = cube_moves(size)
+    names = [layer_name(size, face, depth)[0] for face in ("U", "R", "F") for depth in range(size - 1)]
+    return {nm: moves[nm] for nm in names}
+
+
 @_register_cube(
-    "cube_fixed_qtm",
-    reference="Cube with a fixed corner (whole-cube rotations factored out), quarter turns: " + _CUBE_REF
-    + "; 2x2x2: 3 674 160 states, diameter 14 (https://en.wikipedia.org/wiki/Pocket_Cube)",
+    "cube_fixed_qtm", "Cube with a fixed corner (whole-cube rotations factored out), quarter turns",
+    "; 2x2x2: 3 674 160 states, diameter 14 (https://en.wikipedia.org/wiki/Pocket_Cube)",
 )
 def _cube_fixed_qtm(n: int) -> Moves:
     """NxNxN cube (n = 6 N^2 stickers) with the DLB corner fixed: quarter turns of the layers that miss that corner.
@@ -170,51 +165,24 @@ def _cube_fixed_qtm(n: int) -> Moves:
     for the 2x2x2 the 6 moves ``U U' R R' F F'``, whose group (order 3 674 160) is the
     2x2x2 group modulo whole-cube rotations.
     """
-    size = cube_size(n)
-    moves = cube_moves(size)
-    chosen = {}
-    for face in ("U", "R", "F"):
-        for depth in range(size - 1):
-            if 2 * depth == size - 1:
-                nm = next(v for k, v in SLICES.items() if k in (face, OPPOSITE_FACE[face]))
-                chosen[nm] = moves[nm]
-            elif 2 * depth < size - 1:
-                nm = face if depth == 0 else f"{depth + 1}{face}"
-                chosen[nm] = moves[nm]
-            else:
-                d2 = size - 1 - depth
-                nm = f"{d2 + 1}{OPPOSITE_FACE[face]}"
-                chosen[nm] = moves[nm]
-    return turn_moves(chosen, half=False)
+    return turn_moves(_corner_fixed_layers(n), half=False)
 
 
 @_register_cube(
-    "cube_fixed_htm",
-    reference="Cube with a fixed corner, half turn metric: " + _CUBE_REF
-    + "; 2x2x2: 3 674 160 states, diameter 11 (https://en.wikipedia.org/wiki/Pocket_Cube)",
+    "cube_fixed_htm", "Cube with a fixed corner, half turn metric",
+    "; 2x2x2: 3 674 160 states, diameter 11 (https://en.wikipedia.org/wiki/Pocket_Cube)",
 )
 def _cube_fixed_htm(n: int) -> Moves:
     """NxNxN cube (n = 6 N^2 stickers) with the DLB corner fixed: quarter and half turns of the layers that miss it.
 
     The layers of ``cube_fixed_qtm`` with ``X, X', X2`` each (2x2x2: 9 moves).
     """
-    perms, names = _cube_fixed_qtm(n)
-    out_p, out_n = [], []
-    for i in range(0, len(perms), 2):
-        p = perms[i]
-        out_p += [p, perms[i + 1], compose(p, p)]
-        out_n += [names[i], names[i + 1], names[i] + "2"]
-    return out_p, out_n
+    return turn_moves(_corner_fixed_layers(n), half=True)
+
+
 _PG_REF = "T. Rokicki, PuzzleGeometry (cubing.js), cut notation "
-#: Stickers of each polyhedral puzzle, stated so that registering the families at import
-#: costs no geometry (cutting all 19 took 0.6 s of every start-up); a test checks each
-#: against :func:`~cayley.groups.polyhedra.cut_puzzle`.
-CUT_DEGREES = {
-    "pyraminx": 36, "tetraminx": 24, "master_tetraminx": 48, "pyramorphix": 16, "mastermorphix": 40,
-    "master_pyramorphix": 36, "skewb": 30, "master_skewb": 78, "dino": 24, "little_chop": 24, "helicopter": 48,
-    "skewb_diamond": 32, "fto": 72, "christophers_jewel": 48, "megaminx": 120, "pentultimate": 72,
-    "pyraminx_crystal": 120, "starminx": 120, "starminx_2": 132,
-}
+#: stickers of each polyhedral puzzle (from the catalogue, without geometry)
+CUT_DEGREES = CUT_STICKERS
 
 
 def _register_cut_puzzle(name: str, shape: str, cuts: list[tuple[str, float]], doc: str, ref: str) -> None:
@@ -245,16 +213,7 @@ for _name, (_shape, _cuts, _doc, _ref) in CUT_PUZZLES.items():
     _register_cut_puzzle(_name, _shape, _cuts, _doc, _ref)
 
 
-@register(
-    "mini_pyramorphix",
-    reference="Mini Pyramorphix (CayleyPy Puzzles.mini_pyramorphix: 17 moves on 24 tiles, group of order 288); "
-    "the Pyramorphix is the 2x2x2 cube in a tetrahedral shape: https://www.jaapsch.net/puzzles/pyramorph.htm, "
-    "https://en.wikipedia.org/wiki/Pyramorphix",
-    min_degree=24,
-    kind="puzzle",
-    degree_test=lambda n: n == 24,
-    rule="n = 24 tiles",
-)
+@register("mini_pyramorphix", min_degree=24, kind="puzzle", degree_test=lambda n: n == 24, rule="n = 24 tiles")
 def _mini_pyramorphix(n: int) -> Moves:
     """Mini Pyramorphix: half turns about the 6 edge axes and whole-puzzle rotations of the tetrahedral 2x2x2 (24 tiles, 17 moves).
 
@@ -269,6 +228,12 @@ def _mini_pyramorphix(n: int) -> Moves:
     distinct at the start (the identity), so the graph is the Cayley graph of the group
     they generate, of order 288 (2x2x2 half-turn positions of a fixed corner, 24, times
     the 12 rotations of the tetrahedron).
+
+    References
+    ----------
+    Mini Pyramorphix (CayleyPy Puzzles.mini_pyramorphix: 17 moves on 24 tiles, group of order 288);
+    the Pyramorphix is the 2x2x2 cube in a tetrahedral shape:
+    https://www.jaapsch.net/puzzles/pyramorph.htm, https://en.wikipedia.org/wiki/Pyramorphix
     """
     m = mini_pyramorphix_moves()
     return list(m.values()), list(m)
@@ -283,14 +248,10 @@ def _globe_degree(a: int, b: int) -> int:
 
 @register(
     "globe",
-    reference="Globe puzzles (a + 1 rings of 2b cells, rotations and half-turn flips): CayleyPy Puzzles.globe_puzzle "
-    "(the same graphs for odd a; for even a a flip here also reverses the equator ring's cells, as on the physical "
-    "puzzle, where CayleyPy's equator never turns); https://www.jaapsch.net/puzzles/globe.htm",
     min_degree=1,
     kind="puzzle",
     degree_test=lambda n: n == _globe_degree(1, 2),
     rule="n = 2 (a+1) b cells (8 with the defaults a=1, b=2)",
-    param_docs={"a": "a + 1 rings of latitude", "b": "each ring has 2b cells; a flip turns b columns"},
 )
 def _globe(n: int, a: int = 1, b: int = 2) -> Moves:
     """Globe puzzle: a + 1 rings of 2b cells (n = 2(a+1)b); ring rotations r_i, r_i' and 2b half-turn flips f_j.
@@ -300,6 +261,20 @@ def _globe(n: int, a: int = 1, b: int = 2) -> Moves:
     degrees about an equatorial axis: cell (i, j+k) trades places with (a-i, j+b-1-k).
     On a middle ring (a even) that reverses its b cells in place, as the physical
     puzzle does; CayleyPy's ``globe_puzzle`` leaves that ring alone (same graphs for odd a).
+
+    Parameters
+    ----------
+    a
+        a + 1 rings of latitude
+    b
+        each ring has 2b cells; a flip turns b columns
+
+    References
+    ----------
+    Globe puzzles (a + 1 rings of 2b cells, rotations and half-turn flips): CayleyPy
+    Puzzles.globe_puzzle (the same graphs for odd a; for even a a flip here also reverses the
+    equator ring's cells, as on the physical puzzle, where CayleyPy's equator never turns);
+    https://www.jaapsch.net/puzzles/globe.htm
     """
     if a < 1 or b < 1:
         raise InvalidInputError(f"globe needs a >= 1 and b >= 1, got a={a}, b={b}")
@@ -329,18 +304,10 @@ def _globe(n: int, a: int = 1, b: int = 2) -> Moves:
 
 @register(
     "hungarian_rings",
-    reference="Hungarian rings (E. Rubik's Magic Rings, T. Gyuri): two intersecting rings of balls; CayleyPy "
-    "Puzzles.hungarian_rings; https://www.jaapsch.net/puzzles/hungrings.htm",
     min_degree=1,
     kind="puzzle",
     degree_test=lambda n: n == 38,
     rule="n = left_size + right_size - 2, or - 1 with one crossing (38 with the defaults)",
-    param_docs={
-        "left_size": "balls on the left ring",
-        "left_index": "the second crossing is this many places along the left ring (0: one crossing)",
-        "right_size": "balls on the right ring",
-        "right_index": "the second crossing is this many places along the right ring (0: one crossing)",
-    },
 )
 def _hungarian_rings(n: int, left_size: int = 20, left_index: int = 5, right_size: int = 20, right_index: int = 5) -> Moves:
     """Hungarian rings: two rings sharing one or two balls, each rotated one place either way (L, L', R, R').
@@ -354,6 +321,24 @@ def _hungarian_rings(n: int, left_size: int = 20, left_index: int = 5, right_siz
     two rings of the same two balls are one generator. The classic puzzle has two rings of
     20 balls crossing 5 places apart.
 
+    Parameters
+    ----------
+    left_size
+        balls on the left ring
+    left_index
+        the second crossing is this many places along the left ring (0: one crossing)
+    right_size
+        balls on the right ring
+    right_index
+        the second crossing is this many places along the right ring (0: one crossing)
+
+    References
+    ----------
+    Hungarian rings (E. Rubik's Magic Rings, T. Gyuri): two intersecting rings of balls; CayleyPy
+    Puzzles.hungarian_rings; https://www.jaapsch.net/puzzles/hungrings.htm
+
+    Examples
+    --------
     >>> from cayley.groups.library import generators
     >>> generators("hungarian_rings", 4, left_size=2, left_index=0, right_size=3, right_index=0).names
     ('L', 'R', "R'")

@@ -27,9 +27,6 @@ from ...errors import InvalidInputError, UnknownFamilyError
 from ..generator_set import GeneratorSet, check_generator_count
 from ..perm import check_degree
 
-#: What a family function returns: the generators in one-line form and their names.
-Moves = tuple[list[Any], list[str]]  # each generator a list of ints or an int array
-
 #: A family function: ``func(n, **params)`` returning :data:`Moves` (a matrix family: its own set).
 FamilyFunc = TypeVar("FamilyFunc", bound=Callable[..., object])
 
@@ -137,7 +134,7 @@ _ALIASES: dict[str, str] = {}
 def register(
     name: str,
     *,
-    reference: str,
+    reference: str | None = None,
     min_degree: int = 2,
     aliases: Sequence[str] = (),
     param_docs: dict[str, str] | None = None,
@@ -151,7 +148,10 @@ def register(
     """Decorator registering ``func(n, **params) -> list of perms, names`` as a family.
 
     The function returns ``(perms, names)``; the registry validates them and builds the
-    :class:`GeneratorSet`. Its first docstring line is the family's description.
+    :class:`GeneratorSet`. Its docstring (numpydoc) gives the rest: its first line is the
+    family's description, its ``References`` section the reference (unless ``reference``
+    is passed) and its ``Parameters`` section the parameters' documentation (``param_docs``
+    overrides it); see :func:`docstring_sections`.
     ``min_degree`` is the smallest ``n`` for which the family is defined with its default
     parameters. ``signed`` marks a family of ``n`` signed elements realised on ``2n``
     positions (see :meth:`Family.state_degree`). ``degree_step`` restricts the degrees to
@@ -166,7 +166,11 @@ def register(
 
     def deco(func: FamilyFunc) -> FamilyFunc:
         sig = inspect.signature(func)
-        docs = {"n": "degree", **(param_docs or {})}
+        sections = docstring_sections(inspect.getdoc(func) or "")
+        docs = {"n": "degree", **_entries(sections.get("Parameters", [])), **(param_docs or {})}
+        ref = reference if reference is not None else " ".join(sections.get("References", []))
+        if not ref:
+            raise TypeError(f"family {name}: give a reference (a References section or reference=)")
         params = tuple(
             Param(p.name, None if p.default is inspect.Parameter.empty else p.default, docs.get(p.name, ""))
             for p in sig.parameters.values()
@@ -175,7 +179,7 @@ def register(
             raise TypeError(f"family {name}: first parameter must be n")
         description = (inspect.getdoc(func) or "").strip().splitlines()[0] if func.__doc__ else ""
         fam = Family(
-            name, func, params, description, reference, min_degree, tuple(aliases), signed, degree_step,
+            name, func, params, description, ref, min_degree, tuple(aliases), signed, degree_step,
             kind, degree_test, rule, count,
         )
         for key in (name, *aliases):
@@ -187,6 +191,39 @@ def register(
         return func
 
     return deco
+
+
+def docstring_sections(doc: str) -> dict[str, list[str]]:
+    r"""The numpydoc sections of a (dedented) docstring: each header's lines, blank lines
+    dropped and trailing space stripped; the summary and the text before the first header
+    are left out.
+
+    >>> doc = "Summary.\n\nParameters\n----------\nk\n    the k\n\nReferences\n----------\nA. B, C (1999);\nD."
+    >>> docstring_sections(doc)
+    {'Parameters': ['k', '    the k'], 'References': ['A. B, C (1999);', 'D.']}
+    """
+    lines = doc.splitlines()
+    out: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for i, line in enumerate(lines):
+        if i + 1 < len(lines) and re.fullmatch(r"-{3,}", lines[i + 1].strip()) and line.strip():
+            current = out.setdefault(line.strip(), [])
+        elif current is not None and line.strip() and not re.fullmatch(r"-{3,}", line.strip()):
+            current.append(line.rstrip())
+    return out
+
+
+def _entries(lines: list[str]) -> dict[str, str]:
+    """A Parameters section's lines -> {name: its indented description, joined by spaces}."""
+    out: dict[str, list[str]] = {}
+    key = ""
+    for line in lines:
+        if not line.startswith(" "):
+            key = line.partition(" : ")[0].strip()
+            out[key] = []
+        elif key:
+            out[key].append(line.strip())
+    return {k: " ".join(v) for k, v in out.items()}
 
 
 def _normalise(name: str) -> str:
