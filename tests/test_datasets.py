@@ -796,6 +796,16 @@ def test_verify_santa_names_puzzles_csv_for_missing_ids(tmp_path):
     assert [r.reason for r in report.errors] == ["id 1 of puzzles.csv has no row in the submission"]
 
 
+def test_the_column_registry_reads_from_its_data_file():
+    from cayley.datasets._format import COLUMNS, KAGGLE_TYPES
+    from importlib import resources
+
+    rows = list(csv.DictReader((resources.files("cayley") / "data" / "dataset_columns.csv").open(encoding="utf-8")))
+    assert [r["name"] for r in rows] == list(COLUMNS) and len(rows) >= 30  # in order, no name twice
+    assert all(c.kind in KAGGLE_TYPES and c.description.endswith(".") for c in COLUMNS.values())
+    assert COLUMNS["order"].description.startswith("Number of vertices")
+
+
 def _verify_cli(folder, sub):
     return run("dataset", "verify", folder, "--submission", sub)
 
