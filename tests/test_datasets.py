@@ -767,6 +767,45 @@ def test_load_malformed_metadata_is_one_line(small_export):
             load(small_export)
 
 
+@pytest.mark.parametrize("data, why", [
+    (b"{", ": not valid JSON (Expecting property name"),
+    (b"[" * 100_000, ": nested too deeply"),
+    (b"1" * 5000, ": not valid JSON (Exceeds the limit"),
+    ('{"a": 1}'.encode("utf-16"), " is UTF-16 text; save it as UTF-8"),
+    (b'{"a": "caf\xe9"}', " is not UTF-8 text (byte b'\\xe9'"),
+])
+def test_read_json_says_why_in_one_line(tmp_path, data, why):
+    from cayley.datasets.files import read_json
+
+    path = tmp_path / "m.json"
+    path.write_bytes(data)
+    with pytest.raises(InvalidInputError) as info:
+        read_json(path)
+    assert str(info.value).startswith(str(path) + why) and "\n" not in str(info.value)
+
+
+def test_verify_santa_names_puzzles_csv_for_missing_ids(tmp_path):
+    from cayley.datasets.verify import verify_santa
+
+    (tmp_path / "puzzle_info.csv").write_text('puzzle_type,allowed_moves\ncyc3,"{\'r\': [1, 2, 0]}"\n')
+    (tmp_path / "puzzles.csv").write_text("id,puzzle_type,solution_state,initial_state,num_wildcards\n"
+                                          "0,cyc3,A;B;C,C;A;B,0\n1,cyc3,A;B;C,A;B;C,0\n2,cyc3,A;B;C,A;B;C,0\n")
+    (tmp_path / "sub.csv").write_text("id,moves\n0,r\n")
+    report = verify_santa(tmp_path, tmp_path / "sub.csv", max_errors=1)
+    assert not report.ok and report.score == 1 and report.error_count == 2
+    assert [r.reason for r in report.errors] == ["id 1 of puzzles.csv has no row in the submission"]
+
+
+def test_the_column_registry_reads_from_its_data_file():
+    from cayley.datasets._format import COLUMNS, KAGGLE_TYPES
+    from importlib import resources
+
+    rows = list(csv.DictReader((resources.files("cayley") / "data" / "dataset_columns.csv").open(encoding="utf-8")))
+    assert [r["name"] for r in rows] == list(COLUMNS) and len(rows) >= 30  # in order, no name twice
+    assert all(c.kind in KAGGLE_TYPES and c.description.endswith(".") for c in COLUMNS.values())
+    assert COLUMNS["order"].description.startswith("Number of vertices")
+
+
 def _verify_cli(folder, sub):
     return run("dataset", "verify", folder, "--submission", sub)
 

@@ -172,7 +172,7 @@ def _orbit(graph, result=None) -> Optional[int]:
     if result is not None and result.completed and not graph.is_matrix and result.size == ambient_size(graph):
         return result.size
     try:
-        return graph.order()
+        return graph.orbit_size()
     except CayleyError:
         raise
     except Exception:  # sympy failure: the order is optional in the output
@@ -186,7 +186,7 @@ def _sizes(graph, result) -> dict:
     if not graph.is_schreier:
         return {"order": orbit, "orbit_size": orbit}
     try:
-        order = int(graph.generators.order())
+        order = graph.group_order()
     except CayleyError:
         order = None  # a matrix group too large to enumerate: the orbit is still known
     except Exception:  # sympy failure

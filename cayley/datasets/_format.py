@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import io
 import json
 import os
 import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path as FsPath
 from typing import Any, Iterable, Optional, Sequence
 
@@ -73,47 +75,15 @@ KAGGLE_TYPES = {
     "json": "string",
 }
 
-_COLUMN_LIST = [
-    # path-finding tables
-    Column("id", "int", "Row id."),
-    Column("initial_state_id", "int", "Row id."),
-    Column("initial_state", "state", "The scrambled state, symbols joined by commas; solve it to the central state."),
-    Column("n", "int", "Degree: the number of positions in a state."),
-    Column("permutation", "state", "The scrambled state, symbols joined by commas; solve it to the central state."),
-    Column("path", "path", "Moves joined by '.', applied in turn to the initial state, ending at the central state."),
-    Column("solution", "path", "Moves joined by '.', applied in turn to the permutation, ending at the central state."),
-    Column("scramble_length", "int", "Number of random moves that made the state: an upper bound on its distance."),
-    Column("optimal_length", "int",
-           "Exact distance to the central state (shortest path length); empty where not proven."),
-    Column("optimal_method", "str", "How optimal_length was proven: table (BFS distance table), mitm "
-           "(bidirectional BFS), bfs (a beam search that never cut its beam) or lower_bound (a path as long as "
-           "an admissible lower bound); empty if unknown."),
-    Column("optimal_path", "path", "A shortest path (moves joined by '.'); empty where optimal_length is unknown."),
-    Column("sample_length", "int", "Length of the path in sample_submission.csv."),
-    # random walks
-    Column("state", "state", "A state reached by a random walk from the central state, symbols joined by commas."),
-    Column("walk", "int", "Which walk the row comes from (-1: breadth-first sampling, no walk)."),
-    Column("walk_length", "int", "Moves the walk took to reach the state: an upper bound on its distance."),
-    Column("distance", "int", "Exact distance to the central state (BFS distance table); empty where not computed."),
-    # growth functions
-    Column("family", "str", "Generator family (cayley families), or 'custom'."),
-    Column("params", "json", "Family parameters besides the degree, as a JSON object."),
-    Column("degree", "int", "Degree n: the generators permute n positions."),
-    Column("generators", "json", "The generators by name as one-line permutations, a JSON object "
-           "(a move p sends a state s to s' with s'[i] = s[p[i]])."),
-    Column("start", "state", "Start state of the breadth-first search (repeated symbols: a Schreier graph)."),
-    Column("growth", "ints", "Layer sizes: growth[d] states at distance d from the start, as a JSON list."),
-    Column("diameter", "int", "Eccentricity of the start (the diameter of a Cayley graph); empty if incomplete."),
-    Column("order", "int", "Number of vertices: the group order (Schreier-Sims) or the orbit size; empty if unknown."),
-    Column("size", "int", "States found: the sum of growth."),
-    Column("completed", "bool", "True when the search exhausted the graph."),
-    Column("source", "str", "store: read from the results store; computed: computed for this export."),
-    Column("version", "str", "cayley version that computed the row."),
-    Column("engine", "str", "BFS engine (hash or rank)."),
-    Column("backend", "str", "Backend that ran the engine."),
-    Column("seconds", "float", "Seconds the breadth-first search took."),
-]
-COLUMNS: dict[str, Column] = {c.name: c for c in _COLUMN_LIST}
+def _registered_columns() -> list[Column]:
+    """The registry's rows, in order, from the package's ``data/dataset_columns.csv``
+    (``name, kind, description``: one line a column, so the table reads as a table)."""
+    text = (resources.files("cayley") / "data" / "dataset_columns.csv").read_text(encoding="utf-8")
+    return [Column(r["name"], r["kind"], r["description"]) for r in csv.DictReader(io.StringIO(text))]
+
+
+#: Every column an export may write, by name (see :class:`Column`).
+COLUMNS: dict[str, Column] = {c.name: c for c in _registered_columns()}
 
 
 def column(name: str, description: Optional[str] = None) -> Column:

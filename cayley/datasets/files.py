@@ -17,7 +17,7 @@ from typing import Optional, Sequence
 
 from ..errors import InvalidInputError
 
-__all__ = ["first_line", "inside", "read_json", "reading", "repeated_name"]
+__all__ = ["first_line", "inside", "read_json", "reading", "repeated_name", "unreadable"]
 
 
 def repeated_name(names: Sequence[str]) -> Optional[str]:
@@ -62,22 +62,41 @@ def reading(path: os.PathLike, what: Optional[str] = None):
     name = f"{what} {path}" if what else f"{path}"
     try:
         yield
-    except UnicodeDecodeError as exc:
-        try:
-            with open(path, "rb") as f:
+    except (UnicodeDecodeError, csv.Error, RecursionError, OSError) as exc:
+        raise InvalidInputError(unreadable(name, exc, path)) from None
+
+
+def unreadable(name: str, exc: BaseException, path: Optional[os.PathLike] = None) -> str:
+    """The one-line message for what reading or parsing the file ``name`` raised: a
+    decoding error (UTF-16 recognised when ``path`` is given), malformed CSV or JSON,
+    nesting too deep, numbers too long, an OS error.
+
+    >>> import json
+    >>> unreadable("m.json", RecursionError("maximum recursion depth exceeded"))
+    'm.json: nested too deeply'
+    >>> try:
+    ...     json.loads("{")
+    ... except ValueError as exc:
+    ...     unreadable("m.json", exc)
+    'm.json: not valid JSON (Expecting property name enclosed in double quotes, line 1)'
+    """
+    if isinstance(exc, UnicodeDecodeError):
+        head = b""
+        if path is not None:
+            with contextlib.suppress(OSError), open(path, "rb") as f:
                 head = f.read(4)
-        except OSError:
-            head = b""
         if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
-            raise InvalidInputError(f"{name} is UTF-16 text; save it as UTF-8") from None
-        raise InvalidInputError(f"{name} is not UTF-8 text (byte {exc.object[exc.start:exc.start + 1]!r} "
-                                f"cannot be decoded)") from None
-    except csv.Error as exc:
-        raise InvalidInputError(f"{name}: malformed CSV ({first_line(exc)})") from None
-    except RecursionError:
-        raise InvalidInputError(f"{name}: nested too deeply") from None
-    except OSError as exc:
-        raise InvalidInputError(f"cannot read {name}: {exc.strerror or first_line(exc)}") from None
+            return f"{name} is UTF-16 text; save it as UTF-8"
+        return f"{name} is not UTF-8 text (byte {exc.object[exc.start:exc.start + 1]!r} cannot be decoded)"
+    if isinstance(exc, json.JSONDecodeError):
+        return f"{name}: not valid JSON ({exc.msg}, line {exc.lineno})"
+    if isinstance(exc, csv.Error):
+        return f"{name}: malformed CSV ({first_line(exc)})"
+    if isinstance(exc, RecursionError):
+        return f"{name}: nested too deeply"
+    if isinstance(exc, OSError):
+        return f"cannot read {name}: {exc.strerror or first_line(exc)}"
+    return f"{name}: not valid JSON ({first_line(exc)})"  # a ValueError of json.loads: numbers too long
 
 
 def inside(folder: os.PathLike, name, what: str = "dataset-metadata.json") -> FsPath:
@@ -121,11 +140,7 @@ def read_json(path: FsPath):
     """
     with reading(path):
         text = path.read_text(encoding="utf-8")
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InvalidInputError(f"{path}: not valid JSON ({exc.msg}, line {exc.lineno})") from None
-    except RecursionError:
-        raise InvalidInputError(f"{path}: not valid JSON (nested too deeply)") from None
-    except ValueError as exc:
-        raise InvalidInputError(f"{path}: not valid JSON ({first_line(exc)})") from None
+        try:
+            return json.loads(text)
+        except ValueError as exc:  # malformed, or numbers too long
+            raise InvalidInputError(unreadable(str(path), exc)) from None

@@ -283,7 +283,7 @@ def _result_row(result, source: str) -> dict:
     g = result.graph
     gs = g.generators
     try:
-        order = g.order()
+        order = g.orbit_size()
     except Exception:  # sympy failure: the order is optional
         order = None
     return {

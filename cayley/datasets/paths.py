@@ -414,10 +414,10 @@ def _make_states(graph: CayleyGraph, count: int, length: Optional[int], rng):
     seen: set[bytes] = set()
     states, undo = [], []
     if length is None:
-        if graph.order() != _arrangements(graph.start):
+        if graph.orbit_size() != _arrangements(graph.start):
             raise InvalidInputError(
                 f"uniformly random states need generators that reach every arrangement, but {graph.name} has "
-                f"{graph.order():,} of {_arrangements(graph.start):,}; pass a scramble length"
+                f"{graph.orbit_size():,} of {_arrangements(graph.start):,}; pass a scramble length"
             )
         sampler = lambda: (rng.permutation(graph.start), None)  # noqa: E731
     else:
@@ -428,7 +428,7 @@ def _make_states(graph: CayleyGraph, count: int, length: Optional[int], rng):
             return p.target, list(p.moves)[::-1]
 
     try:
-        avail = graph.order()
+        avail = graph.orbit_size()
     except Exception:  # sympy failure: the count is then checked by the tries below
         avail = None
     if avail is not None and count > avail:
@@ -504,7 +504,7 @@ def _exact_table(graph: CayleyGraph, exact: bool, limit: int):
     if not exact or limit == 0:
         return None, None
     try:
-        order = graph.order()
+        order = graph.orbit_size()
     except Exception:  # sympy failure: no table
         return None, None
     if order > limit:

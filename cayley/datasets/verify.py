@@ -246,13 +246,15 @@ def _check_row(rec, nrows, header, col, layout, tests, first_row, sep, move_inde
     return rid, np.array([move_index[t] for t in tokens], dtype=np.int64)
 
 
-def _final_report(errors: _Rejections, tests, first_row, score, nrows, valid, max_errors) -> VerifyReport:
-    """The report of :func:`verify_submission`: the kept rejections, then the test ids
-    with no row (as many as fit in ``max_errors``); every rejection is counted."""
+def _final_report(errors: _Rejections, tests, first_row, score, nrows, valid, max_errors,
+                  ids_file: str = "test.csv") -> VerifyReport:
+    """The report of :func:`verify_submission` and :func:`verify_santa`: the kept
+    rejections, then the ids of ``ids_file`` with no row (as many as fit in
+    ``max_errors``); every rejection is counted."""
     rejected = errors.sorted()
     missing_ids = [rid for rid in tests if rid not in first_row]
     room = max(0, max_errors - len(rejected))
-    rejected += [Rejection(None, rid, f"id {rid} of test.csv has no row in the submission")
+    rejected += [Rejection(None, rid, f"id {rid} of {ids_file} has no row in the submission")
                  for rid in missing_ids[:room]]
     count = errors.count + len(missing_ids)
     return VerifyReport(count == 0, score, nrows, valid, len(tests), tuple(rejected), count)
@@ -316,13 +318,7 @@ def verify_santa(folder: os.PathLike, submission: os.PathLike, *, max_errors: in
                 score, valid = score + moves, valid + 1
             else:
                 errors.add(Rejection(nrows, rid, reason))
-    rejected = errors.sorted()
-    missing_ids = [rid for rid in puzzles if rid not in first_row]
-    room = max(0, max_errors - len(rejected))
-    rejected += [Rejection(None, rid, f"id {rid} of puzzles.csv has no row in the submission")
-                 for rid in missing_ids[:room]]
-    count = errors.count + len(missing_ids)
-    return VerifyReport(count == 0, score, nrows, valid, len(puzzles), tuple(rejected), count)
+    return _final_report(errors, puzzles, first_row, score, nrows, valid, max_errors, "puzzles.csv")
 
 
 def _santa_row(puzzle, ptype, text: str, file_error) -> tuple[bool, str, int]:

@@ -143,7 +143,7 @@ def _distance_table(graph: CayleyGraph, exact: bool, limit: int):
     order = None
     if exact and limit:
         try:
-            order = graph.order()
+            order = graph.orbit_size()
         except Exception:  # sympy failure: no table
             order = None
         if order is not None and order <= limit:

@@ -217,10 +217,33 @@ class CayleyGraph:
             s += " on " + "".join(map(str, self.start.tolist())) if self.symbols <= 10 else " on strings"
         return s
 
-    def order(self) -> int:
-        """Number of vertices: the group order (Schreier–Sims, sympy), or for a Schreier
-        graph the size of the orbit of the start state."""
+    # -- computed facts (methods: they may run group theory or a search) -------------
+    def group_order(self) -> int:
+        """Order |G| of the group the generators generate, whatever the start: n! or
+        n!/2 recognised directly, else Schreier–Sims (sympy); for matrix generators the
+        group's formula, else an enumeration. Cached per graph.
+
+        >>> g = CayleyGraph.from_spec("S_4", "lrx", start="0011")
+        >>> g.group_order(), g.orbit_size()
+        (24, 6)
+        """
+        return _group_order(self)
+
+    def orbit_size(self) -> int:
+        """Number of vertices: the states reachable from the start. For a Cayley graph
+        (the identity as start) this is :meth:`group_order`; for a Schreier graph, the
+        size of the orbit of the start state. Cached per graph.
+
+        >>> CayleyGraph.from_spec("SL(2,5)", "roots", start="1,0").orbit_size()
+        24
+        """
         return _order(self)
+
+    def order(self) -> int:
+        """Number of vertices, the same as :meth:`orbit_size` (the group order for a
+        Cayley graph, the orbit size for a Schreier graph). For the order of the group
+        itself on a Schreier graph, use :meth:`group_order`."""
+        return self.orbit_size()
 
     # -- value semantics ------------------------------------------------------------
     def _key(self) -> tuple[Any, bytes]:
@@ -256,7 +279,7 @@ class CayleyGraph:
             import networkx as nx
         except ImportError:
             raise InvalidInputError("to_networkx needs networkx: pip install networkx") from None
-        size = self.order()
+        size = self.orbit_size()
         if size > max_nodes:
             raise InvalidInputError(
                 f"{self.name} has {size:,} vertices, more than max_nodes={max_nodes:,} for networkx "
@@ -299,6 +322,13 @@ def _fmt(a: Any) -> str:
 
 
 @lru_cache(maxsize=256)
+def _group_order(graph: CayleyGraph) -> int:
+    # S_n and A_n are recognised without Schreier-Sims (GeneratorSet.order): sympy took
+    # minutes for lrx at n = 300
+    return int(graph.generators.order())
+
+
+@lru_cache(maxsize=256)
 def _order(graph: CayleyGraph) -> int:
     gens = graph.generators
     if isinstance(gens, MatrixGeneratorSet):
@@ -309,11 +339,9 @@ def _order(graph: CayleyGraph) -> int:
 
             start = graph.start.reshape(gens.degree, gens.degree)
             if gcd(det_mod(start, gens.modulus), gens.modulus) == 1:
-                return gens.order()
+                return _group_order(graph)
         return orbit_size(gens, graph.start)
-    # S_n and A_n are recognised without Schreier-Sims (GeneratorSet.order): sympy took
-    # minutes for lrx at n = 300
-    order = int(gens.order())
+    order = _group_order(graph)
     if not graph.is_schreier:
         return order
     n = graph.degree

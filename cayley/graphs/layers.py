@@ -74,7 +74,15 @@ class BfsResult:
     the start, which for a Cayley graph is the diameter). ``last_layer`` holds the states
     of the last layer found (as an ``(m, n)`` array) when it has at most
     ``last_layer_limit`` states; ``layers[d]`` holds every layer with at most
-    ``store_layers_up_to`` states.
+    ``store_layers_up_to`` states, the last one included only when it is that small.
+    ``last_layer_size`` is always there.
+
+    >>> from cayley import CayleyGraph, bfs
+    >>> r = bfs(CayleyGraph.from_spec("S_4", "coxeter"), store_layers_up_to=3)
+    >>> r.growth, r.diameter, r.size, r.last_layer_size, sorted(r.layers)
+    ((1, 3, 5, 6, 5, 3, 1), 6, 24, 1, [0, 1, 5, 6])
+    >>> r.last_layer.tolist()
+    [[3, 2, 1, 0]]
     """
 
     graph: CayleyGraph
@@ -104,6 +112,13 @@ class BfsResult:
         """Number of states found."""
         return int(sum(self.growth))
 
+    @property
+    def last_layer_size(self) -> int:
+        """Number of states in the last layer found, ``growth[-1]`` (stored even when
+        ``last_layer``, the states themselves, was too large to keep); the JSON's
+        ``last_layer_size``."""
+        return self.growth[-1]
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary (no state arrays except a small last layer)."""
         last = self.last_layer
@@ -118,7 +133,7 @@ class BfsResult:
             "size": self.size,
             "completed": self.completed,
             "stop_reason": self.stop_reason,
-            "last_layer_size": self.growth[-1],
+            "last_layer_size": self.last_layer_size,
             "last_layer": last.tolist() if last is not None and len(last) <= 100 else None,
             "engine": self.engine,
             "backend": self.backend,

@@ -10,18 +10,8 @@ No puzzle is a special case: everything is derived from the moves.
 Importing this package loads neither torch nor numba.
 """
 
-from .kaggle import (
-    LIMITS,
-    Puzzle,
-    PuzzleFileError,
-    PuzzleType,
-    check_submission,
-    read_puzzle_info,
-    read_puzzles,
-    read_submission,
-    replay,
-    write_submission,
-)
+from . import kaggle
+from .kaggle import *  # noqa: F403  (the Santa file layout, as kaggle.__all__ lists it)
 from .bounds import OrbitBound, position_orbits, restrict_moves
 from .solve import (
     BallBound,
@@ -35,25 +25,16 @@ from .solve import (
 )
 
 __all__ = [
-    "LIMITS",
+    *kaggle.__all__,
     "BallBound",
     "OrbitBound",
     "Prepared",
-    "Puzzle",
-    "PuzzleFileError",
-    "PuzzleType",
     "Solution",
     "cache_dir",
-    "check_submission",
     "prepare",
-    "read_puzzle_info",
-    "read_puzzles",
-    "read_submission",
     "position_orbits",
-    "replay",
     "restrict_moves",
     "shorten",
     "solve_puzzle",
     "solve_state",
-    "write_submission",
 ]

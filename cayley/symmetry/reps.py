@@ -32,7 +32,6 @@ True
 
 from __future__ import annotations
 
-from functools import cached_property
 from typing import Sequence
 
 import numpy as np
@@ -93,11 +92,21 @@ class LazyOperator:
 
 
 class Rep:
-    """Base class of representations. Subclasses define ``size``, ``act``, ``dact``,
-    ``key`` and, for permutation representations, ``perm``."""
+    """Base class of representations.
+
+    A subclass's ``__init__`` stores the facts that identify it: ``group``, ``size``,
+    ``key`` (a hashable tuple; representations with equal keys are equal) and, where they
+    differ from the class defaults, ``is_permutation_rep`` and ``is_trivial``. It defines
+    ``apply``, ``dapply`` and, for permutation representations, ``perm``.
+    """
 
     group: Group
     size: int
+    key: tuple
+    #: whether every ``rho(g)`` permutes coordinates (so pointwise maps commute)
+    is_permutation_rep: bool = False
+    #: whether every ``rho(g)`` is the identity
+    is_trivial: bool = False
 
     # -- interface -----------------------------------------------------------------------
     def apply(self, g, x, *, transpose: bool = False):
@@ -108,22 +117,9 @@ class Rep:
         """``drho(A) x`` (or its transpose) for a Lie-algebra element ``A`` (``(d, d)``)."""
         raise NotImplementedError
 
-    @property
-    def key(self):
-        raise NotImplementedError
-
-    @property
-    def is_permutation_rep(self) -> bool:
-        """Whether every ``rho(g)`` permutes coordinates (so pointwise maps commute)."""
-        return False
-
     def perm(self, g) -> np.ndarray:
         """One-line array ``q`` with ``rho(g) x == x[..., q]`` (permutation reps only)."""
         raise RepresentationError(f"{self} is not a permutation representation")
-
-    @property
-    def is_trivial(self) -> bool:
-        return False
 
     def blocks(self) -> list[tuple["Rep", int]]:
         """Direct-sum summands with their offsets (a non-sum is its own one block)."""
@@ -209,20 +205,11 @@ class Trivial(Rep):
     1
     """
 
+    is_permutation_rep = True
+    is_trivial = True
+
     def __init__(self, group: Group):
-        self.group, self.size = group, 1
-
-    @property
-    def key(self):
-        return ("T0", self.group.key)
-
-    @property
-    def is_trivial(self) -> bool:
-        return True
-
-    @property
-    def is_permutation_rep(self) -> bool:
-        return True
+        self.group, self.size, self.key = group, 1, ("T0", group.key)
 
     def perm(self, g) -> np.ndarray:
         return np.zeros(1, dtype=np.int64)
@@ -251,11 +238,7 @@ class Sign(Rep):
     """
 
     def __init__(self, group: Group):
-        self.group, self.size = group, 1
-
-    @property
-    def key(self):
-        return ("sign", self.group.key)
+        self.group, self.size, self.key = group, 1, ("sign", group.key)
 
     def _signs(self, g):
         if isinstance(self.group, PermutationGroup):
@@ -284,15 +267,8 @@ class V(Rep):
     """
 
     def __init__(self, group: Group):
-        self.group, self.size = group, group.d
-
-    @property
-    def key(self):
-        return ("V", self.group.key)
-
-    @property
-    def is_permutation_rep(self) -> bool:
-        return self.group.is_permutation_group
+        self.group, self.size, self.key = group, group.d, ("V", group.key)
+        self.is_permutation_rep = group.is_permutation_group
 
     def perm(self, g) -> np.ndarray:
         if not self.is_permutation_rep:
@@ -342,10 +318,7 @@ class Factor(Rep):
         lo, hi = blocks[i]
         self.sl = slice(lo, hi)
         self.size = hi - lo
-
-    @property
-    def key(self):
-        return ("Factor", self.group.key, self.i)
+        self.key = ("Factor", group.key, i)
 
     def apply(self, g, x, *, transpose: bool = False):
         g = B.like(g[..., self.sl, self.sl], x)
@@ -368,19 +341,13 @@ class Regular(Rep):
     (5, 6)
     """
 
+    is_permutation_rep = True
+
     def __init__(self, group: Group, max_order: int = 5000):
-        self.group = group
+        self.group, self.key = group, ("regular", group.key)
         self.elements = group.elements(max_order=max_order)
         self.size = len(self.elements)
         self._index = group.index_of(self.elements)
-
-    @property
-    def key(self):
-        return ("regular", self.group.key)
-
-    @property
-    def is_permutation_rep(self) -> bool:
-        return True
 
     def _perm_one(self, g) -> np.ndarray:
         # (rho(g) x)_i = x_{index(g^-1 e_i)}
@@ -433,15 +400,8 @@ class Dual(Rep):
         return super().__new__(cls)
 
     def __init__(self, rep: Rep):
-        self.rep, self.group, self.size = rep, rep.group, rep.size
-
-    @property
-    def key(self):
-        return ("dual", self.rep.key)
-
-    @property
-    def is_permutation_rep(self) -> bool:
-        return self.rep.is_permutation_rep
+        self.rep, self.group, self.size, self.key = rep, rep.group, rep.size, ("dual", rep.key)
+        self.is_permutation_rep = rep.is_permutation_rep
 
     def perm(self, g) -> np.ndarray:
         return self.rep.perm(g)  # permutation matrices: rho(g^-1)^T = rho(g)
@@ -476,18 +436,9 @@ class DirectSum(Rep):
         self.sizes = [r.size for r in flat]
         self.offsets = np.concatenate([[0], np.cumsum(self.sizes)]).astype(int)
         self.size = int(self.offsets[-1])
-
-    @cached_property
-    def key(self):
-        return ("sum", tuple(r.key for r in self.reps))
-
-    @property
-    def is_permutation_rep(self) -> bool:
-        return all(r.is_permutation_rep for r in self.reps)
-
-    @property
-    def is_trivial(self) -> bool:
-        return all(r.is_trivial for r in self.reps)
+        self.key = ("sum", tuple(r.key for r in flat))
+        self.is_permutation_rep = all(r.is_permutation_rep for r in flat)
+        self.is_trivial = all(r.is_trivial for r in flat)
 
     def blocks(self):
         return [(r, int(o)) for r, o in zip(self.reps, self.offsets)]
@@ -549,14 +500,8 @@ class TensorProduct(Rep):
         self.group = flat[0].group
         self.dims = tuple(r.size for r in flat)
         self.size = int(np.prod(self.dims))
-
-    @cached_property
-    def key(self):
-        return ("tensor", tuple(r.key for r in self.reps))
-
-    @property
-    def is_permutation_rep(self) -> bool:
-        return all(r.is_permutation_rep for r in self.reps)
+        self.key = ("tensor", tuple(r.key for r in flat))
+        self.is_permutation_rep = all(r.is_permutation_rep for r in flat)
 
     def perm(self, g) -> np.ndarray:
         # (A (x) B) x = vec(A X B^T): entry (i, j) comes from (p[i], q[j])
