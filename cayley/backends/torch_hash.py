@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from .actions import MatrixAction
+from .actions import MatrixAction, as_perms
 from .packing import packing
 
 __all__ = ["TorchBackend", "packing"]
@@ -74,15 +74,16 @@ class TorchBackend:
             self._perm_cache = {key: t}
         return t
 
-    def expand(self, keys: torch.Tensor, perms, bits: int) -> torch.Tensor:
+    def expand(self, keys: torch.Tensor, action, bits: int) -> torch.Tensor:
         """(m, words) -> (m * k, words): row i*k+g is state i acted on by generator g.
 
-        ``perms`` is a ``(k, n)`` array (a gather) or a
-        :class:`~cayley.backends.actions.MatrixAction` (left multiplication mod m).
+        ``action`` is a :class:`~cayley.backends.actions.PermutationAction` (or its
+        ``(k, n)`` array; a gather) or a :class:`~cayley.backends.actions.MatrixAction`
+        (left multiplication mod m).
         """
-        if isinstance(perms, MatrixAction):
-            return self._expand_matrix(keys, perms, bits)
-        p = self._perms(perms)
+        if isinstance(action, MatrixAction):
+            return self._expand_matrix(keys, action, bits)
+        p = self._perms(as_perms(action))
         k, n = p.shape
         m, words = keys.shape
         states = self._unpack(keys, n, bits)  # (m, n)
