@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
@@ -23,10 +24,10 @@ from ..backends.registry import (
     rank_prefers_gpu,
 )
 from ..errors import InvalidInputError, MemoryEstimateError
-from .rank_engine import BASE_BYTES, TORCH_BASE_BYTES, layout, rank_bfs, rank_memory_bytes, supports
+from .rank_engine import BASE_BYTES, TORCH_BASE_BYTES, layout, rank_memory_bytes, rank_step, supports
 from .graph import CayleyGraph
 from .hash_engine import HashStep
-from .layers import BfsResult, Progress, bfs_layers, check_limits
+from .layers import BfsResult, Progress, SearchStep, bfs_layers, check_limits
 from .memory import MemoryEstimate, available_memory_bytes, estimate_memory, gib, limit_bound
 
 __all__ = ["bfs", "BfsResult", "Progress", "SearchPlan", "plan_search", "growth", "diameter"]
@@ -98,25 +99,17 @@ def bfs(
         device=device,
     )
     _check_memory(graph, plan, backend, memory_limit)
+    outputs = {"store_layers_up_to": store_layers_up_to, "last_layer_limit": last_layer_limit}
+    step: SearchStep
+    t0 = None  # the hash engine's clock starts with the loop; the rank engine's with its kernels
     if plan.engine == "rank":
         family, rank_device = rank_backend(backend, device, prefers_gpu=device is None and prefers_gpu(graph))
-        return rank_bfs(
-            graph,
-            max_depth=max_depth,
-            max_states=max_states,
-            store_layers_up_to=store_layers_up_to,
-            last_layer_limit=last_layer_limit,
-            progress=progress,
-            checkpoint=checkpoint,
-            checkpoint_seconds=checkpoint_seconds,
-            backend=family,
-            device=rank_device,
-        )
-    step = HashStep(
-        graph, hash_kernels(backend, device), store_layers_up_to=store_layers_up_to,
-        last_layer_limit=last_layer_limit, order_known=plan.hash_estimate.order_known,
-    )
-    return bfs_layers(step, max_depth=max_depth, max_states=max_states, progress=progress, checkpoint=checkpoint)
+        t0 = time.perf_counter()
+        step = rank_step(graph, family, rank_device, checkpoint_seconds=checkpoint_seconds, **outputs)
+    else:
+        kernels = hash_kernels(backend, device)
+        step = HashStep(graph, kernels, order_known=plan.hash_estimate.order_known, **outputs)
+    return bfs_layers(step, max_depth=max_depth, max_states=max_states, progress=progress, checkpoint=checkpoint, t0=t0)
 
 
 def _check_memory(graph: CayleyGraph, plan: SearchPlan, backend: str, memory_limit: Optional[int]) -> None:
