@@ -15,6 +15,7 @@ import numpy as np
 import torch
 
 from .actions import MatrixAction, as_perms
+from .numpy_sets import SortedRuns
 from .packing import packing
 
 __all__ = ["TorchBackend", "packing"]
@@ -136,7 +137,7 @@ def _setdiff(u: torch.Tensor, part: torch.Tensor) -> torch.Tensor:
     return u[~in_part[inverse[len(part) :]]]
 
 
-class SortedKeySet:
+class SortedKeySet(SortedRuns):
     """Exact set of packed states on a torch device, as sorted runs of distinct rows.
 
     >>> ks = SortedKeySet(1, torch.device("cpu"))
@@ -146,26 +147,18 @@ class SortedKeySet:
     ([9], 3)
     """
 
-    MAX_PARTS = 8
-
     def __init__(self, words: int, device: torch.device):
-        self.words = words
+        super().__init__(words)
         self.device = device
-        self.parts: list[torch.Tensor] = []
 
-    def __len__(self) -> int:
-        return sum(len(p) for p in self.parts)
+    def as_rows(self, rows: torch.Tensor) -> torch.Tensor:
+        return rows.reshape(-1, self.words)
 
-    @property
-    def nbytes(self) -> int:
-        return sum(p.numel() * 8 for p in self.parts)
+    def unique(self, rows: torch.Tensor) -> torch.Tensor:
+        return _unique_rows(rows)
 
-    def add_new(self, rows: torch.Tensor) -> torch.Tensor:
-        new = _unique_rows(rows.reshape(-1, self.words))
-        for part in self.parts:
-            new = _setdiff(new, part)
-        if len(new):
-            self.parts.append(new)
-            if len(self.parts) > self.MAX_PARTS:
-                self.parts = [_unique_rows(torch.cat(self.parts))]
-        return new
+    def setdiff(self, new: torch.Tensor, part: torch.Tensor) -> torch.Tensor:
+        return _setdiff(new, part)
+
+    def merge(self, parts: list[torch.Tensor]) -> torch.Tensor:
+        return _unique_rows(torch.cat(parts))
