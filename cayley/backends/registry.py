@@ -26,7 +26,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
-from typing import Any, Callable, Optional, Protocol, runtime_checkable
+from typing import Any, Callable, Literal, Optional, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -50,6 +50,7 @@ __all__ = [
     "rank_kernels",
     "rank_family_error",
     "rank_prefers_gpu",
+    "search_backend",
 ]
 
 #: The backend names a search accepts (``numba`` is also accepted, as ``cpu``).
@@ -212,6 +213,32 @@ def hash_kernels(name: str, device: Optional[str] = None) -> HashKernels:
     from .torch_hash import TorchBackend
 
     return TorchBackend(dev)  # type: ignore[return-value]
+
+
+def search_backend(name: str, device: Optional[str] = None) -> tuple[Literal["cpu", "torch"], Optional[str]]:
+    """The kernel family and torch device of a one-process search with numpy/numba and
+    torch kernels (beam search): ``auto`` and ``cpu`` (``numpy`` too) are ``("cpu",
+    None)``; ``torch`` is torch on ``device`` (None: the search's default, torch's CPU);
+    ``cuda`` is torch on ``device`` or ``"cuda"`` (it needs a GPU). ``distributed`` is
+    refused.
+
+    >>> search_backend("auto"), search_backend("numpy"), search_backend("torch", "cpu")
+    (('cpu', None), ('cpu', None), ('torch', 'cpu'))
+    >>> search_backend("distributed")
+    Traceback (most recent call last):
+    ...
+    cayley.errors.InvalidInputError: backend 'distributed' runs breadth-first search (the rank engine) only; use auto, cpu, torch or cuda
+    """
+    name = check_backend("cpu" if name == "numpy" else name)
+    if name == "distributed":
+        raise InvalidInputError(
+            "backend 'distributed' runs breadth-first search (the rank engine) only; use auto, cpu, torch or cuda"
+        )
+    if name in ("auto", "cpu"):
+        return "cpu", None
+    if name == "cuda":
+        return "torch", torch_device("cuda", device)
+    return "torch", device
 
 
 def rank_backend(name: str, device: Optional[str] = None, prefers_gpu: bool = False) -> tuple[str, Optional[str]]:
