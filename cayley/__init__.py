@@ -32,8 +32,8 @@ from .groups import (  # noqa: E402
     parse_permutation,
     parse_state,
 )
-from .graphs import BfsResult, CayleyGraph, Progress, bfs  # noqa: E402
-from .shortcuts import diameter, growth  # noqa: E402  (also take a spec: growth("S_6", "coxeter"))
+from .graphs import *  # noqa: E402, F403  (everything in cayley.graphs.__all__)
+from .shortcuts import diameter, growth  # noqa: E402  (after graphs': these also take a spec, growth("S_6", "coxeter"))
 
 __all__ = [
     "__version__",
@@ -54,39 +54,12 @@ __all__ = [
     "parse_group",
     "parse_permutation",
     "parse_state",
-    "BfsResult",
-    "CayleyGraph",
-    "Progress",
-    "bfs",
     "diameter",
     "growth",
 ]
 from .errors import NoPathError  # noqa: E402
-from .graphs import (  # noqa: E402
-    Breakpoints,
-    Hamming,
-    Heuristic,
-    Path,
-    PatternDatabase,
-    beam_search,
-    find_path,
-    meet_in_the_middle,
-    random_walks,
-    scramble,
-    shortest_path,
-)
+from . import graphs  # noqa: E402
 
-__all__ += [
-    "NoPathError",
-    "Breakpoints",
-    "Hamming",
-    "Heuristic",
-    "Path",
-    "PatternDatabase",
-    "beam_search",
-    "find_path",
-    "meet_in_the_middle",
-    "random_walks",
-    "scramble",
-    "shortest_path",
-]
+# the rest of the graphs API (path finding, heuristics, search plans), as cayley.graphs
+# lists it: one list of names, there
+__all__ += ["NoPathError"] + [name for name in graphs.__all__ if name not in __all__]

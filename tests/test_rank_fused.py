@@ -30,7 +30,7 @@ FAMILIES = [("lrx", None), ("pancake", None), ("coxeter", None), ("lx", None), (
 
 def _pair(graph, device="cpu"):
     ranking, lay = rank_engine.layout(graph)
-    perms = graph.action()
+    perms = graph.action().perms
     start = int(lay.rank_to_index(ranking.rank(graph.start.reshape(1, -1)))[0])
     a, b = NumbaRankKernels(ranking, lay, perms), CudaRankKernels(ranking, lay, perms, device=device)
     a.reset(start)

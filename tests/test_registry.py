@@ -100,7 +100,7 @@ def test_every_engine_step_satisfies_the_protocols():
     rank_step = rank_engine.RankStep(g, registry.rank_kernels("cpu", None, ranking, lay, g.action()), ranking, lay)
     for step in (hash_step, rank_step):
         assert isinstance(step, SearchStep) and isinstance(step, LayerStep)
-    table = TableStep(ranking, np.full(ranking.size, 255, np.uint8), g.action(), g.action())
+    table = TableStep(ranking, np.full(ranking.size, 255, np.uint8), g.action().perms, g.action().perms)
     assert isinstance(table, LayerStep) and not isinstance(table, SearchStep)
 
 
@@ -111,7 +111,7 @@ def test_every_step_gives_the_same_growth_through_the_one_loop(spec):
     want = bfs(g, engine="hash").growth
     assert bfs(g, engine="rank").growth == want
     ranking = g.ranking()
-    perms = g.action()
+    perms = g.action().perms
     inv = np.argsort(perms, axis=1)
     table = np.full(ranking.size, 255, np.uint8)
     table[int(ranking.rank(g.start.reshape(1, -1))[0])] = 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .actions import MatrixAction
+from .actions import MatrixAction, as_perms
 from .numba_hash import ShardedKeySet, decode as _decode, encode as _encode, expand as _expand
 from .numpy_sets import SortedRowSet
 from .packing import packing
@@ -31,17 +31,18 @@ def decode(keys: np.ndarray, n: int, bits: int) -> np.ndarray:
     return _decode(keys.reshape(len(keys), -1), n, bits)
 
 
-def expand(keys: np.ndarray, perms, bits: int) -> np.ndarray:
+def expand(keys: np.ndarray, action, bits: int) -> np.ndarray:
     """(m, words) packed states -> (m * k, words): row i*k+g is state i acted on by g.
 
-    ``perms`` is a ``(k, n)`` array of permutations (a gather) or a
-    :class:`~cayley.backends.actions.MatrixAction` (left multiplication mod m).
+    ``action`` is a :class:`~cayley.backends.actions.PermutationAction` (or its ``(k, n)``
+    array; a gather) or a :class:`~cayley.backends.actions.MatrixAction` (left
+    multiplication mod m).
     """
-    if isinstance(perms, MatrixAction):
+    if isinstance(action, MatrixAction):
         from .numba_matrix import expand_matrix
 
-        return expand_matrix(keys, perms, bits)
-    return _expand(np.ascontiguousarray(keys, dtype=np.uint64), perms, bits)
+        return expand_matrix(keys, action, bits)
+    return _expand(np.ascontiguousarray(keys, dtype=np.uint64), as_perms(action), bits)
 
 
 class _OneWordSet:

@@ -61,7 +61,6 @@ from .numba_codes import (
     count_code,
     count_in_blocks,
     extract,
-    frontier_bits,
     is_unseen,
     next_block,
     next_batch,
@@ -274,26 +273,8 @@ def _rank_lanes(stb, hb, ub, lb, cnt, shifts, g, lo_pos, mid, hi_pos, weights):
     """Continue the Lehmer ranks of ``cnt`` neighbours (one per lane) over positions
     ``lo_pos .. hi_pos - 1``: digits before ``mid`` go to the block part ``hb``, the rest
     to ``lb``."""
-    one = np.uint64(1)
-    fifteen = np.uint64(15)
-    for i in range(lo_pos, min(mid, hi_pos)):
-        sh = shifts[g, i]
-        w = weights[i]
-        for b in range(cnt):
-            v = (stb[b] >> sh) & fifteen
-            bit = one << v
-            u = ub[b]
-            hb[b] += (v - popcount(u & (bit - one))) * w
-            ub[b] = u | bit
-    for i in range(max(lo_pos, mid), hi_pos):
-        sh = shifts[g, i]
-        w = weights[i]
-        for b in range(cnt):
-            v = (stb[b] >> sh) & fifteen
-            bit = one << v
-            u = ub[b]
-            lb[b] += (v - popcount(u & (bit - one))) * w
-            ub[b] = u | bit
+    _digits_lanes(stb, hb, ub, cnt, shifts, g, lo_pos, min(mid, hi_pos), weights)
+    _digits_lanes(stb, lb, ub, cnt, shifts, g, max(lo_pos, mid), hi_pos, weights)
 
 
 @njit(cache=True, inline="always")
@@ -408,10 +389,12 @@ def _lane_scratch(shifts, P, bwords):
 def _perm_layer_thread(t, ctl, newc, codes, flags, flags_next, shifts, fpart, qend, modf, weights, P, bwords, table, code_f, rec, probe):
     """One thread's share of :func:`perm_layer` (blocks from the shared counter ``ctl[0]``).
 
-    The frontier gather and the claim of new states are written out here
-    rather than taken from :mod:`.numba_codes` (``next_batch``, ``claim_slot``): through
-    the shared helpers this hottest loop ran 25-30% slower (S_12 lrx, one thread: 19.3 s
-    against 14.7 s of kernel time; measured 2026-12-06), which the speed bar forbids."""
+    The frontier gather is :func:`.numba_codes.take_frontier` (inline; S_11 lrx, coxeter
+    and pancake measured at parity with it written out, 2026-12-06), but the block loop
+    and the claim of new states are written out here rather than taken from
+    :mod:`.numba_codes` (``next_batch``, ``claim_slot``): through those shared helpers
+    this hottest loop ran 25-30% slower (S_12 lrx, one thread: 19.3 s against 14.7 s of
+    kernel time; measured 2026-12-06), which the speed bar forbids."""
     U = np.uint64
     k, n, m, stride, rem, bh, bu, lob, stb, hb, ub, lb = _lane_scratch(shifts, P, bwords)
     code_n = U(3) - code_f
@@ -437,17 +420,7 @@ def _perm_layer_thread(t, ctl, newc, codes, flags, flags_next, shifts, fpart, qe
         while w < bwords and not stop:
             # gather a batch of frontier states; their codes turn to "done" at once
             # (only unseen codes are ever tested, so that is safe before expanding)
-            nb = 0
-            while w < bwords and nb + 32 <= _BATCH:
-                fm = frontier_bits(atomic_load(codes, wbase + w), code_f)
-                if fm != 0:
-                    if not probe:
-                        atomic_or(codes, wbase + w, fm << one if code_f == one else fm)
-                    while fm:
-                        lob[nb] = w * U(32) + (cttz(fm) >> one)
-                        nb += 1
-                        fm &= fm - one
-                w += one
+            nb, w = take_frontier(codes, wbase, w, bwords, code_f, not probe, lob)
             if nb == 0:
                 continue
             if recording:

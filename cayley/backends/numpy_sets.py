@@ -6,6 +6,8 @@ compared in full, never by a hash alone.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 
@@ -39,8 +41,57 @@ def setdiff_sorted_rows(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return s[(t == 1) & ~dup]
 
 
-class SortedRowSet:
-    """Exact set of packed multi-word states kept as sorted row arrays.
+class SortedRuns:
+    """Exact set of packed states kept as a few sorted runs of distinct rows: a batch is
+    made distinct, its rows already in a run are dropped, and what is left becomes a new
+    run (all runs are merged into one when there are more than ``MAX_PARTS``). Subclasses
+    give the array operations (numpy here, torch in :mod:`.torch_hash`).
+    """
+
+    MAX_PARTS = 8
+
+    def __init__(self, words: int) -> None:
+        self.words = words
+        self.parts: list[Any] = []
+
+    def __len__(self) -> int:
+        return sum(len(p) for p in self.parts)
+
+    @property
+    def nbytes(self) -> int:
+        return sum(int(p.nbytes) for p in self.parts)
+
+    def add_new(self, rows: Any) -> Any:
+        """Insert ``rows``; return those that were not in the set (each once, sorted)."""
+        new = self.unique(self.as_rows(rows))
+        for part in self.parts:
+            new = self.setdiff(new, part)
+        if len(new):
+            self.parts.append(new)
+            if len(self.parts) > self.MAX_PARTS:  # keep membership tests few
+                self.parts = [self.merge(self.parts)]
+        return new
+
+    # -- the array operations -------------------------------------------------------------
+    def as_rows(self, rows: Any) -> Any:
+        """``rows`` as a ``(m, words)`` array of the subclass's kind."""
+        raise NotImplementedError
+
+    def unique(self, rows: Any) -> Any:
+        """Sorted distinct rows."""
+        raise NotImplementedError
+
+    def setdiff(self, new: Any, part: Any) -> Any:
+        """Rows of sorted distinct ``new`` that are not in the run ``part``."""
+        raise NotImplementedError
+
+    def merge(self, parts: list[Any]) -> Any:
+        """One sorted run of the rows of ``parts`` (disjoint runs)."""
+        raise NotImplementedError
+
+
+class SortedRowSet(SortedRuns):
+    """Exact set of packed multi-word states kept as sorted numpy row arrays.
 
     >>> rs = SortedRowSet(words=2)
     >>> rs.add_new(np.array([[1, 2], [1, 2], [3, 4]], dtype=np.uint64)).tolist()
@@ -50,24 +101,17 @@ class SortedRowSet:
     """
 
     def __init__(self, words: int, capacity: int = 0):
-        self.words = words
-        self.parts: list[np.ndarray] = []
+        super().__init__(words)
 
-    def __len__(self) -> int:
-        return sum(len(p) for p in self.parts)
+    def as_rows(self, rows: np.ndarray) -> np.ndarray:
+        return np.ascontiguousarray(rows, dtype=np.uint64).reshape(-1, self.words)
 
-    @property
-    def nbytes(self) -> int:
-        return sum(p.nbytes for p in self.parts)
+    def unique(self, rows: np.ndarray) -> np.ndarray:
+        return unique_rows(rows)
 
-    def add_new(self, rows: np.ndarray) -> np.ndarray:
-        rows = np.ascontiguousarray(rows, dtype=np.uint64).reshape(-1, self.words)
-        new = unique_rows(rows)
-        for part in self.parts:
-            new = setdiff_sorted_rows(new, part)
-        if len(new):
-            self.parts.append(new)
-            if len(self.parts) > 8:  # keep membership tests few: merge all parts
-                merged = np.concatenate(self.parts)
-                self.parts = [merged[np.lexsort(tuple(merged[:, c] for c in range(self.words - 1, -1, -1)))]]
-        return new
+    def setdiff(self, new: np.ndarray, part: np.ndarray) -> np.ndarray:
+        return setdiff_sorted_rows(new, part)
+
+    def merge(self, parts: list[np.ndarray]) -> np.ndarray:
+        merged = np.concatenate(parts)
+        return merged[np.lexsort(tuple(merged[:, c] for c in range(self.words - 1, -1, -1)))]

@@ -26,12 +26,12 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
-from typing import Any, Callable, Optional, Protocol, Union, runtime_checkable
+from typing import Any, Callable, Literal, Optional, Protocol, runtime_checkable
 
 import numpy as np
 
 from ..errors import InvalidInputError
-from .actions import MatrixAction
+from .actions import Action, MatrixAction, PermutationAction, as_perms
 
 __all__ = [
     "BACKEND_NAMES",
@@ -48,7 +48,9 @@ __all__ = [
     "rank_backend",
     "rank_placement",
     "rank_kernels",
+    "rank_family_error",
     "rank_prefers_gpu",
+    "search_backend",
 ]
 
 #: The backend names a search accepts (``numba`` is also accepted, as ``cpu``).
@@ -61,8 +63,6 @@ RANK_KERNEL_NAMES = ("cpu", "torch", "fused", "distributed")
 # auto takes the GPU for permutation searches of at least this many ranks (S_13 and up)
 GPU_MIN_RANKS = 2**32
 
-#: What the kernels' ``expand`` applies: ``(k, n)`` permutations (a gather) or matrices.
-Action = Union[np.ndarray, MatrixAction]
 
 
 class KeySet(Protocol):
@@ -88,7 +88,7 @@ class HashKernels(Protocol):
 
     def decode(self, keys: Any, n: int, bits: int) -> np.ndarray: ...
 
-    def expand(self, keys: Any, perms: Any, bits: int) -> Any: ...
+    def expand(self, keys: Any, action: Any, bits: int) -> Any: ...
 
     def key_set(self, words: int, capacity: int = 0) -> Any: ...
 
@@ -215,6 +215,32 @@ def hash_kernels(name: str, device: Optional[str] = None) -> HashKernels:
     return TorchBackend(dev)  # type: ignore[return-value]
 
 
+def search_backend(name: str, device: Optional[str] = None) -> tuple[Literal["cpu", "torch"], Optional[str]]:
+    """The kernel family and torch device of a one-process search with numpy/numba and
+    torch kernels (beam search): ``auto`` and ``cpu`` (``numpy`` too) are ``("cpu",
+    None)``; ``torch`` is torch on ``device`` (None: the search's default, torch's CPU);
+    ``cuda`` is torch on ``device`` or ``"cuda"`` (it needs a GPU). ``distributed`` is
+    refused.
+
+    >>> search_backend("auto"), search_backend("numpy"), search_backend("torch", "cpu")
+    (('cpu', None), ('cpu', None), ('torch', 'cpu'))
+    >>> search_backend("distributed")
+    Traceback (most recent call last):
+    ...
+    cayley.errors.InvalidInputError: backend 'distributed' runs breadth-first search (the rank engine) only; use auto, cpu, torch or cuda
+    """
+    name = check_backend("cpu" if name == "numpy" else name)
+    if name == "distributed":
+        raise InvalidInputError(
+            "backend 'distributed' runs breadth-first search (the rank engine) only; use auto, cpu, torch or cuda"
+        )
+    if name in ("auto", "cpu"):
+        return "cpu", None
+    if name == "cuda":
+        return "torch", torch_device("cuda", device)
+    return "torch", device
+
+
 def rank_backend(name: str, device: Optional[str] = None, prefers_gpu: bool = False) -> tuple[str, Optional[str]]:
     """The rank engine's kernel family and torch device for a search's backend ``name``:
     ``cpu`` is numba; ``torch`` and ``cuda`` are torch on :func:`torch_device` (on a CUDA
@@ -284,6 +310,30 @@ def rank_prefers_gpu(ranking: Any, nwords: int, nblocks: int) -> bool:
     return bool(nwords * 8 + nblocks * 2 + 2**28 <= free)
 
 
+def rank_family_error(family: str, action: Action, ranking: Any) -> Optional[str]:
+    """Why the rank kernels of ``family`` cannot run ``action`` over ``ranking``, or None
+    when they can: matrix groups (:attr:`~cayley.backends.actions.MatrixAction.rank_families`)
+    and piece rankings (signed permutations, puzzles) have numba kernels only.
+
+    >>> from cayley.backends.actions import MatrixAction, PermutationAction
+    >>> rank_family_error("torch", PermutationAction(np.array([[1, 0]])), None) is None
+    True
+    >>> rank_family_error("torch", MatrixAction(np.zeros((1, 2, 2), np.int64), 3, 2), None)[:44]
+    'the rank engine runs matrix groups on the nu'
+    """
+    family = _ALIASES.get(family, family)
+    if family not in action.rank_families:  # an action's families are all, or numba's alone
+        what = action.what
+    elif getattr(ranking, "kind", None) == "pieces" and family != "cpu":
+        what = "piece rankings (signed permutations, puzzles)"
+    else:
+        return None
+    return (
+        f"the rank engine runs {what} on the numba CPU backend only; use --backend cpu "
+        "(or --engine hash, which has a torch backend)"
+    )
+
+
 def rank_kernels(
     family: str, device: Optional[str], ranking: Any, lay: Any, action: Action, work_bytes: Optional[int] = None
 ) -> RankKernels:
@@ -305,20 +355,16 @@ def rank_kernels(
         raise InvalidInputError(
             f"unknown rank-engine backend {family!r}: expected one of {', '.join(RANK_KERNEL_NAMES)}"
         )
+    if not isinstance(action, (MatrixAction, PermutationAction)):
+        action = PermutationAction(np.asarray(action))  # a (k, n) array: a gather
+    error = rank_family_error(family, action, ranking)
+    if error is not None:
+        raise InvalidInputError(error)
     if isinstance(action, MatrixAction):
-        if family != "cpu":
-            raise InvalidInputError(
-                "the rank engine runs matrix groups on the numba CPU backend only; use --backend cpu "
-                "(or --engine hash, which has a torch backend)"
-            )
         from .numba_matrix_rank import NumbaMatrixRankKernels
 
         return NumbaMatrixRankKernels(ranking, lay, action)  # type: ignore[no-any-return]
-    if getattr(ranking, "kind", None) == "pieces" and family != "cpu":
-        raise InvalidInputError(
-            "the rank engine runs piece rankings (signed permutations, puzzles) on the numba CPU backend only; "
-            "use --backend cpu (or --engine hash, which has a torch backend)"
-        )
+    action = as_perms(action)
     if family == "cpu":
         from .numba_rank import NumbaRankKernels
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from .actions import MatrixAction
+from .actions import MatrixAction, as_perms
+from .numpy_sets import SortedRuns
 from .packing import packing
 
 __all__ = ["TorchBackend", "packing"]
@@ -74,15 +75,16 @@ class TorchBackend:
             self._perm_cache = {key: t}
         return t
 
-    def expand(self, keys: torch.Tensor, perms, bits: int) -> torch.Tensor:
+    def expand(self, keys: torch.Tensor, action, bits: int) -> torch.Tensor:
         """(m, words) -> (m * k, words): row i*k+g is state i acted on by generator g.
 
-        ``perms`` is a ``(k, n)`` array (a gather) or a
-        :class:`~cayley.backends.actions.MatrixAction` (left multiplication mod m).
+        ``action`` is a :class:`~cayley.backends.actions.PermutationAction` (or its
+        ``(k, n)`` array; a gather) or a :class:`~cayley.backends.actions.MatrixAction`
+        (left multiplication mod m).
         """
-        if isinstance(perms, MatrixAction):
-            return self._expand_matrix(keys, perms, bits)
-        p = self._perms(perms)
+        if isinstance(action, MatrixAction):
+            return self._expand_matrix(keys, action, bits)
+        p = self._perms(as_perms(action))
         k, n = p.shape
         m, words = keys.shape
         states = self._unpack(keys, n, bits)  # (m, n)
@@ -135,7 +137,7 @@ def _setdiff(u: torch.Tensor, part: torch.Tensor) -> torch.Tensor:
     return u[~in_part[inverse[len(part) :]]]
 
 
-class SortedKeySet:
+class SortedKeySet(SortedRuns):
     """Exact set of packed states on a torch device, as sorted runs of distinct rows.
 
     >>> ks = SortedKeySet(1, torch.device("cpu"))
@@ -145,26 +147,18 @@ class SortedKeySet:
     ([9], 3)
     """
 
-    MAX_PARTS = 8
-
     def __init__(self, words: int, device: torch.device):
-        self.words = words
+        super().__init__(words)
         self.device = device
-        self.parts: list[torch.Tensor] = []
 
-    def __len__(self) -> int:
-        return sum(len(p) for p in self.parts)
+    def as_rows(self, rows: torch.Tensor) -> torch.Tensor:
+        return rows.reshape(-1, self.words)
 
-    @property
-    def nbytes(self) -> int:
-        return sum(p.numel() * 8 for p in self.parts)
+    def unique(self, rows: torch.Tensor) -> torch.Tensor:
+        return _unique_rows(rows)
 
-    def add_new(self, rows: torch.Tensor) -> torch.Tensor:
-        new = _unique_rows(rows.reshape(-1, self.words))
-        for part in self.parts:
-            new = _setdiff(new, part)
-        if len(new):
-            self.parts.append(new)
-            if len(self.parts) > self.MAX_PARTS:
-                self.parts = [_unique_rows(torch.cat(self.parts))]
-        return new
+    def setdiff(self, new: torch.Tensor, part: torch.Tensor) -> torch.Tensor:
+        return _setdiff(new, part)
+
+    def merge(self, parts: list[torch.Tensor]) -> torch.Tensor:
+        return _unique_rows(torch.cat(parts))

@@ -169,7 +169,7 @@ def _orbit(graph, result=None) -> Optional[int]:
     """
     from ..graphs.memory import ambient_size
 
-    if result is not None and result.completed and not graph.is_matrix and result.size == ambient_size(graph):
+    if result is not None and result.completed and result.size == ambient_size(graph):
         return result.size
     try:
         return graph.orbit_size()

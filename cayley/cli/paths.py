@@ -126,7 +126,7 @@ def scramble(group, gens, start, length, seed, backtracking, fmt):
     graph = _graph(group, gens, start)
     p = do_scramble(graph, length, seed=seed, non_backtracking=not backtracking)
     state = p.target.tolist()
-    if start is not None and not graph.is_matrix:
+    if start is not None and graph.action().relabels_symbols:
         # the graph relabels the start's symbols 0..k-1 by rank: print them as written
         symbols = sorted(set(written_symbols(start).tolist()), key=_symbol_key)
         state = [symbols[v] for v in state]

@@ -223,7 +223,7 @@ class Checker:
         k = len(graph.generators)
         if states > self.max_states:
             raise BeyondBudget(f"{states:,} states > budget {self.max_states:,}")
-        if getattr(graph, "is_matrix", False):
+        if not graph.action().permutes_positions:  # matrices: ranked over far more than an orbit
             if states * k * _HASH_WORK_FACTOR > self.max_work:
                 raise BeyondBudget(f"~{states * k * _HASH_WORK_FACTOR:.1e} generator applications > budget")
             return

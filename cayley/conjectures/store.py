@@ -155,10 +155,6 @@ def default_path() -> Path:
     return Path(base) / "cayley" / "results.sqlite"
 
 
-def _is_matrix(gens) -> bool:
-    return hasattr(gens, "matrices") and hasattr(gens, "modulus")
-
-
 def graph_definition(graph) -> dict:
     """The canonical definition of a graph that keys the store: degree, generator arrays,
     their names and the start state (for a matrix group also the kind and the modulus,
@@ -168,21 +164,10 @@ def graph_definition(graph) -> dict:
     >>> graph_definition(CayleyGraph.from_spec("S_3", "coxeter"))
     {'degree': 3, 'generators': [[1, 0, 2], [0, 2, 1]], 'names': ['s0', 's1'], 'start': [0, 1, 2]}
     """
-    gens = graph.generators
-    if _is_matrix(gens):
-        return {
-            "kind": "matrix",
-            "modulus": int(gens.modulus),
-            "degree": int(gens.degree),
-            "generators": gens.matrices.tolist(),
-            "names": list(gens.names),
-            "start": np.asarray(graph.start).reshape(-1).tolist(),
-        }
     return {
-        "degree": int(graph.degree),
-        "generators": gens.perms.tolist(),
-        "names": list(gens.names),
-        "start": graph.start.tolist(),
+        **graph.action().definition(),
+        "names": list(graph.generators.names),
+        "start": np.asarray(graph.start).reshape(-1).tolist(),
     }
 
 

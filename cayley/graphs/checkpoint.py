@@ -376,8 +376,9 @@ def _len(x: object) -> str:
 def check_finished(graph: CayleyGraph, growth: list[int], where: object) -> None:
     """A checkpoint that says its search finished must have found the whole orbit: the
     growth's total against the group order (Schreier-Sims, computed independently).
-    Matrix groups are not checked (their orders are not computed here)."""
-    if graph.is_matrix:
+    Graphs whose orbits are only counted by a search (matrix groups: the action's
+    ``independent_order``) are not checked."""
+    if not graph.action().independent_order:
         return
     try:
         order = graph.order()

@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING, Any, Optional, Union
 
 import numpy as np
 
-from ..backends.actions import MatrixAction
-from ..backends.registry import Action
+from ..backends.actions import Action, MatrixAction, PermutationAction
 from ..errors import InvalidStateError
 from ..groups.generator_set import GeneratorSet
 from ..groups.matrix import MatrixGeneratorSet, matrix_generators, orbit_size, parse_vector
@@ -115,19 +114,24 @@ class CayleyGraph:
         return isinstance(self.generators, MatrixGeneratorSet)
 
     def action(self) -> Action:
-        """What the kernels' ``expand`` applies for these generators: the ``(k, n)``
-        permutations (a gather, ``s[p]``), or for matrix generators a
-        :class:`~cayley.backends.actions.MatrixAction` (left multiplication mod m).
+        """How the generators act on states, as one object that the kernels apply and
+        that answers what the engines ask of the state space (see
+        :mod:`cayley.backends.actions`): a
+        :class:`~cayley.backends.actions.PermutationAction` (a gather, ``s[p]``), or for
+        matrix generators a :class:`~cayley.backends.actions.MatrixAction` (left
+        multiplication mod m).
 
-        >>> CayleyGraph.from_spec("S_3", "lrx").action().tolist()
-        [[1, 2, 0], [2, 0, 1], [1, 0, 2]]
-        >>> CayleyGraph.from_spec("SL(2,5)", "roots").action().shape
-        (4, 4)
+        >>> a = CayleyGraph.from_spec("S_3", "lrx").action()
+        >>> a.perms.tolist(), a.ambient_size(np.arange(3))
+        ([[1, 2, 0], [2, 0, 1], [1, 0, 2]], 6)
+        >>> m = CayleyGraph.from_spec("SL(2,5)", "roots").action()
+        >>> m.shape, m.rank_families
+        ((4, 4), ('cpu',))
         """
         gens = self.generators
         if isinstance(gens, MatrixGeneratorSet):
             return MatrixAction(np.ascontiguousarray(gens.matrices), gens.modulus, self.state_length // gens.degree)
-        return np.ascontiguousarray(gens.perms)
+        return PermutationAction(np.ascontiguousarray(gens.perms))
 
     def ranking(self) -> Optional[Ranking]:
         """A perfect ranking of the states (the rank engine's index), or None when none

@@ -30,7 +30,7 @@ from ..errors import InvalidInputError, InvalidStateError, MemoryEstimateError, 
 from ..groups.perm import inverse
 from .graph import CayleyGraph
 from .layers import run_layers
-from .paths.common import Path, StateLike, as_state, finish
+from .paths.common import Path, Scorer, StateLike, as_state, finish
 from .paths.common import cpu_backend as _be, kernels as K
 
 __all__ = ["Heuristic", "Hamming", "Breakpoints", "PatternDatabase", "MaxOf", "default_heuristic"]
@@ -192,7 +192,7 @@ class MaxOf:
     [2.0, 2.0]
     """
 
-    def __init__(self, heuristics: Sequence[Callable[[np.ndarray], np.ndarray]]):
+    def __init__(self, heuristics: Sequence[Scorer]):
         self.heuristics = tuple(heuristics)
         if not self.heuristics:
             raise InvalidInputError("MaxOf needs at least one heuristic")

@@ -7,7 +7,6 @@ import resource
 from dataclasses import dataclass
 from typing import Optional
 
-import numpy as np
 
 from ..backends.packing import packing
 from .graph import CayleyGraph
@@ -140,14 +139,7 @@ def ambient_size(graph: CayleyGraph) -> int:
     >>> ambient_size(CayleyGraph.from_spec("S_5", "lrx")), ambient_size(CayleyGraph.from_spec("S_4", "lrx", "0011"))
     (120, 6)
     """
-    import math
-
-    if graph.is_matrix:
-        return int(graph.symbols**graph.state_length)
-    size = math.factorial(len(graph.start))
-    for c in np.bincount(np.asarray(graph.start)):
-        size //= math.factorial(int(c))
-    return size
+    return graph.action().ambient_size(graph.start)
 
 
 def available_memory_bytes() -> int:

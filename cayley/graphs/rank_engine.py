@@ -18,7 +18,7 @@ several GB. Each layer is one parallel pass over the blocks holding the frontier
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, Optional, cast
+from typing import Any, Optional, cast
 
 import numpy as np
 
@@ -26,7 +26,7 @@ from ..errors import InvalidInputError
 from ..backends.registry import RankKernels, ShardedKernels, rank_kernels
 from .checkpoint import Checkpoint, CheckpointError, CheckpointState, ShardedCheckpoint, check_finished
 from .graph import CayleyGraph
-from .layers import BfsResult, CheckpointStore, Progress, bfs_layers, check_limits
+from .layers import BfsResult, CheckpointStore, bfs_layers, check_limits
 
 __all__ = [
     "BASE_BYTES",
@@ -38,6 +38,7 @@ __all__ = [
     "layout",
     "pull_is_cheaper",
     "rank_bfs",
+    "rank_step",
     "rank_memory_bytes",
     "ranking_kind",
     "supports",
@@ -357,23 +358,36 @@ class RankStep:
         return self.layers, last
 
 
+def rank_step(
+    graph: CayleyGraph, backend: str = "cpu", device: Optional[str] = None, work_bytes: Optional[int] = None,
+    **outputs: Any,
+) -> RankStep:
+    """The rank engine's :class:`RankStep` for ``graph`` on the kernels of family
+    ``backend`` (:data:`~cayley.backends.registry.RANK_KERNEL_NAMES`) and ``device``;
+    ``outputs`` are the step's keywords (``store_layers_up_to``, ``last_layer_limit``,
+    ``checkpoint_seconds``).
+
+    >>> from cayley import CayleyGraph
+    >>> rank_step(CayleyGraph.from_spec("S_5", "lrx"), last_layer_limit=10).backend
+    'cpu'
+    """
+    ranking, lay = layout(graph)
+    kern = rank_kernels(backend, device, ranking, lay, graph.action(), work_bytes)
+    return RankStep(graph, kern, ranking, lay, sharded=backend == "distributed", **outputs)
+
+
+_LOOP_OPTIONS = ("max_depth", "max_states", "progress", "checkpoint")
+
+
 def rank_bfs(
-    graph: CayleyGraph,
-    *,
-    max_depth: Optional[int] = None,
-    max_states: Optional[int] = None,
-    store_layers_up_to: int = 1000,
-    last_layer_limit: int = 1_000_000,
-    progress: Optional[Callable[[Progress], None]] = None,
-    checkpoint: Optional[str] = None,
-    checkpoint_seconds: float = 60.0,
-    backend: str = "cpu",
-    device: Optional[str] = None,
-    work_bytes: Optional[int] = None,
+    graph: CayleyGraph, *, backend: str = "cpu", device: Optional[str] = None, work_bytes: Optional[int] = None,
+    **options: Any,
 ) -> BfsResult:
     """Breadth-first search from ``graph.start`` with the rank engine.
 
-    Same parameters and result as :func:`cayley.bfs` (``engine="rank"``); layers are
+    ``options`` are those of :func:`cayley.bfs` (``max_depth``, ``max_states``,
+    ``store_layers_up_to``, ``last_layer_limit``, ``progress``, ``checkpoint``,
+    ``checkpoint_seconds``), with its result (``engine="rank"``); layers are
     stored in lexicographic order of their states. With ``checkpoint`` (a folder) the
     code array is saved atomically between layers, at most every ``checkpoint_seconds``
     (0: after every layer) and whenever the search stops; a run with the same graph and
@@ -389,12 +403,7 @@ def rank_bfs(
     >>> r.growth, r.completed, r.stop_reason, len(r.last_layer)
     ((1, 3, 6), False, 'max_depth', 6)
     """
-    check_limits(max_depth, max_states)
+    loop = {name: options.pop(name) for name in _LOOP_OPTIONS if name in options}
+    check_limits(loop.get("max_depth"), loop.get("max_states"))
     t0 = time.perf_counter()
-    ranking, lay = layout(graph)
-    kern = rank_kernels(backend, device, ranking, lay, graph.action(), work_bytes)
-    step = RankStep(
-        graph, kern, ranking, lay, store_layers_up_to=store_layers_up_to, last_layer_limit=last_layer_limit,
-        checkpoint_seconds=checkpoint_seconds, sharded=backend == "distributed",
-    )
-    return bfs_layers(step, max_depth=max_depth, max_states=max_states, progress=progress, checkpoint=checkpoint, t0=t0)
+    return bfs_layers(rank_step(graph, backend, device, work_bytes, **options), t0=t0, **loop)

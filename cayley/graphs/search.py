@@ -11,15 +11,23 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
-from ..backends.registry import check_backend, hash_kernels, rank_backend, rank_placement, rank_prefers_gpu
+from ..backends.registry import (
+    check_backend,
+    hash_kernels,
+    rank_backend,
+    rank_family_error,
+    rank_placement,
+    rank_prefers_gpu,
+)
 from ..errors import InvalidInputError, MemoryEstimateError
-from .rank_engine import BASE_BYTES, TORCH_BASE_BYTES, layout, rank_bfs, rank_memory_bytes, ranking_kind, supports
+from .rank_engine import BASE_BYTES, TORCH_BASE_BYTES, layout, rank_memory_bytes, rank_step, supports
 from .graph import CayleyGraph
 from .hash_engine import HashStep
-from .layers import BfsResult, Progress, bfs_layers, check_limits
+from .layers import BfsResult, Progress, SearchStep, bfs_layers, check_limits
 from .memory import MemoryEstimate, available_memory_bytes, estimate_memory, gib, limit_bound
 
 __all__ = ["bfs", "BfsResult", "Progress", "SearchPlan", "plan_search", "growth", "diameter"]
@@ -91,25 +99,17 @@ def bfs(
         device=device,
     )
     _check_memory(graph, plan, backend, memory_limit)
+    outputs = {"store_layers_up_to": store_layers_up_to, "last_layer_limit": last_layer_limit}
+    step: SearchStep
+    t0 = None  # the hash engine's clock starts with the loop; the rank engine's with its kernels
     if plan.engine == "rank":
         family, rank_device = rank_backend(backend, device, prefers_gpu=device is None and prefers_gpu(graph))
-        return rank_bfs(
-            graph,
-            max_depth=max_depth,
-            max_states=max_states,
-            store_layers_up_to=store_layers_up_to,
-            last_layer_limit=last_layer_limit,
-            progress=progress,
-            checkpoint=checkpoint,
-            checkpoint_seconds=checkpoint_seconds,
-            backend=family,
-            device=rank_device,
-        )
-    step = HashStep(
-        graph, hash_kernels(backend, device), store_layers_up_to=store_layers_up_to,
-        last_layer_limit=last_layer_limit, order_known=plan.hash_estimate.order_known,
-    )
-    return bfs_layers(step, max_depth=max_depth, max_states=max_states, progress=progress, checkpoint=checkpoint)
+        t0 = time.perf_counter()
+        step = rank_step(graph, family, rank_device, checkpoint_seconds=checkpoint_seconds, **outputs)
+    else:
+        kernels = hash_kernels(backend, device)
+        step = HashStep(graph, kernels, order_known=plan.hash_estimate.order_known, **outputs)
+    return bfs_layers(step, max_depth=max_depth, max_states=max_states, progress=progress, checkpoint=checkpoint, t0=t0)
 
 
 def _check_memory(graph: CayleyGraph, plan: SearchPlan, backend: str, memory_limit: Optional[int]) -> None:
@@ -186,9 +186,10 @@ def plan_search(
         return _distributed_plan(graph, engine)
     family, on_host = rank_placement(backend, device, engine, lambda: prefers_gpu(graph))
     rank_bytes = None
-    # matrix and piece rankings have numba kernels only
-    matrix_on_torch = family == "torch" and (graph.is_matrix or ranking_kind(graph) == "pieces")
-    if supports(graph) and not matrix_on_torch:
+    action, ranking = graph.action(), graph.ranking()
+    # matrix groups and piece rankings have numba kernels only
+    family_error = rank_family_error(family, action, ranking)
+    if ranking is not None and family_error is None:
         rank_bytes = rank_memory_bytes(graph, backend=family, on_host=on_host)
     # A rank bitset no larger than the hash engine's fixed buffers (its estimate for a
     # single state) wins whatever the group order, so the order -- Schreier-Sims through
@@ -203,21 +204,10 @@ def plan_search(
         graph, max_states=max_states, max_depth=max_depth, exact_order=not (cheap_rank or small_ball)
     )
     if engine == "rank":
-        if matrix_on_torch:
-            raise InvalidInputError(
-                f"{graph.name}: the rank engine runs matrix groups and pieces (signed permutations, puzzles) on the "
-                "numba CPU backend only; use --backend cpu (or --engine hash, which also runs on torch)"
-            )
-        if graph.is_matrix and rank_bytes is None:
-            raise InvalidInputError(
-                f"{graph.name}: the rank engine needs m**(entries) <= 2**41 ranks (one per matrix over Z/m), "
-                f"here {graph.symbols}**{graph.state_length}; use --engine hash"
-            )
+        if family_error is not None:
+            raise InvalidInputError(f"{graph.name}: {family_error}")
         if rank_bytes is None:
-            raise InvalidInputError(
-                f"{graph.name}: the rank engine needs states with a perfect ranking (permutations of up "
-                "to 15 symbols, or strings with as many arrangements); use --engine hash"
-            )
+            raise InvalidInputError(f"{graph.name}: the rank engine {action.rank_limit}; use --engine hash")
         chosen = "rank"
     elif engine == "hash":
         chosen = "hash"
@@ -233,7 +223,7 @@ def _distributed_plan(graph: CayleyGraph, engine: str) -> SearchPlan:
     environment here): the estimate is one process's share."""
     if engine == "hash":
         raise InvalidInputError("backend 'distributed' runs the rank engine only; use --engine rank or auto")
-    if graph.is_matrix or not supports(graph):
+    if "distributed" not in graph.action().rank_families or not supports(graph):
         raise InvalidInputError(
             f"{graph.name}: backend 'distributed' needs permutations or strings with a perfect ranking "
             "(the rank engine); matrix groups and larger state spaces are not distributed yet"
@@ -258,14 +248,13 @@ def _rank_base_bytes() -> int:
 
 def prefers_gpu(graph: CayleyGraph) -> bool:
     """Whether ``backend="auto"`` runs the rank engine on the GPU for ``graph`` (see
-    :func:`cayley.backends.registry.rank_prefers_gpu`); never for matrix groups.
+    :func:`cayley.backends.registry.rank_prefers_gpu`); only for permutation rankings
+    (never for matrix groups, strings or pieces).
 
     >>> from cayley import CayleyGraph
-    >>> prefers_gpu(CayleyGraph.from_spec("S_5", "lrx"))
-    False
+    >>> prefers_gpu(CayleyGraph.from_spec("S_5", "lrx")), prefers_gpu(CayleyGraph.from_spec("SL(2,5)", "roots"))
+    (False, False)
     """
-    if graph.is_matrix:
-        return False
     ranking = graph.ranking()
     if ranking is None or ranking.kind != "permutations" or ranking.size < 2**32:
         return False

@@ -83,7 +83,7 @@ def _input_group(graph: CayleyGraph, symmetry: str) -> tuple[Optional[Permutatio
     conjugators it comes from, and a summary."""
     if symmetry == "none":
         return None, np.arange(graph.degree).reshape(1, -1), {"conjugators": 1, "inversion": False, "order": 1}
-    if graph.is_matrix or graph.is_schreier:
+    if not graph.action().permutes_positions or graph.is_schreier:
         raise InvalidInputError(
             f"symmetry={symmetry!r} needs a Cayley graph of permutations (distinct symbols in the start), "
             f"got {graph.name}; use symmetry='none'"
@@ -153,7 +153,7 @@ class NeuralHeuristic:
         seed: SeedLike = None,
         _header: Optional[dict] = None,
     ):
-        if not isinstance(graph, CayleyGraph) or graph.is_matrix:
+        if not isinstance(graph, CayleyGraph) or not graph.action().permutes_positions:
             raise InvalidInputError(f"a neural heuristic needs a CayleyGraph of permutations, got {graph!r}")
         _check_choice("arch", arch, ARCHS)
         _check_choice("symmetry", symmetry, SYMMETRIES)
@@ -546,7 +546,7 @@ def _build(head: dict, tensors: dict, graph: Optional[CayleyGraph]) -> NeuralHeu
     count = parameter_count(in_features, hidden, blocks, kind)
     if count > MAX_PARAMETERS:
         raise _Bad(f"its architecture has {count:,} parameters, more than the {MAX_PARAMETERS:,} allowed")
-    if symmetry != "none" and not (g.is_schreier or g.is_matrix):
+    if symmetry != "none" and g.action().permutes_positions and not g.is_schreier:
         try:
             conj = generator_symmetries(gs, max_count=max(1, MAX_SYMMETRY_ENTRIES // (n * n)))
         except InvalidInputError:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Callable, Literal, Optional
+from typing import Literal, Optional
 
-import numpy as np
 
 from ...errors import InvalidInputError, NoPathError
 from ..graph import CayleyGraph
-from .common import Path, SeedLike, StateLike, check_positive
+from .common import Path, Scorer, SeedLike, StateLike, check_positive
 from .beam import beam_search
 from .exact import meet_in_the_middle, shortest_path
 from .ida import ida_star
@@ -25,7 +24,7 @@ def find_path(
     target: Optional[StateLike] = None,
     method: Literal["auto", "bfs", "mitm", "ida", "beam"] = "auto",
     max_states: int = 20_000_000,
-    heuristic: Optional[Callable[[np.ndarray], np.ndarray]] = None,
+    heuristic: Optional[Scorer] = None,
     beam_width: int = 1024,
     max_steps: int = 1000,
     ball: int = 0,

@@ -20,6 +20,7 @@ from typing import Any, Callable, Literal, Optional
 import numpy as np
 
 from ...backends.packing import packing
+from ...backends.registry import search_backend
 from ...errors import InvalidInputError, NoPathError
 from ..graph import CayleyGraph
 from .common import Path, SeedLike, StateLike, check_positive, endpoints, finish, resolve_heuristic
@@ -46,17 +47,14 @@ def beam_search(
 
     Parameters
     ----------
-    graph : CayleyGraph
-        The graph; its start state is the default target.
-    state : str, sequence of int or ndarray
-        Where the path starts.
+    graph, state, target
+        The graph and the path's ends, as for :func:`~cayley.graphs.paths.shortest_path`
+        (``target`` defaults to ``graph.start``).
     heuristic : callable, optional
         Scores a batch of states ``(m, n)`` with ``(m,)`` floats, lower is closer to the
         target (see :mod:`cayley.graphs.heuristics`). Default:
         :func:`~cayley.graphs.heuristics.default_heuristic` (breakpoints for pancake
         and reversals, Hamming distance otherwise).
-    target : same as state, optional
-        Where the path ends; default ``graph.start``.
     beam_width : int
         States kept per step.
     max_steps : int
@@ -100,8 +98,7 @@ def beam_search(
     check_positive("max_steps", max_steps, allow_none=False)
     check_positive("history", history, allow_zero=True, allow_none=False)
     check_positive("ball", ball, allow_zero=True, allow_none=False)
-    if backend not in ("auto", "cpu", "numpy", "torch"):
-        raise InvalidInputError(f"unknown backend {backend!r}: expected auto, cpu or torch")
+    backend, device = search_backend(backend, device)  # "cpu" or "torch"
     t0 = time.perf_counter()
     src, tgt = endpoints(graph, state, target)
     from ..heuristics import default_heuristic

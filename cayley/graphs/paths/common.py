@@ -13,7 +13,7 @@ from ...errors import InvalidInputError, InvalidStateError
 from ...groups.parse import parse_state
 from ..graph import CayleyGraph
 
-__all__ = ["Path", "apply_path", "StateLike", "SeedLike", "written_symbols", "check_rearrangement"]
+__all__ = ["Path", "apply_path", "StateLike", "SeedLike", "Scorer", "written_symbols", "check_rearrangement"]
 
 
 class _LazyModule:
@@ -36,6 +36,9 @@ kernels = _LazyModule("cayley.graphs.paths.kernels")
 
 StateLike = Union[str, Sequence[int], np.ndarray]
 SeedLike = Union[int, np.random.Generator, None]
+#: A heuristic as the searches take it: scores a batch of states, ``(m, n) -> (m,)``,
+#: lower is closer (any callable; :class:`cayley.graphs.heuristics.Heuristic` names the protocol).
+Scorer = Callable[[np.ndarray], np.ndarray]
 
 
 @dataclass(frozen=True, eq=False)

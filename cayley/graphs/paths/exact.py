@@ -8,7 +8,8 @@ generators, found by a scan of that layer. No per-state parent pointers are stor
 from __future__ import annotations
 
 import time
-from typing import Optional
+from dataclasses import dataclass
+from typing import Any, Optional
 
 import numpy as np
 
@@ -104,16 +105,56 @@ class Side:
         return moves
 
 
-# the old private name, for graphs/paths/beam.py until its owner switches to Side
+@dataclass(frozen=True, eq=False)
+class _Ends:
+    """An exact search's ends, checked and resolved (``src``, ``tgt``), their packing,
+    the search's clock and the ends as the caller wrote them (replayed on the result)."""
 
+    graph: CayleyGraph
+    src: np.ndarray
+    tgt: np.ndarray
+    bits: int
+    words: int
+    t0: float
+    written: tuple[Any, Any]
 
-def _setup(
-    graph: CayleyGraph, state: StateLike, target: Optional[StateLike]
-) -> tuple[np.ndarray, np.ndarray, int, int]:
-    src, tgt = endpoints(graph, state, target)
-    bits, words = packing(graph.symbols, graph.degree)
-    return src, tgt, bits, words
+    @classmethod
+    def of(
+        cls, graph: CayleyGraph, state: StateLike, target: Optional[StateLike], max_depth: Optional[int],
+        max_states: Optional[int],
+    ) -> "_Ends":
+        check_positive("max_depth", max_depth, allow_zero=True)
+        check_positive("max_states", max_states)
+        t0 = time.perf_counter()
+        src, tgt = endpoints(graph, state, target)
+        bits, words = packing(graph.symbols, graph.degree)
+        return cls(graph, src, tgt, bits, words, t0, (state, target))
 
+    def row(self, state: np.ndarray) -> np.ndarray:
+        """``state`` packed as a ``(1, words)`` row."""
+        return np.asarray(_be.encode(state.reshape(1, -1), self.bits, self.words))
+
+    def limit(self, depth: int, max_depth: Optional[int], max_states: Optional[int], states: int) -> None:
+        """Raise :class:`NoPathError` when the next layer would pass a limit: no path is
+        shorter than ``depth + 1``, and the search would reach ``states`` states."""
+        if max_depth is not None and depth >= max_depth:
+            raise NoPathError(
+                f"no path of length <= {max_depth} from {self.src.tolist()} (max_depth)", lower_bound=depth + 1
+            )
+        if max_states is not None and states > max_states:
+            raise NoPathError(
+                f"no path of length <= {depth} found within {max_states:,} states (max_states)", lower_bound=depth + 1
+            )
+
+    def unreachable(self) -> NoPathError:
+        return NoPathError(
+            f"the target {self.tgt.tolist()} is not reachable from {self.src.tolist()} in {self.graph.name}",
+            unreachable=True,
+        )
+
+    def path(self, moves: list[int], method: str, explored: int) -> Path:
+        """The (shortest) path of ``moves`` from ``src`` to ``tgt``, checked."""
+        return finish(self.graph, self.src, self.tgt, moves, method, True, self.t0, explored, written=self.written)
 
 def shortest_path(
     graph: CayleyGraph,
@@ -158,34 +199,21 @@ def shortest_path(
     >>> p.length, p.optimal, ".".join(p.names)
     (10, True, 'X.R.X.L.X.L.L.X.L.L')
     """
-    check_positive("max_depth", max_depth, allow_zero=True)
-    check_positive("max_states", max_states)
-    t0 = time.perf_counter()
-    src, tgt, bits, words = _setup(graph, state, target)
+    ends = _Ends.of(graph, state, target, max_depth, max_states)
+    src, tgt = ends.src, ends.tgt
     if np.array_equal(src, tgt):
-        return finish(graph, src, tgt, [], "bfs", True, t0, 1, written=(state, target))
+        return ends.path([], "bfs", 1)
     perms = graph.generators.perms
-    side = Side(_be.encode(src.reshape(1, -1), bits, words), perms, inverse(perms), bits, graph.degree, graph.undirected)
-    tkey = _be.encode(tgt.reshape(1, -1), bits, words)
+    side = Side(ends.row(src), perms, inverse(perms), ends.bits, graph.degree, graph.undirected)
+    tkey = ends.row(tgt)
     while True:
-        if max_depth is not None and side.depth >= max_depth:
-            raise NoPathError(
-                f"no path of length <= {max_depth} from {src.tolist()} (max_depth)", lower_bound=side.depth + 1
-            )
-        if max_states is not None and side.total + len(perms) * len(side.frontier) > max_states:
-            raise NoPathError(
-                f"no path of length <= {side.depth} found within {max_states:,} states (max_states)",
-                lower_bound=side.depth + 1,
-            )
+        ends.limit(side.depth, max_depth, max_states, side.total + len(perms) * len(side.frontier))
         nxt = side.expand()
         if not len(nxt):
-            raise NoPathError(
-                f"the target {tgt.tolist()} is not reachable from {src.tolist()} in {graph.name}", unreachable=True
-            )
+            raise ends.unreachable()
         hit = K.find_rows(nxt, tkey)[0]
         if hit >= 0:
-            moves = side.walk_back(nxt[hit], side.depth)[::-1]
-            return finish(graph, src, tgt, moves, "bfs", True, t0, side.total, written=(state, target))
+            return ends.path(side.walk_back(nxt[hit], side.depth)[::-1], "bfs", side.total)
 
 
 def meet_in_the_middle(
@@ -208,14 +236,8 @@ def meet_in_the_middle(
 
     Parameters
     ----------
-    graph : CayleyGraph
-        The graph; its start state is the default target.
-    state : str, sequence of int or ndarray
-        Where the path starts.
-    target : same, optional
-        Where the path ends; default ``graph.start``.
-    max_depth : int, optional
-        Give up beyond paths of this length.
+    graph, state, target, max_depth
+        As for :func:`shortest_path`.
     max_states : int, optional
         Give up when the next layer could take both sides together past this many states.
 
@@ -227,8 +249,8 @@ def meet_in_the_middle(
     Raises
     ------
     NoPathError
-        When a limit stops the search (``lower_bound`` says how long a path must be), or
-        one side exhausts its states without meeting the other (``unreachable``).
+        As :func:`shortest_path` does; ``unreachable`` when one side exhausts its states
+        without meeting the other.
 
     Examples
     --------
@@ -238,39 +260,24 @@ def meet_in_the_middle(
     >>> p.length, p.optimal, p.is_valid()
     (32, True, True)
     """
-    check_positive("max_depth", max_depth, allow_zero=True)
-    check_positive("max_states", max_states)
-    t0 = time.perf_counter()
-    src, tgt, bits, words = _setup(graph, state, target)
+    ends = _Ends.of(graph, state, target, max_depth, max_states)
+    src, tgt = ends.src, ends.tgt
     if np.array_equal(src, tgt):
-        return finish(graph, src, tgt, [], "mitm", True, t0, 2, written=(state, target))
+        return ends.path([], "mitm", 2)
     perms = graph.generators.perms
     inv = inverse(perms)
     n, window = graph.degree, graph.undirected
-    fwd = Side(_be.encode(src.reshape(1, -1), bits, words), perms, inv, bits, n, window)
-    bwd = Side(_be.encode(tgt.reshape(1, -1), bits, words), inv, perms, bits, n, window)
+    fwd = Side(ends.row(src), perms, inv, ends.bits, n, window)
+    bwd = Side(ends.row(tgt), inv, perms, ends.bits, n, window)
     while True:
-        explored = fwd.total + bwd.total
-        if max_depth is not None and fwd.depth + bwd.depth >= max_depth:
-            raise NoPathError(
-                f"no path of length <= {max_depth} from {src.tolist()} (max_depth)",
-                lower_bound=fwd.depth + bwd.depth + 1,
-            )
         grow, other = (fwd, bwd) if len(fwd.frontier) <= len(bwd.frontier) else (bwd, fwd)
-        if max_states is not None and explored + len(perms) * len(grow.frontier) > max_states:
-            raise NoPathError(
-                f"no path of length <= {fwd.depth + bwd.depth} found within {max_states:,} states (max_states)",
-                lower_bound=fwd.depth + bwd.depth + 1,
-            )
+        ends.limit(fwd.depth + bwd.depth, max_depth, max_states, fwd.total + bwd.total + len(perms) * len(grow.frontier))
         nxt = grow.expand()
         if not len(nxt):
-            raise NoPathError(
-                f"the target {tgt.tolist()} is not reachable from {src.tolist()} in {graph.name}", unreachable=True
-            )
+            raise ends.unreachable()
         meet = np.flatnonzero(K.lookup(other.frontier_index(), other.frontier, nxt) >= 0)
         if len(meet):
             row = nxt[meet[0]]
             head = fwd.walk_back(row, fwd.depth)[::-1]  # source -> meeting state
             tail = bwd.walk_back(row, bwd.depth)  # meeting state -> target
-            explored = fwd.total + bwd.total
-            return finish(graph, src, tgt, head + tail, "mitm", True, t0, explored, written=(state, target))
+            return ends.path(head + tail, "mitm", fwd.total + bwd.total)

@@ -17,14 +17,14 @@ from __future__ import annotations
 import logging
 import math
 import time
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 import numpy as np
 
 from ...errors import NoPathError
 from ...groups.perm import inverse
 from ..graph import CayleyGraph
-from .common import Path, StateLike, check_positive, endpoints, finish, resolve_heuristic
+from .common import Path, Scorer, StateLike, check_positive, endpoints, finish, resolve_heuristic
 
 __all__ = ["ida_star", "is_admissible"]
 
@@ -102,7 +102,7 @@ def is_admissible(heuristic: Any, graph: CayleyGraph, target: Optional[StateLike
 def ida_star(
     graph: CayleyGraph,
     state: StateLike,
-    heuristic: Optional[Callable[[np.ndarray], np.ndarray]] = None,
+    heuristic: Optional[Scorer] = None,
     *,
     target: Optional[StateLike] = None,
     max_nodes: int = 20_000_000,
@@ -214,7 +214,7 @@ def _iteration(
     undo: np.ndarray,
     batch: int,
     bnd: int,
-    score: Callable[[np.ndarray], np.ndarray],
+    score: Scorer,
     generated: int,
     max_nodes: int,
     admissible: bool,

@@ -46,6 +46,19 @@ def _capacity(m: int) -> int:
     return cap
 
 
+@njit(cache=True, inline="always")
+def _slot(table: np.ndarray, mask: Any, rows: np.ndarray, i: int) -> Any:
+    """The slot of row ``i`` in the open-addressing ``table`` (indices into ``rows``):
+    where an equal row is, or the empty slot where it goes. (A slot returned, not an
+    insert with a return inside the probe loop: that form ran 1.6x slower.)"""
+    j = _row_hash(rows, i) & mask
+    while True:
+        t = table[j]
+        if t < 0 or _rows_equal(rows, t, rows, i):
+            return j
+        j = (j + np.uint64(1)) & mask
+
+
 @njit(cache=True)
 def build_index(rows: np.ndarray) -> np.ndarray:
     """Open-addressing table of the row indices of ``rows`` (first index of equal rows)."""
@@ -54,15 +67,9 @@ def build_index(rows: np.ndarray) -> np.ndarray:
     table = np.full(cap, -1, np.int64)
     mask = np.uint64(cap - 1)
     for i in range(m):
-        j = _row_hash(rows, i) & mask
-        while True:
-            t = table[j]
-            if t < 0:
-                table[j] = i
-                break
-            if _rows_equal(rows, t, rows, i):
-                break
-            j = (j + np.uint64(1)) & mask
+        j = _slot(table, mask, rows, i)
+        if table[j] < 0:
+            table[j] = i
     return table
 
 
@@ -95,15 +102,9 @@ def first_new(history: np.ndarray, cand: np.ndarray) -> Any:
     mask = np.uint64(cap - 1)
     table = np.full(cap, -1, np.int64)  # index into history (< h) or h + index into cand
     for i in range(h):
-        j = _row_hash(history, i) & mask
-        while True:
-            t = table[j]
-            if t < 0:
-                table[j] = i
-                break
-            if _rows_equal(history, t, history, i):
-                break
-            j = (j + np.uint64(1)) & mask
+        j = _slot(table, mask, history, i)
+        if table[j] < 0:
+            table[j] = i
     keep = np.empty(m, np.int64)
     nkeep = 0
     for i in range(m):

@@ -66,14 +66,39 @@ def _count(table: np.ndarray, d: int) -> Any:
     return counts.sum()
 
 
+@njit(cache=True, inline="always")
+def _unrank_into(r: int, fact: np.ndarray, cum: np.ndarray, unit: np.ndarray, full: int, out: np.ndarray,
+                 multiset: bool) -> None:
+    """Unrank ``r`` into ``out``: by the multiset ranks of ``cum, unit, full``, or by
+    permutation ranks (``fact``)."""
+    if multiset:
+        multiset_unrank_one(r, cum, unit, full, out)
+    else:
+        perm_unrank_one(r, fact, out)
+
+
+@njit(cache=True, inline="always")
+def _rank_of(s: np.ndarray, fact: np.ndarray, cum: np.ndarray, unit: np.ndarray, full: int, multiset: bool) -> Any:
+    """The rank of ``s`` in the ranking :func:`_unrank_into` inverts."""
+    if multiset:
+        return multiset_rank_one(s, cum, unit, full)
+    return perm_rank_one(s, fact)
+
+
 # Two ways to find layer d + 1 (direction-optimising BFS, after Beamer et al.):
 # top-down unranks every state of layer d and marks its unseen neighbours; bottom-up
 # unranks every unseen state and looks for one predecessor in layer d (by the inverse
 # generators), stopping at the first. Bottom-up wins once the frontier outgrows what is
 # left unseen. Races are benign: top-down threads write the same value to an entry, and
 # a bottom-up thread writes only its own entries while others read only layer-d entries.
-@njit(cache=True, parallel=True)
-def _perm_layer(table: np.ndarray, d: int, perms: np.ndarray, fact: np.ndarray, bottom_up: bool) -> None:
+@njit(cache=True, inline="always")
+def _layer(
+    table: np.ndarray, d: int, perms: np.ndarray, fact: np.ndarray, cum: np.ndarray, unit: np.ndarray, full: int,
+    bottom_up: bool, multiset: bool,
+) -> None:
+    """One layer over the table, for either ranking. Inlined into each kernel below with
+    ``multiset`` a constant, so the ranking's branch folds away (a run-time branch cost
+    3-5% on S_10)."""
     N = table.shape[0]
     k, n = perms.shape
     nblocks = (N + _BLOCK - 1) // _BLOCK
@@ -86,46 +111,34 @@ def _perm_layer(table: np.ndarray, d: int, perms: np.ndarray, fact: np.ndarray, 
         for r in range(b * _BLOCK, min(N, (b + 1) * _BLOCK)):
             if table[r] != look:
                 continue
-            perm_unrank_one(r, fact, s)
+            _unrank_into(r, fact, cum, unit, full, s, multiset)
             for g in range(k):
                 for j in range(n):
                     t[j] = s[perms[g, j]]
-                rr = perm_rank_one(t, fact)
+                rr = _rank_of(t, fact, cum, unit, full, multiset)
                 if bottom_up:
                     if table[rr] == dd:
                         table[r] = d1
                         break
                 elif table[rr] == 255:
                     table[rr] = d1
+
+
+_NO_FACT = np.zeros(0, np.int64)
+_NO_CUM = np.zeros((1, 1), np.int64)
+_NO_UNIT = np.zeros(1, np.int64)
+
+
+@njit(cache=True, parallel=True)
+def _perm_layer(table: np.ndarray, d: int, perms: np.ndarray, fact: np.ndarray, bottom_up: bool) -> None:
+    _layer(table, d, perms, fact, _NO_CUM, _NO_UNIT, 0, bottom_up, False)
 
 
 @njit(cache=True, parallel=True)
 def _multiset_layer(
     table: np.ndarray, d: int, perms: np.ndarray, cum: np.ndarray, unit: np.ndarray, full: int, bottom_up: bool
 ) -> None:
-    N = table.shape[0]
-    k, n = perms.shape
-    nblocks = (N + _BLOCK - 1) // _BLOCK
-    dd = np.uint8(d)
-    d1 = np.uint8(d + 1)
-    look = np.uint8(255) if bottom_up else dd
-    for b in prange(nblocks):
-        s = np.empty(n, np.int64)
-        t = np.empty(n, np.int64)
-        for r in range(b * _BLOCK, min(N, (b + 1) * _BLOCK)):
-            if table[r] != look:
-                continue
-            multiset_unrank_one(r, cum, unit, full, s)
-            for g in range(k):
-                for j in range(n):
-                    t[j] = s[perms[g, j]]
-                rr = multiset_rank_one(t, cum, unit, full)
-                if bottom_up:
-                    if table[rr] == dd:
-                        table[r] = d1
-                        break
-                elif table[rr] == 255:
-                    table[rr] = d1
+    _layer(table, d, perms, _NO_FACT, cum, unit, full, bottom_up, True)
 
 
 class TableStep:
