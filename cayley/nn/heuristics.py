@@ -596,6 +596,7 @@ def train_heuristic(
     walk_length: Optional[int] = None,
     walk_mode: str = "non_backtracking",
     seed: SeedLike = None,
+    precision: Literal["float32", "bfloat16"] = "float32",
     progress: Optional[Callable[[int, int, float], None]] = None,
 ) -> NeuralHeuristic:
     """Fit a distance regressor for ``graph`` (distance to its start) by Adam on MSE.
@@ -621,6 +622,10 @@ def train_heuristic(
         Default ``n (n - 1) / 2`` capped at 200 for permutations.
     walk_mode : {"classic", "non_backtracking"}
     seed : int, numpy Generator or None
+    precision : {"float32", "bfloat16"}
+        ``"bfloat16"``: forward passes under ``torch.autocast`` in bfloat16 (weights,
+        optimiser and loss stay float32); about 2x faster on CPUs with AMX or AVX-512
+        BF16, often slower elsewhere.
     progress : callable, optional
         ``progress(step, steps, loss)`` every 20 steps and at the end.
 
@@ -638,6 +643,7 @@ def train_heuristic(
     True
     """
     _check_training_options(data, walk_mode, steps, batch_size, lr)
+    _check_choice("precision", precision, ("float32", "bfloat16"))
     rng = np.random.default_rng(seed)
     h = NeuralHeuristic(graph, arch=arch, hidden=hidden, blocks=blocks, symmetry=symmetry,
                         seed=int(rng.integers(2**62)))
@@ -659,7 +665,7 @@ def train_heuristic(
         scale = float(length)
         batches = _walk_batches(h, graph, rng, batch_size, length, walk_mode, scale)
     h.scale = scale
-    ema = _fit(h, batches, steps, lr, scale, progress)
+    ema = _fit(h, batches, steps, lr, scale, progress, precision == "bfloat16")
     h.header["training"] = {
         "data": source,
         "steps": int(steps),
@@ -667,6 +673,7 @@ def train_heuristic(
         "lr": float(lr),
         "walk_length": int(length) if length else None,
         "final_mse": ema,
+        "precision": precision,
         "seconds": round(time.perf_counter() - t0, 3),
     }
     log.info("trained %r in %.1f s, mse %.3g", h, time.perf_counter() - t0, ema)
@@ -720,9 +727,10 @@ def _walk_batches(h: NeuralHeuristic, graph: CayleyGraph, rng, batch_size: int, 
         yield pool_x[part], pool_y[part]
 
 
-def _fit(h: NeuralHeuristic, batches, steps: int, lr: float, scale: float, progress) -> float:
-    """Train ``h.model`` by Adam on MSE for ``steps`` batches; returns the moving
-    average of the (unscaled) loss, reported to ``progress`` every 20 steps and at the end."""
+def _fit(h: NeuralHeuristic, batches, steps: int, lr: float, scale: float, progress, bf16: bool = False) -> float:
+    """Train ``h.model`` by Adam on MSE for ``steps`` batches (forward passes under
+    bfloat16 autocast with ``bf16``); returns the moving average of the (unscaled) loss,
+    reported to ``progress`` every 20 steps and at the end."""
     opt = torch.optim.Adam(h.model.parameters(), lr=lr)
     model = h.model
     model.train()
@@ -730,10 +738,8 @@ def _fit(h: NeuralHeuristic, batches, steps: int, lr: float, scale: float, progr
     for step, (xb, yb) in zip(range(1, steps + 1), batches):
         x = torch.from_numpy(xb)
         y = torch.from_numpy(yb)
-        if h._average is not None:
-            pred = h._average(x).reshape(-1)
-        else:
-            pred = model(x).reshape(-1)
+        with torch.autocast(x.device.type, dtype=torch.bfloat16, enabled=bf16):
+            pred = (h._average(x) if h._average is not None else model(x)).reshape(-1).float()
         loss = torch.mean((pred - y) ** 2)
         opt.zero_grad()
         loss.backward()

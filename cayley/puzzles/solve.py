@@ -50,7 +50,7 @@ from ..graphs.paths import Ball, CpuBeamOps, as_state, ida_star, run_beam
 from .bounds import OrbitBound
 from .kaggle import Puzzle, PuzzleType
 
-__all__ = ["SOLVER_VERSION", "BallBound", "OneHotMLP", "Prepared", "Solution", "cache_dir", "prepare", "shorten", "solve_puzzle", "solve_state"]
+__all__ = ["SOLVER_VERSION", "BallBound", "Prepared", "Solution", "cache_dir", "prepare", "shorten", "solve_puzzle", "solve_state"]
 
 log = logging.getLogger(__name__)
 
@@ -268,66 +268,6 @@ def _save_cached(h, path: str) -> None:
         log.warning("cannot cache the heuristic under %s: %s", folder, exc)
 
 
-class OneHotMLP:
-    """A plain-MLP :class:`~cayley.nn.NeuralHeuristic` evaluated without building its
-    one-hot input: the first Linear layer of a one-hot ``(n x c)`` vector is a sum of
-    ``n`` columns of its weight, gathered by ``embedding_bag``; eval-mode BatchNorm is
-    folded into it. Same scores as ``h(states)`` (to float32 rounding), several times
-    less work per state. Falls back on ``h`` for other architectures."""
-
-    def __init__(self, h):
-        import torch
-        from torch import nn
-
-        self.h = h
-        self.target = h.target
-        self.scale = float(h.scale)
-        layers = list(h.model)
-        first, bn = layers[0], layers[1]
-        ok = (h.symmetry == "none" and h.arch == "mlp" and isinstance(first, nn.Linear)
-              and isinstance(bn, nn.BatchNorm1d))
-        self.fast = ok
-        if not ok:
-            return
-        with torch.no_grad():
-            g = bn.weight / torch.sqrt(bn.running_var + bn.eps)
-            w = first.weight * g[:, None]  # (hidden, n * c)
-            b = (first.bias - bn.running_mean) * g + bn.bias
-        self.table = w.t().contiguous()  # row j: the layer's response to input j
-        self.bias = b
-        self.rest = nn.Sequential(*layers[2:]).eval()
-        self.n, self.c = h._n, h._c
-        self.offset = torch.arange(self.n, dtype=torch.long) * self.c
-        self.code = torch.as_tensor(h._code, dtype=torch.long)
-
-    def __call__(self, states) -> np.ndarray:
-        if not self.fast:
-            return np.asarray(self.h(states), dtype=np.float64)
-        import torch
-        import torch.nn.functional as F
-
-        s = self.h._states(states)  # checks the shape and the symbols
-        idx = self.code[torch.from_numpy(np.ascontiguousarray(s, dtype=np.int64))] + self.offset
-        with torch.no_grad():
-            x = F.embedding_bag(idx, self.table, mode="sum") + self.bias
-            out = self.rest(x).reshape(-1)
-        return out.double().numpy() * self.scale
-
-
-class _Chunked:
-    """Scores states in chunks (bounds the one-hot buffer), as float64."""
-
-    def __init__(self, h, chunk: int = 1 << 16):
-        self.h, self.chunk = h, chunk
-        self.target = getattr(h, "target", None)
-
-    def __call__(self, states: np.ndarray) -> np.ndarray:
-        if len(states) <= self.chunk:
-            return np.asarray(self.h(states), dtype=np.float64)
-        return np.concatenate([np.asarray(self.h(states[i:i + self.chunk]), dtype=np.float64)
-                               for i in range(0, len(states), self.chunk)])
-
-
 def prepare(
     ptype: PuzzleType,
     solution_state: Sequence[str] | np.ndarray,
@@ -342,6 +282,7 @@ def prepare(
     seed: int = 0,
     cache: bool = True,
     cache_path: str | None = None,
+    precision: str = "auto",
     progress: Callable[[str], None] | None = None,
 ) -> Prepared:
     """Build (or load from the cache) what :func:`solve_state` needs for one puzzle type
@@ -364,6 +305,9 @@ def prepare(
         the lower bounds); 0: none, the ball alone bounds.
     cache : bool
         Load/store the trained heuristic under :func:`cache_dir` (or ``cache_path``).
+    precision : {"auto", "float32", "bfloat16"}
+        Of the network's hidden layers when scoring (:class:`cayley.nn.scoring.OneHotMLP`;
+        ``"auto"``: bfloat16 where it measures faster on this CPU).
 
     Examples
     --------
@@ -412,7 +356,9 @@ def prepare(
                                 walk_length=wl, walk_mode="non_backtracking", symmetry="none", seed=seed)
             if cache:
                 _save_cached(h, cfile)
-        h = _Chunked(OneHotMLP(h))
+        from ..nn.scoring import OneHotMLP
+
+        h = OneHotMLP(h, precision=precision)
     bound = None
     if bound_states > 0:
         bound = OrbitBound.build(graph, max_states=int(bound_states), progress=say)
