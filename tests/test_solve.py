@@ -194,9 +194,12 @@ def test_neural_heuristic_is_cached_checked_and_replaced_when_corrupt(tmp_path, 
         f.write(bytes([b[0] ^ 0xFF]))
     p3 = prepare(t, list(LABELS), **kw)
     assert not p3.from_cache
-    # another solution pattern is another key
+    # another solution pattern is another key, other training settings too
     p4 = prepare(t, list("AABBCCD"), **kw)
     assert p4.cache_file != p1.cache_file
+    assert prepare(t, list(LABELS), **dict(kw, train_steps=6)).cache_file != p1.cache_file
+    training = p1.heuristic.h.header["training"]
+    assert training["schedule"] == "onecycle" and training["precision"] in ("float32", "bfloat16")
     res = solve_state(p2, np.array([6, 5, 4, 3, 2, 1, 0]), time_limit=1)
     assert replay_ok(t, np.array([6, 5, 4, 3, 2, 1, 0]), res.moves)
 

@@ -597,6 +597,7 @@ def train_heuristic(
     walk_mode: str = "non_backtracking",
     seed: SeedLike = None,
     precision: Literal["float32", "bfloat16"] = "float32",
+    schedule: Literal["constant", "onecycle"] = "constant",
     progress: Optional[Callable[[int, int, float], None]] = None,
 ) -> NeuralHeuristic:
     """Fit a distance regressor for ``graph`` (distance to its start) by Adam on MSE.
@@ -626,6 +627,9 @@ def train_heuristic(
         ``"bfloat16"``: forward passes under ``torch.autocast`` in bfloat16 (weights,
         optimiser and loss stay float32); about 2x faster on CPUs with AMX or AVX-512
         BF16, often slower elsewhere.
+    schedule : {"constant", "onecycle"}
+        Learning rate: ``lr`` throughout, or one cycle (warm-up over the first 5 % of
+        the steps to ``lr``, then cosine annealing towards zero).
     progress : callable, optional
         ``progress(step, steps, loss)`` every 20 steps and at the end.
 
@@ -644,6 +648,7 @@ def train_heuristic(
     """
     _check_training_options(data, walk_mode, steps, batch_size, lr)
     _check_choice("precision", precision, ("float32", "bfloat16"))
+    _check_choice("schedule", schedule, ("constant", "onecycle"))
     rng = np.random.default_rng(seed)
     h = NeuralHeuristic(graph, arch=arch, hidden=hidden, blocks=blocks, symmetry=symmetry,
                         seed=int(rng.integers(2**62)))
@@ -665,7 +670,7 @@ def train_heuristic(
         scale = float(length)
         batches = _walk_batches(h, graph, rng, batch_size, length, walk_mode, scale)
     h.scale = scale
-    ema = _fit(h, batches, steps, lr, scale, progress, precision == "bfloat16")
+    ema = _fit(h, batches, steps, lr, scale, progress, precision == "bfloat16", schedule == "onecycle")
     h.header["training"] = {
         "data": source,
         "steps": int(steps),
@@ -674,6 +679,7 @@ def train_heuristic(
         "walk_length": int(length) if length else None,
         "final_mse": ema,
         "precision": precision,
+        "schedule": schedule,
         "seconds": round(time.perf_counter() - t0, 3),
     }
     log.info("trained %r in %.1f s, mse %.3g", h, time.perf_counter() - t0, ema)
@@ -727,11 +733,13 @@ def _walk_batches(h: NeuralHeuristic, graph: CayleyGraph, rng, batch_size: int, 
         yield pool_x[part], pool_y[part]
 
 
-def _fit(h: NeuralHeuristic, batches, steps: int, lr: float, scale: float, progress, bf16: bool = False) -> float:
+def _fit(h: NeuralHeuristic, batches, steps: int, lr: float, scale: float, progress, bf16: bool = False,
+         onecycle: bool = False) -> float:
     """Train ``h.model`` by Adam on MSE for ``steps`` batches (forward passes under
-    bfloat16 autocast with ``bf16``); returns the moving average of the (unscaled) loss,
-    reported to ``progress`` every 20 steps and at the end."""
+    bfloat16 autocast with ``bf16``; the one-cycle learning rate with ``onecycle``);
+    returns the moving average of the (unscaled) loss, reported to ``progress`` every 20 steps and at the end."""
     opt = torch.optim.Adam(h.model.parameters(), lr=lr)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps, pct_start=0.05) if onecycle else None
     model = h.model
     model.train()
     ema = None
@@ -744,6 +752,8 @@ def _fit(h: NeuralHeuristic, batches, steps: int, lr: float, scale: float, progr
         opt.zero_grad()
         loss.backward()
         opt.step()
+        if sched is not None:
+            sched.step()
         lv = float(loss.detach()) * scale * scale
         ema = lv if ema is None else 0.95 * ema + 0.05 * lv
         if progress is not None and (step % 20 == 0 or step == steps):
