@@ -646,9 +646,7 @@ def train_heuristic(
     >>> bool(np.abs(h(s) - PatternDatabase.build(g).distance(s)).mean() < 1.0)
     True
     """
-    _check_training_options(data, walk_mode, steps, batch_size, lr)
-    _check_choice("precision", precision, ("float32", "bfloat16"))
-    _check_choice("schedule", schedule, ("constant", "onecycle"))
+    _check_training_options(data, walk_mode, steps, batch_size, lr, precision, schedule)
     rng = np.random.default_rng(seed)
     h = NeuralHeuristic(graph, arch=arch, hidden=hidden, blocks=blocks, symmetry=symmetry,
                         seed=int(rng.integers(2**62)))
@@ -672,23 +670,20 @@ def train_heuristic(
     h.scale = scale
     ema = _fit(h, batches, steps, lr, scale, progress, precision == "bfloat16", schedule == "onecycle")
     h.header["training"] = {
-        "data": source,
-        "steps": int(steps),
-        "batch_size": int(batch_size),
-        "lr": float(lr),
-        "walk_length": int(length) if length else None,
-        "final_mse": ema,
-        "precision": precision,
-        "schedule": schedule,
-        "seconds": round(time.perf_counter() - t0, 3),
+        "data": source, "steps": int(steps), "batch_size": int(batch_size), "lr": float(lr),
+        "walk_length": int(length) if length else None, "final_mse": ema, "precision": precision,
+        "schedule": schedule, "seconds": round(time.perf_counter() - t0, 3),
     }
     log.info("trained %r in %.1f s, mse %.3g", h, time.perf_counter() - t0, ema)
     return h
 
 
-def _check_training_options(data, walk_mode, steps, batch_size, lr) -> None:
-    """Reject bad ``data``, ``walk_mode``, ``steps``, ``batch_size`` and ``lr`` (see :func:`train_heuristic`)."""
+def _check_training_options(data, walk_mode, steps, batch_size, lr, precision="float32", schedule="constant") -> None:
+    """Reject bad ``data``, ``walk_mode``, ``steps``, ``batch_size``, ``lr``, ``precision``
+    and ``schedule`` (see :func:`train_heuristic`)."""
     _check_choice("data", data, ("walks", "bfs"))
+    _check_choice("precision", precision, ("float32", "bfloat16"))
+    _check_choice("schedule", schedule, ("constant", "onecycle"))
     _check_choice("walk_mode", walk_mode, ("classic", "non_backtracking"))
     for name, v in (("steps", steps), ("batch_size", batch_size)):
         if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:

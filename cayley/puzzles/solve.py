@@ -273,6 +273,30 @@ def _save_cached(h, path: str) -> None:
         log.warning("cannot cache the heuristic under %s: %s", folder, exc)
 
 
+def _neural(ptype: PuzzleType, graph: CayleyGraph, settings: dict, cache_path: str | None, cache: bool,
+            precision: str, say: Callable[[str], None]) -> tuple[Callable[[np.ndarray], np.ndarray], str, bool]:
+    """The neural heuristic of :func:`prepare` (loaded from the cache, else trained and
+    cached) as a fast scorer, its cache file and whether it came from the cache."""
+    from ..nn.heuristics import train_heuristic
+    from ..nn.scoring import OneHotMLP, bfloat16_is_faster
+
+    cfile = cache_path or os.path.join(cache_dir(), "puzzles", _key(ptype, graph.start, settings) + ".pt")
+    h = _load_cached(cfile, graph) if cache else None
+    from_cache = h is not None
+    if h is None:
+        # the arithmetic's precision is not part of the key (as the thread count is
+        # not): the file's header records it
+        tp = "bfloat16" if bfloat16_is_faster(int(settings["hidden"][0])) else "float32"
+        say(f"{ptype.name}: training the heuristic ({settings['steps']} steps of {settings['batch']}, "
+            f"walks of {settings['walk']} moves, {tp})")
+        h = train_heuristic(graph, hidden=tuple(settings["hidden"]), steps=settings["steps"],
+                            batch_size=settings["batch"], walk_length=settings["walk"], walk_mode="non_backtracking",
+                            symmetry="none", seed=settings["seed"], precision=tp, schedule="onecycle")
+        if cache:
+            _save_cached(h, cfile)
+    return OneHotMLP(h, precision=precision), cfile, from_cache
+
+
 def prepare(
     ptype: PuzzleType,
     solution_state: Sequence[str] | np.ndarray,
@@ -352,25 +376,7 @@ def prepare(
 
         h = Hamming(graph.start)
     else:
-        from ..nn.heuristics import train_heuristic
-        from ..nn.scoring import bfloat16_is_faster
-
-        cfile = cache_path or os.path.join(cache_dir(), "puzzles", _key(ptype, sol, settings) + ".pt")
-        h = _load_cached(cfile, graph) if cache else None
-        from_cache = h is not None
-        if h is None:
-            # the arithmetic's precision is not part of the key (as the thread count is
-            # not): the file's header records it
-            tp = "bfloat16" if bfloat16_is_faster(int(hidden[0])) else "float32"
-            say(f"{ptype.name}: training the heuristic ({train_steps} steps of {batch_size}, walks of {wl} moves, {tp})")
-            h = train_heuristic(graph, hidden=tuple(hidden), steps=int(train_steps), batch_size=int(batch_size),
-                                walk_length=wl, walk_mode="non_backtracking", symmetry="none", seed=seed,
-                                precision=tp, schedule="onecycle")
-            if cache:
-                _save_cached(h, cfile)
-        from ..nn.scoring import OneHotMLP
-
-        h = OneHotMLP(h, precision=precision)
+        h, cfile, from_cache = _neural(ptype, graph, settings, cache_path if cache_path else None, cache, precision, say)
     bound = None
     if bound_states > 0:
         bound = OrbitBound.build(graph, max_states=int(bound_states), progress=say)
