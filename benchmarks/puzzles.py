@@ -179,8 +179,9 @@ def run_cube4(args, info):
     t4 = info["cube_4/4/4"]
     sol = np.repeat(np.arange(6), 16)
     t = time.perf_counter()
-    p4 = prepare(t4, sol, train_steps=args.cube4_train_steps, seed=args.seed, bound_states=args.bound_states,
-                 progress=lambda m: print(m, file=sys.stderr, flush=True))
+    steps = {} if args.cube4_train_steps is None else {"train_steps": args.cube4_train_steps}
+    p4 = prepare(t4, sol, seed=args.seed, bound_states=args.bound_states,
+                 progress=lambda m: print(m, file=sys.stderr, flush=True), **steps)
     prepared = {"seconds": time.perf_counter() - t, "radius": p4.radius,
                 "walk_length": p4.walk_length, "from_cache": p4.from_cache}
     rng = np.random.default_rng(args.seed)
@@ -214,12 +215,12 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--n", type=int, default=10)
     ap.add_argument("--time-per-puzzle", type=float, default=30.0)
-    ap.add_argument("--train-steps", type=int, default=4000)
+    ap.add_argument("--train-steps", type=int, default=None, help="default: the solver's TRAIN_STEPS")
     ap.add_argument("--bound-states", type=int, default=1_000_000, help="states per orbit pattern database")
     ap.add_argument("--prove-nodes", type=int, default=0, help="IDA* nodes per cube after the beams")
     ap.add_argument("--cube4", type=int, default=3, help="random-walk scrambles of cube_4/4/4 (0: skip)")
     ap.add_argument("--cube4-scramble", type=int, default=20)
-    ap.add_argument("--cube4-train-steps", type=int, default=2000)
+    ap.add_argument("--cube4-train-steps", type=int, default=None, help="default: the solver's TRAIN_STEPS")
     ap.add_argument("--cube4-time", type=float, default=30.0, help="seconds per cube_4/4/4 scramble")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", default=None)
@@ -246,8 +247,9 @@ def main():
     ptype = info["cube3_qtm"]
 
     t = time.perf_counter()
-    prep = prepare(ptype, rows[0].solution_state, train_steps=args.train_steps, seed=args.seed,
-                   bound_states=args.bound_states, progress=lambda m: print(m, file=sys.stderr, flush=True))
+    steps = {} if args.train_steps is None else {"train_steps": args.train_steps}
+    prep = prepare(ptype, rows[0].solution_state, seed=args.seed, bound_states=args.bound_states,
+                   progress=lambda m: print(m, file=sys.stderr, flush=True), **steps)
     res["cayley_prepare"] = {"seconds": time.perf_counter() - t, "from_cache": prep.from_cache,
                              "radius": prep.radius, "walk_length": prep.walk_length, "info": prep.info,
                              "training": _training(prep)}

@@ -194,9 +194,12 @@ def test_neural_heuristic_is_cached_checked_and_replaced_when_corrupt(tmp_path, 
         f.write(bytes([b[0] ^ 0xFF]))
     p3 = prepare(t, list(LABELS), **kw)
     assert not p3.from_cache
-    # another solution pattern is another key
+    # another solution pattern is another key, other training settings too
     p4 = prepare(t, list("AABBCCD"), **kw)
     assert p4.cache_file != p1.cache_file
+    assert prepare(t, list(LABELS), **dict(kw, train_steps=6)).cache_file != p1.cache_file
+    training = p1.heuristic.h.header["training"]
+    assert training["schedule"] == "onecycle" and training["precision"] in ("float32", "bfloat16")
     res = solve_state(p2, np.array([6, 5, 4, 3, 2, 1, 0]), time_limit=1)
     assert replay_ok(t, np.array([6, 5, 4, 3, 2, 1, 0]), res.moves)
 
@@ -219,12 +222,32 @@ def test_replay_helper_agrees(tmp_path):
 def test_one_hot_mlp_fast_path_matches_the_heuristic():
     pytest.importorskip("torch")
     from cayley.nn import train_heuristic
-    from cayley.puzzles.solve import OneHotMLP
+    from cayley.nn.scoring import OneHotMLP
 
     t = PuzzleType.from_moves("toy7", TOY)
     g = CayleyGraph(t.generators, np.array([0, 0, 1, 1, 2, 2, 3]))
     h = train_heuristic(g, hidden=(32, 16), steps=30, batch_size=64, symmetry="none", seed=0)
-    fast = OneHotMLP(h)
-    assert fast.fast
     s = np.random.default_rng(0).permuted(np.tile(g.start, (200, 1)), axis=1)
+    fast = OneHotMLP(h, precision="float32", chunk=64)  # several chunks
+    assert fast.fast
     assert np.allclose(fast(s), h(s), atol=1e-4)
+    half = OneHotMLP(h, precision="bfloat16")
+    # bfloat16 hidden layers: close, and not rounded to bfloat16 (few ties)
+    assert np.abs(half(s) - h(s)).max() < 0.05 * max(1.0, np.abs(h(s)).max())
+    assert len(np.unique(half(s))) > 0.9 * len(np.unique(h(s)))
+    assert OneHotMLP(h).precision in ("float32", "bfloat16")
+    with pytest.raises(ValueError):
+        OneHotMLP(h, precision="int4")
+
+
+def test_one_hot_mlp_falls_back_for_other_architectures():
+    pytest.importorskip("torch")
+    from cayley.nn import NeuralHeuristic
+    from cayley.nn.scoring import OneHotMLP
+
+    t = PuzzleType.from_moves("toy7", TOY)
+    g = CayleyGraph(t.generators, np.array([0, 0, 1, 1, 2, 2, 3]))
+    h = NeuralHeuristic(g, arch="resmlp", hidden=(16,), blocks=1, symmetry="none", seed=0)
+    fast = OneHotMLP(h, chunk=7)
+    s = np.random.default_rng(1).permuted(np.tile(g.start, (20, 1)), axis=1)
+    assert not fast.fast and np.allclose(fast(s), h(s))

@@ -28,8 +28,9 @@ def _ids(values) -> list[str]:
 @click.option("--progress", is_flag=True, help="One line per row on stderr.")
 @click.option("--heuristic", type=click.Choice(["neural", "hamming"]), default="neural", show_default=True,
               help="neural: an MLP trained on random walks (cached per puzzle type); hamming: misplaced labels.")
-@click.option("--train-steps", type=click.IntRange(min=1), default=4000, show_default=True,
-              help="Training steps of the neural heuristic (when not cached).")
+@click.option("--train-steps", type=click.IntRange(min=1), default=None,
+              help="Training steps of the neural heuristic (when not cached); default: the solver's "
+                   "(cayley.puzzles.solve.TRAIN_STEPS).")
 @click.option("--ball-states", type=click.IntRange(min=1), default=2_500_000, show_default=True,
               help="Bound on the states of the breadth-first ball around the solution.")
 @click.option("--bound-states", type=click.IntRange(min=0), default=1_000_000, show_default=True,
@@ -81,9 +82,9 @@ def solve(info_path, puzzles_path, out_path, time_per_puzzle, seed, fmt, limit, 
     for k, row in enumerate(rows, 1):
         key = (row.puzzle_type, row.codes()[0].tobytes())
         if key not in prepared:
+            steps = {} if train_steps is None else {"train_steps": train_steps}
             prepared[key] = prepare(info[row.puzzle_type], row.codes()[0], heuristic=heuristic, seed=seed,
-                                    train_steps=train_steps, ball_states=ball_states, bound_states=bound_states,
-                                    progress=say)
+                                    ball_states=ball_states, bound_states=bound_states, progress=say, **steps)
             p = prepared[key]
             if say:
                 how = "cached" if p.from_cache else "built"

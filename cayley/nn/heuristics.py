@@ -596,6 +596,8 @@ def train_heuristic(
     walk_length: Optional[int] = None,
     walk_mode: str = "non_backtracking",
     seed: SeedLike = None,
+    precision: Literal["float32", "bfloat16"] = "float32",
+    schedule: Literal["constant", "onecycle"] = "constant",
     progress: Optional[Callable[[int, int, float], None]] = None,
 ) -> NeuralHeuristic:
     """Fit a distance regressor for ``graph`` (distance to its start) by Adam on MSE.
@@ -621,6 +623,13 @@ def train_heuristic(
         Default ``n (n - 1) / 2`` capped at 200 for permutations.
     walk_mode : {"classic", "non_backtracking"}
     seed : int, numpy Generator or None
+    precision : {"float32", "bfloat16"}
+        ``"bfloat16"``: forward passes under ``torch.autocast`` in bfloat16 (weights,
+        optimiser and loss stay float32); about 2x faster on CPUs with AMX or AVX-512
+        BF16, often slower elsewhere.
+    schedule : {"constant", "onecycle"}
+        Learning rate: ``lr`` throughout, or one cycle (warm-up over the first 5 % of
+        the steps to ``lr``, then cosine annealing towards zero).
     progress : callable, optional
         ``progress(step, steps, loss)`` every 20 steps and at the end.
 
@@ -637,7 +646,7 @@ def train_heuristic(
     >>> bool(np.abs(h(s) - PatternDatabase.build(g).distance(s)).mean() < 1.0)
     True
     """
-    _check_training_options(data, walk_mode, steps, batch_size, lr)
+    _check_training_options(data, walk_mode, steps, batch_size, lr, precision, schedule)
     rng = np.random.default_rng(seed)
     h = NeuralHeuristic(graph, arch=arch, hidden=hidden, blocks=blocks, symmetry=symmetry,
                         seed=int(rng.integers(2**62)))
@@ -659,23 +668,22 @@ def train_heuristic(
         scale = float(length)
         batches = _walk_batches(h, graph, rng, batch_size, length, walk_mode, scale)
     h.scale = scale
-    ema = _fit(h, batches, steps, lr, scale, progress)
+    ema = _fit(h, batches, steps, lr, scale, progress, precision == "bfloat16", schedule == "onecycle")
     h.header["training"] = {
-        "data": source,
-        "steps": int(steps),
-        "batch_size": int(batch_size),
-        "lr": float(lr),
-        "walk_length": int(length) if length else None,
-        "final_mse": ema,
-        "seconds": round(time.perf_counter() - t0, 3),
+        "data": source, "steps": int(steps), "batch_size": int(batch_size), "lr": float(lr),
+        "walk_length": int(length) if length else None, "final_mse": ema, "precision": precision,
+        "schedule": schedule, "seconds": round(time.perf_counter() - t0, 3),
     }
     log.info("trained %r in %.1f s, mse %.3g", h, time.perf_counter() - t0, ema)
     return h
 
 
-def _check_training_options(data, walk_mode, steps, batch_size, lr) -> None:
-    """Reject bad ``data``, ``walk_mode``, ``steps``, ``batch_size`` and ``lr`` (see :func:`train_heuristic`)."""
+def _check_training_options(data, walk_mode, steps, batch_size, lr, precision="float32", schedule="constant") -> None:
+    """Reject bad ``data``, ``walk_mode``, ``steps``, ``batch_size``, ``lr``, ``precision``
+    and ``schedule`` (see :func:`train_heuristic`)."""
     _check_choice("data", data, ("walks", "bfs"))
+    _check_choice("precision", precision, ("float32", "bfloat16"))
+    _check_choice("schedule", schedule, ("constant", "onecycle"))
     _check_choice("walk_mode", walk_mode, ("classic", "non_backtracking"))
     for name, v in (("steps", steps), ("batch_size", batch_size)):
         if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
@@ -720,24 +728,27 @@ def _walk_batches(h: NeuralHeuristic, graph: CayleyGraph, rng, batch_size: int, 
         yield pool_x[part], pool_y[part]
 
 
-def _fit(h: NeuralHeuristic, batches, steps: int, lr: float, scale: float, progress) -> float:
-    """Train ``h.model`` by Adam on MSE for ``steps`` batches; returns the moving
-    average of the (unscaled) loss, reported to ``progress`` every 20 steps and at the end."""
+def _fit(h: NeuralHeuristic, batches, steps: int, lr: float, scale: float, progress, bf16: bool = False,
+         onecycle: bool = False) -> float:
+    """Train ``h.model`` by Adam on MSE for ``steps`` batches (forward passes under
+    bfloat16 autocast with ``bf16``; the one-cycle learning rate with ``onecycle``);
+    returns the moving average of the (unscaled) loss, reported to ``progress`` every 20 steps and at the end."""
     opt = torch.optim.Adam(h.model.parameters(), lr=lr)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps, pct_start=0.05) if onecycle else None
     model = h.model
     model.train()
     ema = None
     for step, (xb, yb) in zip(range(1, steps + 1), batches):
         x = torch.from_numpy(xb)
         y = torch.from_numpy(yb)
-        if h._average is not None:
-            pred = h._average(x).reshape(-1)
-        else:
-            pred = model(x).reshape(-1)
+        with torch.autocast(x.device.type, dtype=torch.bfloat16, enabled=bf16):
+            pred = (h._average(x) if h._average is not None else model(x)).reshape(-1).float()
         loss = torch.mean((pred - y) ** 2)
         opt.zero_grad()
         loss.backward()
         opt.step()
+        if sched is not None:
+            sched.step()
         lv = float(loss.detach()) * scale * scale
         ema = lv if ema is None else 0.95 * ema + 0.05 * lv
         if progress is not None and (step % 20 == 0 or step == steps):

@@ -50,12 +50,17 @@ from ..graphs.paths import Ball, CpuBeamOps, as_state, ida_star, run_beam
 from .bounds import OrbitBound
 from .kaggle import Puzzle, PuzzleType
 
-__all__ = ["SOLVER_VERSION", "BallBound", "OneHotMLP", "Prepared", "Solution", "cache_dir", "prepare", "shorten", "solve_puzzle", "solve_state"]
+__all__ = ["SOLVER_VERSION", "TRAIN_BATCH", "TRAIN_STEPS", "BallBound", "Prepared", "Solution", "cache_dir", "prepare", "shorten", "solve_puzzle", "solve_state"]
 
 log = logging.getLogger(__name__)
 
 #: Bumped when preparation changes in a way that invalidates cached heuristics.
-SOLVER_VERSION = 1
+#: 2: 12000 steps of 4096 states, one-cycle learning rate (bfloat16 autocast where faster).
+SOLVER_VERSION = 2
+#: Default training of :func:`prepare`: optimiser steps and states per step. About 7
+#: minutes for the cube's 54 stickers on the 2-core development machine (bfloat16).
+TRAIN_STEPS = 12000
+TRAIN_BATCH = 4096
 
 
 def cache_dir() -> str:
@@ -268,64 +273,28 @@ def _save_cached(h, path: str) -> None:
         log.warning("cannot cache the heuristic under %s: %s", folder, exc)
 
 
-class OneHotMLP:
-    """A plain-MLP :class:`~cayley.nn.NeuralHeuristic` evaluated without building its
-    one-hot input: the first Linear layer of a one-hot ``(n x c)`` vector is a sum of
-    ``n`` columns of its weight, gathered by ``embedding_bag``; eval-mode BatchNorm is
-    folded into it. Same scores as ``h(states)`` (to float32 rounding), several times
-    less work per state. Falls back on ``h`` for other architectures."""
+def _neural(ptype: PuzzleType, graph: CayleyGraph, settings: dict, cache_path: str | None, cache: bool,
+            precision: str, say: Callable[[str], None]) -> tuple[Callable[[np.ndarray], np.ndarray], str, bool]:
+    """The neural heuristic of :func:`prepare` (loaded from the cache, else trained and
+    cached) as a fast scorer, its cache file and whether it came from the cache."""
+    from ..nn.heuristics import train_heuristic
+    from ..nn.scoring import OneHotMLP, bfloat16_is_faster
 
-    def __init__(self, h):
-        import torch
-        from torch import nn
-
-        self.h = h
-        self.target = h.target
-        self.scale = float(h.scale)
-        layers = list(h.model)
-        first, bn = layers[0], layers[1]
-        ok = (h.symmetry == "none" and h.arch == "mlp" and isinstance(first, nn.Linear)
-              and isinstance(bn, nn.BatchNorm1d))
-        self.fast = ok
-        if not ok:
-            return
-        with torch.no_grad():
-            g = bn.weight / torch.sqrt(bn.running_var + bn.eps)
-            w = first.weight * g[:, None]  # (hidden, n * c)
-            b = (first.bias - bn.running_mean) * g + bn.bias
-        self.table = w.t().contiguous()  # row j: the layer's response to input j
-        self.bias = b
-        self.rest = nn.Sequential(*layers[2:]).eval()
-        self.n, self.c = h._n, h._c
-        self.offset = torch.arange(self.n, dtype=torch.long) * self.c
-        self.code = torch.as_tensor(h._code, dtype=torch.long)
-
-    def __call__(self, states) -> np.ndarray:
-        if not self.fast:
-            return np.asarray(self.h(states), dtype=np.float64)
-        import torch
-        import torch.nn.functional as F
-
-        s = self.h._states(states)  # checks the shape and the symbols
-        idx = self.code[torch.from_numpy(np.ascontiguousarray(s, dtype=np.int64))] + self.offset
-        with torch.no_grad():
-            x = F.embedding_bag(idx, self.table, mode="sum") + self.bias
-            out = self.rest(x).reshape(-1)
-        return out.double().numpy() * self.scale
-
-
-class _Chunked:
-    """Scores states in chunks (bounds the one-hot buffer), as float64."""
-
-    def __init__(self, h, chunk: int = 1 << 16):
-        self.h, self.chunk = h, chunk
-        self.target = getattr(h, "target", None)
-
-    def __call__(self, states: np.ndarray) -> np.ndarray:
-        if len(states) <= self.chunk:
-            return np.asarray(self.h(states), dtype=np.float64)
-        return np.concatenate([np.asarray(self.h(states[i:i + self.chunk]), dtype=np.float64)
-                               for i in range(0, len(states), self.chunk)])
+    cfile = cache_path or os.path.join(cache_dir(), "puzzles", _key(ptype, graph.start, settings) + ".pt")
+    h = _load_cached(cfile, graph) if cache else None
+    from_cache = h is not None
+    if h is None:
+        # the arithmetic's precision is not part of the key (as the thread count is
+        # not): the file's header records it
+        tp = "bfloat16" if bfloat16_is_faster(int(settings["hidden"][0])) else "float32"
+        say(f"{ptype.name}: training the heuristic ({settings['steps']} steps of {settings['batch']}, "
+            f"walks of {settings['walk']} moves, {tp})")
+        h = train_heuristic(graph, hidden=tuple(settings["hidden"]), steps=settings["steps"],
+                            batch_size=settings["batch"], walk_length=settings["walk"], walk_mode="non_backtracking",
+                            symmetry="none", seed=settings["seed"], precision=tp, schedule="onecycle")
+        if cache:
+            _save_cached(h, cfile)
+    return OneHotMLP(h, precision=precision), cfile, from_cache
 
 
 def prepare(
@@ -334,14 +303,15 @@ def prepare(
     *,
     ball_states: int = 2_500_000,
     hidden: Sequence[int] = (512, 256),
-    train_steps: int = 4000,
-    batch_size: int = 1024,
+    train_steps: int = TRAIN_STEPS,
+    batch_size: int = TRAIN_BATCH,
     walk_length: int | None = None,
     heuristic: str = "neural",
     bound_states: int = 1_000_000,
     seed: int = 0,
     cache: bool = True,
     cache_path: str | None = None,
+    precision: str = "auto",
     progress: Callable[[str], None] | None = None,
 ) -> Prepared:
     """Build (or load from the cache) what :func:`solve_state` needs for one puzzle type
@@ -356,7 +326,9 @@ def prepare(
         whose worst-case size fits).
     hidden, train_steps, batch_size, walk_length, seed
         Training of the neural heuristic (``walk_length`` default: an estimate of the
-        diameter from the group order and the ball's growth).
+        diameter from the group order and the ball's growth); one-cycle learning rate,
+        forward passes in bfloat16 where they measure faster on this CPU (the choice is
+        part of the cache key).
     heuristic : {"neural", "hamming"}
         ``"hamming"`` (misplaced labels) needs no training, for tests and tiny puzzles.
     bound_states : int
@@ -364,6 +336,9 @@ def prepare(
         the lower bounds); 0: none, the ball alone bounds.
     cache : bool
         Load/store the trained heuristic under :func:`cache_dir` (or ``cache_path``).
+    precision : {"auto", "float32", "bfloat16"}
+        Of the network's hidden layers when scoring (:class:`cayley.nn.scoring.OneHotMLP`;
+        ``"auto"``: bfloat16 where it measures faster on this CPU).
 
     Examples
     --------
@@ -394,25 +369,14 @@ def prepare(
     pball = Ball(pgraph, pgraph.start.copy(), max(1, _ball_radius(k, max(1, ball_states // 4))))
     wl = int(walk_length) if walk_length is not None else _walk_length(graph, ball)
     settings = {"hidden": list(hidden), "steps": int(train_steps), "batch": int(batch_size), "walk": wl,
-                "seed": int(seed), "arch": "mlp", "mode": "non_backtracking"}
+                "seed": int(seed), "arch": "mlp", "mode": "non_backtracking", "schedule": "onecycle"}
     cfile, from_cache = None, False
     if heuristic == "hamming":
         from ..graphs.heuristics import Hamming
 
         h = Hamming(graph.start)
     else:
-        from ..nn.heuristics import train_heuristic
-
-        cfile = cache_path or os.path.join(cache_dir(), "puzzles", _key(ptype, sol, settings) + ".pt")
-        h = _load_cached(cfile, graph) if cache else None
-        from_cache = h is not None
-        if h is None:
-            say(f"{ptype.name}: training the heuristic ({train_steps} steps, walks of {wl} moves)")
-            h = train_heuristic(graph, hidden=tuple(hidden), steps=int(train_steps), batch_size=int(batch_size),
-                                walk_length=wl, walk_mode="non_backtracking", symmetry="none", seed=seed)
-            if cache:
-                _save_cached(h, cfile)
-        h = _Chunked(OneHotMLP(h))
+        h, cfile, from_cache = _neural(ptype, graph, settings, cache_path if cache_path else None, cache, precision, say)
     bound = None
     if bound_states > 0:
         bound = OrbitBound.build(graph, max_states=int(bound_states), progress=say)
@@ -461,22 +425,21 @@ def shorten(prep: Prepared, moves: Sequence[int]) -> list[int]:
 
 
 def _next_width(first: int, width: int, seconds: float, left: float, max_width: int) -> int | None:
-    """The widest beam ``first * 2**j <= max_width`` predicted (time linear in the width,
-    30 % margin) to fit in ``left`` seconds after one of ``width`` took ``seconds``
-    (narrower than ``width`` when only such fits); None when not even ``first`` fits.
+    """The widest beam, a multiple of ``first`` and at most ``max_width``, predicted (time
+    linear in the width, 30 % margin) to fit in ``left`` seconds after one of ``width``
+    took ``seconds``; None when not even ``first`` fits.
 
     >>> _next_width(1024, 1024, 1.0, 100.0, 1 << 20), _next_width(1024, 1024, 1.0, 5.0, 1 << 20)
-    (65536, 2048)
+    (77824, 3072)
     >>> _next_width(1024, 4096, 4.0, 2.5, 1 << 20), _next_width(1024, 4096, 4.0, 0.5, 1 << 20)
     (1024, None)
+    >>> _next_width(1024, 1024, 1.0, 1e6, 1 << 18)
+    262144
     """
     per = seconds / width * 1.3
     if per * first > left:
         return None
-    w = first
-    while 2 * w <= max_width and per * 2 * w <= left:
-        w *= 2
-    return w
+    return int(min(max_width, max(first, int(left / per) // first * first)))
 
 
 def solve_state(
@@ -493,8 +456,8 @@ def solve_state(
 ) -> Solution:
     """Solve one state (codes as in ``prep.graph.start``) within about ``time_limit``
     seconds: a beam search of ``first_width`` measures the speed, then each next search
-    (new seed each) is the widest ``first_width * 2**j`` predicted to fit in the time
-    left; the shortest path is kept, each one shortened.
+    (new seed each) is the widest multiple of ``first_width`` predicted to fit in the
+    time left; the shortest path is kept, each one shortened.
 
     The lower bound is the larger of :meth:`Prepared.lower_bound` and, with
     ``meet_states`` > 0, :meth:`Prepared.meet` (a ball of about that many states around

@@ -189,3 +189,18 @@ def test_bad_training_input():
         h(np.array([[0, 1, 2]]))
     with pytest.raises(InvalidInputError):
         h(np.array([[0, 1, 2, 9]]))
+
+
+def test_bfloat16_one_cycle_training_learns_the_distances():
+    # the forward passes run under bfloat16 autocast; the weights stay float32
+    g = CayleyGraph.from_spec("S_5", "lrx")
+    h = train_heuristic(g, data="bfs", hidden=(64, 64), steps=150, batch_size=120, seed=0, precision="bfloat16",
+                        schedule="onecycle")
+    assert h.header["training"]["precision"] == "bfloat16" and h.header["training"]["schedule"] == "onecycle"
+    assert all(p.dtype == torch.float32 for p in h.model.parameters())
+    s = np.random.default_rng(0).permuted(np.tile(np.arange(5), (50, 1)), axis=1)
+    assert np.abs(h(s) - PatternDatabase.build(g).distance(s)).mean() < 1.0
+    with pytest.raises(InvalidInputError, match="precision"):
+        train_heuristic(g, steps=1, precision="float16")
+    with pytest.raises(InvalidInputError, match="schedule"):
+        train_heuristic(g, steps=1, schedule="cosine")
