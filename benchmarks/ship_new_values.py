@@ -4,7 +4,8 @@ JSON output of long single runs (``cayley growth ... --format json``, e.g. burnt
 n = 10 through the piece ranking).
 
     python benchmarks/ship_new_values.py --campaign /work/runs/campaign \\
-        --growth burnt_pancake:9:/work/runs/bp9.json --growth burnt_pancake:10:/work/runs/bp10.json
+        --growth burnt_pancake:10:/work/runs/bp10.json \\
+        --second-route transposons:11:/work/runs/verify-transposons-11.json
 
 Each growth file is checked as the campaign checks its rows (positive layers, the last one
 the stated last layer, the sum equal to the group order of the family) before it is written;
@@ -45,6 +46,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--campaign", action="append", default=[], help="campaign folder (repeatable)")
     ap.add_argument("--growth", action="append", default=[], help="FAMILY:N:FILE.json (repeatable)")
+    ap.add_argument("--second-route", action="append", default=[],
+                    help="FAMILY:N:FILE.json, a second run (other engine) that must give the same layers")
     args = ap.parse_args()
     rows: dict[tuple[str, int], CampaignRow] = {}
     for folder in args.campaign:
@@ -57,6 +60,14 @@ def main() -> None:
         if not r.verified:
             raise SystemExit(f"{spec}: a check failed: {r.checks}")
         rows[family, int(n)] = r
+    for spec in args.second_route:
+        family, n, path = spec.split(":", 2)
+        d = json.loads(Path(path).read_text())
+        r = rows[family, int(n)]
+        if not d["completed"] or [int(x) for x in d["growth"]] != r.growth:
+            raise SystemExit(f"{spec}: the second route's layers differ from the row's")
+        r.checks["second_route"] = True
+        r.checks["second_route_by"] = f"{d['engine']} engine ({d['backend']}), {float(d['seconds']):.0f} s"
     with OUT.open("w") as fh:
         for key in sorted(rows):
             fh.write(json.dumps(rows[key].as_dict(), sort_keys=True) + "\n")
