@@ -10,12 +10,14 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from . import graphs
+from .errors import InvalidInputError
 from .graphs import CayleyGraph
+from .groups import GeneratorSet, MatrixGeneratorSet
 
 __all__ = ["as_graph", "growth", "diameter"]
 
 
-def as_graph(graph: "CayleyGraph | str | None", gens: Any = None, start: Optional[Any] = None) -> CayleyGraph:
+def as_graph(graph: "CayleyGraph | GeneratorSet | MatrixGeneratorSet | str | None", gens: Any = None, start: Optional[Any] = None) -> CayleyGraph:
     """A :class:`CayleyGraph` as given, or built by ``CayleyGraph.from_spec(graph, gens, start=start)``.
 
     >>> as_graph("S_4", "lrx", start="0011").order()
@@ -23,16 +25,19 @@ def as_graph(graph: "CayleyGraph | str | None", gens: Any = None, start: Optiona
     >>> g = CayleyGraph.from_spec("S_4", "lrx")
     >>> as_graph(g) is g
     True
+    >>> from cayley.groups import generators
+    >>> as_graph(generators("lrx", 4), start="0011").order()
+    6
     """
+    if isinstance(graph, (GeneratorSet, MatrixGeneratorSet)):
+        if gens is not None:
+            raise InvalidInputError("a GeneratorSet is the generators already: pass no gens beside it")
+        return CayleyGraph(graph, start)
     if isinstance(graph, CayleyGraph):
         if gens is not None or start is not None:
-            from .errors import InvalidInputError
-
             raise InvalidInputError("gens and start go with a group spec such as 'S_6', not with a CayleyGraph")
         return graph
     if gens is None:
-        from .errors import InvalidInputError
-
         raise InvalidInputError(f"{graph!r} needs generators: growth({graph!r}, 'lrx'), or pass a CayleyGraph")
     return CayleyGraph.from_spec(graph, gens, start=start)
 

@@ -164,3 +164,16 @@ def test_order_is_the_group_and_orbit_size_the_vertices(group, gens, start, grou
     if graph.is_schreier:
         monkeypatch.setattr(CayleyGraph, "group_order", lambda self: 7)
         assert json.loads(run(*args).stdout)["order"] == 7
+
+
+def test_growth_and_bfs_take_a_generator_set():
+    """``cayley.growth(gens)`` and ``cayley.graphs.bfs(gens)`` build the Cayley graph of a
+    GeneratorSet themselves (both raised before: AttributeError and a confusing message)."""
+    import cayley
+    from cayley.graphs import bfs
+    from cayley.groups import generators
+
+    gens = generators("pancake", 5)
+    assert cayley.growth(gens) == cayley.growth("S_5", "pancake") == (1, 4, 12, 35, 48, 20)
+    assert bfs(gens).diameter == 5
+    assert cayley.growth(generators("lrx", 4), start="0011") == (1, 2, 3)

@@ -25,6 +25,8 @@ from ..backends.registry import (
 )
 from ..errors import InvalidInputError, MemoryEstimateError
 from .rank_engine import BASE_BYTES, TORCH_BASE_BYTES, layout, rank_memory_bytes, rank_step, supports
+from ..groups.generator_set import GeneratorSet
+from ..groups.matrix import MatrixGeneratorSet
 from .graph import CayleyGraph
 from .hash_engine import HashStep
 from .layers import BfsResult, Progress, SearchStep, bfs_layers, check_limits
@@ -38,7 +40,7 @@ _SMALL_BALL_STATES = 1 << 26  # a hash search of this many states fits in ~2 GiB
 
 
 def bfs(
-    graph: CayleyGraph,
+    graph: CayleyGraph | GeneratorSet | MatrixGeneratorSet,
     *,
     max_depth: Optional[int] = None,
     max_states: Optional[int] = None,
@@ -87,6 +89,8 @@ def bfs(
     ((1, 3, 5, 6, 5, 3, 1), 6, [[3, 2, 1, 0]])
     """
     check_limits(max_depth, max_states)
+    if not isinstance(graph, CayleyGraph):  # a GeneratorSet (or anything it parses from): its Cayley graph
+        graph = CayleyGraph(graph)
     if engine not in ("auto", "hash", "rank"):
         raise InvalidInputError(f"unknown engine {engine!r}: expected auto, hash or rank")
     backend = check_backend(backend)
@@ -262,7 +266,7 @@ def prefers_gpu(graph: CayleyGraph) -> bool:
     return rank_prefers_gpu(ranking, lay.nwords, lay.nblocks)
 
 
-def growth(graph: CayleyGraph, **kwargs: Any) -> tuple[int, ...]:
+def growth(graph: CayleyGraph | GeneratorSet | MatrixGeneratorSet, **kwargs: Any) -> tuple[int, ...]:
     """Growth function (layer sizes) of ``graph`` from its start state.
 
     >>> from cayley import CayleyGraph
@@ -272,7 +276,7 @@ def growth(graph: CayleyGraph, **kwargs: Any) -> tuple[int, ...]:
     return bfs(graph, **kwargs).growth
 
 
-def diameter(graph: CayleyGraph, **kwargs: Any) -> int:
+def diameter(graph: CayleyGraph | GeneratorSet | MatrixGeneratorSet, **kwargs: Any) -> int:
     """Eccentricity of the start state (the diameter, for a Cayley graph).
 
     >>> from cayley import CayleyGraph
