@@ -217,6 +217,7 @@ def main():
     ap.add_argument("--time-per-puzzle", type=float, default=30.0)
     ap.add_argument("--train-steps", type=int, default=None, help="default: the solver's TRAIN_STEPS")
     ap.add_argument("--bound-states", type=int, default=1_000_000, help="states per orbit pattern database")
+    ap.add_argument("--ball-states", type=int, default=None, help="bound on the solution ball's states (default: the solver's)")
     ap.add_argument("--prove-nodes", type=int, default=0, help="IDA* nodes per cube after the beams")
     ap.add_argument("--cube4", type=int, default=3, help="random-walk scrambles of cube_4/4/4 (0: skip)")
     ap.add_argument("--cube4-scramble", type=int, default=20)
@@ -248,6 +249,8 @@ def main():
 
     t = time.perf_counter()
     steps = {} if args.train_steps is None else {"train_steps": args.train_steps}
+    if args.ball_states is not None:
+        steps["ball_states"] = args.ball_states
     prep = prepare(ptype, rows[0].solution_state, seed=args.seed, bound_states=args.bound_states,
                    progress=lambda m: print(m, file=sys.stderr, flush=True), **steps)
     res["cayley_prepare"] = {"seconds": time.perf_counter() - t, "from_cache": prep.from_cache,
