@@ -202,6 +202,37 @@ def test_sl3_and_gl3_at_larger_primes(group, gens):
     assert r.size == graph.order() == group_order(parse_group(group).kind, 3, parse_group(group).modulus)
 
 
+# CayleyPy's published SL(3, Z/m) rows (sl_3_fund_roots_growth.csv, sl_3_root_weyl_growth.csv:
+# m = 2..5) and the first new row past them (docs/new-values.md, m = 6)
+SL3_ROWS = {
+    "roots": {
+        2: [1, 4, 10, 22, 44, 44, 36, 6, 1],
+        3: [1, 8, 40, 172, 614, 1512, 2488, 744, 35, 2],
+        4: [1, 8, 44, 216, 930, 3192, 8840, 17368, 11222, 1120, 67],
+        5: [1, 8, 48, 260, 1316, 5644, 20998, 66808, 151482, 117222, 8184, 28, 1],
+        6: [1, 8, 48, 264, 1340, 5892, 23344, 80046, 229938, 395100, 199040, 8406, 61],
+    },
+    "root_weyl": {
+        2: [1, 3, 4, 6, 8, 12, 16, 22, 22, 25, 26, 21, 2],
+        3: [1, 4, 8, 16, 32, 64, 120, 200, 334, 530, 820, 1104, 1205, 824, 282, 62, 10],
+        4: [1, 4, 9, 20, 44, 98, 210, 415, 775, 1473, 2713, 4711, 7598, 10005, 9039, 4796, 912, 162, 20, 3],
+        5: [1, 4, 10, 24, 56, 136, 320, 740, 1416, 2962, 6298, 13008, 25259, 44111, 73378, 97407, 79069, 25296,
+            2390, 112, 3],
+        6: [1, 4, 10, 25, 60, 148, 360, 828, 1772, 3786, 8096, 17324, 35070, 68169, 121982, 198979, 246714,
+            184746, 52719, 2685, 10],
+    },
+}
+
+
+@pytest.mark.parametrize("gens,m", [(g, m) for g in SL3_ROWS for m in SL3_ROWS[g]])
+def test_sl3_root_graphs_equal_the_published_rows_and_the_first_new_one(gens, m):
+    graph = CayleyGraph.from_spec(f"SL(3,{m})", gens)
+    for engine in ("rank", "hash"):
+        r = bfs(graph, engine=engine)
+        assert list(r.growth) == SL3_ROWS[gens][m], (gens, m, engine)
+    assert sum(SL3_ROWS[gens][m]) == group_order("SL", 3, m)
+
+
 def test_sl_2_fund_roots_reference_rows_match_exactly():
     ref = load_reference("sl_2_fund_roots")
     assert len(ref) >= 9
