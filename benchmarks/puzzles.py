@@ -248,11 +248,11 @@ def main():
     ptype = info["cube3_qtm"]
 
     t = time.perf_counter()
-    steps = {} if args.train_steps is None else {"train_steps": args.train_steps}
+    opts = {} if args.train_steps is None else {"train_steps": args.train_steps}
     if args.ball_states is not None:
-        steps["ball_states"] = args.ball_states
+        opts["ball_states"] = args.ball_states
     prep = prepare(ptype, rows[0].solution_state, seed=args.seed, bound_states=args.bound_states,
-                   progress=lambda m: print(m, file=sys.stderr, flush=True), **steps)
+                   progress=lambda m: print(m, file=sys.stderr, flush=True), **opts)
     res["cayley_prepare"] = {"seconds": time.perf_counter() - t, "from_cache": prep.from_cache,
                              "radius": prep.radius, "walk_length": prep.walk_length, "info": prep.info,
                              "training": _training(prep)}

@@ -12,6 +12,8 @@ import json
 import os
 import sys
 
+from cayley.groups.matrix import group_order
+
 PUBLISHED = {  # CayleyPy's sl_3_fund_roots_growth.csv and sl_3_root_weyl_growth.csv (m = 2..5)
     "roots": {
         2: [1, 4, 10, 22, 44, 44, 36, 6, 1],
@@ -29,20 +31,6 @@ PUBLISHED = {  # CayleyPy's sl_3_fund_roots_growth.csv and sl_3_root_weyl_growth
 }
 
 
-def sl3_order(m: int) -> int:
-    """|SL(3, Z/m)|: the product over p^k exactly dividing m of p^(8(k-1)) |SL(3, p)|."""
-    out, x, p = 1, m, 2
-    while x > 1:
-        if x % p == 0:
-            k = 0
-            while x % p == 0:
-                x //= p
-                k += 1
-            out *= p ** (8 * (k - 1)) * p**3 * (p**2 - 1) * (p**3 - 1)
-        p += 1
-    return out
-
-
 def load(path: str):
     return json.load(open(path)) if os.path.exists(path) and os.path.getsize(path) else None
 
@@ -56,7 +44,7 @@ def main() -> None:
             if d is None:
                 continue
             g = d["growth"]
-            checks = {"completed": d["completed"], "order": sum(g) == sl3_order(m) == d["order"],
+            checks = {"completed": d["completed"], "order": sum(g) == group_order("SL", 3, m) == d["order"],
                       "layers": all(x > 0 for x in g) and d["last_layer_size"] == g[-1]}
             if m in PUBLISHED[gens]:
                 checks["cayleypy_table"] = g == PUBLISHED[gens][m]
