@@ -65,7 +65,7 @@ def _multiset_neighbours(r, s, t, perms, cum, unit, full, nbr):
 def _flat_layer_thread(t, ctl, newc, codes, flags, flags_next, bwords, shift, code_f, rec, probe, kind, perms, cum, unit, full, mats, modulus, cols, pieces):
     """One thread's share of a flat layer (blocks from the shared counter ``ctl[0]``)."""
     U = np.uint64
-    src, twist, count, orient, ofact, weight, opow, mul = pieces
+    src, twist, count, orient, ofact, weight, opow, mul, rule = pieces
     k = mats.shape[0] if kind == _MATRIX else (src.shape[0] if kind == _PIECES else perms.shape[0])
     length = mats.shape[1] * cols if kind == _MATRIX else perms.shape[1]
     beta = np.zeros((count.shape[0], src.shape[2]), np.int64)
@@ -89,7 +89,7 @@ def _flat_layer_thread(t, ctl, newc, codes, flags, flags_next, bwords, shift, co
             if kind == _MATRIX:
                 _matrix_neighbours(r, s, mats, modulus, cols, nbr)
             elif kind == _PIECES:
-                piece_neighbours(r, beta, ori, prev, src, twist, count, orient, ofact, weight, opow, mul, nbr)
+                piece_neighbours(r, beta, ori, prev, src, twist, count, orient, ofact, weight, opow, mul, rule, nbr)
             else:
                 _multiset_neighbours(r, s, tmp, perms, cum, unit, full, nbr)
             for g in range(k):
@@ -111,7 +111,8 @@ _NO_UNIT = np.zeros(1, np.int64)
 _NO_MATS = np.zeros((0, 1, 1), np.int64)
 _I3 = np.zeros((0, 0, 1), np.int64)
 _I1 = np.zeros(0, np.int64)
-_NO_PIECES = (_I3, _I3, _I1, _I1, _I1, _I1, np.zeros((0, 1), np.int64), np.zeros((0, 1, 1), np.int64))
+_NO_PIECES = (_I3, _I3, _I1, _I1, _I1, _I1, np.zeros((0, 1), np.int64), np.zeros((0, 1, 1), np.int64),
+              np.zeros((0, 4), np.int64))
 
 
 def _run(kind, codes, flags, flags_next, bwords, shift, code_f, rec, nthreads, probe, perms=_NO_PERMS,

@@ -71,7 +71,7 @@ class TorchBackend:
         key = perms.tobytes() + bytes(perms.shape)
         t = self._perm_cache.get(key)
         if t is None:
-            t = torch.as_tensor(np.ascontiguousarray(perms, dtype=np.int64), device=self.device)
+            t = torch.as_tensor(np.array(perms, dtype=np.int64), device=self.device)  # a writable copy
             self._perm_cache = {key: t}
         return t
 

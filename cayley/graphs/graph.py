@@ -164,8 +164,8 @@ class CayleyGraph:
 
         >>> CayleyGraph.from_spec("S_12", "burnt_pancake").piece_ranking().size   # 2^6 6!
         46080
-        >>> CayleyGraph.from_spec("S_24", "cube_qtm").ranking().size   # the 2x2x2: 8! 3^8, not 24!
-        264539520
+        >>> CayleyGraph.from_spec("S_24", "cube_qtm").ranking().size   # the 2x2x2: 8! 3^7, not 24!
+        88179840
         """
         from ..backends.pieces import MAX_RANKS, PieceRanking
         from ..groups.blocks import piece_structure
@@ -178,7 +178,7 @@ class CayleyGraph:
         if ps is None or ps.size > MAX_RANKS:
             return None
         try:
-            return PieceRanking(start, [(k.blocks, k.rotational) for k in ps.kinds])
+            return PieceRanking(start, [(k.blocks, k.rotational, k.alternating, k.balanced, k.follows) for k in ps.kinds])
         except ValueError:  # pieces the ranking does not cover (too many, or too wide to orient)
             return None
 

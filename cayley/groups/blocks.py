@@ -104,10 +104,22 @@ class PieceKind:
     to a rotation of the image block's order when ``rotational`` (then a block's
     orientation is one of ``b`` rotations); otherwise orientations are all ``b!``
     arrangements of a block.
+
+    Three laws the generators may obey, each of which shrinks the ranking (the classical
+    coordinates of a cube solver, found here from the generators): ``alternating`` when
+    every generator permutes the blocks evenly (the pieces' permutation lies in A_m),
+    ``balanced`` when every generator adds orientations summing to 0 mod ``b`` (a
+    rotational kind's last orientation follows from the others), and ``follows`` = j when
+    every generator permutes these blocks exactly as it permutes those of the earlier kind
+    j, block ``i`` going with block ``i`` (the pyraminx's tips move with its centres), so
+    that this kind's permutation is always kind j's.
     """
 
     blocks: IntArray
     rotational: bool
+    alternating: bool = False
+    balanced: bool = False
+    follows: int = -1
 
     @property
     def count(self) -> int:
@@ -126,9 +138,18 @@ class PieceKind:
         return b if self.rotational else factorial(b)
 
     @property
+    def permutations(self) -> int:
+        """Block permutations the ranking covers: ``m!``, ``m!/2`` when alternating, 1
+        when the kind follows another."""
+        if self.follows >= 0:
+            return 1
+        return factorial(self.count) // (2 if self.alternating else 1)
+
+    @property
     def size(self) -> int:
-        """Arrangements of this kind: ``m! * orientations ** m``."""
-        return int(factorial(self.count) * self.orientations**self.count)
+        """Arrangements of this kind: ``permutations * orientations ** m`` (``** (m-1)``
+        when balanced)."""
+        return int(self.permutations * self.orientations ** (self.count - (1 if self.balanced else 0)))
 
 
 @dataclass(frozen=True)
@@ -198,12 +219,13 @@ def piece_structure(perms: IntArray, *, max_degree: int = 512) -> PieceStructure
     points left out) cut into its smallest blocks, with orientations as rotations where
     the generators allow. None for degrees above ``max_degree``.
 
-    The 2x2x2 cube's 24 stickers are 8 corners of 3 stickers, each turned by a rotation:
+    The 2x2x2 cube's 24 stickers are 8 corners of 3 stickers, each turned by a rotation,
+    whose twists always add up to 0 mod 3: 8! 3^7 arrangements, the group's order:
 
     >>> from cayley.groups import generators
     >>> ps = piece_structure(generators("cube_qtm", 24).perms)
-    >>> [(k.count, k.width, k.orientations) for k in ps.kinds], ps.size
-    ([(8, 3, 3)], 264539520)
+    >>> [(k.count, k.width, k.orientations, k.balanced) for k in ps.kinds], ps.size
+    ([(8, 3, 3, True)], 88179840)
     """
     perms = np.asarray(perms, dtype=np.int64)
     n = perms.shape[1]
@@ -217,4 +239,84 @@ def piece_structure(perms: IntArray, *, max_degree: int = 512) -> PieceStructure
         # any bijection of blocks of one or two positions is a rotation
         ordered, rotational = _orient(perms, blocks) if len(blocks[0]) > 2 else (blocks, True)
         kinds.append(PieceKind(np.array(ordered, dtype=np.int64), rotational))
-    return PieceStructure(n, tuple(kinds))
+    return PieceStructure(n, tuple(_with_laws(perms, kinds)))
+
+
+def block_action(perms: IntArray, blocks: IntArray) -> tuple[IntArray, IntArray]:
+    """How each generator moves the rows of ``blocks`` (``m`` blocks, each in its order):
+    ``src[g, i]``, the block whose piece block ``i`` receives under ``s -> s[p]``, and
+    ``twist[g, i]``, where in that block its first position came from.
+
+    >>> src, twist = block_action(np.array([[3, 2, 1, 0]]), np.array([[0, 1], [2, 3]]))
+    >>> src.tolist(), twist.tolist()   # the two blocks swap, each turned over
+    ([[1, 0]], [[1, 1]])
+    """
+    perms = np.asarray(perms, dtype=np.int64)
+    where = np.full(perms.shape[1], -1, np.int64)
+    slot = np.zeros(perms.shape[1], np.int64)
+    for i, b in enumerate(blocks):
+        where[b] = i
+        slot[b] = np.arange(len(b))
+    first = perms[:, blocks[:, 0]]
+    return where[first], slot[first]
+
+
+def _is_even(p: IntArray) -> bool:
+    """Whether the permutation ``p`` (``i -> p[i]``) is even."""
+    seen = np.zeros(len(p), bool)
+    swaps = 0
+    for i in range(len(p)):
+        j, length = i, 0
+        while not seen[j]:
+            seen[j] = True
+            j = int(p[j])
+            length += 1
+        swaps += max(length - 1, 0)
+    return swaps % 2 == 0
+
+
+def _matching(src_a: IntArray, src_b: IntArray) -> IntArray | None:
+    """A bijection ``phi`` of blocks with ``src_a[g, phi[i]] == phi[src_b[g, i]]`` for every
+    generator ``g`` (kind b's blocks move exactly as kind a's), or None."""
+    m = src_a.shape[1]
+    for c in range(m):
+        phi = np.full(m, -1, np.int64)
+        phi[0] = c
+        stack, ok = [0], True
+        while stack and ok:
+            i = stack.pop()
+            for g in range(src_a.shape[0]):
+                j, target = int(src_b[g, i]), int(src_a[g, phi[i]])
+                if phi[j] < 0:
+                    phi[j] = target
+                    stack.append(j)
+                elif phi[j] != target:
+                    ok = False
+                    break
+        if ok and (phi >= 0).all() and len(set(phi.tolist())) == m:
+            return phi
+    return None
+
+
+def _with_laws(perms: IntArray, kinds: list[PieceKind]) -> list[PieceKind]:
+    """The kinds with the laws of :class:`PieceKind` that all generators obey."""
+    out: list[PieceKind] = []
+    actions: list[IntArray] = []
+    for kind in kinds:
+        blocks = kind.blocks
+        src, twist = block_action(perms, blocks)
+        follows = -1
+        for j, other in enumerate(out):
+            if other.follows < 0 and other.count == kind.count and kind.count > 1:
+                phi = _matching(actions[j], src)
+                if phi is not None:
+                    reordered = np.empty_like(blocks)
+                    reordered[phi] = blocks
+                    blocks, follows = reordered, j
+                    src, twist = block_action(perms, blocks)
+                    break
+        alternating = kind.count > 1 and all(_is_even(s) for s in src)
+        balanced = kind.rotational and bool((twist.sum(axis=1) % kind.orientations == 0).all())
+        out.append(PieceKind(blocks, kind.rotational, alternating, balanced, follows))
+        actions.append(src)
+    return out
