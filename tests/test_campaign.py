@@ -84,7 +84,7 @@ def _order(family: str, n: int) -> int:
 def test_shipped_rows_are_past_the_tables_and_consistent():
     from cayley.conjectures.campaign import PUBLISHED, shipped_rows
 
-    rows = shipped_rows()
+    rows = [r for r in shipped_rows() if not r.params and not r.start]
     assert len({r.family for r in rows}) >= 8
     for r in rows:
         where = f"{r.family} n={r.n}"
@@ -95,16 +95,53 @@ def test_shipped_rows_are_past_the_tables_and_consistent():
         assert r.diameter == len(r.growth) - 1 and r.last_layer_size == r.growth[-1], where
 
 
-def test_shipped_small_rows_recomputed():
-    from cayley.conjectures.campaign import shipped_rows
-    from cayley.graphs import CayleyGraph, bfs
+def _graph(row):
+    from cayley.graphs import CayleyGraph
     from cayley.groups.library import get_family
 
+    if row.start:
+        return CayleyGraph.from_spec(f"S_{row.n}", row.family, row.start)
+    return CayleyGraph(get_family(row.family)(row.n, **row.params))
+
+
+def test_shipped_small_rows_recomputed():
+    from cayley.conjectures.campaign import shipped_rows
+    from cayley.graphs import bfs
+
     small = [r for r in shipped_rows() if r.states <= 400_000]
-    assert len(small) >= 4
+    assert len(small) >= 4 and any(r.params for r in small)
     for r in small:
-        g = bfs(CayleyGraph(get_family(r.family)(r.n)))
-        assert list(g.growth) == r.growth, f"{r.family} n={r.n}"
+        g = bfs(_graph(r))
+        assert list(g.growth) == r.growth, f"{r.label} n={r.n}"
+
+
+# published tables of the rows with parameters (CayleyPy's data folder): m <= 50, 10, 5, 3 for
+# Heisenberg n = 3, 4, 5, 6 and m = 2 to n = 9; SL(3, Z/m) to m = 5; LRX strings to n = 29
+# (and 0^16 1^16 at n = 32)
+_PUBLISHED_PARAMS = {"heisenberg": lambda n, m: m <= {3: 50, 4: 10, 5: 5, 6: 3}.get(n, 2 if n <= 9 else 1),
+                     "sl_fund_roots": lambda n, m: m <= 5, "sl_root_weyl": lambda n, m: m <= 5}
+
+
+def test_shipped_rows_with_parameters_are_past_the_tables_and_add_up():
+    from math import comb
+
+    from cayley.conjectures.campaign import shipped_rows
+    from cayley.groups.matrix import group_order
+
+    rows = [r for r in shipped_rows() if r.params or r.start]
+    assert {r.family for r in rows} >= {"heisenberg", "sl_fund_roots", "sl_root_weyl"}
+    for r in rows:
+        where = f"{r.label} n={r.n}"
+        assert r.verified and r.checks["order"] is True, where
+        assert all(x > 0 for x in r.growth) and r.growth[0] == 1, where
+        assert r.diameter == len(r.growth) - 1 and r.last_layer_size == r.growth[-1], where
+        if r.start:
+            assert r.n > 29 and sum(r.growth) == comb(r.n, r.start.count("1")), where
+            continue
+        m = r.params["m"]
+        assert not _PUBLISHED_PARAMS[r.family](r.n, m), where
+        order = m ** (2 * r.n - 3) if r.family == "heisenberg" else group_order("SL", r.n, m)
+        assert sum(r.growth) == r.states == order, where
 
 
 def test_cli_show_shipped():

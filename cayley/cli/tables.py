@@ -81,9 +81,9 @@ def extend(families, every, count, after, folder, row_time, budget, memory_limit
 def _line(row) -> str:
     if row.status in ("new", "stored"):
         mark = "verified" if row.verified else "CHECK FAILED"
-        return (f"{row.family:24s} n={row.n:<3d} {row.status:6s} states {row.states:,}  diameter {row.diameter}  "
+        return (f"{row.label:24s} n={row.n:<3d} {row.status:6s} states {row.states:,}  diameter {row.diameter}  "
                 f"last layer {row.last_layer_size:,}  {row.engine}/{row.backend} {row.seconds:.1f} s  {mark}")
-    return f"{row.family:24s} n={row.n:<3d} {row.status:6s} {row.message}"
+    return f"{row.label:24s} n={row.n:<3d} {row.status:6s} {row.message}"
 
 
 def markdown(rows) -> str:
@@ -97,7 +97,7 @@ def markdown(rows) -> str:
         how = [k for k in ("order", "second_route", "reference") if r.checks.get(k) is True]
         by = ", ".join("second route: " + r.checks.get("second_route_by", "") if k == "second_route" else
                        ("group order" if k == "order" else r.checks.get("reference_by", "")) for k in how)
-        out.append(f"| {r.family} | {r.n} | {r.states:,} | {r.diameter} | {r.last_layer_size:,} | "
+        out.append(f"| {r.label} | {r.n} | {r.states:,} | {r.diameter} | {r.last_layer_size:,} | "
                    f"{' '.join(map(str, r.growth))} | {r.seconds:.1f} | {by or 'layer checks only'} |")
     return "\n".join(out)
 

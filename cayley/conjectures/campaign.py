@@ -88,6 +88,35 @@ class CampaignRow:
     machine: dict = field(default_factory=dict)
     checks: dict = field(default_factory=dict)
     message: str = ""
+    params: dict = field(default_factory=dict)  # beyond n (the modulus m of a matrix family)
+    start: str = ""  # the central string of a Schreier graph; "" for the identity
+
+    @property
+    def label(self) -> str:
+        """The family with the row's parameters and start, e.g. ``heisenberg(m=11)`` or
+        ``lrx on 0101``.
+
+        >>> CampaignRow("heisenberg", 4, "new", params={"m": 11}).label
+        'heisenberg(m=11)'
+        """
+        text = self.family
+        if self.params:
+            text += "(" + ", ".join(f"{k}={v}" for k, v in sorted(self.params.items())) + ")"
+        return text + (f" on {self.start}" if self.start else "")
+
+    def graph(self):
+        """The graph this row is the growth of: the family at ``n`` with the row's
+        parameters, from the identity or the row's central string.
+
+        >>> CampaignRow("lrx", 6, "new", start="010101").graph().name
+        'S_6 lrx(k=1) on 010101'
+        """
+        from ..graphs import CayleyGraph
+        from ..groups.library import get_family
+
+        if self.start:
+            return CayleyGraph.from_spec(f"S_{self.n}", self.family, self.start)
+        return CayleyGraph(get_family(self.family)(self.n, **self.params))
 
     @property
     def verified(self) -> bool:
@@ -315,9 +344,11 @@ def shipped_rows() -> list[CampaignRow]:
     """The rows past the published tables that ship with cayley (computed by
     :func:`extend_tables` and the rank engine's long runs; see docs/new-values.md).
 
-    >>> rows = {(r.family, r.n): r for r in shipped_rows()}
+    >>> rows = {(r.label, r.n): r for r in shipped_rows()}
     >>> rows["transposons", 12].diameter, rows["transposons", 12].states
     (7, 479001600)
+    >>> rows["heisenberg(m=11)", 4].states   # rows with parameters carry them
+    161051
     """
     from importlib import resources
 
