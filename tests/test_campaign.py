@@ -108,7 +108,8 @@ def test_shipped_small_rows_recomputed():
     from cayley.conjectures.campaign import shipped_rows
     from cayley.graphs import bfs
 
-    small = [r for r in shipped_rows() if r.states <= 400_000]
+    # matrix rows run on the hash engine over whole matrices: recompute only the smallest
+    small = [r for r in shipped_rows() if r.states <= (150_000 if r.params else 400_000)]
     assert len(small) >= 4 and any(r.params for r in small)
     for r in small:
         g = bfs(_graph(r))
