@@ -910,3 +910,18 @@ def test_verify_chunked_replay_matches_one_pass(lrx_folder, tmp_path, monkeypatc
     sample = verify_submission(lrx_folder, lrx_folder / "sample_submission.csv")
     monkeypatch.setattr(verify_mod, "_CHUNK", 1 << 14)
     assert sample == verify_submission(lrx_folder, lrx_folder / "sample_submission.csv") and sample.ok
+
+
+def test_export_growth_of_the_shipped_rows(tmp_path):
+    """The rows past the published tables, exported as a Kaggle dataset without a search."""
+    from cayley.datasets import export_growth
+
+    e = export_growth(store=False, shipped=True, out=tmp_path / "k")
+    assert e.computed == 0 and e.rows >= 25
+    rows = list(csv.DictReader(open(tmp_path / "k" / "growth.csv")))
+    assert {r["source"] for r in rows} == {"shipped"}
+    for r in rows:
+        growth = json.loads(r["growth"])
+        assert sum(growth) == int(r["size"]) == int(r["order"]) and int(r["diameter"]) == len(growth) - 1
+    strings = [r for r in rows if r["family"] == "lrx" and r["degree"] == "31"]
+    assert len(strings) == 3 and len({r["start"] for r in strings}) == 3

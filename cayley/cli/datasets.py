@@ -162,11 +162,13 @@ def export_walks_cmd(group, gens, start, count, length, mode, seed, rename, exac
               help="Take rows from the results store when it holds them; --no-store computes every row.")
 @click.option("--save", is_flag=True, help="Save the computed rows in the results store.")
 @click.option("--all-stored", is_flag=True, help="Also export every result in the results store.")
+@click.option("--shipped", is_flag=True,
+              help="Also export the rows past the published tables that ship with cayley (permutation groups).")
 @_common_meta
 @_format_option
 @_progress_option
 def export_growth_cmd(families, reference, reference_max_states, start, engine, max_states, db, store, save,
-                      all_stored, out, title, dataset_id, license_, overwrite, fmt, progress):
+                      all_stored, shipped, out, title, dataset_id, license_, overwrite, fmt, progress):
     """Growth functions (CSV, and Parquet when pyarrow is installed) with provenance."""
     from ..datasets import export_growth
 
@@ -175,7 +177,7 @@ def export_growth_cmd(families, reference, reference_max_states, start, engine, 
     with count_progress(progress, "graphs") as cb:
         e = export_growth(list(families), out=out, reference=reference, reference_max_states=reference_max_states,
                           start=start, engine=engine, max_states=max_states, store=(db if store else False),
-                          save=save, all_stored=all_stored, title=title, dataset_id=dataset_id,
+                          save=save, all_stored=all_stored, shipped=shipped, title=title, dataset_id=dataset_id,
                           license=license_, overwrite=overwrite, progress=cb)
     store_path = None
     if store:
