@@ -155,6 +155,30 @@ def test_cube_222_scramble_solved_generically():
     assert res.length <= 30 and res.lower_bound <= res.length
 
 
+def test_inverse_scramble_of_a_coloured_cube_and_a_solve_through_it():
+    """The 2x2x2's colours determine the group element piece by piece: the inverse scramble
+    is the solution moved by the inverse walk, and a solve through it replays."""
+    moves = {k: v.tolist() for k, v in cube_moves(2).items()}
+    t = PuzzleType.from_moves("cube_2/2/2", moves)
+    sol = np.repeat(np.arange(6), 4)
+    p = prepare(t, sol, heuristic="hamming", ball_states=20_000)
+    rng = np.random.default_rng(1)
+    walk = np.arange(len(sol))
+    for m in rng.integers(len(t.generators), size=25):
+        walk = walk[t.generators.perms[m]]
+    inverse = np.empty_like(walk)
+    inverse[walk] = np.arange(len(walk))
+    assert np.array_equal(p.inverse_state(sol[walk]), sol[inverse])
+    res = solve_state(p, sol[walk], time_limit=4, seed=0, inverse=True)
+    st = sol[walk]
+    for m in res.moves:
+        st = st[t.move(m)]
+    assert np.array_equal(st, sol) and res.lower_bound <= res.length
+    # pieces that look alike: no inverse (two corners coloured the same)
+    p2 = prepare(t, np.zeros(len(sol), dtype=int) + (np.arange(len(sol)) >= 12), heuristic="hamming", ball_states=100)
+    assert p2.inverse_state(p2.graph.start) is None
+
+
 def test_shorten_removes_detours_and_keeps_the_action():
     t = PuzzleType.from_moves("toy7", TOY)
     p = prepare(t, list(LABELS), heuristic="hamming")

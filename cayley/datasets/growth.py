@@ -139,11 +139,8 @@ def export_growth(
     save : bool
         Save the computed rows in the store (created if needed).
     shipped : bool
-        Also export the rows past the published tables that ship with cayley
-        (:func:`~cayley.conjectures.campaign.shipped_rows`; permutation groups with at most
-        :data:`MAX_EXPORT_GENERATORS` generators: the matrix rows and the megabyte
-        generator lists of all_cycles and derangements stay in the package), with source
-        ``shipped``.
+        Also export the rows that ship with cayley (:func:`~cayley.conjectures.campaign.shipped_rows`;
+        permutation groups with at most :data:`MAX_EXPORT_GENERATORS` generators), source ``shipped``.
     all_stored : bool
         Also export every result in the store.
     title, dataset_id, license, overwrite
@@ -165,10 +162,8 @@ def export_growth(
     check_dataset_id(dataset_id)
     if engine not in ("auto", "hash", "rank"):
         raise InvalidInputError(f"unknown engine {engine!r}: expected auto, hash or rank")
-    if isinstance(families, str):
-        families = [families]
-    graphs, db = _graphs_to_export(families, start, reference, reference_max_states, store, save, all_stored,
-                                   shipped)
+    families = [families] if isinstance(families, str) else families
+    graphs, db = _graphs_to_export(families, start, reference, reference_max_states, store, save, all_stored, shipped)
     with prepare_folder(out, overwrite) as folder:  # a failed export leaves out as it was
         rows, saved = _growth_rows(graphs, db, engine, max_states, save, progress)
         cols = [column(c) for c in GROWTH_COLUMNS]
@@ -179,8 +174,7 @@ def export_growth(
             resources.append(Resource("growth.parquet",
                                       "The same table in Parquet (growth and start as integer lists)."))
 
-        from_store = sum(1 for r in rows if r["source"] == "store")
-        from_shipped = sum(1 for r in rows if r["source"] == "shipped")
+        from_store, from_shipped = (sum(1 for r in rows if r["source"] == k) for k in ("store", "shipped"))
         what, how = _growth_description(len(rows), from_store, reference, from_shipped)
         command, python = _reproduce_growth(families, reference, reference_max_states, start, engine, max_states,
                                             store, save, all_stored, title, dataset_id, license, out, shipped)

@@ -144,6 +144,57 @@ class Prepared:
         there = [int(inv[m]) for m in reversed(fwd.path_from(i))]  # state -> common state
         return int(total.min()), there + self.ball.path_from(int(pos[i]))
 
+    def inverse_state(self, state: np.ndarray) -> np.ndarray | None:
+        """The state of the inverse scramble: when ``state`` is the solution moved by the
+        group element ``p`` (``state = solution[p]``), the solution moved by ``p^-1``.
+        Solving it and reading the path backwards, each move inverted, solves ``state``
+        (the same optimal length; the heuristic sees other states). ``p`` is found piece
+        by piece (:func:`~cayley.groups.blocks.piece_structure`): each block of ``state``
+        must match exactly one block of the solution in one orientation. None when that
+        fails (pieces that look alike), or when a move has no inverse in the set.
+
+        >>> from cayley.puzzles import PuzzleType
+        >>> t = PuzzleType.from_moves("cyc", {"r": [1, 2, 3, 0], "s": [1, 0, 2, 3]})
+        >>> p = prepare(t, [0, 1, 2, 3], heuristic="hamming")
+        >>> p.inverse_state(np.array([1, 2, 3, 0])).tolist()   # r: its inverse
+        [3, 0, 1, 2]
+        """
+        from ..groups.blocks import piece_structure
+
+        g = self.graph
+        gens = g.generators
+        if (gens.inverse_index < 0).any():
+            return None
+        sol = np.asarray(g.start, dtype=np.int64)
+        state = np.asarray(state, dtype=np.int64).reshape(-1)
+        ps = piece_structure(gens.perms)
+        if ps is None:
+            return None
+        p = np.arange(len(sol))
+        for kind in ps.kinds:
+            blocks = kind.blocks
+            b = blocks.shape[1]
+            turns = [np.roll(np.arange(b), -r) for r in range(b)] if kind.rotational else None
+            if turns is None:
+                from itertools import permutations
+
+                turns = [np.array(t) for t in permutations(range(b))]
+            taken: set[int] = set()
+            for i, block in enumerate(blocks):
+                colours = state[block]
+                found = [(j, t) for j, other in enumerate(blocks) for t in turns
+                         if np.array_equal(sol[other[t]], colours)]
+                if len(found) != 1 or found[0][0] in taken:
+                    return None
+                j, t = found[0]
+                taken.add(j)
+                p[block] = blocks[j][t]
+        if not np.array_equal(sol[p], state):  # fixed points that differ: not a group element
+            return None
+        inv = np.empty_like(p)
+        inv[p] = np.arange(len(p))
+        return sol[inv]
+
     def lower_bound(self, state: np.ndarray) -> int:
         """A proven lower bound on the moves from ``state`` to the solution: its exact
         distance inside the ball, else the larger of ``radius + 1`` and the orbit
@@ -453,11 +504,14 @@ def solve_state(
     max_steps: int | None = None,
     prove_nodes: int = 0,
     meet_states: int = 200_000,
+    inverse: bool = False,
 ) -> Solution:
     """Solve one state (codes as in ``prep.graph.start``) within about ``time_limit``
     seconds: a beam search of ``first_width`` measures the speed, then each next search
     (new seed each) is the widest multiple of ``first_width`` predicted to fit in the
-    time left; the shortest path is kept, each one shortened.
+    time left; the shortest path is kept, each one shortened. With ``inverse``, half the
+    time goes to the inverse scramble (:meth:`Prepared.inverse_state`, when it can be
+    found) and the shorter of the two solutions is kept.
 
     The lower bound is the larger of :meth:`Prepared.lower_bound` and, with
     ``meet_states`` > 0, :meth:`Prepared.meet` (a ball of about that many states around
@@ -483,6 +537,11 @@ def solve_state(
     graph = prep.graph
     src = as_state(graph, initial, "initial state")
     names = graph.generators.names
+    opts = dict(seed=seed, first_width=first_width, max_width=max_width, max_steps=max_steps,
+                prove_nodes=prove_nodes, meet_states=meet_states)
+    back = prep.inverse_state(src) if inverse else None
+    if back is not None:
+        return _solve_both_ways(prep, src, back, time_limit, opts)
     direct = prep.in_ball(src)
     if direct is not None:  # inside the ball: a shortest path
         return Solution([names[m] for m in direct], len(direct), True, time.perf_counter() - t0, [])
@@ -526,22 +585,65 @@ def solve_state(
             nxt = min(2 * width, int(max_width))  # nothing found yet: keep trying past the limit
         width = nxt
     if not proven and prove_nodes > 0 and (best is None or len(best) > lower):
-        try:
-            exact = ida_star(graph, src, prep.admissible(), max_nodes=int(prove_nodes))
-            best, lower, proven = list(exact.moves), exact.length, True
-        except NoPathError as exc:
-            if exc.lower_bound is not None:
-                lower = max(lower, int(exc.lower_bound))
+        best, lower, proven = _prove(prep, src, best, lower, int(prove_nodes))
     if best is None:
         raise NoPathError(f"no beam search reached the solution within {time_limit:g} s (widths {widths})",
                           lower_bound=lower)
-    # replay: the moves must act on the start and give the solution exactly
-    s = src.copy()
-    for m in best:
-        s = s[graph.generators.perms[m]]
-    if not np.array_equal(s, graph.start):  # a bug, never the input
-        raise RuntimeError("internal error: the solver's path does not reach the solution; please report it")
+    _check_replay(graph, src, best)
     return Solution([names[m] for m in best], lower, proven or len(best) == lower, time.perf_counter() - t0, widths)
+
+
+def _prove(prep: Prepared, src: np.ndarray, best, lower: int, nodes: int) -> tuple:
+    """IDA* with the preparation's admissible heuristic for at most ``nodes`` nodes:
+    ``(path, its length, True)`` when it finds a shortest path, else ``best`` with the
+    lower bound raised to the last completed IDA* bound."""
+    try:
+        exact = ida_star(prep.graph, src, prep.admissible(), max_nodes=nodes)
+        return list(exact.moves), exact.length, True
+    except NoPathError as exc:
+        return best, max(lower, int(exc.lower_bound)) if exc.lower_bound is not None else lower, False
+
+
+def _check_replay(graph: CayleyGraph, src: np.ndarray, moves: Sequence[int]) -> None:
+    """The moves (indices) must act on ``src`` and give the solution exactly: a failure is
+    a bug of the solver, never the input."""
+    s = src.copy()
+    for m in moves:
+        s = s[graph.generators.perms[m]]
+    if not np.array_equal(s, graph.start):
+        raise RuntimeError("internal error: the solver's path does not reach the solution; please report it")
+
+
+def _solve_both_ways(prep: Prepared, src: np.ndarray, back: np.ndarray, time_limit: float, opts: dict) -> Solution:
+    """:func:`solve_state` on ``src`` for half the time, then on its inverse scramble
+    ``back`` for the rest; the shorter path (the inverse one read backwards, each move
+    inverted), replayed on ``src``."""
+    t0 = time.perf_counter()
+    graph = prep.graph
+    names = graph.generators.names
+    try:
+        here = solve_state(prep, src, time_limit=time_limit / 2, **opts)  # type: ignore[arg-type]
+    except NoPathError:
+        here = None
+    if here is not None and here.optimal:
+        return here
+    left = max(time_limit - (time.perf_counter() - t0), 0.1)
+    try:
+        there = solve_state(prep, back, time_limit=left, **opts)  # type: ignore[arg-type]
+    except NoPathError:
+        if here is None:
+            raise
+        return here
+    if here is None:  # only the inverse search found a path: that path, read backwards
+        here = Solution([], 0, False, 0.0, [])
+    index = {name: i for i, name in enumerate(names)}
+    inv = graph.generators.inverse_index
+    moves = [names[int(inv[index[m]])] for m in reversed(there.moves)]
+    lower = max(here.lower_bound, there.lower_bound)  # the same optimal length
+    best = here.moves if here.moves and len(here.moves) <= len(moves) else moves
+    _check_replay(graph, src, [index[m] for m in best])
+    return Solution(best, lower, there.optimal or len(best) == lower, time.perf_counter() - t0,
+                    here.widths + there.widths)
 
 
 def solve_puzzle(prep: Prepared, puzzle: Puzzle, **kwargs) -> Solution:
