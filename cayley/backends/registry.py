@@ -178,8 +178,9 @@ def torch_device(name: str, device: Optional[str] = None) -> str:
     ``cuda`` needs a GPU (default ``"cuda"``); ``torch`` defaults to CUDA when torch sees
     one, else torch's CPU (which runs the GPU code path on any machine).
 
-    >>> torch_device("torch", "cpu")
-    'cpu'
+    >>> import importlib.util   # without torch: InvalidInputError ("needs torch")
+    >>> importlib.util.find_spec("torch") is None or torch_device("torch", "cpu") == "cpu"
+    True
     """
     if importlib.util.find_spec("torch") is None:
         raise InvalidInputError(f"backend {name!r} needs torch: pip install 'cayley[torch]'")
@@ -248,8 +249,11 @@ def rank_backend(name: str, device: Optional[str] = None, prefers_gpu: bool = Fa
     ``auto`` is the GPU when ``device`` names one or ``prefers_gpu`` (see
     :func:`rank_prefers_gpu`), else numba.
 
-    >>> rank_backend("auto"), rank_backend("torch", "cpu")
-    (('cpu', None), ('torch', 'cpu'))
+    >>> rank_backend("auto"), rank_backend("cpu")
+    (('cpu', None), ('cpu', None))
+    >>> import importlib.util   # torch on its CPU, when torch is installed
+    >>> importlib.util.find_spec("torch") is None or rank_backend("torch", "cpu") == ("torch", "cpu")
+    True
     """
     name = check_backend(name)
     if name == "distributed":
