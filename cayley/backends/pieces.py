@@ -31,6 +31,7 @@ from math import factorial
 import numpy as np
 from numba import njit
 
+from ..groups.perm import parity
 from .ranking import popcount
 
 __all__ = ["PieceRanking", "piece_neighbours", "piece_rank_one", "piece_unrank_one"]
@@ -180,11 +181,6 @@ def _unrank_many(ranks, n, tab):
     return out
 
 
-def _parity(p: np.ndarray) -> int:
-    """0 for an even permutation ``p`` of ``0 .. len(p)-1``, 1 for an odd one."""
-    return sum(1 for i in range(len(p)) for j in range(i + 1, len(p)) if p[i] > p[j]) % 2
-
-
 def _lehmer(p: list[int]) -> int:
     """Lexicographic rank of the permutation ``p`` of ``0 .. len(p)-1``."""
     r = 0
@@ -307,7 +303,7 @@ class PieceRanking:
             for i in range(m - balanced):  # a balanced kind's last orientation has no digit
                 opow[k, i] = o ** (m - 1 - balanced - i)
             for g in range(len(perms)):
-                if alternating and _parity(src[g, k, :m]):
+                if alternating and parity(src[g, k, :m]):
                     raise ValueError(f"generator {g} permutes pieces of kind {k} oddly")
                 if balanced and twist[g, k, :m].sum() % o:
                     raise ValueError(f"generator {g} twists the pieces of kind {k} by a nonzero total")

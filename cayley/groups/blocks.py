@@ -27,6 +27,8 @@ from math import factorial, prod
 import numpy as np
 from numpy.typing import NDArray
 
+from .perm import parity
+
 __all__ = ["PieceKind", "PieceStructure", "minimal_block_system", "orbits", "piece_structure"]
 
 IntArray = NDArray[np.int64]
@@ -261,20 +263,6 @@ def block_action(perms: IntArray, blocks: IntArray) -> tuple[IntArray, IntArray]
     return where[first], slot[first]
 
 
-def _is_even(p: IntArray) -> bool:
-    """Whether the permutation ``p`` (``i -> p[i]``) is even."""
-    seen = np.zeros(len(p), bool)
-    swaps = 0
-    for i in range(len(p)):
-        j, length = i, 0
-        while not seen[j]:
-            seen[j] = True
-            j = int(p[j])
-            length += 1
-        swaps += max(length - 1, 0)
-    return swaps % 2 == 0
-
-
 def _matching(src_a: IntArray, src_b: IntArray) -> IntArray | None:
     """A bijection ``phi`` of blocks with ``src_a[g, phi[i]] == phi[src_b[g, i]]`` for every
     generator ``g`` (kind b's blocks move exactly as kind a's), or None."""
@@ -315,7 +303,7 @@ def _with_laws(perms: IntArray, kinds: list[PieceKind]) -> list[PieceKind]:
                     blocks, follows = reordered, j
                     src, twist = block_action(perms, blocks)
                     break
-        alternating = kind.count > 1 and all(_is_even(s) for s in src)
+        alternating = kind.count > 1 and not any(parity(s) for s in src)
         balanced = kind.rotational and bool((twist.sum(axis=1) % kind.orientations == 0).all())
         out.append(PieceKind(blocks, kind.rotational, alternating, balanced, follows))
         actions.append(src)

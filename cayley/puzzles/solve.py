@@ -39,6 +39,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import permutations
 
 import numpy as np
 
@@ -174,10 +175,9 @@ class Prepared:
         for kind in ps.kinds:
             blocks = kind.blocks
             b = blocks.shape[1]
-            turns = [np.roll(np.arange(b), -r) for r in range(b)] if kind.rotational else None
-            if turns is None:
-                from itertools import permutations
-
+            if kind.rotational:  # the block's orders a generator can give it
+                turns = [np.roll(np.arange(b), -r) for r in range(b)]
+            else:
                 turns = [np.array(t) for t in permutations(range(b))]
             taken: set[int] = set()
             for i, block in enumerate(blocks):
