@@ -16,6 +16,13 @@ ENV = {**os.environ, "NUMBA_NUM_THREADS": "1"}
 GROWTH = {}
 
 
+def _default_sigint():
+    """In the child, before exec: SIGINT back to its default. A launcher that ignores it
+    (a shell's background job) would otherwise pass SIG_IGN on, and Python then installs no
+    KeyboardInterrupt handler, so the SIGINT these tests send would do nothing."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _cmd(engine, ck, *extra):
     return [sys.executable, "-m", "cayley", "growth", "S_9", "--gens", "lrx", "--engine", engine,
             "--checkpoint", str(ck), "--format", "csv", *extra]
@@ -52,7 +59,7 @@ def test_kill_during_a_save_then_resume(tmp_path, engine, sig, moment):
     nth = {"first-save": 1, "save-3": 3, "save-6": 6}[moment]
     env = {**ENV, "CAYLEY_TEST_SAVE_HOOK": str(nth)}
     proc = subprocess.Popen(_cmd(engine, ck, "--checkpoint-every", "0"), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env)
+                            stderr=subprocess.PIPE, text=True, env=env, preexec_fn=_default_sigint)
     try:
         line = proc.stderr.readline()
         assert "save hook" in line, line + proc.stderr.read()
@@ -78,7 +85,7 @@ def test_kill_at_random_moments_then_resume(tmp_path, engine):
     ck = tmp_path / "ck"
     for _ in range(4):  # bounded: a few kills at random moments of the same folder
         proc = subprocess.Popen(_cmd(engine, ck, "--checkpoint-every", "0"), stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True, env=ENV)
+                                stderr=subprocess.PIPE, text=True, env=ENV, preexec_fn=_default_sigint)
         time.sleep(rng.uniform(0.5, 3.0))
         os.kill(proc.pid, rng.choice([signal.SIGKILL, signal.SIGINT]))
         proc.communicate(timeout=60)
