@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import sys
+import time
 
 import pytest
 from click.testing import CliRunner
@@ -52,6 +56,25 @@ def test_a_row_out_of_time_stops_and_resumes(tmp_path):
     assert first.status == "stopped" and "resume" in first.message
     second = next(extend_tables(["stars"], seconds_per_row=600, **kw))
     assert second.status == "new" and second.states == 3628800 and second.diameter == 13
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGINT dispositions are POSIX")
+def test_an_over_time_row_saves_even_when_the_campaign_ignores_sigint():
+    # A campaign run as a background job starts with SIGINT ignored; its rows must still
+    # catch the interrupt that asks them to save (before the fix they were killed instead).
+    from cayley.conjectures.campaign import _run
+
+    child = ("import time\ntry:\n    time.sleep(60)\nexcept KeyboardInterrupt:\n"
+             "    print('saved', flush=True)\n")
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        start = time.monotonic()
+        rc, out, _ = _run([sys.executable, "-c", child], seconds=2, grace=10)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert rc == -1
+    assert out.strip() == "saved"
+    assert time.monotonic() - start < 10
 
 
 def test_cli_extend_and_show(tmp_path):

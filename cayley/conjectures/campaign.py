@@ -181,15 +181,31 @@ def _growth_command(family: str, n: int, folder: Path, *, engine: str, memory_li
     return cmd
 
 
-def _run(cmd: list[str], seconds: Optional[float]) -> tuple[int, str, str]:
-    """Run ``cmd``; past ``seconds`` interrupt it (SIGINT: the search saves its checkpoint)."""
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+def _sigint_default() -> None:
+    """In the child: SIGINT at its default, whatever the parent inherited.
+
+    A campaign launched as a background job (``nohup cayley tables extend ... &``) starts with
+    SIGINT ignored, and its children would inherit that: the interrupt that asks a row to save
+    its checkpoint would do nothing and the row would be killed, losing its work since the
+    last periodic save.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def _run(cmd: list[str], seconds: Optional[float], grace: float = 120.0) -> tuple[int, str, str]:
+    """Run ``cmd``; past ``seconds`` interrupt it (SIGINT: the search saves its checkpoint).
+
+    The child gets ``grace`` seconds to save after the interrupt before it is killed.
+    """
+    posix = os.name == "posix"
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_sigint_default if posix else None)
     try:
         out, err = proc.communicate(timeout=seconds)
     except subprocess.TimeoutExpired:
         proc.send_signal(signal.SIGINT)
         try:
-            out, err = proc.communicate(timeout=120)
+            out, err = proc.communicate(timeout=grace)
         except subprocess.TimeoutExpired:
             proc.kill()
             out, err = proc.communicate()
