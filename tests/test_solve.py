@@ -264,6 +264,31 @@ def test_one_hot_mlp_fast_path_matches_the_heuristic():
         OneHotMLP(h, precision="int4")
 
 
+@pytest.mark.parametrize("start", [[0, 0, 1, 1, 2, 2, 3], [3, 1, 4, 0, 6, 5, 2]])
+def test_one_hot_mlp_pair_table_is_the_same_function(start):
+    # pairs of positions (an odd degree pads the last one), relabelled symbols (a Cayley
+    # graph whose start is not the identity), uint8 and int64 states: the same scores
+    pytest.importorskip("torch")
+    from cayley.nn import train_heuristic
+    from cayley.nn.scoring import OneHotMLP
+
+    t = PuzzleType.from_moves("toy7", TOY)
+    g = CayleyGraph(t.generators, np.array(start))
+    h = train_heuristic(g, hidden=(32, 16), steps=30, batch_size=64, symmetry="none", seed=0)
+    s = np.random.default_rng(0).permuted(np.tile(g.start, (200, 1)), axis=1)
+    want = h(s)
+    for pairs in (True, False):
+        fast = OneHotMLP(h, precision="float32", chunk=64, pairs=pairs)
+        assert fast.paired is pairs
+        assert np.allclose(fast(s), want, atol=1e-4)
+        assert np.allclose(fast(s.astype(np.uint8)), want, atol=1e-4)
+    half = OneHotMLP(h, precision="bfloat16", pairs=True)
+    assert np.abs(half(s) - want).max() < 0.05 * max(1.0, np.abs(want).max())
+    assert OneHotMLP(h).paired in (True, False)  # "auto": by a timing
+    with pytest.raises(ValueError):
+        OneHotMLP(h, pairs="maybe")
+
+
 def test_one_hot_mlp_falls_back_for_other_architectures():
     pytest.importorskip("torch")
     from cayley.nn import NeuralHeuristic

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import torch
 import torch.nn.functional as F
+from numba import njit, prange
 from torch import nn
 
 __all__ = ["OneHotMLP", "PRECISIONS", "bfloat16_is_faster"]
@@ -62,6 +63,39 @@ def _speedup(fn, width: int, rows: int) -> float:
     return best[torch.float32] / max(best[torch.bfloat16], 1e-9)
 
 
+@njit(cache=True, parallel=True)
+def _bag_rows(states: np.ndarray, code: np.ndarray, c: int, paired: bool, out: np.ndarray) -> None:
+    """``out[i]``: the table rows of state ``i`` (symbols relabelled by ``code``): for
+    single positions ``j * c + code[s_j]``; for pairs ``(j * c + code[s_2j]) * c +
+    code[s_2j+1]`` (an odd last position pairs with symbol 0); then the bias row."""
+    m, n = states.shape
+    bags = out.shape[1] - 1
+    for i in prange(m):
+        if paired:
+            for j in range(bags):
+                a = code[states[i, 2 * j]]
+                b = code[states[i, 2 * j + 1]] if 2 * j + 1 < n else 0
+                out[i, j] = (j * c + a) * c + b
+            out[i, bags] = bags * c * c
+        else:
+            for j in range(n):
+                out[i, j] = j * c + code[states[i, j]]
+            out[i, n] = n * c
+
+
+def _relu16_(x: torch.Tensor) -> torch.Tensor:
+    """ReLU in place on a bfloat16 tensor, through its bits: a bfloat16 is negative
+    exactly when its sign bit is set, that is when its bits read as an int16 are
+    negative, and the bits 0 are +0.0. About 4x faster than ``torch.relu_`` on bfloat16
+    on this CPU.
+
+    >>> _relu16_(torch.tensor([-1.5, 0.0, 2.0, -0.0], dtype=torch.bfloat16)).tolist()
+    [0.0, 0.0, 2.0, 0.0]
+    """
+    x.view(torch.int16).clamp_(min=0)
+    return x
+
+
 def _fold(linear: nn.Linear, bn: nn.BatchNorm1d) -> tuple[torch.Tensor, torch.Tensor]:
     """Weight and bias of ``bn(linear(x))`` in eval mode as one affine map."""
     g = bn.weight / torch.sqrt(bn.running_var + bn.eps)
@@ -79,6 +113,9 @@ class OneHotMLP:
         this machine finds it at least 1.3x faster than float32.
     chunk : int
         States per model call.
+    pairs : {"auto", True, False}
+        Gather the first layer over pairs of positions (see the module text); ``"auto"``:
+        when the pair table has at most ``2**21`` numbers and a timing finds it faster.
 
     Examples
     --------
@@ -89,9 +126,11 @@ class OneHotMLP:
     >>> fast = OneHotMLP(h, precision="float32")
     >>> fast.fast, bool(np.allclose(fast(s), h(s), atol=1e-4))
     (True, True)
+    >>> bool(np.allclose(OneHotMLP(h, precision="float32", pairs=True)(s), h(s), atol=1e-4))
+    True
     """
 
-    def __init__(self, h: Any, precision: str = "auto", chunk: int = 8192):
+    def __init__(self, h: Any, precision: str = "auto", chunk: int = 8192, pairs: Any = "auto"):
         if precision not in PRECISIONS:
             raise ValueError(f"unknown precision {precision!r}: expected one of {', '.join(PRECISIONS)}")
         self.h = h
@@ -100,12 +139,13 @@ class OneHotMLP:
         self.chunk = int(chunk)
         self.precision = "float32"
         layers = list(h.model)
-        pairs = self._pairs(layers) if (h.symmetry == "none" and h.arch == "mlp") else None
-        self.fast = pairs is not None
-        if pairs is None:
+        affine = self._pairs(layers) if (h.symmetry == "none" and h.arch == "mlp") else None
+        self.fast = affine is not None
+        self.paired = False
+        if affine is None:
             return
         with torch.no_grad():
-            folded = [_fold(lin, bn) for lin, bn in pairs]
+            folded = [_fold(lin, bn) for lin, bn in affine]
             last = layers[-1]
             w0, b0 = folded[0]
             self.table = w0.t().contiguous()  # row j: the first layer's response to input j
@@ -117,11 +157,57 @@ class OneHotMLP:
         self.tables = {"float32": torch.cat([self.table, self.bias[None]]).contiguous()}
         self.tables["bfloat16"] = self.tables["float32"].to(torch.bfloat16)
         self.n, self.c = h._n, h._c
-        self.offset = torch.arange(self.n, dtype=torch.long) * self.c
-        self.code = torch.as_tensor(h._code, dtype=torch.long)
+        self.code_np = np.ascontiguousarray(h._code, dtype=np.int64)
         if precision == "auto":
             precision = self._pick()
         self.precision = precision
+        if pairs not in ("auto", True, False):
+            raise ValueError(f"pairs must be 'auto', True or False, got {pairs!r}")
+        if pairs is True or (pairs == "auto" and self._pair_rows() * self.table.shape[1] <= 1 << 21):
+            self._pair_tables()
+            self.paired = True if pairs is True else self._pairs_faster()
+
+    def _pair_rows(self) -> int:
+        """Rows of the pair table: ``ceil(n / 2)`` pairs times ``c^2`` symbol pairs."""
+        return (self.n + 1) // 2 * self.c * self.c
+
+    def _pair_tables(self) -> None:
+        """The first layer over pairs of positions: row ``(i * c + a) * c + b`` holds the
+        columns of ``a`` at position ``2i`` plus ``b`` at ``2i + 1`` (an odd ``n`` pads a
+        last position of zero columns), then the bias row."""
+        n, c, width = self.n, self.c, self.table.shape[1]
+        single = torch.zeros((n + n % 2) * c, width)
+        single[: n * c] = self.table
+        w = single.reshape(-1, 2, c, width)  # (pair, first or second, symbol, width)
+        paired = (w[:, 0, :, None, :] + w[:, 1, None, :, :]).reshape(-1, width)
+        self.ptables = {"float32": torch.cat([paired, self.bias[None]]).contiguous()}
+        self.ptables["bfloat16"] = self.ptables["float32"].to(torch.bfloat16)
+
+    def _indices(self, s: np.ndarray, paired: bool) -> torch.Tensor:
+        """The ``embedding_bag`` rows of each state (and the bias row last)."""
+        s = np.ascontiguousarray(s)
+        if s.dtype not in (np.uint8, np.int64):
+            s = s.astype(np.int64)
+        half = (self.n + 1) // 2
+        out = np.empty((len(s), (half if paired else self.n) + 1), dtype=np.int32)
+        _bag_rows(s, self.code_np, self.c, paired, out)
+        return torch.from_numpy(out)
+
+    def _pairs_faster(self) -> bool:
+        """Whether scoring random states through the pair table is faster here (best of
+        five timings of each, after a warm-up)."""
+        s = np.random.default_rng(0).integers(0, len(self.h._code), size=(self.chunk, self.n))
+        best = {}
+        for paired in (False, True):
+            self.paired = paired
+            self._one(s)
+            ts = []
+            for _ in range(5):
+                t = time.perf_counter()
+                self._one(s)
+                ts.append(time.perf_counter() - t)
+            best[paired] = min(ts)
+        return best[True] < best[False]
 
     @staticmethod
     def _pairs(layers: list) -> list[tuple[nn.Linear, nn.BatchNorm1d]] | None:
@@ -159,23 +245,22 @@ class OneHotMLP:
     def _rest(self, x: torch.Tensor, precision: str) -> torch.Tensor:
         """Layers after the first (whose pre-activations are ``x``, overwritten), float32 out."""
         with torch.inference_mode():
-            x = torch.relu_(x)
             if precision == "bfloat16":
-                x = x.to(torch.bfloat16)  # no copy when it is already
+                x = _relu16_(x.to(torch.bfloat16))  # no copy when it is already
                 for w, b in self.hidden16:
-                    x = torch.relu(F.linear(x, w, b))
+                    x = _relu16_(F.linear(x, w, b))
                 x = x.float()
             else:
+                x = torch.relu_(x)
                 for w, b in self.hidden32:
                     x = torch.relu(F.linear(x, w, b))
             return F.linear(x, *self.out).reshape(-1)
 
     def _one(self, s: np.ndarray) -> np.ndarray:
-        idx = torch.empty((len(s), self.n + 1), dtype=torch.long)
-        idx[:, : self.n] = self.code[torch.from_numpy(np.ascontiguousarray(s, dtype=np.int64))] + self.offset
-        idx[:, self.n] = self.n * self.c  # the bias row
+        idx = self._indices(s, self.paired)
+        tables = self.ptables if self.paired else self.tables
         with torch.inference_mode():
-            x = F.embedding_bag(idx, self.tables[self.precision], mode="sum")
+            x = F.embedding_bag(idx, tables[self.precision], mode="sum")
             out = self._rest(x, self.precision)
         return out.double().numpy() * self.scale
 
