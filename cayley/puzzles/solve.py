@@ -475,22 +475,37 @@ def shorten(prep: Prepared, moves: Sequence[int]) -> list[int]:
     return moves
 
 
-def _next_width(first: int, width: int, seconds: float, left: float, max_width: int) -> int | None:
-    """The widest beam, a multiple of ``first`` and at most ``max_width``, predicted (time
-    linear in the width, 30 % margin) to fit in ``left`` seconds after one of ``width``
-    took ``seconds``; None when not even ``first`` fits.
+def _beam_candidates(width: np.ndarray | int, k: int, steps: int) -> np.ndarray:
+    """Candidates a beam of ``width`` generates over ``steps`` steps with ``k``
+    generators: ``k`` per beam state, the beam growing by ``k - 1`` a step until it is
+    full (after about ``log_{k-1} width`` steps), so about ``k * width * (steps -
+    log_{k-1} width + 1)``, at least ``k * width``.
 
-    >>> _next_width(1024, 1024, 1.0, 100.0, 1 << 20), _next_width(1024, 1024, 1.0, 5.0, 1 << 20)
-    (77824, 3072)
-    >>> _next_width(1024, 4096, 4.0, 2.5, 1 << 20), _next_width(1024, 4096, 4.0, 0.5, 1 << 20)
-    (1024, None)
-    >>> _next_width(1024, 1024, 1.0, 1e6, 1 << 18)
+    >>> int(_beam_candidates(1 << 19, 12, 15))   # measured on a DeepCubeA cube: 57.9 M
+    66109161
+    """
+    w = np.asarray(width, dtype=np.float64)
+    full = np.log(np.maximum(w, 1.0)) / math.log(max(k - 1, 2))
+    return k * w * np.maximum(1.0, steps - full + 1.0)
+
+
+def _next_width(first: int, per_candidate: float, k: int, steps: int, left: float, max_width: int,
+                margin: float = 1.15) -> int | None:
+    """The widest beam, a multiple of ``first`` and at most ``max_width``, predicted to
+    fit ``margin`` times in ``left`` seconds, or None when not even ``first`` fits: a beam
+    of width ``w`` generates :func:`_beam_candidates` candidates at ``per_candidate``
+    seconds each (as measured on the searches so far).
+
+    >>> _next_width(8192, 0.7e-6, 12, 17, 58.0, 1 << 20)   # a 2-core CPU, a 54-sticker cube
+    475136
+    >>> _next_width(8192, 0.7e-6, 12, 17, 0.1, 1 << 20) is None
+    True
+    >>> _next_width(1024, 1e-9, 12, 15, 1e6, 1 << 18)
     262144
     """
-    per = seconds / width * 1.3
-    if per * first > left:
-        return None
-    return int(min(max_width, max(first, int(left / per) // first * first)))
+    widths = np.arange(first, max(first, max_width) + 1, first)
+    fits = widths[_beam_candidates(widths, k, steps) * per_candidate * margin <= left]
+    return int(fits[-1]) if len(fits) else None
 
 
 def solve_state(
@@ -499,17 +514,19 @@ def solve_state(
     *,
     time_limit: float = 60.0,
     seed: int = 0,
-    first_width: int = 1024,
-    max_width: int = 1 << 18,
+    first_width: int = 8192,
+    max_width: int = 1 << 20,
     max_steps: int | None = None,
     prove_nodes: int = 0,
     meet_states: int = 200_000,
     inverse: bool = False,
 ) -> Solution:
     """Solve one state (codes as in ``prep.graph.start``) within about ``time_limit``
-    seconds: a beam search of ``first_width`` measures the speed, then each next search
-    (new seed each) is the widest multiple of ``first_width`` predicted to fit in the
-    time left; the shortest path is kept, each one shortened. With ``inverse``, half the
+    seconds: a beam search of ``first_width`` measures the cost of a candidate, then each
+    next search (new seed each) is the widest multiple of ``first_width`` predicted to fit
+    in the time left (:func:`_next_width`: the measured cost per candidate, as many steps
+    as the shortest search so far took), so most of the time goes to one wide beam; the
+    shortest path is kept, each one shortened. With ``inverse``, half the
     time goes to the inverse scramble (:meth:`Prepared.inverse_state`, when it can be
     found) and the shorter of the two solutions is kept.
 
@@ -556,18 +573,24 @@ def solve_state(
     proven = False
     widths: list[int] = []
     width, last, attempt = int(first_width), 0.0, 0
+    k = len(names)
+    per_candidate: float | None = None
+    beam_steps = steps
     while True:
         ts = time.perf_counter()
         try:
             ops = CpuBeamOps(graph, seed * 1000 + attempt)
             # the first search may overrun the limit (nothing found yet) by at most as much again
             stop = t0 + (time_limit if best is not None else 2 * time_limit)
-            moves, _, cut = run_beam(ops, src, prep.ball, prep.heuristic, width, steps, 2, deadline=stop)
+            moves, explored, cut = run_beam(ops, src, prep.ball, prep.heuristic, width, steps, 2, deadline=stop)
         except NoPathError:
-            moves, cut = None, True
+            moves, explored, cut = None, 0, True
         last = time.perf_counter() - ts
         widths.append(width)
         attempt += 1
+        if explored:  # the cost of one candidate, and how many steps the beams take
+            per_candidate = last / explored
+            beam_steps = min(beam_steps, max(1, len(moves) - prep.radius))
         if moves is not None:
             moves = shorten(prep, moves)
             if best is None or len(moves) < len(best):
@@ -578,7 +601,9 @@ def solve_state(
             if len(best) <= lower:
                 break
         elapsed = time.perf_counter() - t0
-        nxt = _next_width(int(first_width), width, last, time_limit - elapsed, int(max_width))
+        # a wider beam seldom needs more steps than the shortest search so far took
+        nxt = None if per_candidate is None else _next_width(
+            int(first_width), per_candidate, k, beam_steps, time_limit - elapsed, int(max_width))
         if nxt is None:
             if best is not None or elapsed > time_limit:
                 break
