@@ -300,3 +300,33 @@ def test_one_hot_mlp_falls_back_for_other_architectures():
     fast = OneHotMLP(h, chunk=7)
     s = np.random.default_rng(1).permuted(np.tile(g.start, (20, 1)), axis=1)
     assert not fast.fast and np.allclose(fast(s), h(s))
+
+
+def test_training_steps_shrink_with_the_network_and_prepare_uses_them():
+    from cayley.puzzles.solve import TRAIN_STEPS, train_steps_for
+
+    cube = train_steps_for(54 * 6, (512, 256))
+    assert cube == TRAIN_STEPS  # the reference network keeps the full budget
+    bigger = [train_steps_for(n * 6, (512, 256)) for n in (54, 96, 150, 1000)]
+    assert bigger == sorted(bigger, reverse=True) and bigger[1] < TRAIN_STEPS
+    assert train_steps_for(10, (8,)) == TRAIN_STEPS  # never scaled up
+    assert train_steps_for(10**6, (4096, 4096)) == 1000  # nor below the floor
+    t = PuzzleType.from_moves("toy7", TOY)
+    p = prepare(t, list("AABBCCD"), heuristic="hamming")
+    assert p.info["settings"]["steps"] == train_steps_for(7 * 4, (512, 256))
+    assert prepare(t, list("AABBCCD"), heuristic="hamming", train_steps=7).info["settings"]["steps"] == 7
+
+
+def test_encode_into_a_buffer_is_the_same_encoding():
+    pytest.importorskip("torch")
+    from cayley.nn import NeuralHeuristic
+
+    t = PuzzleType.from_moves("toy7", TOY)
+    h = NeuralHeuristic(CayleyGraph(t.generators, np.array([0, 0, 1, 1, 2, 2, 3])), hidden=(8,), seed=0)
+    s = np.random.default_rng(0).permuted(np.tile(h.target, (30, 1)), axis=1)
+    want = h.encode(s)
+    buf = np.full((40, want.shape[1]), 7.0, dtype=np.float32)  # stale values must be cleared
+    got = h.encode(s, out=buf)
+    assert np.array_equal(got, want) and np.shares_memory(got, buf)
+    small = np.zeros((3, want.shape[1]), dtype=np.float32)  # too small: a fresh array
+    assert np.array_equal(h.encode(s, out=small), want) and not np.shares_memory(h.encode(s, out=small), small)

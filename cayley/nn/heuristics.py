@@ -206,9 +206,11 @@ class NeuralHeuristic:
             raise InvalidInputError(f"states hold symbols outside the target's {self.target.tolist()}")
         return s
 
-    def encode(self, states) -> np.ndarray:
+    def encode(self, states, out: Optional[np.ndarray] = None) -> np.ndarray:
         """One-hot inputs ``(m, n * c)`` float32 of the (relabelled) states, canonicalised
-        when ``symmetry="canonical"``.
+        when ``symmetry="canonical"``; written into ``out`` when it is a float32 array of
+        at least that many rows (training reuses one buffer: fresh pages cost more than
+        the encoding itself).
 
         >>> h = NeuralHeuristic(CayleyGraph.from_spec("S_3", "lrx"), hidden=(4,), seed=0)
         >>> h.encode([[1, 0, 2]]).reshape(3, 3).tolist()
@@ -218,7 +220,12 @@ class NeuralHeuristic:
         if self.symmetry == "canonical" and len(s):
             s = self.canonical(s)
         m = len(s)
-        x = np.zeros((m, self._n * self._c), dtype=np.float32)
+        shape = (m, self._n * self._c)
+        if out is not None and out.dtype == np.float32 and out.ndim == 2 and out.shape[0] >= m and out.shape[1] == shape[1]:
+            x = out[:m]
+            x.fill(0.0)
+        else:
+            x = np.zeros(shape, dtype=np.float32)
         x[np.arange(m)[:, None], np.arange(self._n) * self._c + s] = 1.0
         return x
 
@@ -718,10 +725,12 @@ def _walk_batches(h: NeuralHeuristic, graph: CayleyGraph, rng, batch_size: int, 
     """Endless batches of random-walk states labelled by their scaled step counts: a pool
     of fresh walks every ``_REFRESH`` batches, served in a random order."""
     count = max(1, _REFRESH * batch_size // (length + 1))
+    buffer = None
     for step in itertools.count(1):
         if (step - 1) % _REFRESH == 0:
             w = random_walks(graph, count=count, length=length, mode=walk_mode, seed=rng)
-            pool_x = _augmented(h, w.states, rng=rng)
+            pool_x = _augmented(h, w.states, rng=rng, out=buffer)
+            buffer = pool_x
             pool_y = (w.steps / scale).astype(np.float32)
             perm = rng.permutation(len(pool_x))
         part = perm[(((step - 1) % _REFRESH) * batch_size + np.arange(batch_size)) % len(perm)]
@@ -757,10 +766,11 @@ def _fit(h: NeuralHeuristic, batches, steps: int, lr: float, scale: float, progr
     return ema
 
 
-def _augmented(h: NeuralHeuristic, states: np.ndarray, rng=None) -> np.ndarray:
-    """Encoded states; with ``symmetry="augment"`` all ``|K|`` images of each (all of
-    them stacked image-major for a fixed training set, one random image each for walks)."""
-    x = h.encode(states)
+def _augmented(h: NeuralHeuristic, states: np.ndarray, rng=None, out: Optional[np.ndarray] = None) -> np.ndarray:
+    """Encoded states (into ``out`` when it fits, see :meth:`NeuralHeuristic.encode`);
+    with ``symmetry="augment"`` all ``|K|`` images of each (all of them stacked
+    image-major for a fixed training set, one random image each for walks)."""
+    x = h.encode(states, out=out)
     if h.symmetry != "augment":
         return x
     els = h.group.elements()

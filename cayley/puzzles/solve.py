@@ -51,17 +51,36 @@ from ..graphs.paths import Ball, CpuBeamOps, as_state, ida_star, run_beam
 from .bounds import OrbitBound
 from .kaggle import Puzzle, PuzzleType
 
-__all__ = ["SOLVER_VERSION", "TRAIN_BATCH", "TRAIN_STEPS", "BallBound", "Prepared", "Solution", "cache_dir", "prepare", "shorten", "solve_puzzle", "solve_state"]
+__all__ = ["SOLVER_VERSION", "TRAIN_BATCH", "TRAIN_STEPS", "TRAIN_WORK", "train_steps_for", "BallBound", "Prepared", "Solution", "cache_dir", "prepare", "shorten", "solve_puzzle", "solve_state"]
 
 log = logging.getLogger(__name__)
 
 #: Bumped when preparation changes in a way that invalidates cached heuristics.
 #: 2: 12000 steps of 4096 states, one-cycle learning rate (bfloat16 autocast where faster).
 SOLVER_VERSION = 2
-#: Default training of :func:`prepare`: optimiser steps and states per step. About 7
-#: minutes for the cube's 54 stickers on the 2-core development machine (bfloat16).
+#: Default training of :func:`prepare`: optimiser steps and states per step, for a
+#: network whose work per state is at most :data:`TRAIN_WORK` multiply-adds (about 5
+#: minutes on the 2-core development machine, bfloat16); larger inputs or layers get
+#: proportionally fewer steps (:func:`train_steps_for`), so a 96-sticker cube prepares
+#: within the same 10 minutes.
 TRAIN_STEPS = 12000
 TRAIN_BATCH = 4096
+#: Multiply-adds per state of the reference network: 54 positions x 6 symbols one-hot,
+#: hidden layers 512 and 256.
+TRAIN_WORK = 324 * 512 + 512 * 256 + 256
+
+
+def train_steps_for(inputs: int, hidden: Sequence[int]) -> int:
+    """Training steps of :func:`prepare` for a network with ``inputs`` one-hot inputs
+    and ``hidden`` layers: :data:`TRAIN_STEPS` scaled down by the network's
+    multiply-adds per state over :data:`TRAIN_WORK` (never up), at least 1000.
+
+    >>> train_steps_for(54 * 6, (512, 256)), train_steps_for(96 * 6, (512, 256))
+    (12000, 8352)
+    """
+    widths = [int(inputs)] + [int(h) for h in hidden] + [1]
+    work = sum(a * b for a, b in zip(widths, widths[1:]))
+    return max(1000, min(TRAIN_STEPS, int(TRAIN_STEPS * TRAIN_WORK / work) // 16 * 16))
 
 
 def cache_dir() -> str:
@@ -354,7 +373,7 @@ def prepare(
     *,
     ball_states: int = 2_500_000,
     hidden: Sequence[int] = (512, 256),
-    train_steps: int = TRAIN_STEPS,
+    train_steps: int | None = None,
     batch_size: int = TRAIN_BATCH,
     walk_length: int | None = None,
     heuristic: str = "neural",
@@ -376,8 +395,9 @@ def prepare(
         Bound on the states of the ball around the solution (its radius is the largest
         whose worst-case size fits).
     hidden, train_steps, batch_size, walk_length, seed
-        Training of the neural heuristic (``walk_length`` default: an estimate of the
-        diameter from the group order and the ball's growth); one-cycle learning rate,
+        Training of the neural heuristic (``train_steps`` default:
+        :func:`train_steps_for` the puzzle's one-hot inputs; ``walk_length`` default: an
+        estimate of the diameter from the group order and the ball's growth); one-cycle learning rate,
         forward passes in bfloat16 where they measure faster on this CPU (the choice is
         part of the cache key).
     heuristic : {"neural", "hamming"}
@@ -419,6 +439,8 @@ def prepare(
     pgraph = CayleyGraph(ptype.generators)
     pball = Ball(pgraph, pgraph.start.copy(), max(1, _ball_radius(k, max(1, ball_states // 4))))
     wl = int(walk_length) if walk_length is not None else _walk_length(graph, ball)
+    if train_steps is None:
+        train_steps = train_steps_for(graph.degree * graph.symbols, hidden)
     settings = {"hidden": list(hidden), "steps": int(train_steps), "batch": int(batch_size), "walk": wl,
                 "seed": int(seed), "arch": "mlp", "mode": "non_backtracking", "schedule": "onecycle"}
     cfile, from_cache = None, False
