@@ -180,6 +180,8 @@ def run_cube4(args, info):
     sol = np.repeat(np.arange(6), 16)
     t = time.perf_counter()
     steps = {} if args.cube4_train_steps is None else {"train_steps": args.cube4_train_steps}
+    if args.cube4_ball_states is not None:
+        steps["ball_states"] = args.cube4_ball_states
     p4 = prepare(t4, sol, seed=args.seed, bound_states=args.bound_states,
                  progress=lambda m: print(m, file=sys.stderr, flush=True), **steps)
     prepared = {"seconds": time.perf_counter() - t, "radius": p4.radius,
@@ -222,6 +224,7 @@ def main():
     ap.add_argument("--cube4", type=int, default=3, help="random-walk scrambles of cube_4/4/4 (0: skip)")
     ap.add_argument("--cube4-scramble", type=int, default=20)
     ap.add_argument("--cube4-train-steps", type=int, default=None, help="default: the solver's train_steps_for(the puzzle)")
+    ap.add_argument("--cube4-ball-states", type=int, default=None, help="default: the solver's")
     ap.add_argument("--cube4-time", type=float, default=30.0, help="seconds per cube_4/4/4 scramble")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", default=None)
@@ -246,6 +249,11 @@ def main():
     info = read_puzzle_info(f"{SHARED}/puzzle_info.csv")
     rows = read_puzzles(f"{SHARED}/deepcubea_cube3.csv", info)[: args.n]
     ptype = info["cube3_qtm"]
+    if not rows:  # --n 0: the cube_4/4/4 part alone
+        if args.cube4:
+            res["cube4_prepare"], res["cube4"] = run_cube4(args, info)
+        save()
+        return
 
     t = time.perf_counter()
     opts = {} if args.train_steps is None else {"train_steps": args.train_steps}
