@@ -591,11 +591,27 @@ def solve_state(
             return Solution([names[m] for m in path], dist, True, time.perf_counter() - t0, [])
         lower = max(lower, dist)
     steps = int(max_steps) if max_steps is not None else max(4 * prep.walk_length, 50)
+    best, lower, proven, widths = _beams(prep, src, t0, time_limit, lower, steps, seed, int(first_width),
+                                         int(max_width))
+    if not proven and prove_nodes > 0 and (best is None or len(best) > lower):
+        best, lower, proven = _prove(prep, src, best, lower, int(prove_nodes))
+    if best is None:
+        raise NoPathError(f"no beam search reached the solution within {time_limit:g} s (widths {widths})",
+                          lower_bound=lower)
+    _check_replay(graph, src, best)
+    return Solution([names[m] for m in best], lower, proven or len(best) == lower, time.perf_counter() - t0, widths)
+
+
+def _beams(prep: Prepared, src: np.ndarray, t0: float, time_limit: float, lower: int, steps: int, seed: int,
+           first_width: int, max_width: int) -> tuple[list[int] | None, int, bool, list[int]]:
+    """The beam searches of :func:`solve_state` (started at ``t0``): ``(the shortest
+    path found or None, the lower bound, whether it is proven shortest, the widths)``."""
+    graph = prep.graph
     best: list[int] | None = None
     proven = False
     widths: list[int] = []
-    width, last, attempt = int(first_width), 0.0, 0
-    k = len(names)
+    width, last, attempt = first_width, 0.0, 0
+    k = len(graph.generators)
     per_candidate: float | None = None
     beam_steps = steps
     while True:
@@ -625,19 +641,13 @@ def solve_state(
         elapsed = time.perf_counter() - t0
         # a wider beam seldom needs more steps than the shortest search so far took
         nxt = None if per_candidate is None else _next_width(
-            int(first_width), per_candidate, k, beam_steps, time_limit - elapsed, int(max_width))
+            first_width, per_candidate, k, beam_steps, time_limit - elapsed, max_width)
         if nxt is None:
             if best is not None or elapsed > time_limit:
                 break
-            nxt = min(2 * width, int(max_width))  # nothing found yet: keep trying past the limit
+            nxt = min(2 * width, max_width)  # nothing found yet: keep trying past the limit
         width = nxt
-    if not proven and prove_nodes > 0 and (best is None or len(best) > lower):
-        best, lower, proven = _prove(prep, src, best, lower, int(prove_nodes))
-    if best is None:
-        raise NoPathError(f"no beam search reached the solution within {time_limit:g} s (widths {widths})",
-                          lower_bound=lower)
-    _check_replay(graph, src, best)
-    return Solution([names[m] for m in best], lower, proven or len(best) == lower, time.perf_counter() - t0, widths)
+    return best, lower, proven, widths
 
 
 def _prove(prep: Prepared, src: np.ndarray, best, lower: int, nodes: int) -> tuple:

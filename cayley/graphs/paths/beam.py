@@ -215,8 +215,9 @@ def run_beam(ops: Any, src: np.ndarray, around: Ball, heuristic: Optional[Callab
     the search was breadth-first, so the path is a shortest one). Raises
     :class:`NoPathError` after ``max_steps``, when no unseen candidate is left, or at a
     step that starts after ``deadline`` (a :func:`time.perf_counter` value). Before the
-    deadline, a beam that the last step's speed predicts would end past it is narrowed
-    to what fits, so a wide search finishes narrower instead of being lost.
+    deadline, each next beam is narrowed, when needed, to what half the time left fits
+    at the speed of the last step, so a wide search finishes narrower instead of being
+    lost or running past the deadline.
 
     Examples
     --------
@@ -234,16 +235,11 @@ def run_beam(ops: Any, src: np.ndarray, around: Ball, heuristic: Optional[Callab
     parents: list[Any] = []
     movesl: list[Any] = []
     explored, cut = 1, False
-    per_state = None  # seconds the last whole step took per state of its beam
-    last: Optional[tuple[float, int]] = None  # (start, beam size) of the last step
     for step in range(1, max_steps + 1):
         began = time.perf_counter()
         if deadline is not None and began > deadline:
             raise NoPathError(f"beam search ran out of time at step {step}")
-        if last is not None:
-            per_state = (began - last[0]) / max(1, last[1])
         size = len(keys)
-        last = (began, size)
         cand, ckeys = ops.expand(beam)
         explored += len(ckeys)
         hit = ops.ball_hit(around, cand, ckeys)
@@ -259,13 +255,14 @@ def run_beam(ops: Any, src: np.ndarray, around: Ball, heuristic: Optional[Callab
         idx = ops.new(recent if history else [], ckeys)
         if not len(idx):
             raise _no_path(max_steps, True, step)
-        keep = width
-        if deadline is not None and per_state is not None:  # this step's rest and the next must fit
-            now = time.perf_counter()
-            rest = max(0.0, per_state * size - (now - began))
-            keep = min(width, max(1, int((deadline - now - rest) / per_state)))
-        if len(idx) > keep:
-            idx = ops.best(idx, ops.scores(heuristic, cand, idx), keep)
+        if len(idx) > width:
+            scores = ops.scores(heuristic, cand, idx)
+            keep = width
+            if deadline is not None:  # the next step may take at most half the time left
+                now = time.perf_counter()
+                per_state = (now - began) / max(1, size)  # this step's cost, scoring included
+                keep = min(width, max(1, int((deadline - now) / (2 * per_state))))
+            idx = ops.best(idx, scores, keep)
             cut = True
         parents.append(ops.parents(idx))
         movesl.append(ops.moves(idx))
