@@ -65,22 +65,25 @@ def test_run_beam_dead_end_step_limit_and_deadline(kind):
 
 @pytest.mark.parametrize("kind", ["cpu", "torch"])
 def test_a_beam_near_its_deadline_narrows_instead_of_failing(kind):
-    # a slow heuristic (exact distances, 200 us a state): a beam of 4096 would need about
-    # 8 s a step; with a deadline 3 s away it narrows to what fits and still finishes
+    # a slow heuristic (exact distances, 100 us a state): full beams of 1024 would need
+    # up to 0.6 s a step, 1.4 s in all; with a deadline 1.0 s away the beam narrows to
+    # what half the time left fits and still finishes in time
     from cayley.graphs.heuristics import PatternDatabase
 
     g = CayleyGraph.from_spec("S_8", "pancake")
     exact = PatternDatabase.build(g)
+    far = np.array([3, 7, 1, 5, 0, 6, 2, 4])
+    exact.distance(far[None])  # compiled before the clock starts
 
     def slow(states):
-        time.sleep(2e-4 * len(states))
+        time.sleep(1e-4 * len(states))
         return exact.distance(np.asarray(states))
 
-    far = np.array([3, 7, 1, 5, 0, 6, 2, 4])
+    ops, ball = _ops(kind, g, 0), Ball(g, g.start, 1)
     t = time.perf_counter()
-    moves, _, cut = run_beam(_ops(kind, g, 0), far, Ball(g, g.start, 1), slow, 4096, 100, deadline=t + 3.0)
+    moves, _, cut = run_beam(ops, far, ball, slow, 1024, 100, deadline=t + 1.0)
     assert cut and np.array_equal(_apply(g, far, moves), g.start)
-    assert time.perf_counter() - t < 4.0
+    assert time.perf_counter() - t < 2.0
 
 
 def test_ball_lookup_depths_match_breadth_first_distances():
