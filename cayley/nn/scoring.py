@@ -22,7 +22,7 @@ Other architectures fall back on calling the heuristic itself (chunked).
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import torch
@@ -46,20 +46,27 @@ def bfloat16_is_faster(width: int = 512, rows: int = 4096, factor: float = 1.3) 
     return _speedup(lambda x, w: F.linear(x, w), width, rows) >= factor
 
 
+def _best_time(run: Callable[[Any], Any], setup: Callable[[], Any] = lambda: None) -> float:
+    """The best of five timings of ``run(setup())`` after two warm-up calls (oneDNN builds
+    its kernels on the first calls); ``setup`` is not timed."""
+    with torch.inference_mode():
+        run(setup()), run(setup())
+        best = float("inf")
+        for _ in range(5):
+            arg = setup()
+            t = time.perf_counter()
+            run(arg)
+            best = min(best, time.perf_counter() - t)
+    return best
+
+
 def _speedup(fn, width: int, rows: int) -> float:
     """float32 time over bfloat16 time of ``fn(x, w)`` (best of five each)."""
     best = {}
     for dt in (torch.float32, torch.bfloat16):
         x = torch.randn(rows, width).to(dt)
         w = torch.randn(max(1, width // 2), width).to(dt)
-        with torch.inference_mode():
-            fn(x, w), fn(x, w)  # warm-up (oneDNN builds its kernels on the first calls)
-            ts = []
-            for _ in range(5):
-                t = time.perf_counter()
-                fn(x, w)
-                ts.append(time.perf_counter() - t)
-        best[dt] = min(ts)
+        best[dt] = _best_time(lambda _: fn(x, w))
     return best[torch.float32] / max(best[torch.bfloat16], 1e-9)
 
 
@@ -195,18 +202,12 @@ class OneHotMLP:
 
     def _pairs_faster(self) -> bool:
         """Whether scoring random states through the pair table is faster here (best of
-        five timings of each, after a warm-up)."""
+        five timings of each, after two warm-ups)."""
         s = np.random.default_rng(0).integers(0, len(self.h._code), size=(self.chunk, self.n))
         best = {}
         for paired in (False, True):
             self.paired = paired
-            self._one(s)
-            ts = []
-            for _ in range(5):
-                t = time.perf_counter()
-                self._one(s)
-                ts.append(time.perf_counter() - t)
-            best[paired] = min(ts)
+            best[paired] = _best_time(lambda _: self._one(s))
         return best[True] < best[False]
 
     @staticmethod
@@ -232,14 +233,7 @@ class OneHotMLP:
         best = {}
         for p in ("float32", "bfloat16"):
             xp = x.to(torch.bfloat16) if p == "bfloat16" else x
-            self._rest(xp.clone(), p), self._rest(xp.clone(), p)  # warm-up
-            ts = []
-            for _ in range(5):
-                xc = xp.clone()
-                t = time.perf_counter()
-                self._rest(xc, p)
-                ts.append(time.perf_counter() - t)
-            best[p] = min(ts)
+            best[p] = _best_time(lambda xc: self._rest(xc, p), xp.clone)
         return "bfloat16" if best["bfloat16"] * 1.3 < best["float32"] else "float32"
 
     def _rest(self, x: torch.Tensor, precision: str) -> torch.Tensor:
