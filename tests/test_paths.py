@@ -16,8 +16,10 @@ from hypothesis import strategies as st
 
 from cayley import CayleyGraph, GeneratorSet, InvalidStateError
 from cayley.errors import InvalidInputError, NoPathError
+from cayley.groups.perm import inverse
 from cayley.graphs.heuristics import Breakpoints, Hamming, PatternDatabase
 from cayley.graphs.paths import (
+    commuting_generators,
     Path,
     apply_path,
     beam_search,
@@ -288,7 +290,7 @@ def test_property_paths_valid_and_not_shorter_than_bfs(gs, width, seed):
 def test_random_walks_modes():
     g = CayleyGraph.from_spec("S_7", "lrx")
     table = PatternDatabase.build(g)
-    for mode in ("classic", "non_backtracking"):
+    for mode in ("classic", "non_backtracking", "reduced"):
         w = random_walks(g, count=50, length=12, mode=mode, seed=0, table=table)
         assert w.states.shape == (50 * 13, 7) and len(w) == 650
         assert np.all(w.distances <= w.steps) and np.all(w.distances >= 0)
@@ -298,7 +300,7 @@ def test_random_walks_modes():
         for t in range(1, 13):
             nb = st_[t - 1][:, g.generators.perms]  # (50, k, 7): inverses of lrx are lrx
             assert np.all(np.any(np.all(nb == st_[t][:, None, :], axis=2), axis=1))
-        if mode == "non_backtracking":
+        if mode != "classic":
             assert not np.any(np.all(st_[2:] == st_[:-2], axis=2))
             assert not np.any(np.all(st_[1:] == st_[:-1], axis=2))
     w = random_walks(g, count=30, length=20, mode="bfs_unique", seed=1, table=table)
@@ -308,6 +310,25 @@ def test_random_walks_modes():
     a = random_walks(g, count=5, length=5, seed=np.random.default_rng(3))
     b = random_walks(g, count=5, length=5, seed=3)
     assert np.array_equal(a.states, b.states) and a.distances is None
+
+
+def test_reduced_walks_step_counts_are_distances_on_commuting_moves():
+    # Z4 x Z4: two 4-cycles on disjoint points, with their inverses (diameter 4). A
+    # non-backtracking walk may turn a a a (distance 1) or a b a^-1 (distance 1); a
+    # reduced walk's word has neither, so within the diameter its step count is the
+    # distance exactly.
+    a, b = [1, 2, 3, 0, 4, 5, 6, 7], [0, 1, 2, 3, 5, 6, 7, 4]
+    gens = GeneratorSet.from_perms([a, inverse(np.array(a)).tolist(), b, inverse(np.array(b)).tolist()])
+    g = CayleyGraph(gens, np.arange(8))
+    dist = oracle_distances(g, g.start)
+    for mode, exact in (("reduced", True), ("non_backtracking", False)):
+        w = random_walks(g, count=200, length=4, mode=mode, seed=0)
+        d = np.array([dist[tuple(s)] for s in w.states.tolist()])
+        assert np.all(d <= w.steps)
+        assert np.array_equal(d, w.steps) == exact, mode
+    c = commuting_generators(gens.perms)
+    assert c.all()  # every pair commutes
+    assert not commuting_generators(CayleyGraph.from_spec("S_5", "lrx").generators.perms).all()
 
 
 def test_random_walks_directed_go_backwards():

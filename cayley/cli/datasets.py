@@ -8,6 +8,7 @@ import json
 import click
 
 from ..datasets.paths import TABLE_MAX_STATES
+from ..graphs.paths import WALK_MODES
 from .options import graph_options
 from .progress import count_progress
 
@@ -125,7 +126,7 @@ def export_paths_cmd(group, gens, start, count, scramble_length, seed, layout, r
 @graph_options(as_text=True)
 @click.option("--count", "-n", type=click.IntRange(min=1), required=True, help="Number of walks.")
 @click.option("--length", "-l", type=click.IntRange(min=0), required=True, help="Moves per walk.")
-@click.option("--mode", type=click.Choice(["classic", "non_backtracking", "bfs_unique"]), default="classic",
+@click.option("--mode", type=click.Choice(list(WALK_MODES)), default="classic",
               show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--rename", default=None, help="Move names in puzzle_info.json (as for export paths).")

@@ -161,7 +161,7 @@ def _widths(text: str) -> tuple[int, ...]:
     show_default=True,
     help="walks: random-walk step counts (fresh each batch pool); bfs: exact distances (small graphs).",
 )
-@click.option("--walk-mode", type=click.Choice(["non_backtracking", "classic"]), default="non_backtracking",
+@click.option("--walk-mode", type=click.Choice(["non_backtracking", "reduced", "classic"]), default="non_backtracking",
               show_default=True)
 @click.option("--walk-length", type=click.IntRange(min=1), default=None, help="Default n(n-1)/2, at most 200.")
 @click.option("--arch", type=click.Choice(["mlp", "resmlp"]), default="mlp", show_default=True)

@@ -8,9 +8,8 @@ from typing import Mapping, Optional, Union
 
 import numpy as np
 
-from ..errors import InvalidInputError
 from ..graphs.graph import CayleyGraph
-from ..graphs.paths import SeedLike, check_positive
+from ..graphs.paths import SeedLike, check_positive, check_walk_mode
 from ._format import (Resource, check_dataset_id, check_license, column, finish_folder, prepare_folder, reproduce,
                       write_json, write_table)
 from .paths import TABLE_MAX_STATES
@@ -64,7 +63,7 @@ def export_walks(
         Number of walks and moves per walk (``bfs_unique``: states kept per layer, layers).
     out : path
         Output folder.
-    mode : {"classic", "non_backtracking", "bfs_unique"}
+    mode : {"classic", "non_backtracking", "reduced", "bfs_unique"}
         See :func:`~cayley.graphs.paths.random_walks`.
     seed : int, numpy Generator or None
     start : str, optional
@@ -128,8 +127,7 @@ def _check_walks_args(count: int, length: int, mode: str, table_max_states: int,
     check_positive("count", count, allow_none=False)
     check_positive("length", length, allow_zero=True, allow_none=False)
     check_positive("table_max_states", table_max_states, allow_zero=True, allow_none=False)
-    if mode not in ("classic", "non_backtracking", "bfs_unique"):
-        raise InvalidInputError(f"unknown mode {mode!r}: expected classic, non_backtracking or bfs_unique")
+    check_walk_mode(mode)
     check_license(license)
     check_dataset_id(dataset_id)
 
@@ -159,6 +157,7 @@ def _describe_walks(graph: CayleyGraph, rows: int, count: int, length: int, mode
             "computed, its exact distance. Use it to train a distance estimate (heuristic) for path finding.")
     mode_text = {"classic": "each move a uniformly random generator",
                  "non_backtracking": "never stepping straight back",
+                 "reduced": "words kept reduced up to commuting generators",
                  "bfs_unique": "a breadth-first search whose layers were cut to random samples"}[mode]
     how = (f"{count} walks of {length} moves ({mode_text}) from the central state by the inverse generators "
            "(cayley.graphs.paths.random_walks), so walk_length moves by the generators lead back: an upper bound "

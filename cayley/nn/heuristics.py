@@ -628,7 +628,7 @@ def train_heuristic(
     lr : float
     walk_length : int, optional
         Default ``n (n - 1) / 2`` capped at 200 for permutations.
-    walk_mode : {"classic", "non_backtracking"}
+    walk_mode : {"classic", "non_backtracking", "reduced"}
     seed : int, numpy Generator or None
     precision : {"float32", "bfloat16"}
         ``"bfloat16"``: forward passes under ``torch.autocast`` in bfloat16 (weights,
@@ -691,7 +691,7 @@ def _check_training_options(data, walk_mode, steps, batch_size, lr, precision="f
     _check_choice("data", data, ("walks", "bfs"))
     _check_choice("precision", precision, ("float32", "bfloat16"))
     _check_choice("schedule", schedule, ("constant", "onecycle"))
-    _check_choice("walk_mode", walk_mode, ("classic", "non_backtracking"))
+    _check_choice("walk_mode", walk_mode, ("classic", "non_backtracking", "reduced"))
     for name, v in (("steps", steps), ("batch_size", batch_size)):
         if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
             raise InvalidInputError(f"{name} must be an integer >= 1, got {v!r}")
