@@ -326,6 +326,12 @@ def test_reduced_walks_step_counts_are_distances_on_commuting_moves():
         d = np.array([dist[tuple(s)] for s in w.states.tolist()])
         assert np.all(d <= w.steps)
         assert np.array_equal(d, w.steps) == exact, mode
+    # after a a b b (or the like) every move is forbidden: the fifth is then uniform
+    w = random_walks(g, count=200, length=5, mode="reduced", seed=1)
+    st_ = w.states.reshape(6, 200, 8)
+    back = inverse(gens.perms)
+    used = {int(np.flatnonzero((st_[4][i][back] == st_[5][i]).all(axis=1))[0]) for i in range(200)}
+    assert len(used) == 4
     c = commuting_generators(gens.perms)
     assert c.all()  # every pair commutes
     assert not commuting_generators(CayleyGraph.from_spec("S_5", "lrx").generators.perms).all()

@@ -11,6 +11,7 @@ from typing import Optional
 
 import click
 
+from ..graphs.paths import TRAINING_WALK_MODES
 from .options import graph_options, need_torch
 from .progress import loss_progress
 
@@ -161,7 +162,7 @@ def _widths(text: str) -> tuple[int, ...]:
     show_default=True,
     help="walks: random-walk step counts (fresh each batch pool); bfs: exact distances (small graphs).",
 )
-@click.option("--walk-mode", type=click.Choice(["non_backtracking", "reduced", "classic"]), default="non_backtracking",
+@click.option("--walk-mode", type=click.Choice(list(TRAINING_WALK_MODES)), default="non_backtracking",
               show_default=True)
 @click.option("--walk-length", type=click.IntRange(min=1), default=None, help="Default n(n-1)/2, at most 200.")
 @click.option("--arch", type=click.Choice(["mlp", "resmlp"]), default="mlp", show_default=True)

@@ -44,7 +44,7 @@ import torch
 from ..errors import InvalidInputError
 from .architectures import build_model, parameter_count
 from ..graphs.graph import CayleyGraph
-from ..graphs.paths import SeedLike, random_walks
+from ..graphs.paths import TRAINING_WALK_MODES, SeedLike, random_walks
 from ..groups import GeneratorSet, compose, inverse
 from ..groups.automorphisms import generator_symmetries
 from ..symmetry import PermutationGroup, Trivial, V
@@ -691,7 +691,7 @@ def _check_training_options(data, walk_mode, steps, batch_size, lr, precision="f
     _check_choice("data", data, ("walks", "bfs"))
     _check_choice("precision", precision, ("float32", "bfloat16"))
     _check_choice("schedule", schedule, ("constant", "onecycle"))
-    _check_choice("walk_mode", walk_mode, ("classic", "non_backtracking", "reduced"))
+    _check_choice("walk_mode", walk_mode, TRAINING_WALK_MODES)
     for name, v in (("steps", steps), ("batch_size", batch_size)):
         if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
             raise InvalidInputError(f"{name} must be an integer >= 1, got {v!r}")

@@ -16,7 +16,7 @@ from .auto import find_path
 from .beam import Ball, CpuBeamOps, TorchBeamOps, beam_search, run_beam
 from .exact import meet_in_the_middle, shortest_path
 from .ida import ida_star, is_admissible
-from .walks import WALK_MODES, Walks, check_walk_mode, commuting_generators, random_walks, scramble
+from .walks import TRAINING_WALK_MODES, WALK_MODES, Walks, check_walk_mode, commuting_generators, random_walks, scramble
 
 __all__ = [
     "Path",
@@ -36,6 +36,7 @@ __all__ = [
     "ida_star",
     "is_admissible",
     "shortest_path",
+    "TRAINING_WALK_MODES",
     "WALK_MODES",
     "Walks",
     "check_walk_mode",

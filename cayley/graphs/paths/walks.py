@@ -18,11 +18,13 @@ from .common import cpu_backend as _be, kernels as K
 if TYPE_CHECKING:  # pragma: no cover
     from ..heuristics import PatternDatabase
 
-__all__ = ["WALK_MODES", "Walks", "check_walk_mode", "commuting_generators", "random_walks", "scramble"]
+__all__ = ["TRAINING_WALK_MODES", "WALK_MODES", "Walks", "check_walk_mode", "commuting_generators", "random_walks", "scramble"]
 
 WalkMode = Literal["classic", "non_backtracking", "reduced", "bfs_unique"]
 #: The modes of :func:`random_walks`.
 WALK_MODES: tuple[str, ...] = ("classic", "non_backtracking", "reduced", "bfs_unique")
+#: The modes that are walks (each state labelled by its walk's step count), for training.
+TRAINING_WALK_MODES: tuple[str, ...] = ("classic", "non_backtracking", "reduced")
 
 
 @dataclass(frozen=True, eq=False)
@@ -85,8 +87,8 @@ def random_walks(
         commuting generators (:func:`_reduced_walk`): a move never cancels against an
         earlier move that the moves since then commute with (``U D U^-1``), nor makes a
         power of a generator above half its order (``U U U``); steps track distance
-        more closely still (on the 3x3x3 cube in quarter turns, every walk state within 6
-        moves is at distance exactly its step count; non-backtracking walks: 90 % at 6).
+        more closely still (on the 3x3x3 cube in quarter turns, all of 20,000 walks were at
+        distance exactly their step count for 6 moves; non-backtracking walks: 90 % at 6).
         ``"bfs_unique"``: a breadth-first search whose layers are cut to
         ``count`` random states; every state appears once, at most ``count * length + 1``.
     seed : int, numpy Generator or None
@@ -172,8 +174,8 @@ def _reduced_walk(start: np.ndarray, perms: np.ndarray, inv: np.ndarray, count: 
         forbidden = tail + 1 > half
         forbidden[:, has_inv] |= tail[:, inv_of] > 0
         r = rng.random((count, k))
-        r[forbidden] = -1.0
-        g = r.argmax(axis=1)  # all forbidden: argmax of -1s is a uniform-enough fallback
+        r[forbidden] -= 2.0  # a uniform allowed move; a uniform move when none is allowed
+        g = r.argmax(axis=1)
         tail *= commute[g]
         tail[rows, g] += 1
         out[t * count : (t + 1) * count] = out[(t - 1) * count : t * count][rows[:, None], back[g]]
