@@ -120,7 +120,7 @@ def random_walks(
         walk = np.full(len(states), -1, dtype=np.int64)
     else:
         if mode == "reduced":
-            states = _reduced_walk(tgt, graph.generators.perms, graph.generators.inverse_index, count, length, rng)
+            states = _reduced_walk(tgt, back, graph.generators.inverse_index, count, length, rng)
         else:
             states, _ = _walk(tgt, back, count, length, rng, mode == "non_backtracking")
         steps = np.repeat(np.arange(length + 1, dtype=np.int64), count)
@@ -129,10 +129,10 @@ def random_walks(
     return Walks(graph, tgt, states, steps, walk, distances, mode)
 
 
-def check_walk_mode(mode: str, modes: tuple[str, ...] = WALK_MODES) -> None:
-    """Raise :class:`InvalidInputError` unless ``mode`` is one of ``modes``."""
-    if mode not in modes:
-        raise InvalidInputError(f"unknown mode {mode!r}: expected {', '.join(modes[:-1])} or {modes[-1]}")
+def check_walk_mode(mode: str) -> None:
+    """Raise :class:`InvalidInputError` unless ``mode`` is one of :data:`WALK_MODES`."""
+    if mode not in WALK_MODES:
+        raise InvalidInputError(f"unknown mode {mode!r}: expected {', '.join(WALK_MODES[:-1])} or {WALK_MODES[-1]}")
 
 
 def commuting_generators(perms: np.ndarray) -> np.ndarray:
@@ -148,19 +148,19 @@ def commuting_generators(perms: np.ndarray) -> np.ndarray:
 
 def _reduced_walk(start: np.ndarray, perms: np.ndarray, inv: np.ndarray, count: int, length: int,
                   rng: np.random.Generator) -> np.ndarray:
-    """``count`` walks of ``length`` moves by the inverses of ``perms`` whose words stay
-    reduced up to commuting generators; states step-major.
+    """``count`` walks of ``length`` moves by ``perms`` (``inv[i]``: the position of the
+    inverse of ``perms[i]``, -1 if none) whose words stay reduced up to commuting
+    generators; states step-major.
 
     Each walk keeps ``tail[g]``: how many times generator ``g`` occurs after the last move
     that does not commute with it (those occurrences could be moved to the end of the
     word). A move ``g`` is forbidden when its inverse is in the tail (it would cancel) or
     when ``tail[g] + 1`` exceeds half the order of ``g`` (a shorter power of ``g`` or of
     its inverse exists); among the allowed moves one is drawn uniformly (any move when
-    none is allowed). Walking by inverses keeps the structure: inverses commute and
-    cancel as the generators do.
+    none is allowed). :func:`random_walks` passes the inverse generators: they commute,
+    cancel and have orders as the generators do.
     """
     perms = np.ascontiguousarray(perms, dtype=np.int64)
-    back = inverse(perms)
     k = len(perms)
     commute = commuting_generators(perms)
     half = np.array([element_order(p) for p in perms], dtype=np.float64) / 2.0
@@ -178,7 +178,7 @@ def _reduced_walk(start: np.ndarray, perms: np.ndarray, inv: np.ndarray, count: 
         g = r.argmax(axis=1)
         tail *= commute[g]
         tail[rows, g] += 1
-        out[t * count : (t + 1) * count] = out[(t - 1) * count : t * count][rows[:, None], back[g]]
+        out[t * count : (t + 1) * count] = out[(t - 1) * count : t * count][rows[:, None], perms[g]]
     return out
 
 
