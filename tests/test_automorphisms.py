@@ -45,3 +45,69 @@ def test_lrx_symmetry_is_the_reflection():
         h = generator_symmetries(generators("lrx", n))
         assert h.tolist() == [list(range(n)), [(1 - i) % n for i in range(n)]]
     assert len(generator_symmetries(generators("pancake", 20))) == 1
+
+
+def _brute_force_colouring_symmetries(gens, colours):
+    """Oracle: every pi of Sym(n) with pi S pi^-1 == S and a colour bijection sigma with
+    colours[pi] == sigma[colours] that keeps the colours seen only on untouched positions;
+    compared up to how same-coloured untouched positions are matched."""
+    perms = np.asarray(gens.perms)
+    moved = np.flatnonzero((perms != np.arange(perms.shape[1])).any(axis=0))
+    want = sorted(map(tuple, perms.tolist()))
+    col = np.asarray(colours)
+    out = set()
+    for pi in itertools.permutations(range(perms.shape[1])):
+        pi = np.array(pi)
+        if sorted(map(tuple, _conj(pi, perms).tolist())) != want:
+            continue
+        pairs = set(zip(col.tolist(), col[pi].tolist()))
+        idle = set(col.tolist()) - set(col[moved].tolist())  # colours no move ever moves: kept
+        if len({a for a, _ in pairs}) == len(pairs) == len({b for _, b in pairs}) and all(
+                (a, a) in pairs for a in idle):
+            out.add((tuple(col[pi].tolist()), tuple(pi[moved])))
+    return out
+
+
+@pytest.mark.parametrize("perms,colours", [
+    ([[1, 2, 3, 0, 4, 5], [3, 0, 1, 2, 4, 5]], [0, 0, 1, 1, 2, 3]),
+    ([[1, 0, 2, 3, 4, 5], [0, 2, 1, 3, 4, 5], [0, 1, 2, 4, 3, 5]], [0, 1, 0, 1, 2, 2]),
+    ([[1, 2, 0, 4, 5, 3, 6]], [0, 1, 2, 0, 1, 2, 3]),
+])
+def test_colouring_symmetries_against_a_scan_of_sym_n(perms, colours):
+    from cayley.groups import GeneratorSet, colouring_symmetries
+
+    gens = GeneratorSet.from_perms(perms)
+    pis, sigmas = colouring_symmetries(gens, colours)
+    col = np.asarray(colours)
+    assert np.array_equal(pis[0], np.arange(len(col))) and np.array_equal(sigmas[0], np.arange(col.max() + 1))
+    moved = np.flatnonzero((np.asarray(perms) != np.arange(len(col))).any(axis=0))
+    got = {(tuple(col[pi].tolist()), tuple(pi[moved])) for pi in pis}
+    assert len(got) == len(pis)  # no pair twice
+    for pi, sigma in zip(pis, sigmas):
+        assert np.array_equal(col[pi], sigma[col])
+    assert got == _brute_force_colouring_symmetries(gens, colours)
+
+
+def test_colouring_symmetries_of_the_cube_keep_distances():
+    """The 3x3x3 cube's 54 stickers: the 6 centres are fixed by every move, so
+    generator_symmetries would permute them freely (more than 100000); as a colouring
+    the cube has its 48 rotations and reflections, and each keeps every distance."""
+    from cayley import CayleyGraph
+    from cayley.graphs.paths import Ball, random_walks
+    from cayley.groups import colouring_symmetries
+    from cayley.groups.puzzles import face_colours, rubiks_cube_333
+
+    gens = rubiks_cube_333(inverses=True)
+    colours = face_colours(54)
+    pis, sigmas = colouring_symmetries(gens, colours)
+    assert len(pis) == 48
+    g = CayleyGraph(gens, colours)
+    ball = Ball(g, g.start, 4)
+    states = random_walks(g, count=300, length=4, mode="reduced", seed=0).states
+    depth = ball.depth[ball.lookup(ball.encode(states))]
+    assert sorted(set(depth.tolist())) == [0, 1, 2, 3, 4]
+    for pi, sigma in zip(pis, sigmas):
+        image = np.empty_like(states)
+        image[:, pi] = sigma[states]  # c'[pi[i]] = sigma[c[i]]
+        pos = ball.lookup(ball.encode(image))
+        assert (pos >= 0).all() and np.array_equal(ball.depth[pos], depth)

@@ -1,6 +1,6 @@
 """Permutation groups given by generators (depends on numpy only; sympy lazily)."""
 
-from .automorphisms import generator_symmetries
+from .automorphisms import colouring_symmetries, generator_symmetries
 from .gap_format import write_gap
 from .generator_set import GeneratorSet
 from .library import Family, families, generators, get_family, register
@@ -31,6 +31,7 @@ from .permutation import Permutation
 __all__ = [
     "GeneratorSet",
     "MatrixGeneratorSet",
+    "colouring_symmetries",
     "generator_symmetries",
     "Family",
     "families",

@@ -8,13 +8,15 @@ learned distances exactly invariant; they are group data, so they live here.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from ..errors import InvalidInputError
 from .generator_set import GeneratorSet
 from .perm import compose, cycles, inverse
 
-__all__ = ["generator_symmetries"]
+__all__ = ["colouring_symmetries", "generator_symmetries"]
 
 
 def _conjugate(pi: np.ndarray, g: np.ndarray) -> np.ndarray:
@@ -63,6 +65,7 @@ def generator_symmetries(gens: GeneratorSet, *, max_count: int = 100_000) -> np.
                     parent[b] = (a, s)
                     queue.append(b)
     found: list[np.ndarray] = []
+    before = np.argsort(perms, axis=1)  # before[s, a]: the point s sends to a
     img = np.full(n, -1, dtype=np.int64)
     used = np.zeros(n, dtype=bool)
 
@@ -71,7 +74,7 @@ def generator_symmetries(gens: GeneratorSet, *, max_count: int = 100_000) -> np.
         out = []
         for s in range(k):
             c = cands[s]
-            for i in (a, int(np.flatnonzero(perms[s] == a)[0])):
+            for i in (a, int(before[s, a])):
                 j = int(perms[s, i])
                 if img[i] >= 0 and img[j] >= 0:
                     c = c[perms[c, img[i]] == img[j]]
@@ -111,3 +114,85 @@ def generator_symmetries(gens: GeneratorSet, *, max_count: int = 100_000) -> np.
     ident = np.arange(n, dtype=np.int64)
     found.sort(key=lambda p: (not np.array_equal(p, ident), p.tolist()))
     return np.stack(found)
+
+
+def colouring_symmetries(gens: GeneratorSet, colours: Sequence[int] | np.ndarray, *, max_count: int = 100_000) -> tuple[np.ndarray, np.ndarray]:
+    """The symmetries of a puzzle: pairs ``(pi, sigma)`` of a permutation of the positions
+    and a bijection of the colours with ``pi S pi^-1 = S`` on the positions the moves
+    move, and ``colours[pi[i]] == sigma[colours[i]]`` everywhere. Identity first.
+
+    On a state ``c`` (a colouring reached by moves, ``c = colours[g]``) the pair acts by
+    ``c' = sigma[c[pi^-1]]`` (``c'[pi[i]] = sigma[c[i]]``), and ``c'`` has the same
+    distance to ``colours`` as ``c``: the images of a path from ``c`` are a path from
+    ``c'``. Positions no move touches (a cube's centres) never change colour; they follow
+    their colours, and colours seen only there are kept, so they cannot multiply the
+    symmetries as they would in :func:`generator_symmetries` (which lets them be permuted
+    freely).
+
+    Returns ``(pis, sigmas)``: int64 arrays ``(s, n)`` and ``(s, number of colours)``.
+
+    Examples
+    --------
+    The square's 4-cycle and its reflection, 2-coloured, plus an untouched 5th position:
+
+    >>> r = GeneratorSet.from_perms([[1, 2, 3, 0, 4], [3, 0, 1, 2, 4]], ["r", "-r"])
+    >>> pis, sigmas = colouring_symmetries(r, [0, 0, 1, 1, 2])
+    >>> pis.tolist()
+    [[0, 1, 2, 3, 4], [1, 0, 3, 2, 4], [2, 3, 0, 1, 4], [3, 2, 1, 0, 4]]
+    >>> sigmas.tolist()
+    [[0, 1, 2], [0, 1, 2], [1, 0, 2], [1, 0, 2]]
+    """
+    perms = np.asarray(gens.perms, dtype=np.int64)
+    k, n = perms.shape
+    col = np.asarray(colours, dtype=np.int64).reshape(-1)
+    key = (perms.tobytes(), perms.shape, col.tobytes(), int(max_count))
+    if key not in _COLOURING_CACHE:  # a puzzle's preparation asks more than once
+        if len(_COLOURING_CACHE) >= 8:
+            _COLOURING_CACHE.pop(next(iter(_COLOURING_CACHE)))
+        _COLOURING_CACHE[key] = _colouring_symmetries(perms, col, max_count)
+    pis, sigmas = _COLOURING_CACHE[key]
+    return pis.copy(), sigmas.copy()
+
+
+_COLOURING_CACHE: dict[tuple[bytes, tuple[int, ...], bytes, int], tuple[np.ndarray, np.ndarray]] = {}
+
+
+def _colouring_symmetries(perms: np.ndarray, col: np.ndarray, max_count: int) -> tuple[np.ndarray, np.ndarray]:
+    k, n = perms.shape
+    if len(col) != n or (len(col) and col.min() < 0):
+        raise InvalidInputError(f"colours must be {n} non-negative integers, got {len(col)}")
+    ncol = int(col.max()) + 1 if n else 0
+    ident = np.arange(n, dtype=np.int64)
+    moved = np.flatnonzero((perms != ident).any(axis=0))
+    fixed = np.flatnonzero((perms == ident).all(axis=0))
+    found_p, found_s = [ident], [np.arange(ncol, dtype=np.int64)]
+    if len(moved) == 0:
+        return np.stack(found_p), np.stack(found_s)
+    where = np.full(n, -1, dtype=np.int64)
+    where[moved] = np.arange(len(moved))
+    sub = np.unique(where[perms[:, moved]][(perms != ident).any(axis=1)], axis=0)
+    on_moved = generator_symmetries(GeneratorSet.from_perms(list(sub)), max_count=max_count)
+    keys = {p.tobytes() for p in perms}
+    for q in on_moved[1:]:
+        pi = np.full(n, -1, dtype=np.int64)
+        pi[moved] = moved[q]
+        sigma = np.full(ncol, -1, dtype=np.int64)
+        src, dst = col[moved], col[pi[moved]]
+        sigma[src] = dst  # the last write wins; checked below
+        if not np.array_equal(sigma[src], dst) or len(np.unique(dst)) != len(np.unique(src)):
+            continue
+        idle = sigma < 0  # colours seen only on untouched positions: kept
+        sigma[idle] = np.flatnonzero(idle)
+        if len(np.unique(sigma)) != ncol:  # a moved colour went onto a kept one
+            continue
+        ok = True
+        for i in fixed:  # an untouched position goes to one of the colour it must have
+            options = [j for j in fixed if col[j] == sigma[col[i]] and j not in pi]
+            if not options:
+                ok = False
+                break
+            pi[i] = options[0]
+        if ok and np.array_equal(col[pi], sigma[col]) and all(_conjugate(pi, p).tobytes() in keys for p in perms):
+            found_p.append(pi)
+            found_s.append(sigma)
+    return np.stack(found_p), np.stack(found_s)

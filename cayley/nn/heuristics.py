@@ -17,7 +17,9 @@ input (an ``n x n`` matrix) both act by permuting entries, which makes them one
 - ``"augment"``: every training state also enters as its ``|K|`` images.
 - ``"canonical"``: the model sees one representative of its input's orbit, the image
   ``pi g pi^-1`` or ``pi g^-1 pi^-1`` that is lexicographically smallest as a state:
-  exact, bitwise invariance, one model call.
+  exact, bitwise invariance, one model call. On a Schreier graph of colourings (a
+  puzzle), the least image under its colouring symmetries
+  (:class:`cayley.nn.canonical.ColouringCanonical`), the only symmetry offered there.
 - ``"average"``: :class:`cayley.symmetry.GroupAverage` of the model over ``K`` (``|K|`` calls).
 
 Weights are saved locally (:meth:`NeuralHeuristic.save`): one file holding a JSON header
@@ -43,11 +45,12 @@ import torch
 
 from ..errors import InvalidInputError
 from .architectures import build_model, parameter_count
+from .canonical import input_symmetry
 from ..graphs.graph import CayleyGraph
 from ..graphs.paths import TRAINING_WALK_MODES, SeedLike, random_walks
 from ..groups import GeneratorSet, compose, inverse
 from ..groups.automorphisms import generator_symmetries
-from ..symmetry import PermutationGroup, Trivial, V
+from ..symmetry import Trivial, V
 
 __all__ = ["NeuralHeuristic", "train_heuristic", "load_heuristic", "generator_symmetries", "FORMAT"]
 
@@ -76,33 +79,6 @@ Symmetry = Literal["none", "augment", "canonical", "average"]
 _REFRESH = 16  # training steps served by one pool of random walks
 SYMMETRIES = ("none", "augment", "canonical", "average")
 ARCHS = ("mlp", "resmlp")
-
-
-def _input_group(graph: CayleyGraph, symmetry: str) -> tuple[Optional[PermutationGroup], np.ndarray, dict]:
-    """The symmetry group ``K`` acting on flattened one-hot inputs (degree ``n * n``), the
-    conjugators it comes from, and a summary."""
-    if symmetry == "none":
-        return None, np.arange(graph.degree).reshape(1, -1), {"conjugators": 1, "inversion": False, "order": 1}
-    if not graph.action().permutes_positions or graph.is_schreier:
-        raise InvalidInputError(
-            f"symmetry={symmetry!r} needs a Cayley graph of permutations (distinct symbols in the start), "
-            f"got {graph.name}; use symmetry='none'"
-        )
-    n = graph.degree
-    conj = generator_symmetries(graph.generators)
-    idx = np.arange(n * n, dtype=np.int64).reshape(n, n)
-    lifts = []
-    for pi in conj[1:]:
-        pinv = inverse(pi)
-        # one-hot X[i, g[i]] of pi g pi^-1 is X[pi^-1 a, pi^-1 b] at (a, b)
-        lifts.append(idx[pinv][:, pinv].reshape(-1))
-    inversion = bool(graph.undirected)
-    if inversion:  # the one-hot of g^-1 is the transpose of the one-hot of g
-        lifts.append(idx.T.reshape(-1))
-    if not lifts:
-        lifts.append(idx.reshape(-1))
-    K = PermutationGroup(GeneratorSet.from_perms(lifts), name=f"symmetries of {graph.name}")
-    return K, conj, {"conjugators": len(conj), "inversion": inversion, "order": len(conj) * (2 if inversion else 1)}
 
 
 def _check_choice(name, value, choices):
@@ -173,7 +149,7 @@ class NeuralHeuristic:
             self._code = np.arange(int(self.target.max()) + 1, dtype=np.int64)
         else:
             self._code = inverse(self.target)
-        self.group, self.conjugators, info = _input_group(graph, symmetry)
+        self.group, self.conjugators, info, self._colourings = input_symmetry(graph, symmetry)
         self.symmetry_info = info
         if seed is not None:
             gen_state = torch.random.get_rng_state()
@@ -239,6 +215,8 @@ class NeuralHeuristic:
         >>> h.canonical(np.array([[1, 2, 3, 0], [3, 0, 1, 2], [0, 1, 3, 2]])).tolist()
         [[1, 2, 3, 0], [1, 2, 3, 0], [0, 1, 3, 2]]
         """
+        if self._colourings is not None:  # a puzzle: least image under its colouring symmetries
+            return self._colourings(g)
         g = np.asarray(g, dtype=np.int64)
         pis = self.conjugators
         # (m, |H|, n) images; conjugation pi g pi^-1 as compose(pi^-1, compose(g, pi))

@@ -1,8 +1,9 @@
 """Fast inference of a trained :class:`~cayley.nn.heuristics.NeuralHeuristic` for search.
 
 Beam search spends nearly all its time scoring candidates, so :class:`OneHotMLP`
-evaluates a plain MLP heuristic (Linear + BatchNorm + ReLU layers, symmetry ``"none"``)
-with the same function but less work:
+evaluates a plain MLP heuristic (Linear + BatchNorm + ReLU layers, symmetry ``"none"``
+or ``"canonical"``, whose states are canonicalised first) with the same function but less
+work:
 
 - the first Linear layer of a one-hot ``(n x c)`` input is a sum of ``n`` columns of its
   weight, gathered by ``embedding_bag`` (the one-hot vector is never built);
@@ -146,7 +147,10 @@ class OneHotMLP:
         self.chunk = int(chunk)
         self.precision = "float32"
         layers = list(h.model)
-        affine = self._pairs(layers) if (h.symmetry == "none" and h.arch == "mlp") else None
+        # "canonical": states are mapped to their orbit's representative first (in the
+        # model's symbols, so the gather then needs no relabelling)
+        self.canonical = h.symmetry == "canonical"
+        affine = self._pairs(layers) if (h.symmetry in ("none", "canonical") and h.arch == "mlp") else None
         self.fast = affine is not None
         self.paired = False
         if affine is None:
@@ -164,7 +168,8 @@ class OneHotMLP:
         self.tables = {"float32": torch.cat([self.table, self.bias[None]]).contiguous()}
         self.tables["bfloat16"] = self.tables["float32"].to(torch.bfloat16)
         self.n, self.c = h._n, h._c
-        self.code_np = np.ascontiguousarray(h._code, dtype=np.int64)
+        code = np.arange(len(h._code)) if self.canonical else h._code
+        self.code_np = np.ascontiguousarray(code, dtype=np.int64)
         if precision == "auto":
             precision = self._pick()
         self.precision = precision
@@ -207,7 +212,7 @@ class OneHotMLP:
         best = {}
         for paired in (False, True):
             self.paired = paired
-            best[paired] = _best_time(lambda _: self._one(s))
+            best[paired] = _best_time(lambda _: self._score(s))
         return best[True] < best[False]
 
     @staticmethod
@@ -251,6 +256,9 @@ class OneHotMLP:
             return F.linear(x, *self.out).reshape(-1)
 
     def _one(self, s: np.ndarray) -> np.ndarray:
+        return self._score(self.h.canonical(self.h._code[s]) if self.canonical else s)
+
+    def _score(self, s: np.ndarray) -> np.ndarray:
         idx = self._indices(s, self.paired)
         tables = self.ptables if self.paired else self.tables
         with torch.inference_mode():

@@ -12,7 +12,9 @@ puzzle type and solution pattern,
 - a ball of group elements around the identity, used to shorten finished paths: any
   segment whose product is a ball element of smaller depth is replaced by the ball's word;
 - a neural distance heuristic (:func:`cayley.nn.train_heuristic`, non-backtracking random
-  walks from the solution, one-hot input) cached under the user's cache directory,
+  walks from the solution, one-hot input of the state's canonical image under the
+  puzzle's colouring symmetries, :class:`~cayley.nn.canonical.ColouringCanonical`) cached
+  under the user's cache directory,
   keyed by a hash of the moves, the solution pattern, the training settings and the code
   version, written atomically with a SHA-256 sidecar and loaded weights-only.
 
@@ -57,7 +59,8 @@ log = logging.getLogger(__name__)
 
 #: Bumped when preparation changes in a way that invalidates cached heuristics.
 #: 2: 12000 steps of 4096 states, one-cycle learning rate (bfloat16 autocast where faster).
-SOLVER_VERSION = 2
+#: 3: the network sees canonical states under the puzzle's colouring symmetries.
+SOLVER_VERSION = 3
 #: Default training of :func:`prepare`: optimiser steps and states per step, for a
 #: network whose work per state is at most :data:`TRAIN_WORK` multiply-adds (about 5
 #: minutes on the 2-core development machine, bfloat16); larger inputs or layers get
@@ -285,6 +288,18 @@ def _walk_length(graph: CayleyGraph, ball) -> int:
     return int(min(200, max(len(sizes) + 1, est)))
 
 
+def _symmetry(graph: CayleyGraph) -> str:
+    """``"canonical"`` when the puzzle has colouring symmetries besides the identity (a
+    cube's 48: the network then sees one state per orbit), else ``"none"`` (also when
+    there are too many to list)."""
+    from ..groups import colouring_symmetries
+
+    try:
+        return "canonical" if len(colouring_symmetries(graph.generators, graph.start)[0]) > 1 else "none"
+    except InvalidInputError:
+        return "none"
+
+
 def _key(ptype: PuzzleType, solution: np.ndarray, settings: dict) -> str:
     h = hashlib.sha256()
     h.update(json.dumps({"solver": SOLVER_VERSION, "cayley": __version__, "settings": settings}, sort_keys=True).encode())
@@ -361,7 +376,7 @@ def _neural(ptype: PuzzleType, graph: CayleyGraph, settings: dict, cache_path: s
             f"walks of {settings['walk']} moves, {tp})")
         h = train_heuristic(graph, hidden=tuple(settings["hidden"]), steps=settings["steps"],
                             batch_size=settings["batch"], walk_length=settings["walk"], walk_mode="non_backtracking",
-                            symmetry="none", seed=settings["seed"], precision=tp, schedule="onecycle")
+                            symmetry=settings["symmetry"], seed=settings["seed"], precision=tp, schedule="onecycle")
         if cache:
             _save_cached(h, cfile)
     return OneHotMLP(h, precision=precision), cfile, from_cache
@@ -442,7 +457,8 @@ def prepare(
     if train_steps is None:
         train_steps = train_steps_for(graph.degree * graph.symbols, hidden)
     settings = {"hidden": list(hidden), "steps": int(train_steps), "batch": int(batch_size), "walk": wl,
-                "seed": int(seed), "arch": "mlp", "mode": "non_backtracking", "schedule": "onecycle"}
+                "seed": int(seed), "arch": "mlp", "mode": "non_backtracking", "schedule": "onecycle",
+                "symmetry": _symmetry(graph) if heuristic == "neural" else "none"}
     cfile, from_cache = None, False
     if heuristic == "hamming":
         from ..graphs.heuristics import Hamming

@@ -140,12 +140,46 @@ def test_other_target_relabels_states():
         beam_search(CayleyGraph.from_spec("S_5", "pancake"), [1, 0, 2, 3, 4], h)
 
 
-def test_schreier_graph_needs_symmetry_none():
+def test_schreier_graph_offers_canonical_or_none():
     g = CayleyGraph.from_spec("S_6", "lrx", start=[0, 0, 0, 1, 1, 1])
-    with pytest.raises(InvalidInputError, match="symmetry='none'"):
-        NeuralHeuristic(g, hidden=(4,), symmetry="canonical")
+    for symmetry in ("augment", "average"):
+        with pytest.raises(InvalidInputError, match="symmetry='canonical' or 'none'"):
+            NeuralHeuristic(g, hidden=(4,), symmetry=symmetry)
     h = train_heuristic(g, data="bfs", symmetry="none", hidden=(16,), steps=20, batch_size=20, seed=0)
     assert h([[1, 1, 1, 0, 0, 0]]).shape == (1,)
+    h = train_heuristic(g, data="bfs", symmetry="canonical", hidden=(16,), steps=20, batch_size=20, seed=0)
+    assert h.symmetry_order == 1  # lrx's reflection i -> 1 - i mod 6 does not map 000111 to a recolouring
+    g = CayleyGraph.from_spec("S_6", "lrx", start=[0, 1, 0, 1, 0, 1])
+    h = train_heuristic(g, data="bfs", symmetry="canonical", hidden=(16,), steps=20, batch_size=20, seed=0)
+    assert h.symmetry_order == 2  # now it does, exchanging the two colours
+    s = np.array([[1, 1, 0, 0, 1, 0]])
+    assert np.array_equal(h(s), h(1 - s[:, [1, 0, 5, 4, 3, 2]]))
+
+
+def test_puzzle_heuristic_is_invariant_under_the_cubes_48_symmetries(tmp_path):
+    """A puzzle (the 3x3x3 cube as a colouring, a Schreier graph) with symmetry
+    "canonical": the model sees the least image under the cube's 48 colouring symmetries,
+    so every image of a state scores bitwise the same, in the plain call, in the fast
+    scorer (which canonicalises first) and after a save and load."""
+    from cayley.groups import colouring_symmetries
+    from cayley.groups.puzzles import face_colours, rubiks_cube_333
+    from cayley.graphs.paths import random_walks
+    from cayley.nn.scoring import OneHotMLP
+
+    g = CayleyGraph(rubiks_cube_333(inverses=True), face_colours(54))
+    h = train_heuristic(g, hidden=(32, 16), steps=30, batch_size=256, walk_length=20, seed=0)
+    assert h.symmetry == "canonical" and h.symmetry_order == 48
+    s = random_walks(g, count=20, length=20, mode="non_backtracking", seed=1).states
+    fast = OneHotMLP(h, precision="float32", pairs=True)
+    base, fbase = h(s), fast(s)
+    assert np.allclose(base, fbase, atol=1e-4) and len(np.unique(base)) > 10
+    pis, sigmas = colouring_symmetries(g.generators, g.start)
+    for pi, sigma in zip(pis, sigmas):
+        image = np.empty_like(s)
+        image[:, pi] = sigma[s]
+        assert np.array_equal(h(image), base) and np.array_equal(fast(image), fbase)
+    h.save(tmp_path / "h.pt")
+    assert np.array_equal(NeuralHeuristic.load(tmp_path / "h.pt")(s), base)
 
 
 def test_save_load_roundtrip(tmp_path):
