@@ -264,17 +264,22 @@ def test_one_hot_mlp_fast_path_matches_the_heuristic():
         OneHotMLP(h, precision="int4")
 
 
-@pytest.mark.parametrize("start", [[0, 0, 1, 1, 2, 2, 3], [3, 1, 4, 0, 6, 5, 2]])
-def test_one_hot_mlp_pair_table_is_the_same_function(start):
+@pytest.mark.parametrize("symmetry", ["none", "canonical"])
+@pytest.mark.parametrize("start", [[0, 0, 1, 2, 3, 2, 1], [3, 1, 4, 0, 6, 5, 2]])
+def test_one_hot_mlp_pair_table_is_the_same_function(start, symmetry):
     # pairs of positions (an odd degree pads the last one), relabelled symbols (a Cayley
-    # graph whose start is not the identity), uint8 and int64 states: the same scores
+    # graph whose start is not the identity), uint8 and int64 states, states canonicalised
+    # first (colourings or conjugation and inversion): the same scores
     pytest.importorskip("torch")
     from cayley.nn import train_heuristic
     from cayley.nn.scoring import OneHotMLP
 
     t = PuzzleType.from_moves("toy7", TOY)
     g = CayleyGraph(t.generators, np.array(start))
-    h = train_heuristic(g, hidden=(32, 16), steps=30, batch_size=64, symmetry="none", seed=0)
+    h = train_heuristic(g, hidden=(32, 16), steps=30, batch_size=64, symmetry=symmetry, seed=0)
+    assert OneHotMLP(h, precision="float32").fast
+    # the reflection i -> 1 - i mod 7 keeps the colouring; conjugation and inversion
+    assert h.symmetry_order == {"none": 1, "canonical": 2 if start[0] == start[1] else 4}[symmetry]
     s = np.random.default_rng(0).permuted(np.tile(g.start, (200, 1)), axis=1)
     want = h(s)
     for pairs in (True, False):
