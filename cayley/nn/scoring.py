@@ -150,6 +150,9 @@ class OneHotMLP:
         # "canonical": states are mapped to their orbit's representative first (in the
         # model's symbols, so the gather then needs no relabelling)
         self.canonical = h.symmetry == "canonical"
+        # the relabelling of a Schreier graph's symbols is the identity: states keep their
+        # dtype (uint8 in a beam) on the way to the canonical kernel
+        self.relabel = not np.array_equal(h._code, np.arange(len(h._code)))
         affine = self._pairs(layers) if (h.symmetry in ("none", "canonical") and h.arch == "mlp") else None
         self.fast = affine is not None
         self.paired = False
@@ -256,7 +259,9 @@ class OneHotMLP:
             return F.linear(x, *self.out).reshape(-1)
 
     def _one(self, s: np.ndarray) -> np.ndarray:
-        return self._score(self.h.canonical(self.h._code[s]) if self.canonical else s)
+        if not self.canonical:
+            return self._score(s)
+        return self._score(self.h.canonical(self.h._code[s] if self.relabel else s))
 
     def _score(self, s: np.ndarray) -> np.ndarray:
         idx = self._indices(s, self.paired)
