@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 
 import numpy as np
 import pytest
@@ -153,6 +154,31 @@ def test_cube_222_scramble_solved_generically():
         st = st[t.move(m)]
     assert np.array_equal(st, sol)
     assert res.length <= 30 and res.lower_bound <= res.length
+
+
+def test_time_limit_keeps_room_for_the_last_shortening(monkeypatch):
+    """The beams stop early enough that shortening the last path still ends within the
+    limit (a 60 s cube once took 60.0015 s): here every shortening takes 0.3 s."""
+    import cayley.puzzles.solve as solve_mod
+
+    moves = {k: v.tolist() for k, v in cube_moves(2).items()}
+    t = PuzzleType.from_moves("cube_2/2/2", moves)
+    sol = np.repeat(np.arange(6), 4)
+    p = prepare(t, sol, heuristic="hamming", ball_states=2_000, bound_states=0)
+    rng = np.random.default_rng(0)
+    s = sol.copy()
+    for m in rng.integers(len(t.generators), size=30):
+        s = s[t.generators.perms[m]]
+    slow = solve_mod.shorten
+
+    def shorten(prep, path):
+        time.sleep(0.3)
+        return slow(prep, path)
+
+    monkeypatch.setattr(solve_mod, "shorten", shorten)
+    res = solve_state(p, s, time_limit=1.5, seed=0, first_width=64, meet_states=0)
+    assert not res.optimal and len(res.widths) >= 2  # several beams ran up to the limit
+    assert res.seconds <= 1.5
 
 
 def test_inverse_scramble_of_a_coloured_cube_and_a_solve_through_it():
