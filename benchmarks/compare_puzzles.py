@@ -1,0 +1,47 @@
+"""Compare two runs of ``benchmarks/puzzles.py`` cube by cube (their logs or JSON files).
+
+    python benchmarks/compare_puzzles.py results/puzzles_cpu_2026-12-07.log \
+        results/puzzles_cpu_canon_2026-12-07.log
+
+Prints, over the cubes both runs solved: the mean lengths, % optimal, how many cubes got
+shorter / longer / stayed, the gap histogram and the median widest beam of each run.
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import statistics
+import sys
+
+
+def rows(path: str) -> dict[str, dict]:
+    """The per-cube rows of a run: the JSON lines of its log, or its JSON file's rows."""
+    with open(path) as f:
+        text = f.read()
+    if path.endswith(".json"):
+        return {r["id"]: r for r in json.loads(text)["cayley"]["rows"]}
+    return {r["id"]: r for r in (json.loads(line) for line in text.splitlines() if line.startswith("{"))}
+
+
+def main(a_path: str, b_path: str) -> None:
+    a, b = rows(a_path), rows(b_path)
+    ids = [i for i in b if i in a]
+    if not ids:
+        raise SystemExit("no cube in both runs")
+    for name, run in (("first", a), ("second", b)):
+        lens = [run[i]["length"] for i in ids]
+        gaps = collections.Counter(run[i]["length"] - run[i]["optimal_length"] for i in ids)
+        widest = statistics.median(max(run[i]["widths"] or [0]) for i in ids)
+        print(f"{name:6s} n={len(ids)} mean {statistics.mean(lens):.3f}  optimal {100 * gaps[0] / len(ids):.1f} %  "
+              f"gaps {dict(sorted(gaps.items()))}  median widest beam {widest:.0f}  "
+              f"max s {max(run[i]['seconds'] for i in ids):.4f}")
+    d = [b[i]["length"] - a[i]["length"] for i in ids]
+    print(f"second vs first: shorter on {sum(x < 0 for x in d)}, the same on {sum(x == 0 for x in d)}, "
+          f"longer on {sum(x > 0 for x in d)}; optimum mean {statistics.mean(b[i]['optimal_length'] for i in ids):.3f}")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3:
+        raise SystemExit(__doc__)
+    main(sys.argv[1], sys.argv[2])
