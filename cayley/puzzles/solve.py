@@ -631,13 +631,13 @@ def _beams(prep: Prepared, src: np.ndarray, t0: float, time_limit: float, lower:
     k = len(graph.generators)
     per_candidate: float | None = None
     beam_steps = steps
-    post = 0.0  # the longest shortening of a path so far: kept free before the limit
+    usable = time_limit - 0.01  # and less twice the longest shortening of a path so far
     while True:
         ts = time.perf_counter()
         try:
             ops = CpuBeamOps(graph, seed * 1000 + attempt)
             # the first search may overrun the limit (nothing found yet) by at most as much again
-            stop = t0 + (time_limit - 2 * post - 0.01 if best is not None else 2 * time_limit)
+            stop = t0 + (usable if best is not None else 2 * time_limit)
             moves, explored, cut = run_beam(ops, src, prep.ball, prep.heuristic, width, steps, 2, deadline=stop)
         except NoPathError:
             moves, explored, cut = None, 0, True
@@ -650,7 +650,7 @@ def _beams(prep: Prepared, src: np.ndarray, t0: float, time_limit: float, lower:
         if moves is not None:
             tp = time.perf_counter()
             moves = shorten(prep, moves)
-            post = max(post, time.perf_counter() - tp)
+            usable = min(usable, time_limit - 2 * (time.perf_counter() - tp) - 0.01)
             if best is None or len(moves) < len(best):
                 best = moves
             if not cut:  # no beam was ever cut: the search was a breadth-first search
@@ -661,7 +661,7 @@ def _beams(prep: Prepared, src: np.ndarray, t0: float, time_limit: float, lower:
         elapsed = time.perf_counter() - t0
         # a wider beam seldom needs more steps than the shortest search so far took
         nxt = None if per_candidate is None else _next_width(
-            first_width, per_candidate, k, beam_steps, time_limit - 2 * post - 0.01 - elapsed, max_width)
+            first_width, per_candidate, k, beam_steps, usable - elapsed, max_width)
         if nxt is None:
             if best is not None or elapsed > time_limit:
                 break

@@ -7,7 +7,6 @@ on 65,536 states of 20-move random walks; best of five (three for the scorer).
 
 from __future__ import annotations
 
-import csv
 import os
 import time
 
@@ -17,7 +16,7 @@ from cayley import CayleyGraph
 from cayley.nn import NeuralHeuristic
 from cayley.nn.canonical import ColouringCanonical
 from cayley.nn.scoring import OneHotMLP
-from cayley.puzzles import read_puzzle_info
+from cayley.puzzles import read_puzzle_info, read_puzzles
 
 SHARED = os.environ.get("CAYLEY_SHARED", "/work/shared/puzzles")
 
@@ -33,11 +32,9 @@ def best_of(fn, repeat: int) -> float:
 
 
 def main() -> None:
-    pt = read_puzzle_info(f"{SHARED}/puzzle_info.csv")["cube3_qtm"]
-    with open(f"{SHARED}/deepcubea_cube3.csv") as f:
-        sol = next(csv.DictReader(f))["solution_state"].split(";")
-    labels = sorted(set(sol))
-    g = CayleyGraph(pt.generators, np.array([labels.index(x) for x in sol]))
+    info = read_puzzle_info(f"{SHARED}/puzzle_info.csv")
+    row = read_puzzles(f"{SHARED}/deepcubea_cube3.csv", info)[0]
+    g = CayleyGraph(info[row.puzzle_type].generators, row.codes()[0])
     rng = np.random.default_rng(0)
     s = np.tile(g.start, (65536, 1)).astype(np.uint8)
     for _ in range(20):
