@@ -31,7 +31,9 @@ def generator_symmetries(gens: GeneratorSet, *, max_count: int = 100_000) -> np.
     ``pi`` is an isomorphism of the arc-labelled graph ``i -> s[i]`` onto itself that may
     relabel the arcs: points are assigned in breadth-first order along the generators, so
     each new image is forced up to the choice of the conjugate generator, and candidates
-    are pruned by cycle type and consistency.
+    are pruned by cycle type and consistency. The candidate conjugates of each generator
+    are a bit mask (a Python integer), narrowed by one ``&`` per arc with both ends
+    assigned: the 4x4x4 cube's 96 colouring symmetries take 0.6 s, the 5x5x5's 2.6 s.
 
     Examples
     --------
@@ -47,7 +49,8 @@ def generator_symmetries(gens: GeneratorSet, *, max_count: int = 100_000) -> np.
     k, n = perms.shape
     keys = {p.tobytes(): i for i, p in enumerate(perms)}
     ctype = [tuple(sorted(len(c) for c in cycles(p, include_fixed=True))) for p in perms]
-    cand0 = [np.array([j for j in range(k) if ctype[j] == ctype[i]], dtype=np.int64) for i in range(k)]
+    # sets of generators as bit masks (Python integers): bit t stands for generator t
+    cand0 = [sum(1 << j for j in range(k) if ctype[j] == ctype[i]) for i in range(k)]
     # breadth-first order of the points along the generators, with the arc reaching each
     order: list[int] = []
     parent: dict[int, tuple[int, int] | None] = {}
@@ -65,29 +68,35 @@ def generator_symmetries(gens: GeneratorSet, *, max_count: int = 100_000) -> np.
                     parent[b] = (a, s)
                     queue.append(b)
     found: list[np.ndarray] = []
-    before = np.argsort(perms, axis=1)  # before[s, a]: the point s sends to a
-    img = np.full(n, -1, dtype=np.int64)
-    used = np.zeros(n, dtype=bool)
+    P = perms.tolist()
+    before = np.argsort(perms, axis=1).tolist()  # before[s][a]: the point s sends to a
+    # sends[x * n + y]: the generators t with t[x] == y, as a bit mask
+    sends = [0] * (n * n)
+    for t in range(k):
+        for x, y in enumerate(P[t]):
+            sends[x * n + y] |= 1 << t
+    img = [-1] * n
+    used = [False] * n
 
-    def consistent(cands: list[np.ndarray], a: int) -> list[np.ndarray] | None:
+    def consistent(cands: list[int], a: int) -> list[int] | None:
         # arcs i -> s[i] with both ends assigned and one of them `a`: t[img[i]] == img[s[i]]
-        out = []
+        out = cands[:]
         for s in range(k):
             c = cands[s]
-            for i in (a, int(before[s, a])):
-                j = int(perms[s, i])
+            for i in (a, before[s][a]):
+                j = P[s][i]
                 if img[i] >= 0 and img[j] >= 0:
-                    c = c[perms[c, img[i]] == img[j]]
-            if not len(c):
+                    c &= sends[img[i] * n + img[j]]
+            if not c:
                 return None
-            out.append(c)
+            out[s] = c
         return out
 
-    def extend(depth: int, cands: list[np.ndarray]) -> None:
+    def extend(depth: int, cands: list[int]) -> None:
         if len(found) > max_count:
             return
         if depth == n:
-            pi = img.copy()
+            pi = np.array(img, dtype=np.int64)
             conj = _conjugate(pi, perms)
             if all(c.tobytes() in keys for c in conj):
                 found.append(pi)
@@ -95,10 +104,15 @@ def generator_symmetries(gens: GeneratorSet, *, max_count: int = 100_000) -> np.
         a = order[depth]
         arc = parent[a]
         if arc is None:
-            options = np.flatnonzero(~used)
+            options = [v for v in range(n) if not used[v]]
         else:
             p, s = arc
-            options = np.unique(perms[cands[s], img[p]])
+            c, seen, x = cands[s], set(), img[p]
+            while c:  # the images of img[p] under the candidate generators for s
+                low = c & -c
+                seen.add(P[low.bit_length() - 1][x])
+                c ^= low
+            options = sorted(seen)
         for v in options:
             if used[v]:
                 continue
