@@ -251,3 +251,31 @@ def test_reduced_walks_train_a_heuristic():
     d = PatternDatabase.build(g).distance(s)
     # measured: correlation 0.93 with the exact distances; a constant guess has none
     assert np.corrcoef(h(s), d)[0, 1] > 0.8
+
+
+@pytest.mark.parametrize("spec,start,symmetry", [
+    ("S_6 lrx", None, "none"),                  # a Cayley graph: symbols relabelled by the start's inverse
+    ("S_6 lrx", [2, 0, 1, 5, 3, 4], "canonical"),
+    ("S_6 coxeter", [0, 0, 1, 1, 2, 2], "canonical"),  # a Schreier graph of colourings
+])
+def test_training_batches_are_the_encoded_walk_states(spec, start, symmetry):
+    """Training builds each batch's one-hot input from a pool of symbols
+    (input_codes, then _one_hot in float32 or bfloat16): the same rows as encode() of the
+    walk states it drew, replayed here from the same random stream."""
+    from cayley.graphs.paths import random_walks
+    from cayley.nn.heuristics import _REFRESH, _walk_batches
+
+    name, gens = spec.split()
+    g = CayleyGraph.from_spec(name, gens)
+    if start is not None:
+        g = CayleyGraph(g.generators, np.array(start))
+    h = NeuralHeuristic(g, hidden=(8,), symmetry=symmetry, seed=0)
+    batch, length = 64, 6
+    for dtype in (torch.float32, torch.bfloat16):
+        xb, yb = next(_walk_batches(h, g, np.random.default_rng(7), batch, length, "non_backtracking", 6.0, dtype))
+        rng = np.random.default_rng(7)  # the same draws: the pool's walks, then its order
+        w = random_walks(g, count=max(1, _REFRESH * batch // (length + 1)), length=length,
+                         mode="non_backtracking", seed=rng)
+        part = rng.permutation(len(w.states))[:batch]
+        assert xb.dtype == dtype and np.array_equal(xb.float().numpy(), h.encode(w.states[part]))
+        assert np.array_equal(yb, (w.steps[part] / 6.0).astype(np.float32))
