@@ -29,7 +29,7 @@ def _ids(values) -> list[str]:
 @click.option("--heuristic", type=click.Choice(["neural", "hamming"]), default="neural", show_default=True,
               help="neural: an MLP trained on random walks (cached per puzzle type); hamming: misplaced labels.")
 @click.option("--train-steps", type=click.IntRange(min=1), default=None,
-              help="Training steps of the neural heuristic (when not cached); default: 12000 for a network "
+              help="Training steps of the neural heuristic (when not cached); default: 16000 for a network "
                    "the size of the 3x3x3 cube's, fewer for larger ones (cayley.puzzles.solve.train_steps_for).")
 @click.option("--ball-states", type=click.IntRange(min=1), default=2_500_000, show_default=True,
               help="Bound on the states of the breadth-first ball around the solution.")
