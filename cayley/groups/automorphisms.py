@@ -24,6 +24,32 @@ def _conjugate(pi: np.ndarray, g: np.ndarray) -> np.ndarray:
     return compose(inverse(pi), compose(g, pi))
 
 
+def _breadth_first(perms: np.ndarray) -> tuple[list[int], dict[int, tuple[int, int] | None]]:
+    """The points in breadth-first order along the generators, each with the arc
+    ``(point, generator)`` that first reaches it (None for the root of its orbit).
+
+    >>> _breadth_first(np.array([[1, 2, 0, 3]]))
+    ([0, 1, 2, 3], {0: None, 1: (0, 0), 2: (1, 0), 3: None})
+    """
+    k, n = perms.shape
+    order: list[int] = []
+    parent: dict[int, tuple[int, int] | None] = {}
+    for root in range(n):
+        if root in parent:
+            continue
+        parent[root] = None
+        queue = [root]
+        while queue:
+            a = queue.pop(0)
+            order.append(a)
+            for s in range(k):
+                b = int(perms[s, a])
+                if b not in parent:
+                    parent[b] = (a, s)
+                    queue.append(b)
+    return order, parent
+
+
 def generator_symmetries(gens: GeneratorSet, *, max_count: int = 100_000) -> np.ndarray:
     """All ``pi`` in Sym(n) that conjugate the generator set onto itself (``pi S pi^-1 = S``
     as a set), identity first; a backtracking search, not a scan of Sym(n).
@@ -51,22 +77,7 @@ def generator_symmetries(gens: GeneratorSet, *, max_count: int = 100_000) -> np.
     ctype = [tuple(sorted(len(c) for c in cycles(p, include_fixed=True))) for p in perms]
     # sets of generators as bit masks (Python integers): bit t stands for generator t
     cand0 = [sum(1 << j for j in range(k) if ctype[j] == ctype[i]) for i in range(k)]
-    # breadth-first order of the points along the generators, with the arc reaching each
-    order: list[int] = []
-    parent: dict[int, tuple[int, int] | None] = {}
-    for root in range(n):
-        if root in parent:
-            continue
-        parent[root] = None
-        queue = [root]
-        while queue:
-            a = queue.pop(0)
-            order.append(a)
-            for s in range(k):
-                b = int(perms[s, a])
-                if b not in parent:
-                    parent[b] = (a, s)
-                    queue.append(b)
+    order, parent = _breadth_first(perms)
     found: list[np.ndarray] = []
     P = perms.tolist()
     before = np.argsort(perms, axis=1).tolist()  # before[s][a]: the point s sends to a

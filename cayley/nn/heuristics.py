@@ -183,12 +183,11 @@ class NeuralHeuristic:
         return s
 
     def input_codes(self, states) -> np.ndarray:
-        """The symbol the model sees at each position, ``(m, n)``: the states relabelled
-        (and canonicalised when ``symmetry="canonical"``); the one-hot input of
-        :meth:`encode` has a 1 at ``j * c + codes[:, j]``. ``uint8`` when the symbols fit.
+        """The symbol the model sees at each position, ``(m, n)`` (``uint8`` when they
+        fit): the states relabelled, canonical with ``symmetry="canonical"``; the one-hot
+        input of :meth:`encode` has a 1 at ``j * c + codes[:, j]``.
 
-        >>> h = NeuralHeuristic(CayleyGraph.from_spec("S_3", "lrx"), hidden=(4,), seed=0)
-        >>> h.input_codes([[1, 0, 2]]).tolist()
+        >>> NeuralHeuristic(CayleyGraph.from_spec("S_3", "lrx"), hidden=(4,)).input_codes([[1, 0, 2]]).tolist()
         [[1, 0, 2]]
         """
         s = self._code[self._states(states)]
@@ -665,8 +664,7 @@ def train_heuristic(
         if not isinstance(length, (int, np.integer)) or length < 1:
             raise InvalidInputError(f"walk_length must be an integer >= 1, got {walk_length!r}")
         scale = float(length)
-        # bfloat16 training casts the input to bfloat16 anyway: build it so (0 and 1 exact)
-        dtype = torch.bfloat16 if precision == "bfloat16" else torch.float32
+        dtype = torch.bfloat16 if precision == "bfloat16" else torch.float32  # 0 and 1 exact
         batches = _walk_batches(h, graph, rng, batch_size, length, walk_mode, scale, dtype)
     h.scale = scale
     ema = _fit(h, batches, steps, lr, scale, progress, precision == "bfloat16", schedule == "onecycle")
@@ -718,10 +716,8 @@ def _walk_batches(h: NeuralHeuristic, graph: CayleyGraph, rng, batch_size: int, 
                   scale: float, dtype: torch.dtype = torch.float32):
     """Endless batches of random-walk states labelled by their scaled step counts: a pool
     of fresh walks every ``_REFRESH`` batches, served in a random order. The pool holds
-    the model's symbols (:meth:`NeuralHeuristic.input_codes`, a byte per position) and
-    each batch's one-hot input is built by torch in ``dtype``: 24 times less memory to
-    gather than a pool of one-hot rows (``symmetry="augment"`` keeps one-hot rows, whose
-    images permute their entries)."""
+    the model's symbols, each batch's one-hot rows are built in ``dtype`` (``"augment"``:
+    a pool of one-hot rows, whose images permute their entries)."""
     count = max(1, _REFRESH * batch_size // (length + 1))
     buffer = None
     augment = h.symmetry == "augment"
@@ -729,11 +725,7 @@ def _walk_batches(h: NeuralHeuristic, graph: CayleyGraph, rng, batch_size: int, 
     for step in itertools.count(1):
         if (step - 1) % _REFRESH == 0:
             w = random_walks(graph, count=count, length=length, mode=walk_mode, seed=rng)
-            if augment:
-                pool = _augmented(h, w.states, rng=rng, out=buffer)
-                buffer = pool
-            else:
-                pool = h.input_codes(w.states)
+            pool = buffer = _augmented(h, w.states, rng=rng, out=buffer) if augment else h.input_codes(w.states)
             pool_y = (w.steps / scale).astype(np.float32)
             perm = rng.permutation(len(pool))
         part = perm[(((step - 1) % _REFRESH) * batch_size + np.arange(batch_size)) % len(perm)]
@@ -746,8 +738,7 @@ def _walk_batches(h: NeuralHeuristic, graph: CayleyGraph, rng, batch_size: int, 
 def _one_hot(codes: np.ndarray, offsets: torch.Tensor, width: int, dtype: torch.dtype) -> torch.Tensor:
     """One-hot rows ``(m, width)`` with a 1 at ``offsets[j] + codes[:, j]``."""
     idx = torch.from_numpy(np.ascontiguousarray(codes)).long() + offsets
-    x = torch.zeros((len(codes), width), dtype=dtype)
-    return x.scatter_(1, idx, 1)
+    return torch.zeros((len(codes), width), dtype=dtype).scatter_(1, idx, 1)
 
 
 def _fit(h: NeuralHeuristic, batches, steps: int, lr: float, scale: float, progress, bf16: bool = False,
