@@ -190,9 +190,8 @@ class NeuralHeuristic:
         >>> NeuralHeuristic(CayleyGraph.from_spec("S_3", "lrx"), hidden=(4,)).input_codes([[1, 0, 2]]).tolist()
         [[1, 0, 2]]
         """
-        s = self._code[self._states(states)]
-        if self._c <= 256:
-            s = s.astype(np.uint8)
+        code = self._code.astype(np.uint8) if self._c <= 256 else self._code  # gathered straight into bytes
+        s = code[self._states(states)]
         if self.symmetry == "canonical" and len(s):
             s = self.canonical(s)
         return s
