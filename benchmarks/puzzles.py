@@ -5,7 +5,7 @@ Usage::
     PYTHONPATH=$PWD python benchmarks/puzzles.py --n 10 --time-per-puzzle 30 \\
         --cube4 2 --cube4-time 30 --out benchmarks/results/puzzles_cpu.json
 
-Part 1: the first ``--n`` rows of ``deepcubea_cube3.csv`` (cube3_qtm, quarter-turn
+Part 1: the first ``--n`` rows of ``deepcubea_cube3.csv`` (from row ``--first``) (cube3_qtm, quarter-turn
 metric, ``optimal_length`` from DeepCubeA's optimal solver) solved by
 :func:`cayley.puzzles.solve_state`, which knows nothing about cubes (moves only). Reports
 solved, mean length, mean gap to optimal, % optimal, seconds per cube, preparation time
@@ -22,8 +22,9 @@ fixed by which neighbouring faces' moves also move it (corners: two, edges: one,
 none). kociemba's solution is replayed with cayley's moves (``X2`` = two quarter turns;
 ``X'`` = ``-X``; the direction of ``X`` is checked by replay and flipped if needed).
 
-Part 3: ``--cube4`` random-walk scrambles of Santa's cube_4/4/4 (Santa's own move names,
-no optimal lengths known), solved by the same generic solver.
+Part 3: ``--cube4`` and ``--cube5`` random-walk scrambles of Santa's cube_4/4/4 and
+cube_5/5/5 (Santa's own move names, no optimal lengths known; a scramble of d moves has
+one of at most d), solved by the same generic solver.
 """
 
 from __future__ import annotations
@@ -171,51 +172,70 @@ def summary(rows, key="length"):
     return d
 
 
-def run_cube4(args, info):
-    """Random-walk scrambles of cube_4/4/4 (Santa's moves) by the generic solver."""
+def run_santa(args, info, name: str, count: int, depth: int, seconds: float, train_steps, ball_states):
+    """``count`` non-backtracking random-walk scrambles of ``depth`` moves of Santa's cube
+    ``name`` (its own move names; solved state: six colours, one per face, in Santa's
+    order), each solved by the same generic solver within ``seconds``."""
     from cayley.errors import NoPathError
     from cayley.puzzles import prepare, solve_state
 
-    t4 = info["cube_4/4/4"]
-    sol = np.repeat(np.arange(6), 16)
+    pt = info[name]
+    sol = np.repeat(np.arange(6), pt.degree // 6)
     t = time.perf_counter()
-    steps = {} if args.cube4_train_steps is None else {"train_steps": args.cube4_train_steps}
-    if args.cube4_ball_states is not None:
-        steps["ball_states"] = args.cube4_ball_states
-    p4 = prepare(t4, sol, seed=args.seed, bound_states=args.bound_states,
-                 progress=lambda m: print(m, file=sys.stderr, flush=True), **steps)
-    prepared = {"seconds": time.perf_counter() - t, "radius": p4.radius,
-                "walk_length": p4.walk_length, "from_cache": p4.from_cache}
+    steps = {} if train_steps is None else {"train_steps": train_steps}
+    if ball_states is not None:
+        steps["ball_states"] = ball_states
+    p = prepare(pt, sol, seed=args.seed, bound_states=args.bound_states,
+                progress=lambda m: print(m, file=sys.stderr, flush=True), **steps)
+    prepared = {"seconds": time.perf_counter() - t, "radius": p.radius, "walk_length": p.walk_length,
+                "from_cache": p.from_cache, "scorer": p.info.get("scorer")}
+    print(f"{name} prepare: {prepared['seconds']:.1f} s (cache {p.from_cache}), ball radius {p.radius}, "
+          f"walks {p.walk_length}, scoring {prepared['scorer']}", flush=True)
     rng = np.random.default_rng(args.seed)
-    c4 = []
-    gens = t4.generators
+    out = []
+    gens = pt.generators
     inv = gens.inverse_index
-    for _i in range(args.cube4):
+    tag = name.split("/")[0].replace("_", "")  # cube4, cube5
+    for _i in range(count):
         s, last = sol.copy(), -1
-        for _ in range(args.cube4_scramble):  # non-backtracking random walk
+        for _ in range(depth):  # non-backtracking random walk
             m = int(rng.integers(len(gens)))
             while last >= 0 and m == inv[last]:
                 m = int(rng.integers(len(gens)))
             s, last = s[gens.perms[m]], m
         try:
-            r = solve_state(p4, s, time_limit=args.cube4_time, seed=args.seed)
+            r = solve_state(p, s, time_limit=seconds, seed=args.seed)
         except NoPathError as exc:
-            c4.append({"scramble": args.cube4_scramble, "solved": False, "error": str(exc),
-                       "lower_bound": exc.lower_bound})
-            print("cube4", json.dumps(c4[-1]), flush=True)
+            out.append({"scramble": depth, "solved": False, "error": str(exc), "lower_bound": exc.lower_bound})
+            print(tag, json.dumps(out[-1]), flush=True)
             continue
         st = s.copy()
         for m in r.moves:
-            st = st[t4.move(m)]
-        c4.append({"scramble": args.cube4_scramble, "length": r.length, "lower_bound": r.lower_bound,
-                   "seconds": r.seconds, "widths": r.widths, "solved": bool(np.array_equal(st, sol))})
-        print("cube4", json.dumps(c4[-1]), flush=True)
-    return prepared, c4
+            st = st[pt.move(m)]
+        out.append({"scramble": depth, "length": r.length, "lower_bound": r.lower_bound,
+                    "seconds": r.seconds, "widths": r.widths, "solved": bool(np.array_equal(st, sol))})
+        print(tag, json.dumps(out[-1]), flush=True)
+    return prepared, out
+
+
+def run_big(args, info, res, save) -> None:
+    """The cube_4/4/4 and cube_5/5/5 parts (each saved as soon as it ends)."""
+    if args.cube4:
+        res["cube4_prepare"], res["cube4"] = run_santa(args, info, "cube_4/4/4", args.cube4, args.cube4_scramble,
+                                                       args.cube4_time, args.cube4_train_steps,
+                                                       args.cube4_ball_states)
+        save()
+    if args.cube5:
+        res["cube5_prepare"], res["cube5"] = run_santa(args, info, "cube_5/5/5", args.cube5, args.cube5_scramble,
+                                                       args.cube5_time, args.cube5_train_steps,
+                                                       args.cube5_ball_states)
+        save()
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--n", type=int, default=10)
+    ap.add_argument("--first", type=int, default=0, help="index of the first DeepCubeA row (to complete an earlier run)")
     ap.add_argument("--time-per-puzzle", type=float, default=30.0)
     ap.add_argument("--train-steps", type=int, default=None, help="default: the solver's train_steps_for(the puzzle)")
     ap.add_argument("--bound-states", type=int, default=1_000_000, help="states per orbit pattern database")
@@ -226,6 +246,11 @@ def main():
     ap.add_argument("--cube4-train-steps", type=int, default=None, help="default: the solver's train_steps_for(the puzzle)")
     ap.add_argument("--cube4-ball-states", type=int, default=None, help="default: the solver's")
     ap.add_argument("--cube4-time", type=float, default=30.0, help="seconds per cube_4/4/4 scramble")
+    ap.add_argument("--cube5", type=int, default=0, help="random-walk scrambles of cube_5/5/5 (0: skip)")
+    ap.add_argument("--cube5-scramble", type=int, default=20)
+    ap.add_argument("--cube5-train-steps", type=int, default=None, help="default: the solver's train_steps_for(the puzzle)")
+    ap.add_argument("--cube5-ball-states", type=int, default=None, help="default: the solver's")
+    ap.add_argument("--cube5-time", type=float, default=30.0, help="seconds per cube_5/5/5 scramble")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", default=None)
     args = ap.parse_args()
@@ -247,11 +272,10 @@ def main():
             with open(args.out, "w") as f:
                 json.dump(res, f, indent=1, default=str)
     info = read_puzzle_info(f"{SHARED}/puzzle_info.csv")
-    rows = read_puzzles(f"{SHARED}/deepcubea_cube3.csv", info)[: args.n]
+    rows = read_puzzles(f"{SHARED}/deepcubea_cube3.csv", info)[args.first : args.first + args.n]
     ptype = info["cube3_qtm"]
-    if not rows:  # --n 0: the cube_4/4/4 part alone
-        if args.cube4:
-            res["cube4_prepare"], res["cube4"] = run_cube4(args, info)
+    if not rows:  # --n 0: the cube_4/4/4 and cube_5/5/5 parts alone
+        run_big(args, info, res, save)
         save()
         return
 
@@ -265,7 +289,7 @@ def main():
                              "radius": prep.radius, "walk_length": prep.walk_length, "info": prep.info,
                              "training": _training(prep)}
     print(f"cayley prepare: {res['cayley_prepare']['seconds']:.1f} s (cache {prep.from_cache}), "
-          f"ball radius {prep.radius}, walks {prep.walk_length}", flush=True)
+          f"ball radius {prep.radius}, walks {prep.walk_length}, scoring {prep.info.get('scorer')}", flush=True)
     out = []
     for row in rows:
         s = solve_puzzle(prep, row, time_limit=args.time_per_puzzle, seed=args.seed, prove_nodes=args.prove_nodes)
@@ -287,8 +311,7 @@ def main():
         res["kociemba"] = None
     save()
 
-    if args.cube4:
-        res["cube4_prepare"], res["cube4"] = run_cube4(args, info)
+    run_big(args, info, res, save)
     save()
 
 

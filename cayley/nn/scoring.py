@@ -182,6 +182,20 @@ class OneHotMLP:
             self._pair_tables()
             self.paired = True if pairs is True else self._pairs_faster()
 
+    def describe(self) -> str:
+        """How this scorer evaluates the network, for logs: ``"bfloat16, pair table"``,
+        ``"float32, single table"`` or ``"the model itself"`` (no fast path).
+
+        >>> from cayley import CayleyGraph
+        >>> from cayley.nn import NeuralHeuristic
+        >>> h = NeuralHeuristic(CayleyGraph.from_spec("S_6", "lrx"), hidden=(16, 8), symmetry="none", seed=0)
+        >>> OneHotMLP(h, precision="float32", pairs=False).describe()
+        'float32, single table'
+        """
+        if not self.fast:
+            return "the model itself"
+        return f"{self.precision}, {'pair' if self.paired else 'single'} table"
+
     def _pair_rows(self) -> int:
         """Rows of the pair table: ``ceil(n / 2)`` pairs times ``c^2`` symbol pairs."""
         return (self.n + 1) // 2 * self.c * self.c
@@ -209,13 +223,23 @@ class OneHotMLP:
         return torch.from_numpy(out)
 
     def _pairs_faster(self) -> bool:
-        """Whether scoring random states through the pair table is faster here (best of
-        five timings of each, after two warm-ups)."""
+        """Whether scoring random states through the pair table is faster here: both ways
+        are warmed up (twice each) before either is timed, then timed in turn, the best of
+        five each. (Timing one way completely before warming the other made the first
+        scorer of a process pick the slower single table: oneDNN was still building its
+        kernels during the first timings.)"""
         s = np.random.default_rng(0).integers(0, len(self.h._code), size=(self.chunk, self.n))
-        best = {}
-        for paired in (False, True):
-            self.paired = paired
-            best[paired] = _best_time(lambda _: self._score(s))
+        best = {False: float("inf"), True: float("inf")}
+        with torch.inference_mode():
+            for paired in (False, True, False, True):
+                self.paired = paired
+                self._score(s)
+            for _ in range(5):
+                for paired in (False, True):
+                    self.paired = paired
+                    t = time.perf_counter()
+                    self._score(s)
+                    best[paired] = min(best[paired], time.perf_counter() - t)
         return best[True] < best[False]
 
     @staticmethod

@@ -381,7 +381,9 @@ def _neural(ptype: PuzzleType, graph: CayleyGraph, settings: dict, cache_path: s
                             symmetry=settings["symmetry"], seed=settings["seed"], precision=tp, schedule="onecycle")
         if cache:
             _save_cached(h, cfile)
-    return OneHotMLP(h, precision=precision), cfile, from_cache
+    scorer = OneHotMLP(h, precision=precision)
+    say(f"{ptype.name}: scoring in {scorer.describe()}")
+    return scorer, cfile, from_cache
 
 
 def prepare(
@@ -473,7 +475,8 @@ def prepare(
         bound = OrbitBound.build(graph, max_states=int(bound_states), progress=say)
     sizes = ball.layer_sizes
     return Prepared(ptype, graph, h, radius, wl, time.perf_counter() - t0, cfile, from_cache, ball, pball, bound,
-                    {"ball_layers": sizes, "pball_radius": pball.radius, "settings": settings})
+                    {"ball_layers": sizes, "pball_radius": pball.radius, "settings": settings,
+                     "scorer": h.describe() if hasattr(h, "describe") else type(h).__name__})
 
 
 # -------------------------------------------------------------------------------------
