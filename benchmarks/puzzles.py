@@ -213,7 +213,8 @@ def run_santa(args, info, name: str, count: int, depth: int, seconds: float, tra
         for m in r.moves:
             st = st[pt.move(m)]
         out.append({"scramble": depth, "length": r.length, "lower_bound": r.lower_bound,
-                    "seconds": r.seconds, "widths": r.widths, "solved": bool(np.array_equal(st, sol))})
+                    "seconds": r.seconds, "widths": r.widths, "beams": [[w, n, round(t, 2)] for w, n, t in r.beams],
+                    "solved": bool(np.array_equal(st, sol))})
         print(tag, json.dumps(out[-1]), flush=True)
     return prepared, out
 
@@ -241,6 +242,8 @@ def main():
     ap.add_argument("--bound-states", type=int, default=1_000_000, help="states per orbit pattern database")
     ap.add_argument("--ball-states", type=int, default=None, help="bound on the solution ball's states (default: the solver's)")
     ap.add_argument("--prove-nodes", type=int, default=0, help="IDA* nodes per cube after the beams")
+    ap.add_argument("--inverse", choices=("off", "half", "rest"), default="rest",
+                    help="solve_state's inverse: off (False), half (True), rest ('rest', its default)")
     ap.add_argument("--cube4", type=int, default=3, help="random-walk scrambles of cube_4/4/4 (0: skip)")
     ap.add_argument("--cube4-scramble", type=int, default=20)
     ap.add_argument("--cube4-train-steps", type=int, default=None, help="default: the solver's train_steps_for(the puzzle)")
@@ -292,10 +295,12 @@ def main():
           f"ball radius {prep.radius}, walks {prep.walk_length}, scoring {prep.info.get('scorer')}", flush=True)
     out = []
     for row in rows:
-        s = solve_puzzle(prep, row, time_limit=args.time_per_puzzle, seed=args.seed, prove_nodes=args.prove_nodes)
+        s = solve_puzzle(prep, row, time_limit=args.time_per_puzzle, seed=args.seed, prove_nodes=args.prove_nodes,
+                         inverse={"off": False, "half": True, "rest": "rest"}[args.inverse])
         ok = replay(row, ptype, s.moves)
         r = {"id": row.id, "length": s.length, "optimal_length": int(dict(row.extra)["optimal_length"]),
              "lower_bound": s.lower_bound, "optimal": s.optimal, "seconds": s.seconds, "widths": s.widths,
+             "beams": [[w, n, round(t, 2)] for w, n, t in s.beams],
              "solved": ok}
         out.append(r)
         print(json.dumps(r), flush=True)

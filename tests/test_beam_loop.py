@@ -86,6 +86,30 @@ def test_a_beam_near_its_deadline_narrows_instead_of_failing(kind):
     assert time.perf_counter() - t < 2.0
 
 
+def test_a_step_whose_scoring_is_slow_stops_at_the_deadline(monkeypatch):
+    # a heuristic slowed by an outside load (0.5 ms a state): step 4 is the first to cut
+    # the beam and scores about 3000 new candidates (1.5 s); the deadline is 0.3 s
+    # away, so the search must give up within about one slice (100 states, 50 ms) of it
+    # instead of finishing the step
+    import cayley.graphs.paths.beam as beam
+
+    monkeypatch.setattr(beam, "SCORE_SLICE", 100)
+    g = CayleyGraph.from_spec("S_10", "pancake")
+    far = np.random.default_rng(3).permutation(10)
+    ham = Hamming(g.start)
+    ball = Ball(g, g.start, 0)
+    run_beam(CpuBeamOps(g, 0), far, ball, ham, 2000, 100)  # the kernels compiled before the clock starts
+
+    def loaded(states):
+        time.sleep(5e-4 * len(states))
+        return ham(np.asarray(states))
+
+    t = time.perf_counter()
+    with pytest.raises(NoPathError, match="out of time"):
+        run_beam(CpuBeamOps(g, 0), far, ball, loaded, 2000, 100, deadline=t + 0.3)
+    assert time.perf_counter() - t < 0.6
+
+
 def test_ball_lookup_depths_match_breadth_first_distances():
     g = CayleyGraph.from_spec("S_7", "pancake")
     ball = Ball(g, g.start, 4)

@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from cayley.cli.main import main
+from cayley.errors import InvalidInputError
 from cayley.graphs import CayleyGraph
 from cayley.graphs.paths import shortest_path
 from cayley.groups.puzzles import cube_moves
@@ -203,6 +204,39 @@ def test_inverse_scramble_of_a_coloured_cube_and_a_solve_through_it():
     # pieces that look alike: no inverse (two corners coloured the same)
     p2 = prepare(t, np.zeros(len(sol), dtype=int) + (np.arange(len(sol)) >= 12), heuristic="hamming", ball_states=100)
     assert p2.inverse_state(p2.graph.start) is None
+
+
+def test_the_beams_after_the_first_wide_one_also_search_the_inverse_scramble(monkeypatch):
+    """inverse="rest": the measuring beam and the first wide one search the scramble, the
+    next ones alternate with its inverse scramble; the path found replays on the scramble."""
+    import cayley.puzzles.solve as solve_mod
+
+    moves = {k: v.tolist() for k, v in cube_moves(2).items()}
+    t = PuzzleType.from_moves("cube_2/2/2", moves)
+    sol = np.repeat(np.arange(6), 4)
+    p = prepare(t, sol, heuristic="hamming", ball_states=2000, bound_states=0)
+    rng = np.random.default_rng(2)
+    s = sol.copy()
+    for m in rng.integers(len(t.generators), size=30):
+        s = s[t.generators.perms[m]]
+    seen = []
+    real = solve_mod.run_beam
+
+    def spy(ops, src, *args, **kwargs):
+        seen.append(np.array(src))
+        return real(ops, src, *args, **kwargs)
+
+    monkeypatch.setattr(solve_mod, "run_beam", spy)
+    res = solve_state(p, s, time_limit=2, seed=0, first_width=64, meet_states=0, inverse="rest")
+    back = p.inverse_state(s)
+    assert len(seen) >= 3 and all(np.array_equal(x, s) for x in seen[:2])
+    assert any(np.array_equal(x, back) for x in seen[2:]) and any(np.array_equal(x, s) for x in seen[3:] or [s])
+    st = s.copy()
+    for m in res.moves:
+        st = st[t.move(m)]
+    assert np.array_equal(st, sol)
+    with pytest.raises(InvalidInputError, match="inverse must be"):
+        solve_state(p, s, time_limit=1, inverse="both")
 
 
 def test_shorten_removes_detours_and_keeps_the_action():

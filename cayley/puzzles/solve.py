@@ -107,13 +107,15 @@ def cache_dir() -> str:
 @dataclass
 class Solution:
     """A solved row: move names, length, proven lower bound, whether optimality is
-    proven, seconds spent and the beam widths tried."""
+    proven, seconds spent, the beam widths tried and, for each beam, ``(width, length
+    of its path after shortening or 0 when it found none, seconds)``."""
 
     moves: list[str]
     lower_bound: int
     optimal: bool
     seconds: float
     widths: list[int] = field(default_factory=list)
+    beams: list[tuple[int, int, float]] = field(default_factory=list)
 
     @property
     def length(self) -> int:
@@ -562,16 +564,19 @@ def solve_state(
     max_steps: int | None = None,
     prove_nodes: int = 0,
     meet_states: int = 200_000,
-    inverse: bool = False,
+    inverse: bool | str = "rest",
 ) -> Solution:
     """Solve one state (codes as in ``prep.graph.start``) within about ``time_limit``
     seconds: a beam search of ``first_width`` measures the cost of a candidate, then each
     next search (new seed each) is the widest multiple of ``first_width`` predicted to fit
     in the time left (:func:`_next_width`: the measured cost per candidate, as many steps
     as the shortest search so far took), so most of the time goes to one wide beam; the
-    shortest path is kept, each one shortened. With ``inverse``, half the
-    time goes to the inverse scramble (:meth:`Prepared.inverse_state`, when it can be
-    found) and the shorter of the two solutions is kept.
+    shortest path is kept, each one shortened. With ``inverse="rest"`` (the default),
+    the beams after the first wide one (the time it leaves, often a third) alternate
+    between the inverse scramble (:meth:`Prepared.inverse_state`, when it can be found)
+    and the scramble: the inverse has the same optimal length, but the heuristic sees
+    other states, so a second try is not a narrower copy of the first. With
+    ``inverse=True``, half the time goes to each; with ``False``, all to the scramble.
 
     The lower bound is the larger of :meth:`Prepared.lower_bound` and, with
     ``meet_states`` > 0, :meth:`Prepared.meet` (a ball of about that many states around
@@ -600,8 +605,10 @@ def solve_state(
     names = graph.generators.names
     opts = dict(seed=seed, first_width=first_width, max_width=max_width, max_steps=max_steps,
                 prove_nodes=prove_nodes, meet_states=meet_states)
+    if inverse not in (False, True, "rest"):
+        raise InvalidInputError(f"inverse must be False, True or 'rest', got {inverse!r}")
     back = prep.inverse_state(src) if inverse else None
-    if back is not None:
+    if back is not None and inverse is True:
         return _solve_both_ways(prep, src, back, time_limit, opts)
     direct = prep.in_ball(src)
     if direct is not None:  # inside the ball: a shortest path
@@ -613,25 +620,31 @@ def solve_state(
             return Solution([names[m] for m in path], dist, True, time.perf_counter() - t0, [])
         lower = max(lower, dist)
     steps = int(max_steps) if max_steps is not None else max(4 * prep.walk_length, 50)
-    best, lower, proven, widths = _beams(prep, src, t0, time_limit, lower, steps, seed, int(first_width),
-                                         int(max_width))
+    best, lower, proven, beams = _beams(prep, src, t0, time_limit, lower, steps, seed, int(first_width),
+                                        int(max_width), back)
+    widths = [b[0] for b in beams]
     if not proven and prove_nodes > 0 and (best is None or len(best) > lower):
         best, lower, proven = _prove(prep, src, best, lower, int(prove_nodes))
     if best is None:
         raise NoPathError(f"no beam search reached the solution within {time_limit:g} s (widths {widths})",
                           lower_bound=lower)
     _check_replay(graph, src, best)
-    return Solution([names[m] for m in best], lower, proven or len(best) == lower, time.perf_counter() - t0, widths)
+    return Solution([names[m] for m in best], lower, proven or len(best) == lower, time.perf_counter() - t0, widths,
+                    beams)
 
 
 def _beams(prep: Prepared, src: np.ndarray, t0: float, time_limit: float, lower: int, steps: int, seed: int,
-           first_width: int, max_width: int) -> tuple[list[int] | None, int, bool, list[int]]:
+           first_width: int, max_width: int, back: np.ndarray | None = None
+           ) -> tuple[list[int] | None, int, bool, list[tuple[int, int, float]]]:
     """The beam searches of :func:`solve_state` (started at ``t0``): ``(the shortest
-    path found or None, the lower bound, whether it is proven shortest, the widths)``."""
+    path found or None, the lower bound, whether it is proven shortest, the beams as
+    (width, length found or 0, seconds))``.
+    With ``back`` (the inverse scramble), the beams after the first two search it every
+    other time; their paths are read backwards, each move inverted."""
     graph = prep.graph
     best: list[int] | None = None
     proven = False
-    widths: list[int] = []
+    beams: list[tuple[int, int, float]] = []
     width, last, attempt = first_width, 0.0, 0
     k = len(graph.generators)
     per_candidate: float | None = None
@@ -639,26 +652,31 @@ def _beams(prep: Prepared, src: np.ndarray, t0: float, time_limit: float, lower:
     usable = time_limit - 0.01  # and less twice the longest shortening of a path so far
     while True:
         ts = time.perf_counter()
+        reverse = back is not None and best is not None and attempt >= 2 and attempt % 2 == 0
         try:
             ops = CpuBeamOps(graph, seed * 1000 + attempt)
             # the first search may overrun the limit (nothing found yet) by at most as much again
             stop = t0 + (usable if best is not None else 2 * time_limit)
-            moves, explored, cut = run_beam(ops, src, prep.ball, prep.heuristic, width, steps, 2, deadline=stop)
+            moves, explored, cut = run_beam(ops, back if reverse else src, prep.ball, prep.heuristic, width,
+                                            steps, 2, deadline=stop)
+            if reverse:
+                moves = _read_backwards(graph, src, moves)
         except NoPathError:
             moves, explored, cut = None, 0, True
         last = time.perf_counter() - ts
-        widths.append(width)
         attempt += 1
         if explored:  # the cost of one candidate, and how many steps the beams take
             per_candidate = last / explored
-            beam_steps = min(beam_steps, max(1, len(moves) - prep.radius))
         if moves is not None:
+            beam_steps = min(beam_steps, max(1, len(moves) - prep.radius))
             tp = time.perf_counter()
             moves = shorten(prep, moves)
             usable = min(usable, time_limit - 2 * (time.perf_counter() - tp) - 0.01)
+        beams.append((width, len(moves) if moves is not None else 0, time.perf_counter() - ts))
+        if moves is not None:
             if best is None or len(moves) < len(best):
                 best = moves
-            if not cut:  # no beam was ever cut: the search was a breadth-first search
+            if not cut and not reverse:  # never cut: the search was a breadth-first search
                 lower, proven = len(moves), True
                 best = moves
             if len(best) <= lower:
@@ -672,7 +690,18 @@ def _beams(prep: Prepared, src: np.ndarray, t0: float, time_limit: float, lower:
                 break
             nxt = min(2 * width, max_width)  # nothing found yet: keep trying past the limit
         width = nxt
-    return best, lower, proven, widths
+    return best, lower, proven, beams
+
+
+def _read_backwards(graph: CayleyGraph, src: np.ndarray, moves: Sequence[int]) -> list[int] | None:
+    """A path found for the inverse scramble, read backwards with each move inverted,
+    when it solves ``src`` (checked by replay), else None."""
+    inv = graph.generators.inverse_index
+    path = [int(inv[m]) for m in reversed(moves)]
+    s = src.copy()
+    for m in path:
+        s = s[graph.generators.perms[m]]
+    return path if np.array_equal(s, graph.start) else None
 
 
 def _prove(prep: Prepared, src: np.ndarray, best, lower: int, nodes: int) -> tuple:
@@ -725,7 +754,7 @@ def _solve_both_ways(prep: Prepared, src: np.ndarray, back: np.ndarray, time_lim
     best = here.moves if here.moves and len(here.moves) <= len(moves) else moves
     _check_replay(graph, src, [index[m] for m in best])
     return Solution(best, lower, there.optimal or len(best) == lower, time.perf_counter() - t0,
-                    here.widths + there.widths)
+                    here.widths + there.widths, here.beams + there.beams)
 
 
 def solve_puzzle(prep: Prepared, puzzle: Puzzle, **kwargs) -> Solution:

@@ -192,8 +192,24 @@ class Ball:
         return list(self.side.walk_back(self.rows[j], int(self.depth[j])))
 
 
-def _scores(heuristic: Callable[[np.ndarray], Any], states: np.ndarray, m: int) -> np.ndarray:
-    v = np.asarray(heuristic(states), dtype=np.float64).reshape(-1)
+#: States per heuristic call when a beam step has a deadline: the clock is read between
+#: calls, so an outside load that slows scoring costs at most one slice past the deadline.
+SCORE_SLICE = 1 << 17
+
+
+def _scores(heuristic: Callable[[np.ndarray], Any], states: np.ndarray, m: int,
+            deadline: Optional[float] = None) -> np.ndarray:
+    """Scores of ``m`` states as float64; with a ``deadline``, in slices of
+    :data:`SCORE_SLICE` states, raising :class:`NoPathError` when a slice ends after it."""
+    if deadline is None or m <= SCORE_SLICE:
+        v = np.asarray(heuristic(states), dtype=np.float64).reshape(-1)
+    else:
+        parts = []
+        for i in range(0, m, SCORE_SLICE):
+            parts.append(np.asarray(heuristic(states[i : i + SCORE_SLICE]), dtype=np.float64).reshape(-1))
+            if i + SCORE_SLICE < m and time.perf_counter() > deadline:
+                raise NoPathError("beam search ran out of time while scoring a step")
+        v = np.concatenate(parts)
     if len(v) != m:
         raise InvalidInputError(f"the heuristic returned {len(v)} scores for {m} states")
     return v
@@ -214,7 +230,8 @@ def run_beam(ops: Any, src: np.ndarray, around: Ball, heuristic: Optional[Callab
     target, candidates generated, and whether a beam was ever cut to ``width`` (False:
     the search was breadth-first, so the path is a shortest one). Raises
     :class:`NoPathError` after ``max_steps``, when no unseen candidate is left, or at a
-    step that starts after ``deadline`` (a :func:`time.perf_counter` value). Before the
+    step that starts after ``deadline`` (a :func:`time.perf_counter` value) or whose
+    scoring on the CPU runs past it (checked every :data:`SCORE_SLICE` states). Before the
     deadline, each next beam is narrowed, when needed, to what half the time left fits
     at the speed of the last step, so a wide search finishes narrower instead of being
     lost or running past the deadline.
@@ -256,7 +273,7 @@ def run_beam(ops: Any, src: np.ndarray, around: Ball, heuristic: Optional[Callab
         if not len(idx):
             raise _no_path(max_steps, True, step)
         if len(idx) > width:
-            scores = ops.scores(heuristic, cand, idx)
+            scores = ops.scores(heuristic, cand, idx, deadline)
             keep = width
             if deadline is not None:  # the next step may take at most half the time left
                 now = time.perf_counter()
@@ -301,9 +318,10 @@ class CpuBeamOps:
         hist = np.concatenate(recent) if len(recent) > 1 else (recent[0] if recent else keys[:0])
         return np.asarray(K.first_new(hist, keys))
 
-    def scores(self, heuristic: Callable[[np.ndarray], Any], cand: np.ndarray, idx: np.ndarray) -> np.ndarray:
-        """Heuristic scores of the candidates ``idx``."""
-        return _scores(heuristic, K.decode_parallel(cand[idx], self.n, self.bits), len(idx))
+    def scores(self, heuristic: Callable[[np.ndarray], Any], cand: np.ndarray, idx: np.ndarray,
+               deadline: Optional[float] = None) -> np.ndarray:
+        """Heuristic scores of the candidates ``idx`` (see :func:`_scores` for ``deadline``)."""
+        return _scores(heuristic, K.decode_parallel(cand[idx], self.n, self.bits), len(idx), deadline)
 
     def best(self, idx: np.ndarray, scores: np.ndarray, width: int) -> np.ndarray:
         """The ``width`` lowest scores (shuffled first: equal scores kept at random), sorted."""
@@ -409,8 +427,9 @@ class TorchBeamOps:
         h = len(hist)
         return torch.nonzero(first[inv[h:]] == pos[h:]).reshape(-1)
 
-    def scores(self, heuristic: Callable[[Any], Any], cand: Any, idx: Any) -> Any:
-        """Heuristic scores of the candidates ``idx`` (on the device)."""
+    def scores(self, heuristic: Callable[[Any], Any], cand: Any, idx: Any, deadline: Optional[float] = None) -> Any:
+        """Heuristic scores of the candidates ``idx`` (on the device; a step there is short,
+        so the ``deadline`` is checked between steps only)."""
         torch = self.torch
         states = cand[idx]
         if getattr(heuristic, "supports_torch", False):
