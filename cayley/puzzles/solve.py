@@ -607,9 +607,10 @@ def solve_state(
                 prove_nodes=prove_nodes, meet_states=meet_states)
     if inverse not in (False, True, "rest"):
         raise InvalidInputError(f"inverse must be False, True or 'rest', got {inverse!r}")
-    back = prep.inverse_state(src) if inverse else None
-    if back is not None and inverse is True:
-        return _solve_both_ways(prep, src, back, time_limit, opts)
+    if inverse is True:
+        back = prep.inverse_state(src)
+        if back is not None:
+            return _solve_both_ways(prep, src, back, time_limit, opts)
     direct = prep.in_ball(src)
     if direct is not None:  # inside the ball: a shortest path
         return Solution([names[m] for m in direct], len(direct), True, time.perf_counter() - t0, [])
@@ -620,6 +621,7 @@ def solve_state(
             return Solution([names[m] for m in path], dist, True, time.perf_counter() - t0, [])
         lower = max(lower, dist)
     steps = int(max_steps) if max_steps is not None else max(4 * prep.walk_length, 50)
+    back = prep.inverse_state(src) if inverse == "rest" else None
     best, lower, proven, beams = _beams(prep, src, t0, time_limit, lower, steps, seed, int(first_width),
                                         int(max_width), back)
     widths = [b[0] for b in beams]
