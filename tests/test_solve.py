@@ -140,15 +140,22 @@ def test_optimal_claim_matches_bfs_on_every_state_of_a_small_puzzle():
         assert st.tolist() == list(range(7))
 
 
-def test_cube_222_scramble_solved_generically():
+def _pocket_cube(ball_states: int, seed: int, **kwargs):
+    """Santa-style 2x2x2 (one colour per face), prepared with the Hamming heuristic, and
+    a 30-move random scramble of it: ``(type, solution, prepared, scramble)``."""
     moves = {k: v.tolist() for k, v in cube_moves(2).items()}
     t = PuzzleType.from_moves("cube_2/2/2", moves)
     sol = np.repeat(np.arange(6), 4)
-    p = prepare(t, sol, heuristic="hamming", ball_states=20_000)
-    rng = np.random.default_rng(0)
+    p = prepare(t, sol, heuristic="hamming", ball_states=ball_states, **kwargs)
+    rng = np.random.default_rng(seed)
     s = sol.copy()
     for m in rng.integers(len(t.generators), size=30):
         s = s[t.generators.perms[m]]
+    return t, sol, p, s
+
+
+def test_cube_222_scramble_solved_generically():
+    t, sol, p, s = _pocket_cube(20_000, 0)
     res = solve_state(p, s, time_limit=5, seed=0)
     st = s.copy()
     for m in res.moves:
@@ -162,14 +169,7 @@ def test_time_limit_keeps_room_for_the_last_shortening(monkeypatch):
     limit (a 60 s cube once took 60.0015 s): here every shortening takes 0.3 s."""
     import cayley.puzzles.solve as solve_mod
 
-    moves = {k: v.tolist() for k, v in cube_moves(2).items()}
-    t = PuzzleType.from_moves("cube_2/2/2", moves)
-    sol = np.repeat(np.arange(6), 4)
-    p = prepare(t, sol, heuristic="hamming", ball_states=2_000, bound_states=0)
-    rng = np.random.default_rng(0)
-    s = sol.copy()
-    for m in rng.integers(len(t.generators), size=30):
-        s = s[t.generators.perms[m]]
+    _, _, p, s = _pocket_cube(2_000, 0, bound_states=0)
     slow = solve_mod.shorten
 
     def shorten(prep, path):
@@ -211,14 +211,7 @@ def test_the_beams_after_the_first_wide_one_also_search_the_inverse_scramble(mon
     next ones alternate with its inverse scramble; the path found replays on the scramble."""
     import cayley.puzzles.solve as solve_mod
 
-    moves = {k: v.tolist() for k, v in cube_moves(2).items()}
-    t = PuzzleType.from_moves("cube_2/2/2", moves)
-    sol = np.repeat(np.arange(6), 4)
-    p = prepare(t, sol, heuristic="hamming", ball_states=2000, bound_states=0)
-    rng = np.random.default_rng(2)
-    s = sol.copy()
-    for m in rng.integers(len(t.generators), size=30):
-        s = s[t.generators.perms[m]]
+    t, sol, p, s = _pocket_cube(2000, 2, bound_states=0)
     seen = []
     real = solve_mod.run_beam
 

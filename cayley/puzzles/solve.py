@@ -735,14 +735,14 @@ def _solve_both_ways(prep: Prepared, src: np.ndarray, back: np.ndarray, time_lim
     graph = prep.graph
     names = graph.generators.names
     try:
-        here = solve_state(prep, src, time_limit=time_limit / 2, **opts)  # type: ignore[arg-type]
+        here = solve_state(prep, src, time_limit=time_limit / 2, inverse=False, **opts)  # type: ignore[arg-type]
     except NoPathError:
         here = None
     if here is not None and here.optimal:
         return here
     left = max(time_limit - (time.perf_counter() - t0), 0.1)
     try:
-        there = solve_state(prep, back, time_limit=left, **opts)  # type: ignore[arg-type]
+        there = solve_state(prep, back, time_limit=left, inverse=False, **opts)  # type: ignore[arg-type]
     except NoPathError:
         if here is None:
             raise
