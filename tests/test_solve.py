@@ -206,9 +206,9 @@ def test_inverse_scramble_of_a_coloured_cube_and_a_solve_through_it():
     assert p2.inverse_state(p2.graph.start) is None
 
 
-def test_the_beams_after_the_first_wide_one_also_search_the_inverse_scramble(monkeypatch):
-    """inverse="rest": the measuring beam and the first wide one search the scramble, the
-    next ones alternate with its inverse scramble; the path found replays on the scramble."""
+def test_the_beams_search_the_scramble_and_its_inverse(monkeypatch):
+    """inverse="rest": the measuring beam searches the scramble, a second narrow beam its
+    inverse, the next ones alternate; the path found replays on the scramble."""
     import cayley.puzzles.solve as solve_mod
 
     t, sol, p, s = _pocket_cube(2000, 2, bound_states=0)
@@ -222,14 +222,47 @@ def test_the_beams_after_the_first_wide_one_also_search_the_inverse_scramble(mon
     monkeypatch.setattr(solve_mod, "run_beam", spy)
     res = solve_state(p, s, time_limit=2, seed=0, first_width=64, meet_states=0, inverse="rest")
     back = p.inverse_state(s)
-    assert len(seen) >= 3 and all(np.array_equal(x, s) for x in seen[:2])
-    assert any(np.array_equal(x, back) for x in seen[2:]) and any(np.array_equal(x, s) for x in seen[3:] or [s])
+    assert len(seen) >= 4 and np.array_equal(seen[0], s) and np.array_equal(seen[1], back)
+    assert res.widths[:2] == [64, 64]
+    third = np.array_equal(seen[2], back)
+    assert third or np.array_equal(seen[2], s)
+    assert all(np.array_equal(x, back if (i % 2 == 0) == third else s) for i, x in enumerate(seen[2:]))
     st = s.copy()
     for m in res.moves:
         st = st[t.move(m)]
     assert np.array_equal(st, sol)
     with pytest.raises(InvalidInputError, match="inverse must be"):
         solve_state(p, s, time_limit=1, inverse="both")
+
+
+def test_the_wide_beam_goes_to_the_direction_whose_narrow_beam_was_shorter(monkeypatch):
+    """The first wide beam searches the direction (scramble or inverse scramble) whose
+    narrow beam found the shorter path: checked with the other direction's paths made
+    20 moves longer by detours that the (disabled) shortening would have removed."""
+    import cayley.puzzles.solve as solve_mod
+
+    t, sol, p, s = _pocket_cube(2000, 2, bound_states=0)
+    back = p.inverse_state(s)
+    real = solve_mod.run_beam
+    monkeypatch.setattr(solve_mod, "shorten", lambda prep, moves: list(moves))
+    for winner, loser in ((back, s), (s, back)):
+        seen = []
+
+        def spy(ops, src, *args, loser=loser, **kwargs):
+            seen.append(np.array(src))
+            moves, explored, cut = real(ops, src, *args, **kwargs)
+            if np.array_equal(src, loser):
+                moves = [0, int(t.generators.inverse_index[0])] * 10 + list(moves)
+            return moves, explored, cut
+
+        monkeypatch.setattr(solve_mod, "run_beam", spy)
+        res = solve_state(p, s, time_limit=1.5, seed=0, first_width=128, meet_states=0, inverse="rest")
+        assert len(seen) >= 3 and all(b[1] > 0 for b in res.beams[:2])
+        assert np.array_equal(seen[2], winner) and res.widths[2] > 128
+        st = s.copy()
+        for m in res.moves:
+            st = st[t.move(m)]
+        assert np.array_equal(st, sol)
 
 
 def test_shorten_removes_detours_and_keeps_the_action():

@@ -12,9 +12,8 @@ Importing this package loads neither torch nor numba.
 
 from . import kaggle
 from .kaggle import *  # noqa: F403  (the Santa file layout, as kaggle.__all__ lists it)
-from .bounds import OrbitBound, position_orbits, restrict_moves
+from .bounds import BallBound, OrbitBound, position_orbits, restrict_moves
 from .solve import (
-    BallBound,
     Prepared,
     Solution,
     cache_dir,

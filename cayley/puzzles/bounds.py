@@ -25,9 +25,10 @@ import numpy as np
 
 from ..graphs.graph import CayleyGraph
 from ..graphs.heuristics import PatternDatabase
+from ..graphs.paths import Ball
 from ..groups.generator_set import GeneratorSet
 
-__all__ = ["OrbitBound", "position_orbits", "restrict_moves"]
+__all__ = ["BallBound", "OrbitBound", "position_orbits", "restrict_moves"]
 
 log = logging.getLogger(__name__)
 
@@ -192,3 +193,27 @@ def _budgeted(sub: CayleyGraph, max_states: int, time_limit: float | None) -> Pa
             return pdb
         depth += 1
 
+
+class BallBound:
+    """Admissible heuristic from a ball around the target: the exact distance of a state
+    inside it, ``radius + 1`` outside.
+
+    >>> from cayley import CayleyGraph
+    >>> g = CayleyGraph.from_spec("S_5", "lrx")
+    >>> BallBound(Ball(g, g.start, 2))(np.array([[0, 1, 2, 3, 4], [1, 0, 2, 3, 4], [4, 3, 2, 1, 0]])).tolist()
+    [0.0, 1.0, 3.0]
+    """
+
+    admissible = True
+
+    def __init__(self, ball: Ball):
+        self.ball = ball
+        self.target = ball.target
+
+    def __call__(self, states: np.ndarray) -> np.ndarray:
+        b = self.ball
+        pos = b.lookup(b.encode(states))
+        out = np.full(len(pos), b.radius + 1, dtype=np.float64)
+        ok = pos >= 0
+        out[ok] = b.depth[pos[ok]]
+        return out

@@ -50,10 +50,10 @@ from ..errors import InvalidInputError, NoPathError
 from ..graphs.graph import CayleyGraph
 from ..graphs.heuristics import MaxOf
 from ..graphs.paths import Ball, CpuBeamOps, as_state, ida_star, run_beam
-from .bounds import OrbitBound
+from .bounds import BallBound, OrbitBound
 from .kaggle import Puzzle, PuzzleType
 
-__all__ = ["SOLVER_VERSION", "TRAIN_BATCH", "TRAIN_STEPS", "TRAIN_WORK", "train_steps_for", "BallBound", "Prepared", "Solution", "cache_dir", "prepare", "shorten", "solve_puzzle", "solve_state"]
+__all__ = ["SOLVER_VERSION", "TRAIN_BATCH", "TRAIN_STEPS", "TRAIN_WORK", "train_steps_for", "Prepared", "Solution", "cache_dir", "prepare", "shorten", "solve_puzzle", "solve_state"]
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +73,12 @@ TRAIN_BATCH = 4096
 #: Multiply-adds per state of the reference network: 54 positions x 6 symbols one-hot,
 #: hidden layers 512 and 256.
 TRAIN_WORK = 324 * 512 + 512 * 256 + 256
+
+
+#: Seconds :func:`solve_state` keeps free before its time limit (besides twice the longest
+#: shortening): a beam step that starts just before the beams' deadline, and the final
+#: replay, end in it (one DeepCubeA cube took 60.024 s with 10 ms).
+SLACK = 0.05
 
 
 def train_steps_for(inputs: int, hidden: Sequence[int]) -> int:
@@ -232,31 +238,6 @@ class Prepared:
         maximised with the orbit pattern databases when built."""
         bb = BallBound(self.ball)
         return bb if self.bound is None else MaxOf([bb, self.bound])
-
-
-class BallBound:
-    """Admissible heuristic from a ball around the target: the exact distance of a state
-    inside it, ``radius + 1`` outside.
-
-    >>> from cayley import CayleyGraph
-    >>> g = CayleyGraph.from_spec("S_5", "lrx")
-    >>> BallBound(Ball(g, g.start, 2))(np.array([[0, 1, 2, 3, 4], [1, 0, 2, 3, 4], [4, 3, 2, 1, 0]])).tolist()
-    [0.0, 1.0, 3.0]
-    """
-
-    admissible = True
-
-    def __init__(self, ball: Ball):
-        self.ball = ball
-        self.target = ball.target
-
-    def __call__(self, states: np.ndarray) -> np.ndarray:
-        b = self.ball
-        pos = b.lookup(b.encode(states))
-        out = np.full(len(pos), b.radius + 1, dtype=np.float64)
-        ok = pos >= 0
-        out[ok] = b.depth[pos[ok]]
-        return out
 
 
 # -------------------------------------------------------------------------------------
@@ -572,11 +553,13 @@ def solve_state(
     in the time left (:func:`_next_width`: the measured cost per candidate, as many steps
     as the shortest search so far took), so most of the time goes to one wide beam; the
     shortest path is kept, each one shortened. With ``inverse="rest"`` (the default),
-    the beams after the first wide one (the time it leaves, often a third) alternate
-    between the inverse scramble (:meth:`Prepared.inverse_state`, when it can be found)
-    and the scramble: the inverse has the same optimal length, but the heuristic sees
-    other states, so a second try is not a narrower copy of the first. With
-    ``inverse=True``, half the time goes to each; with ``False``, all to the scramble.
+    the inverse scramble (:meth:`Prepared.inverse_state`, when it can be found) is
+    searched too: it has the same optimal length, but the heuristic sees other states.
+    A second beam of ``first_width`` searches it, the first wide beam goes to the
+    direction whose narrow beam found the shorter path (the scramble on a tie), and the
+    beams after it (the time it leaves, often a third) alternate, the other direction
+    first. With ``inverse=True``, half the time goes to each; with ``False``, all to the
+    scramble.
 
     The lower bound is the larger of :meth:`Prepared.lower_bound` and, with
     ``meet_states`` > 0, :meth:`Prepared.meet` (a ball of about that many states around
@@ -586,9 +569,10 @@ def solve_state(
     a path proven shortest or raises the lower bound to its last completed bound.
 
     Once a path is known, searches stop before the limit, keeping twice the longest
-    shortening of a path so far (and 10 ms) for the last one's; before that they may run
-    up to twice the limit (IDA* with ``prove_nodes`` comes after). Raises
-    :class:`~cayley.errors.NoPathError` when no search reached the solution.
+    shortening of a path so far (and :data:`SLACK`, for the last step and the replay)
+    for the last one's; before that they may run up to twice the limit (IDA* with
+    ``prove_nodes`` comes after). Raises :class:`~cayley.errors.NoPathError` when no
+    search reached the solution.
 
     Examples
     --------
@@ -641,8 +625,10 @@ def _beams(prep: Prepared, src: np.ndarray, t0: float, time_limit: float, lower:
     """The beam searches of :func:`solve_state` (started at ``t0``): ``(the shortest
     path found or None, the lower bound, whether it is proven shortest, the beams as
     (width, length found or 0, seconds))``.
-    With ``back`` (the inverse scramble), the beams after the first two search it every
-    other time; their paths are read backwards, each move inverted."""
+    With ``back`` (the inverse scramble), a second beam of ``first_width`` searches it,
+    the first wide beam goes to the direction whose narrow beam found the shorter path
+    (the scramble on a tie), and the beams after it alternate, the other direction first.
+    Paths of the inverse scramble are read backwards, each move inverted."""
     graph = prep.graph
     best: list[int] | None = None
     proven = False
@@ -651,10 +637,11 @@ def _beams(prep: Prepared, src: np.ndarray, t0: float, time_limit: float, lower:
     k = len(graph.generators)
     per_candidate: float | None = None
     beam_steps = steps
-    usable = time_limit - 0.01  # and less twice the longest shortening of a path so far
+    usable = time_limit - SLACK  # and less twice the longest shortening of a path so far
+    probe: dict[bool, int] = {}  # direction (True: the inverse) -> its narrow beam's length
     while True:
         ts = time.perf_counter()
-        reverse = back is not None and best is not None and attempt >= 2 and attempt % 2 == 0
+        reverse = _reverse(attempt, back is not None, probe)
         try:
             ops = CpuBeamOps(graph, seed * 1000 + attempt)
             # the first search may overrun the limit (nothing found yet) by at most as much again
@@ -673,8 +660,10 @@ def _beams(prep: Prepared, src: np.ndarray, t0: float, time_limit: float, lower:
             beam_steps = min(beam_steps, max(1, len(moves) - prep.radius))
             tp = time.perf_counter()
             moves = shorten(prep, moves)
-            usable = min(usable, time_limit - 2 * (time.perf_counter() - tp) - 0.01)
+            usable = min(usable, time_limit - 2 * (time.perf_counter() - tp) - SLACK)
         beams.append((width, len(moves) if moves is not None else 0, time.perf_counter() - ts))
+        if attempt <= 2 and moves is not None:
+            probe.setdefault(reverse, len(moves))
         if moves is not None:
             if best is None or len(moves) < len(best):
                 best = moves
@@ -691,8 +680,31 @@ def _beams(prep: Prepared, src: np.ndarray, t0: float, time_limit: float, lower:
             if best is not None or elapsed > time_limit:
                 break
             nxt = min(2 * width, max_width)  # nothing found yet: keep trying past the limit
-        width = nxt
+        width = first_width if (attempt == 1 and back is not None) else nxt
     return best, lower, proven, beams
+
+
+def _reverse(attempt: int, inverse: bool, probe: dict[bool, int]) -> bool:
+    """Whether beam number ``attempt`` (from 0) of :func:`_beams` searches the inverse
+    scramble: never without one (``inverse`` False); else the narrow beams 0 and 1 search
+    the scramble and its inverse, beam 2 the direction whose narrow beam found the
+    shorter path (``probe``: direction -> length; the scramble on a tie or when neither
+    found one), and the later beams alternate, the other direction first.
+
+    >>> [_reverse(a, True, {False: 22, True: 20}) for a in range(6)]
+    [False, True, True, False, True, False]
+    >>> [_reverse(a, True, {False: 22, True: 22}) for a in range(5)]
+    [False, True, False, True, False]
+    >>> [_reverse(a, False, {}) for a in range(3)]
+    [False, False, False]
+    """
+    if not inverse or attempt == 0:
+        return False
+    if attempt == 1:
+        return True
+    inf = 1 << 30
+    first = probe.get(True, inf) < probe.get(False, inf)
+    return first if attempt % 2 == 0 else not first
 
 
 def _read_backwards(graph: CayleyGraph, src: np.ndarray, moves: Sequence[int]) -> list[int] | None:
