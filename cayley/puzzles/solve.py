@@ -41,7 +41,9 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import permutations
+from typing import Any
 
 import numpy as np
 
@@ -177,6 +179,14 @@ class Prepared:
         there = [int(inv[m]) for m in reversed(fwd.path_from(i))]  # state -> common state
         return int(total.min()), there + self.ball.path_from(int(pos[i]))
 
+    @cached_property
+    def pieces(self) -> Any:
+        """The puzzle's pieces, :func:`~cayley.groups.blocks.piece_structure` of the moves
+        (None when the positions do not split into pieces); computed once."""
+        from ..groups.blocks import piece_structure
+
+        return piece_structure(self.graph.generators.perms)
+
     def inverse_state(self, state: np.ndarray) -> np.ndarray | None:
         """The state of the inverse scramble: when ``state`` is the solution moved by the
         group element ``p`` (``state = solution[p]``), the solution moved by ``p^-1``.
@@ -192,15 +202,13 @@ class Prepared:
         >>> p.inverse_state(np.array([1, 2, 3, 0])).tolist()   # r: its inverse
         [3, 0, 1, 2]
         """
-        from ..groups.blocks import piece_structure
-
         g = self.graph
         gens = g.generators
         if (gens.inverse_index < 0).any():
             return None
         sol = np.asarray(g.start, dtype=np.int64)
         state = np.asarray(state, dtype=np.int64).reshape(-1)
-        ps = piece_structure(gens.perms)
+        ps = self.pieces
         if ps is None:
             return None
         p = np.arange(len(sol))

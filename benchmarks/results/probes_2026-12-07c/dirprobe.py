@@ -1,7 +1,8 @@
 """Probe: 8192-state beams on the scramble and on its inverse; where they differ, 65536 both ways."""
-import sys, time, json
-import numpy as np
-sys.path.insert(0, "/work/main")
+import json
+import sys
+import time
+
 from cayley.puzzles import prepare, read_puzzle_info, read_puzzles
 from cayley.puzzles.solve import shorten, _read_backwards
 from cayley.graphs.paths.beam import CpuBeamOps, run_beam
