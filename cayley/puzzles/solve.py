@@ -43,7 +43,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import permutations
-from typing import Any
 
 import numpy as np
 
@@ -52,6 +51,7 @@ from ..errors import InvalidInputError, NoPathError
 from ..graphs.graph import CayleyGraph
 from ..graphs.heuristics import MaxOf
 from ..graphs.paths import Ball, CpuBeamOps, as_state, ida_star, run_beam
+from ..groups.blocks import PieceStructure, piece_structure
 from .bounds import BallBound, OrbitBound
 from .kaggle import Puzzle, PuzzleType
 
@@ -180,11 +180,9 @@ class Prepared:
         return int(total.min()), there + self.ball.path_from(int(pos[i]))
 
     @cached_property
-    def pieces(self) -> Any:
+    def pieces(self) -> PieceStructure | None:
         """The puzzle's pieces, :func:`~cayley.groups.blocks.piece_structure` of the moves
         (None when the positions do not split into pieces); computed once."""
-        from ..groups.blocks import piece_structure
-
         return piece_structure(self.graph.generators.perms)
 
     def inverse_state(self, state: np.ndarray) -> np.ndarray | None:
@@ -670,7 +668,7 @@ def _beams(prep: Prepared, src: np.ndarray, t0: float, time_limit: float, lower:
             moves = shorten(prep, moves)
             usable = min(usable, time_limit - 2 * (time.perf_counter() - tp) - SLACK)
         beams.append((width, len(moves) if moves is not None else 0, time.perf_counter() - ts))
-        if attempt <= 2 and moves is not None:
+        if attempt <= 2 and moves is not None:  # beam 0 or 1 (attempt already counts this one)
             probe.setdefault(reverse, len(moves))
         if moves is not None:
             if best is None or len(moves) < len(best):
@@ -688,7 +686,7 @@ def _beams(prep: Prepared, src: np.ndarray, t0: float, time_limit: float, lower:
             if best is not None or elapsed > time_limit:
                 break
             nxt = min(2 * width, max_width)  # nothing found yet: keep trying past the limit
-        width = first_width if (attempt == 1 and back is not None) else nxt
+        width = first_width if (attempt == 1 and back is not None) else nxt  # beam 1: narrow, inverse
     return best, lower, proven, beams
 
 
