@@ -23,7 +23,7 @@ import torch
 from cayley import CayleyGraph
 from cayley.graphs.heuristics import Breakpoints, Hamming
 from cayley.graphs.paths import beam_search
-from cayley.nn.heuristics import _bfs_dataset, train_heuristic
+from cayley.nn.training import _bfs_dataset, train_heuristic
 
 
 def log(msg):

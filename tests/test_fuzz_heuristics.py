@@ -19,7 +19,8 @@ from hypothesis import strategies as st  # noqa: E402
 
 from cayley import CayleyGraph  # noqa: E402
 from cayley.errors import CayleyError  # noqa: E402
-from cayley.nn.heuristics import _write_file, load_heuristic, train_heuristic  # noqa: E402
+from cayley.nn.heuristics import _write_file, load_heuristic  # noqa: E402
+from cayley.nn.training import train_heuristic  # noqa: E402
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 STATES = np.random.default_rng(1).permuted(np.tile(np.arange(5), (8, 1)), axis=1)

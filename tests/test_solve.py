@@ -317,6 +317,26 @@ def test_neural_heuristic_is_cached_checked_and_replaced_when_corrupt(tmp_path, 
     assert replay_ok(t, np.array([6, 5, 4, 3, 2, 1, 0]), res.moves)
 
 
+def test_preparation_training_keeps_to_its_time_budget(tmp_path, monkeypatch):
+    """On a CPU too slow for the asked steps, prepare trains what its budget fits and
+    says so (a CPU without bfloat16 matrix units took 19 minutes to prepare the cube
+    before the budget); the steps asked stay the cache key, so the file is reused."""
+    pytest.importorskip("torch")
+    monkeypatch.setenv("CAYLEY_CACHE_DIR", str(tmp_path / "cache"))
+    t = PuzzleType.from_moves("toy7", TOY)
+    said: list[str] = []
+    kw = {"train_steps": 200_000, "batch_size": 64, "hidden": (16,), "seed": 0, "bound_states": 0}
+    start = time.perf_counter()
+    p = prepare(t, list(LABELS), train_seconds=1.0, progress=said.append, **kw)
+    assert time.perf_counter() - start < 30
+    ran = p.heuristic.h.header["training"]["steps"]
+    assert 50 <= ran < 200_000
+    assert any(f"trained {ran} of 200000 steps" in m for m in said), said
+    assert any(m.startswith("toy7: training step ") and "s left" in m for m in said), said
+    again = prepare(t, list(LABELS), train_seconds=1.0, **kw)
+    assert again.from_cache and again.cache_file == p.cache_file
+
+
 def replay_ok(t, s, moves):
     for m in moves:
         s = s[t.move(m)]

@@ -196,7 +196,7 @@ def heuristic(group, gens, start, out, data, walk_mode, walk_length, arch, hidde
     need_torch()
     _set_threads(threads)
     from ..graphs import CayleyGraph
-    from ..nn.heuristics import train_heuristic
+    from ..nn.training import train_heuristic
 
     widths = _widths(hidden)
     graph = CayleyGraph.from_spec(group, gens, start=start)

@@ -30,7 +30,10 @@ def _ids(values) -> list[str]:
               help="neural: an MLP trained on random walks (cached per puzzle type); hamming: misplaced labels.")
 @click.option("--train-steps", type=click.IntRange(min=1), default=None,
               help="Training steps of the neural heuristic (when not cached); default: 16000 for a network "
-                   "the size of the 3x3x3 cube's, fewer for larger ones (cayley.puzzles.solve.train_steps_for).")
+                   "the size of the 3x3x3 cube's, fewer for larger ones (cayley.puzzles.preparation.train_steps_for).")
+@click.option("--train-seconds", type=click.FloatRange(min=0.0, min_open=True), default=None,
+              help="Time budget of that training: fewer steps run when they do not fit (default: "
+                   "cayley.puzzles.preparation.TRAIN_SECONDS, 420 s, so preparation stays within 10 minutes).")
 @click.option("--ball-states", type=click.IntRange(min=1), default=2_500_000, show_default=True,
               help="Bound on the states of the breadth-first ball around the solution.")
 @click.option("--bound-states", type=click.IntRange(min=0), default=1_000_000, show_default=True,
@@ -41,7 +44,7 @@ def _ids(values) -> list[str]:
 @click.option("--prove-nodes", type=click.IntRange(min=0), default=0, show_default=True,
               help="After the beam searches, IDA* nodes spent proving optimality or raising the lower bound.")
 def solve(info_path, puzzles_path, out_path, time_per_puzzle, seed, fmt, limit, ids, progress, heuristic,
-          train_steps, ball_states, bound_states, meet_states, prove_nodes):
+          train_steps, train_seconds, ball_states, bound_states, meet_states, prove_nodes):
     """Solve Kaggle Santa 2023 style puzzles given only by their moves.
 
     Moves act on positions: a move p sends a state s to s[p]; '-name' is its inverse.
@@ -83,6 +86,8 @@ def solve(info_path, puzzles_path, out_path, time_per_puzzle, seed, fmt, limit, 
         key = (row.puzzle_type, row.codes()[0].tobytes())
         if key not in prepared:
             steps = {} if train_steps is None else {"train_steps": train_steps}
+            if train_seconds is not None:
+                steps["train_seconds"] = train_seconds
             prepared[key] = prepare(info[row.puzzle_type], row.codes()[0], heuristic=heuristic, seed=seed,
                                     ball_states=ball_states, bound_states=bound_states, progress=say, **steps)
             p = prepared[key]

@@ -22,7 +22,7 @@ _LAZY = {
     "arccos_kernel": "ntk",
     "random_permutation": "ntk",
     "NeuralHeuristic": "heuristics",
-    "train_heuristic": "heuristics",
+    "train_heuristic": "training",
     "load_heuristic": "heuristics",
     "generator_symmetries": "heuristics",
 }

@@ -14,7 +14,8 @@ from cayley.graphs.heuristics import Heuristic, PatternDatabase  # noqa: E402
 from cayley.graphs.paths import beam_search  # noqa: E402
 from cayley.groups import act, compose, inverse  # noqa: E402
 from cayley.groups import generator_symmetries  # noqa: E402
-from cayley.nn.heuristics import NeuralHeuristic, _bfs_dataset, train_heuristic  # noqa: E402
+from cayley.nn.heuristics import NeuralHeuristic  # noqa: E402
+from cayley.nn.training import _bfs_dataset, train_heuristic  # noqa: E402
 
 
 def _conj(pi, g):
@@ -242,6 +243,30 @@ def test_bfloat16_one_cycle_training_learns_the_distances():
         train_heuristic(g, steps=1, schedule="cosine")
 
 
+def test_time_budget_cuts_the_steps():
+    """A budget the asked steps cannot fit (100,000 steps, about a millisecond each)
+    ends the training near the budget, the header saying how many steps ran and the
+    progress reports counting to that new total. A budget they fit: every step."""
+    import time
+
+    import cayley.nn.training as training
+
+    g = CayleyGraph.from_spec("S_5", "lrx")
+    seen = []
+    t = time.perf_counter()
+    h = train_heuristic(g, data="bfs", hidden=(16,), steps=100_000, batch_size=32, seed=0, schedule="onecycle",
+                        time_budget=0.5, progress=lambda step, steps, loss: seen.append((step, steps)))
+    spent = time.perf_counter() - t
+    ran = h.header["training"]["steps"]
+    assert h.header["training"]["steps_asked"] == 100_000
+    assert training.CALIBRATION <= ran < 100_000 and spent < 20, (ran, spent)
+    assert seen[-1] == (ran, ran)
+    full = train_heuristic(g, data="bfs", hidden=(16,), steps=120, batch_size=32, seed=0, time_budget=1e9)
+    assert full.header["training"]["steps"] == 120
+    with pytest.raises(InvalidInputError, match="time_budget"):
+        train_heuristic(g, steps=1, time_budget=0)
+
+
 def test_reduced_walks_train_a_heuristic():
     g = CayleyGraph.from_spec("S_5", "lrx")
     h = train_heuristic(g, hidden=(64, 64), steps=200, batch_size=256, walk_length=10, walk_mode="reduced", seed=0,
@@ -263,7 +288,7 @@ def test_training_batches_are_the_encoded_walk_states(spec, start, symmetry):
     (input_codes, then _one_hot in float32 or bfloat16): the same rows as encode() of the
     walk states it drew, replayed here from the same random stream."""
     from cayley.graphs.paths import random_walks
-    from cayley.nn.heuristics import _REFRESH, _walk_batches
+    from cayley.nn.training import _REFRESH, _walk_batches
 
     name, gens = spec.split()
     g = CayleyGraph.from_spec(name, gens)
