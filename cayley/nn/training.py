@@ -80,9 +80,9 @@ def train_heuristic(
     progress : callable, optional
         ``progress(step, steps, loss)`` every 20 steps and at the end.
     time_budget : float, optional
-        Seconds for the steps: after :data:`CALIBRATION` steps and ten times as many, the
-        run is cut to the steps that fit at the speed so far (one-cycle schedule laid
-        over them; ``training.steps`` in the header says how many ran). None: all steps.
+        Seconds for the steps: after :data:`CALIBRATION` steps (revised at
+        :data:`RECALIBRATE`), the run is cut to the steps that fit at the speed so far
+        (one-cycle schedule laid over them; the header's ``training.steps``: how many ran).
 
     Returns
     -------
@@ -203,8 +203,10 @@ def _one_hot(codes: np.ndarray, offsets: torch.Tensor, width: int, dtype: torch.
     return torch.zeros((len(codes), width), dtype=dtype).scatter_(1, idx, 1)
 
 
-#: Training steps timed before a ``time_budget`` decides how many fit.
+#: Training steps timed before a ``time_budget`` decides how many fit; the decision is
+#: revised at each step of :data:`RECALIBRATE`.
 CALIBRATION = 50
+RECALIBRATE = (CALIBRATION, 10 * CALIBRATION, 40 * CALIBRATION)
 
 
 def _fit(h: NeuralHeuristic, batches, steps: int, lr: float, scale: float, progress, bf16: bool = False,
@@ -225,6 +227,7 @@ def _fit(h: NeuralHeuristic, batches, steps: int, lr: float, scale: float, progr
         return sched
 
     sched = schedule(steps, 0)
+    asked = steps
     model = h.model
     model.train()
     ema = None
@@ -243,10 +246,12 @@ def _fit(h: NeuralHeuristic, batches, steps: int, lr: float, scale: float, progr
             sched.step()
         lv = float(loss.detach()) * scale * scale
         ema = lv if ema is None else 0.95 * ema + 0.05 * lv
-        if time_budget is not None and step in (CALIBRATION, 10 * CALIBRATION) and step < steps:
-            fits = max(step, int(time_budget * step / (time.perf_counter() - t0)))
-            if fits < steps:
-                log.info("training cut from %d to %d steps to fit %.0f s", steps, fits, time_budget)
+        if time_budget is not None and step in RECALIBRATE and step < steps:
+            # the first steps run slower (kernels built, the first walks drawn): later
+            # timings may give back steps an earlier one took, never more than asked
+            fits = min(asked, max(step, int(time_budget * step / (time.perf_counter() - t0))))
+            if fits != steps:
+                log.info("training steps %d -> %d to fit %.0f s", steps, fits, time_budget)
                 steps = fits
                 sched = schedule(steps, step)
         if progress is not None and (step % 20 == 0 or step == steps):
