@@ -267,6 +267,27 @@ def test_time_budget_cuts_the_steps():
         train_heuristic(g, steps=1, time_budget=0)
 
 
+def test_time_budget_gives_back_steps_a_slow_start_took(monkeypatch):
+    """The first steps run slower (kernels built, the first walks drawn): a later timing
+    that finds the steps faster plans more of them again, never more than asked."""
+    import types
+
+    import cayley.nn.training as training
+
+    calls = iter([0.0, 0.0, 2.5, 12.5])  # the start, the fit's start, steps 50 and 500
+
+    def perf_counter():
+        return next(calls, 13.0)
+
+    monkeypatch.setattr(training, "time", types.SimpleNamespace(perf_counter=perf_counter))
+    g = CayleyGraph.from_spec("S_5", "lrx")
+    plans = []
+    h = train_heuristic(g, data="bfs", hidden=(8,), steps=10_000, batch_size=16, seed=0, schedule="onecycle",
+                        time_budget=30.0, progress=lambda step, steps, loss: plans.append(steps))
+    # 50 ms a step at step 50: 600 fit in 30 s; 25 ms a step at step 500: 1200
+    assert plans[0] == 10_000 and 600 in plans and h.header["training"]["steps"] == 1200 and plans[-1] == 1200
+
+
 def test_reduced_walks_train_a_heuristic():
     g = CayleyGraph.from_spec("S_5", "lrx")
     h = train_heuristic(g, hidden=(64, 64), steps=200, batch_size=256, walk_length=10, walk_mode="reduced", seed=0,
