@@ -50,7 +50,7 @@ TRAIN_STEPS = 16000
 TRAIN_BATCH = 4096
 #: Seconds of training :func:`prepare` allows by default: fewer steps than asked when
 #: they do not fit (``train_heuristic``'s ``time_budget``). 16000 steps took about 310 s
-#: on a 2-core CPU with bfloat16 matrix units (AMX) and 1,050 s on one without (float32,
+#: on a 2-core CPU with bfloat16 matrix units (AMX) and 1,031 s on one without (float32,
 #: AVX-512), which took preparation to 19 minutes; the budget keeps it within 10.
 TRAIN_SECONDS = 420.0
 #: Multiply-adds per state of the reference network: 54 positions x 6 symbols one-hot,

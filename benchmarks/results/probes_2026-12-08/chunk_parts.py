@@ -1,5 +1,7 @@
 import time
-import numpy as np, torch, torch.nn.functional as F
+import numpy as np
+import torch
+import torch.nn.functional as F
 from cayley.puzzles import prepare, read_puzzle_info, read_puzzles
 from cayley.graphs.paths import random_walks
 from cayley.nn.scoring import OneHotMLP
@@ -12,9 +14,12 @@ w = random_walks(prep.graph, count=8192 // 26 + 1, length=26, mode="non_backtrac
 S = np.ascontiguousarray(w.states[:8192]).astype(np.uint8)
 sc = OneHotMLP(h, precision="float32", pairs=True)
 def best(f, r=20):
-    f(); b = 1e9
+    f()
+    b = 1e9
     for _ in range(r):
-        t = time.perf_counter(); f(); b = min(b, time.perf_counter() - t)
+        t = time.perf_counter()
+        f()
+        b = min(b, time.perf_counter() - t)
     return b * 1e6 / 8192
 C = h.canonical(S)
 print("states check", best(lambda: h._states(S)))

@@ -1,9 +1,11 @@
 """Probe: does a beam meeting the other direction's beam find shorter paths than either beam alone?"""
-import json, sys, time
+import json
+import sys
+import time
 import numpy as np
 from cayley.puzzles import prepare, read_puzzle_info, read_puzzles
-from cayley.puzzles.solve import shorten, _read_backwards
-from cayley.graphs.paths.beam import CpuBeamOps, run_beam
+from cayley.puzzles.solve import shorten
+from cayley.graphs.paths.beam import CpuBeamOps
 from cayley.graphs.paths.common import cpu_backend as _be, kernels as K
 
 SH = "/work/shared/puzzles"
@@ -18,7 +20,8 @@ perms = g.generators.perms
 ball = prep.ball
 
 def record_beam(src, width, seed, meet=None):
-    """run_beam's loop, keeping every layer (parents, moves); with meet=(index, rows, depth),
+    """run_beam's loop, keeping every layer (parents, moves)
+    with meet=(index, rows, depth),
     checks each step's candidates (as states) against it: returns best meeting (total, step, cand idx, pos)."""
     ops = CpuBeamOps(g, seed)
     k = ops.k
@@ -40,15 +43,18 @@ def record_beam(src, width, seed, meet=None):
         hit = ops.ball_hit(ball, cand, ckeys)
         if hit is not None:
             i, j = hit
-            path = [i % k]; parent = i // k
+            path = [i % k]
+            parent = i // k
             for t in range(len(parents) - 1, -1, -1):
-                path.append(int(movesl[t][parent])); parent = int(parents[t][parent])
+                path.append(int(movesl[t][parent]))
+                parent = int(parents[t][parent])
             return path[::-1] + ball.path_from(j), parents, movesl, best_meet
         idx = ops.new(recent, ckeys)
         if len(idx) > width:
             scores = ops.scores(prep.heuristic, cand, idx)
             idx = ops.best(idx, scores, width)
-        parents.append(ops.parents(idx)); movesl.append(ops.moves(idx))
+        parents.append(ops.parents(idx))
+        movesl.append(ops.moves(idx))
         beam, keys = ops.take(cand, ckeys, idx)
         recent = (recent + [keys])[-2:]
     return None, parents, movesl, best_meet
@@ -70,7 +76,8 @@ def word_states(parents, movesl):
 def walk(parents, movesl, t, j):
     path = []
     for u in range(t - 1, -1, -1):
-        path.append(int(movesl[u][j])); j = int(parents[u][j])
+        path.append(int(movesl[u][j]))
+        j = int(parents[u][j])
     return path[::-1]
 
 def meet_path(a, par, mov, meet, bm):

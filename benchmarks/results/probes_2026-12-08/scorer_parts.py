@@ -1,6 +1,8 @@
 """Where a scorer call goes on this CPU, and what int8 (VNNI) would give for the hidden layer."""
-import time, sys
-import numpy as np, torch, torch.nn.functional as F
+import time
+import numpy as np
+import torch
+import torch.nn.functional as F
 from cayley.puzzles import prepare, read_puzzle_info, read_puzzles
 from cayley.graphs.paths import random_walks
 SH = "/work/shared/puzzles"
@@ -12,12 +14,16 @@ print(sc.describe(), torch.get_num_threads())
 w = random_walks(prep.graph, count=65536 // 26 + 1, length=26, mode="non_backtracking", seed=0)
 S = np.ascontiguousarray(w.states[:65536]).astype(np.uint8)
 def best(f, r=5):
-    f(); b = 1e9
+    f()
+    b = 1e9
     for _ in range(r):
-        t = time.perf_counter(); f(); b = min(b, time.perf_counter() - t)
+        t = time.perf_counter()
+        f()
+        b = min(b, time.perf_counter() - t)
     return b
 N = len(S)
-us = lambda t: f"{t / N * 1e6:.3f} us/state"
+def us(t):
+    return f"{t / N * 1e6:.3f} us/state"
 print("whole scorer", us(best(lambda: sc(S))))
 C = sc.h.canonical(S)
 print("canonical", us(best(lambda: sc.h.canonical(S))))
@@ -34,10 +40,14 @@ for paired in (False, True):
         print("  score chunks f32", us(best(lambda: [sc._score(C[i:i+8192]) for i in range(0, N, 8192)])))
 # int8 dynamic quantisation of the hidden layer
 w1, b1 = sc.hidden32[0]
-lin = torch.nn.Linear(w1.shape[1], w1.shape[0]); lin.weight.data = w1.clone(); lin.bias.data = b1.clone()
+lin = torch.nn.Linear(w1.shape[1], w1.shape[0])
+lin.weight.data = w1.clone()
+lin.bias.data = b1.clone()
 q = torch.ao.quantization.quantize_dynamic(torch.nn.Sequential(lin), {torch.nn.Linear}, dtype=torch.qint8)
 with torch.inference_mode():
     x = torch.relu(torch.randn(8192, w1.shape[1]))
-    tf = best(lambda: F.linear(x, w1, b1), 10); tq = best(lambda: q(x), 10)
+    tf = best(lambda: F.linear(x, w1, b1), 10)
+    tq = best(lambda: q(x), 10)
     print(f"hidden linear 8192 rows: f32 {tf*1e3:.2f} ms, int8 dynamic {tq*1e3:.2f} ms")
-    err = (q(x) - F.linear(x, w1, b1)).abs().max().item(); print("int8 max abs err", err)
+    err = (q(x) - F.linear(x, w1, b1)).abs().max().item()
+    print("int8 max abs err", err)

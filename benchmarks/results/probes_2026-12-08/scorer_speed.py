@@ -1,5 +1,5 @@
-import time, sys
-import numpy as np, torch
+import time
+import numpy as np
 from cayley.puzzles import prepare, read_puzzle_info, read_puzzles
 from cayley.graphs.paths import random_walks
 from cayley.nn.scoring import OneHotMLP
@@ -11,9 +11,12 @@ h = prep.heuristic.h
 w = random_walks(prep.graph, count=131072 // 26 + 1, length=26, mode="non_backtracking", seed=0)
 S = np.ascontiguousarray(w.states[:131072]).astype(np.uint8)
 def best(f, r=5):
-    f(); b = 1e9
+    f()
+    b = 1e9
     for _ in range(r):
-        t = time.perf_counter(); f(); b = min(b, time.perf_counter() - t)
+        t = time.perf_counter()
+        f()
+        b = min(b, time.perf_counter() - t)
     return b
 ref = OneHotMLP(h, precision="float32")(S)
 for name, sc in (("auto", OneHotMLP(h)), ("float32", OneHotMLP(h, precision="float32")), ("bfloat16", OneHotMLP(h, precision="bfloat16"))):
