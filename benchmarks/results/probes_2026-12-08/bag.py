@@ -1,3 +1,4 @@
+"""Embedding-bag (first layer) and hidden-layer timings on random indices, by table dtype."""
 import time
 import numpy as np
 import torch
@@ -14,7 +15,8 @@ def best(f, r=7):
 rng = np.random.default_rng(0)
 N = 8192
 for name, rows, bags in (("single", 54 * 6, 54), ("pair", 27 * 36, 27)):
-    idx = torch.from_numpy(np.stack([np.arange(bags) * (rows // bags) + rng.integers(rows // bags, size=N) for _ in range(1)][0].T if False else (np.arange(bags)[None] * (rows // bags) + rng.integers(rows // bags, size=(N, bags))).astype(np.int64)))
+    # one row of each bag's block of rows (a position's symbols), at random
+    idx = torch.from_numpy((np.arange(bags)[None] * (rows // bags) + rng.integers(rows // bags, size=(N, bags))).astype(np.int64))
     for width in (512, 256):
         for dt in (torch.float32, torch.bfloat16, torch.float16):
             tab = torch.randn(rows, width).to(dt)
