@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import math
 import os
 import struct
@@ -52,7 +51,6 @@ from ..symmetry import Trivial, V
 
 __all__ = ["NeuralHeuristic", "load_heuristic", "generator_symmetries", "FORMAT"]
 
-log = logging.getLogger(__name__)
 
 FORMAT = "cayley-heuristic"
 VERSION = 2  # 2: own container with a sha256 checksum; 1: torch.save of {header, state_dict}

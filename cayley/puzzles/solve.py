@@ -32,7 +32,6 @@ breadth-first search), or a path whose length equals the lower bound.
 
 from __future__ import annotations
 
-import logging
 import math
 import time
 from collections.abc import Sequence
@@ -44,7 +43,7 @@ from ..errors import InvalidInputError, NoPathError
 from ..graphs.graph import CayleyGraph
 from ..graphs.paths import CpuBeamOps, as_state, ida_star, run_beam
 from .kaggle import Puzzle
-from .preparation import (  # noqa: F401  (re-exported: the solver's public names stay importable from here)
+from .preparation import (  # re-exported (__all__): the solver's public names stay importable from here
     SOLVER_VERSION,
     TRAIN_BATCH,
     TRAIN_SECONDS,
@@ -59,7 +58,6 @@ from .preparation import (  # noqa: F401  (re-exported: the solver's public name
 __all__ = ["SOLVER_VERSION", "TRAIN_BATCH", "TRAIN_SECONDS", "TRAIN_STEPS", "TRAIN_WORK", "train_steps_for", "Prepared",
            "Solution", "cache_dir", "prepare", "shorten", "solve_puzzle", "solve_state"]
 
-log = logging.getLogger(__name__)
 
 #: Seconds :func:`solve_state` keeps free before its time limit (besides twice the longest
 #: shortening): a beam step that starts just before the beams' deadline, and the final
